@@ -1,0 +1,17 @@
+/// A decision of the ``TaskScheduler`` for the runtime shell to carry out.
+public enum SchedulerDirective: Equatable, Sendable {
+    /// Send `task` to `worker` as a new attempt. `speculative` marks a backup of a straggler.
+    case assign(attempt: AttemptID, task: TaskID, worker: WorkerID, speculative: Bool)
+    /// Tell `worker` to abandon `attempt`; another attempt of its task has committed.
+    case cancel(attempt: AttemptID, worker: WorkerID)
+    /// Make the output of `attempt` visible: it is the one attempt of `task` that commits.
+    case commit(attempt: AttemptID, task: TaskID, worker: WorkerID)
+    /// Ignore a result of `attempt` (superseded, cancelled, or from a worker declared dead).
+    case reject(attempt: AttemptID, reason: String)
+    /// The committed output of `task`, held by `worker`, is lost; the task runs again.
+    case outputLost(task: TaskID, worker: WorkerID)
+    /// Every task of `stage` has committed (reported once per stage).
+    case stageCompleted(stage: Int)
+    /// `task` failed `attempts` times; the job fails with `lastCause`.
+    case jobFailed(task: TaskID, attempts: Int, lastCause: String)
+}

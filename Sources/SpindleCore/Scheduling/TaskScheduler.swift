@@ -1,0 +1,278 @@
+/// Hands tasks to idle workers, retries failures, re-runs lost work, launches backups for stragglers,
+/// and lets exactly one attempt of each task commit.
+///
+/// A pure state machine: the runtime shell feeds it events (a worker joined or was lost, an attempt
+/// finished or failed) with the current time and carries out the ``SchedulerDirective``s it returns.
+/// Each worker runs one attempt at a time and pulls the next task when idle, so faster workers do more.
+///
+/// Tasks come in stages added in order. A task of stage `s` is only handed out while every task of every
+/// earlier stage has committed output available. A *location-bound* stage (map output kept on the worker
+/// that made it) loses a committed task's output when that worker is lost, until the stage is released.
+public struct TaskScheduler: Sendable {
+    public let settings: SchedulerSettings
+
+    private struct TaskState: Sendable {
+        var committed: (attempt: AttemptID, worker: WorkerID)?
+        var live: [AttemptID] = []
+        var failures = 0
+        var lastCause = ""
+        var queued = true
+    }
+
+    private struct StageState: Sendable {
+        var tasks: [TaskState]
+        var locationBound: Bool
+        var released = false
+        var committedCount = 0
+        var completionReported = false
+        var pending: [Int]
+        var finishedDurations: [Duration] = []
+        var speculativeLaunched = 0
+    }
+
+    private struct AttemptState: Sendable {
+        var task: TaskID
+        var worker: WorkerID
+        var started: Timestamp
+        var speculative: Bool
+        var cancelled = false
+    }
+
+    private var stages: [StageState] = []
+    private var attempts: [AttemptID: AttemptState] = [:]
+    /// Live workers and the attempt each one runs, if any.
+    private var workers: [WorkerID: AttemptID?] = [:]
+    private var nextAttempt: UInt64 = 1
+    private var failedTask: TaskID?
+
+    public init(settings: SchedulerSettings = SchedulerSettings()) {
+        self.settings = settings
+    }
+
+    // MARK: Queries
+
+    /// Number of stages added so far.
+    public var stageCount: Int { stages.count }
+    /// Tasks of `stage` whose output is committed and available.
+    public func committedCount(stage: Int) -> Int { stages[stage].committedCount }
+    /// Tasks in `stage`.
+    public func taskCount(stage: Int) -> Int { stages[stage].tasks.count }
+    /// Whether every task of `stage` has committed output available.
+    public func isComplete(stage: Int) -> Bool { stages[stage].committedCount == stages[stage].tasks.count }
+    /// The live workers.
+    public var liveWorkers: [WorkerID] { workers.keys.sorted() }
+    /// The attempt `worker` runs, if any.
+    public func runningAttempt(on worker: WorkerID) -> AttemptID? { workers[worker] ?? nil }
+    /// The worker and attempt whose output of `task` committed, if any.
+    public func committedAttempt(of task: TaskID) -> (attempt: AttemptID, worker: WorkerID)? {
+        stages[task.stage].tasks[task.index].committed
+    }
+    /// Failed attempts of `task` so far.
+    public func failures(of task: TaskID) -> Int { stages[task.stage].tasks[task.index].failures }
+    /// The task an attempt belongs to, while the attempt is live.
+    public func task(of attempt: AttemptID) -> TaskID? { attempts[attempt]?.task }
+    /// Whether the job has failed (a task reached `maxAttempts`).
+    public var hasFailed: Bool { failedTask != nil }
+
+    // MARK: Events
+
+    /// Adds a stage of `taskCount` tasks and returns its index. Its tasks wait until earlier stages complete.
+    public mutating func addStage(taskCount: Int, locationBound: Bool) -> Int {
+        precondition(taskCount >= 0)
+        let state = StageState(
+            tasks: Array(repeating: TaskState(), count: taskCount), locationBound: locationBound,
+            pending: Array(0..<taskCount))
+        stages.append(state)
+        return stages.count - 1
+    }
+
+    /// Declares that the outputs of `stage` are no longer needed, so losing them is harmless.
+    public mutating func releaseStage(_ stage: Int) { stages[stage].released = true }
+
+    /// A worker registered and is idle.
+    public mutating func workerJoined(_ worker: WorkerID) {
+        if workers[worker] == nil { workers[worker] = .some(nil) }
+    }
+
+    /// A worker died (timeout or closed connection). Its attempt fails with `cause` and counts against its
+    /// task; committed outputs it held in unreleased location-bound stages are lost and re-queued.
+    public mutating func workerLost(_ worker: WorkerID, cause: String) -> [SchedulerDirective] {
+        guard let running = workers.removeValue(forKey: worker) else { return [] }
+        var directives: [SchedulerDirective] = []
+        if let attempt = running {
+            directives += finishFailedAttempt(attempt, cause: cause, counts: true)
+        }
+        for s in stages.indices where stages[s].locationBound && !stages[s].released {
+            for i in stages[s].tasks.indices where stages[s].tasks[i].committed?.worker == worker {
+                directives += loseOutput(TaskID(stage: s, index: i))
+            }
+        }
+        return directives
+    }
+
+    /// An attempt reports success. The first success of a task commits; any other is rejected.
+    public mutating func attemptSucceeded(_ attempt: AttemptID, now: Timestamp) -> [SchedulerDirective] {
+        guard let state = attempts.removeValue(forKey: attempt) else {
+            return [.reject(attempt: attempt, reason: "\(attempt) is not live (superseded or its worker was declared dead)")]
+        }
+        freeWorker(state.worker, attempt: attempt)
+        let id = state.task
+        removeLive(attempt, of: id)
+        if state.cancelled || failedTask != nil {
+            return [.reject(attempt: attempt, reason: "\(attempt) of \(id) was cancelled")]
+        }
+        if let committed = stages[id.stage].tasks[id.index].committed {
+            return [.reject(attempt: attempt, reason: "\(id) already committed by \(committed.attempt)")]
+        }
+        var directives: [SchedulerDirective] = [.commit(attempt: attempt, task: id, worker: state.worker)]
+        stages[id.stage].tasks[id.index].committed = (attempt, state.worker)
+        stages[id.stage].tasks[id.index].queued = false
+        stages[id.stage].pending.removeAll { $0 == id.index }
+        stages[id.stage].committedCount += 1
+        stages[id.stage].finishedDurations.append(now.duration(since: state.started))
+        for other in stages[id.stage].tasks[id.index].live {
+            if let otherState = attempts[other], !otherState.cancelled {
+                attempts[other]?.cancelled = true
+                directives.append(.cancel(attempt: other, worker: otherState.worker))
+            }
+        }
+        if isComplete(stage: id.stage) && !stages[id.stage].completionReported {
+            stages[id.stage].completionReported = true
+            directives.append(.stageCompleted(stage: id.stage))
+        }
+        return directives
+    }
+
+    /// An attempt reports failure with `cause`. When `counts` is false (the task was blameless, e.g. its
+    /// input could not be fetched) the failure does not count towards `maxAttempts`. `lostOutputs` names
+    /// committed tasks whose output turned out to be unavailable or corrupt; they run again.
+    public mutating func attemptFailed(
+        _ attempt: AttemptID, cause: String, counts: Bool = true, lostOutputs: [TaskID] = []
+    ) -> [SchedulerDirective] {
+        guard attempts[attempt] != nil else {
+            return [.reject(attempt: attempt, reason: "\(attempt) is not live (superseded or its worker was declared dead)")]
+        }
+        var directives = finishFailedAttempt(attempt, cause: cause, counts: counts)
+        for lost in lostOutputs where stages[lost.stage].tasks[lost.index].committed != nil {
+            directives += loseOutput(lost)
+        }
+        return directives
+    }
+
+    /// Hands pending work to idle workers (and backups to stragglers when nothing is pending).
+    public mutating func assignIdleWorkers(now: Timestamp) -> [SchedulerDirective] {
+        guard failedTask == nil else { return [] }
+        var directives: [SchedulerDirective] = []
+        for worker in workers.keys.sorted() where workers[worker]! == nil {
+            if let task = takePendingTask() {
+                directives.append(start(task, on: worker, now: now, speculative: false))
+            } else if let task = straggler(avoiding: worker, now: now) {
+                stages[task.stage].speculativeLaunched += 1
+                directives.append(start(task, on: worker, now: now, speculative: true))
+            } else {
+                break
+            }
+        }
+        return directives
+    }
+
+    // MARK: Internals
+
+    private mutating func start(_ task: TaskID, on worker: WorkerID, now: Timestamp, speculative: Bool) -> SchedulerDirective {
+        let attempt = AttemptID(nextAttempt)
+        nextAttempt += 1
+        attempts[attempt] = AttemptState(task: task, worker: worker, started: now, speculative: speculative)
+        workers[worker] = .some(attempt)
+        stages[task.stage].tasks[task.index].live.append(attempt)
+        return .assign(attempt: attempt, task: task, worker: worker, speculative: speculative)
+    }
+
+    /// The first pending task of the first stage whose predecessors are all complete.
+    private mutating func takePendingTask() -> TaskID? {
+        for s in stages.indices {
+            if !stages[s].pending.isEmpty {
+                let index = stages[s].pending.removeFirst()
+                stages[s].tasks[index].queued = false
+                return TaskID(stage: s, index: index)
+            }
+            if !isComplete(stage: s) { return nil }
+        }
+        return nil
+    }
+
+    /// The longest-running single attempt of the active stage that qualifies for a backup, if any.
+    private func straggler(avoiding worker: WorkerID, now: Timestamp) -> TaskID? {
+        guard settings.speculation,
+            let s = stages.indices.first(where: { !isComplete(stage: $0) }),
+            stages[s].pending.isEmpty
+        else { return nil }
+        let stage = stages[s]
+        let cap = max(1, Int(settings.speculativeFraction * Double(stage.tasks.count)))
+        guard stage.speculativeLaunched < cap else { return nil }
+        var threshold = settings.speculationMinimumAge
+        if !stage.finishedDurations.isEmpty {
+            let sorted = stage.finishedDurations.sorted()
+            let median = sorted[sorted.count / 2]
+            threshold = max(threshold, median * settings.speculationSlowdown)
+        }
+        var best: (task: TaskID, age: Duration)?
+        for (_, state) in attempts where state.task.stage == s && !state.cancelled && state.worker != worker {
+            let task = stages[s].tasks[state.task.index]
+            guard task.committed == nil, task.live.count == 1 else { continue }
+            let age = now.duration(since: state.started)
+            if age >= threshold, age > best?.age ?? .zero - .nanoseconds(1) {
+                best = (state.task, age)
+            }
+        }
+        return best?.task
+    }
+
+    private mutating func finishFailedAttempt(_ attempt: AttemptID, cause: String, counts: Bool) -> [SchedulerDirective] {
+        guard let state = attempts.removeValue(forKey: attempt) else { return [] }
+        freeWorker(state.worker, attempt: attempt)
+        let id = state.task
+        removeLive(attempt, of: id)
+        if state.cancelled || failedTask != nil || stages[id.stage].tasks[id.index].committed != nil { return [] }
+        if counts {
+            stages[id.stage].tasks[id.index].failures += 1
+            stages[id.stage].tasks[id.index].lastCause = cause
+            let failures = stages[id.stage].tasks[id.index].failures
+            if failures >= settings.maxAttempts {
+                failedTask = id
+                return [.jobFailed(task: id, attempts: failures, lastCause: cause)]
+            }
+        }
+        requeue(id)
+        return []
+    }
+
+    private mutating func loseOutput(_ id: TaskID) -> [SchedulerDirective] {
+        guard let committed = stages[id.stage].tasks[id.index].committed else { return [] }
+        stages[id.stage].tasks[id.index].committed = nil
+        stages[id.stage].committedCount -= 1
+        requeue(id)
+        return [.outputLost(task: id, worker: committed.worker)]
+    }
+
+    /// Puts a task at the front of its stage's queue unless it is queued, running or committed.
+    private mutating func requeue(_ id: TaskID) {
+        let task = stages[id.stage].tasks[id.index]
+        guard !task.queued, task.live.isEmpty, task.committed == nil else { return }
+        stages[id.stage].tasks[id.index].queued = true
+        stages[id.stage].pending.insert(id.index, at: 0)
+    }
+
+    private mutating func removeLive(_ attempt: AttemptID, of id: TaskID) {
+        stages[id.stage].tasks[id.index].live.removeAll { $0 == attempt }
+    }
+
+    private mutating func freeWorker(_ worker: WorkerID, attempt: AttemptID) {
+        if let running = workers[worker], running == attempt { workers[worker] = .some(nil) }
+    }
+}
+
+extension Duration {
+    fileprivate static func * (d: Duration, factor: Double) -> Duration {
+        .nanoseconds(Int64(Double(d.nanosecondsClamped) * factor))
+    }
+}
