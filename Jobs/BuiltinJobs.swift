@@ -1,0 +1,6 @@
+import Spindle
+
+/// The jobs the `spindle` executable ships with.
+public enum BuiltinJobs {
+    public static var all: [Job] { [Job.checksum] }
+}

@@ -1,0 +1,55 @@
+import SpindleCore
+
+/// The command-line surface of `spindle`, as tables the argument parser reads.
+enum CommandSpecs {
+    static let run = CommandSpec(
+        name: "run", summary: "Run a job as the coordinator, with local worker processes or remote ones",
+        discussion: """
+            With --workers N the coordinator starts N worker processes of this executable on this machine. \
+            With --listen HOST:PORT --expect-workers N it waits for N remote workers (`spindle worker`) and uses every worker that joins. \
+            Exit codes: 0 success, 1 the job failed, 2 bad usage or input.
+            """,
+        options: [
+            .repeatable("input", placeholder: "PATH", help: "input file, directory or glob (repeatable); default: the job's sample data"),
+            .value("output", placeholder: "DIR", default: "out/JOB", help: "output directory; refused if it exists unless --overwrite"),
+            .flag("overwrite", help: "replace an existing output directory"),
+            .value("workers", placeholder: "N", default: "cores", help: "local worker processes to start (default 0 with --listen)"),
+            .repeatable("param", placeholder: "K=V", help: "job parameter (repeatable); see `spindle jobs`"),
+            .value("listen", placeholder: "HOST:PORT", default: "127.0.0.1:0", help: "address for workers to connect to"),
+            .value("expect-workers", placeholder: "N", default: "--workers", help: "workers that must join before the job starts"),
+            .value("secret-file", placeholder: "PATH", default: nil, help: "shared secret for remote workers (or set SPINDLE_SECRET)"),
+            .value("heartbeat-interval", placeholder: "DURATION", default: "200ms", help: "how often workers and coordinator signal life"),
+            .value("heartbeat-timeout", placeholder: "DURATION", default: "2s", help: "silence after which a worker is dead"),
+            .value("join-timeout", placeholder: "DURATION", default: "30s", help: "how long to wait for workers to join (and to rejoin if all are lost)"),
+            .value("max-attempts", placeholder: "N", default: "4", help: "failed attempts after which a task fails the job"),
+            .flag("no-speculation", help: "never launch backup attempts for straggling tasks"),
+            .value("memory", placeholder: "SIZE", default: "512MiB", help: "memory budget per worker for shuffle buffers"),
+            .value("split-size", placeholder: "SIZE", default: "auto", help: "bytes of input per map task"),
+            .value("max-record", placeholder: "SIZE", default: "64MiB", help: "longest input line accepted"),
+            .flag("skip-bad-records", help: "skip and count bad records instead of failing"),
+            .value("event-log", placeholder: "PATH", default: nil, help: "write the job's events as JSON lines to PATH"),
+            .flag("quiet", help: "print nothing but errors"),
+        ],
+        positionals: [PositionalSpec("JOB", help: "the job to run (see `spindle jobs`)")])
+
+    static let worker = CommandSpec(
+        name: "worker", summary: "Join a coordinator as a worker and run its tasks until the job ends",
+        discussion: "The secret comes from --secret-file or SPINDLE_SECRET and must match the coordinator's. Exit code 3 when the coordinator cannot be reached or is lost.",
+        options: [
+            .value("coordinator", placeholder: "HOST:PORT", default: nil, help: "the coordinator's --listen address (required)"),
+            .value("secret-file", placeholder: "PATH", default: nil, help: "file holding the shared secret"),
+            .value("connect-timeout", placeholder: "DURATION", default: "10s", help: "how long to retry reaching the coordinator"),
+        ],
+        positionals: [])
+
+    static let jobs = CommandSpec(
+        name: "jobs", summary: "List the registered jobs with their parameters and defaults", discussion: nil, options: [], positionals: [])
+
+    static let version = CommandSpec(name: "version", summary: "Print the version", discussion: nil, options: [], positionals: [])
+
+    static let help = CommandSpec(
+        name: "help", summary: "Show help for a command", discussion: nil, options: [],
+        positionals: [PositionalSpec("COMMAND", help: "the command to explain", isOptional: true)])
+
+    static let all: [CommandSpec] = [run, worker, jobs, version, help]
+}

@@ -1,0 +1,82 @@
+import SpindleCore
+import SpindlePosix
+
+/// `spindle run JOB ...`: validates everything a user can get wrong before any worker starts, then
+/// runs the coordinator. Returns 0 on success and 1 when the job fails; usage and input errors throw.
+struct RunCommand {
+    let registry: JobRegistry
+    let arguments: ParsedArguments
+
+    func execute() throws -> Int32 {
+        let options = try makeOptions()
+        let coordinator = try Coordinator(options: options)
+        switch coordinator.run() {
+        case .succeeded:
+            if !options.quiet { SystemInfo.writeStandardError("spindle: \(options.job.name) succeeded; output in \(options.output.directory)\n") }
+            return 0
+        case .failed(let message):
+            SystemInfo.writeStandardError("spindle: job \(options.job.name) failed: \(message)\n")
+            return 1
+        }
+    }
+
+    func makeOptions() throws -> CoordinatorOptions {
+        let a = arguments
+        guard let name = a.positionals.first else { throw UsageError("missing argument JOB for 'spindle run'") }
+        guard let job = registry.job(named: name) else {
+            let hint = ArgumentParser.closestMatch(to: Substring(name), in: registry.jobs.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+            throw UsageError("unknown job '\(name)'\(hint); run 'spindle jobs' to list them")
+        }
+        let parameters = try JobParameters.resolve(job.parameters, given: try a.keyValues("param"), job: job.name)
+        let listenGiven = a.value("listen") != nil
+        let listen = try a.hostPort("listen") ?? HostPort(host: "127.0.0.1", port: 0)
+        let localWorkers = try a.int("workers", default: listenGiven ? 0 : SystemInfo.cpuCount(), range: 0...1024)
+        let expectWorkers = try a.int("expect-workers", default: max(localWorkers, 1), range: 1...100_000)
+        if !listenGiven && localWorkers == 0 {
+            throw UsageError("--workers 0 needs --listen so that remote workers can join")
+        }
+        let secret: [UInt8] = listenGiven ? try SharedSecret.load(file: a.value("secret-file"), purpose: "listening for remote workers") : SharedSecret.random()
+
+        var scheduler = SchedulerSettings()
+        scheduler.maxAttempts = try a.int("max-attempts", default: RuntimeDefaults.maxAttempts, range: 1...1000)
+        scheduler.speculation = !a.flag("no-speculation")
+        let heartbeatInterval = try a.duration("heartbeat-interval", default: RuntimeDefaults.heartbeatInterval)
+        let heartbeatTimeout = try a.duration("heartbeat-timeout", default: RuntimeDefaults.heartbeatTimeout)
+        guard heartbeatInterval > .zero else { throw UsageError("--heartbeat-interval must be positive") }
+        guard heartbeatTimeout > heartbeatInterval else {
+            throw UsageError("--heartbeat-timeout (\(DurationText.format(heartbeatTimeout))) must be longer than --heartbeat-interval (\(DurationText.format(heartbeatInterval)))")
+        }
+        let memory = try a.size("memory", default: RuntimeDefaults.memoryBudget)
+        guard memory >= 1 << 20 else { throw UsageError("--memory must be at least 1MiB") }
+        let splitSize: Int? = a.value("split-size") == nil ? nil : try a.size("split-size", default: 0)
+        if let splitSize, splitSize < 1 { throw UsageError("--split-size must be at least 1 byte") }
+        let maxRecord = try a.size("max-record", default: RuntimeDefaults.maxRecord)
+
+        let inputValues = a.values("input")
+        let inputs: [InputFile]
+        if inputValues.isEmpty {
+            guard let defaultInput = job.defaultInput else {
+                throw UsageError("job '\(job.name)' needs --input PATH (a file, directory or glob)")
+            }
+            inputs = try InputResolver.resolve(try defaultInput())
+        } else {
+            inputs = try InputResolver.resolve(inputValues)
+        }
+        let output = try OutputCommitter(directory: a.value("output") ?? "out/\(job.name)", overwrite: a.flag("overwrite"))
+
+        var options = CoordinatorOptions(
+            job: job, parameters: parameters, inputs: inputs, output: output, localWorkers: localWorkers, listen: listen,
+            expectWorkers: expectWorkers, secret: secret)
+        options.heartbeatInterval = heartbeatInterval
+        options.heartbeatTimeout = heartbeatTimeout
+        options.registrationTimeout = try a.duration("join-timeout", default: RuntimeDefaults.registrationTimeout)
+        options.scheduler = scheduler
+        options.memoryBudget = memory
+        options.splitSize = splitSize
+        options.maxRecord = maxRecord
+        options.skipBadRecords = a.flag("skip-bad-records")
+        options.eventLogPath = a.value("event-log")
+        options.quiet = a.flag("quiet")
+        return options
+    }
+}

@@ -1,0 +1,73 @@
+import SpindleCore
+import SpindlePosix
+
+extension Coordinator: DriverControl {
+    /// Carries out scheduler directives. `result` is the attempt result that produced them, if any.
+    func apply(_ directives: [SchedulerDirective], result: AttemptResult? = nil) {
+        for directive in directives {
+            guard failure == nil else { return }
+            switch directive {
+            case .assign(let attempt, let task, let worker, let speculative):
+                guard let peer = workers[worker] else { continue }
+                attemptCount += 1
+                events.record(
+                    "attempt_started",
+                    [("attempt", .int(Int(attempt.rawValue))), ("task", .string(driver.describe(task))), ("stage", .int(task.stage)),
+                     ("index", .int(task.index)), ("worker", .int(Int(worker.rawValue))), ("speculative", .bool(speculative))])
+                do {
+                    try peer.connection.send(.assign(TaskAssignment(attempt: attempt, task: task, payload: driver.payload(for: task))))
+                } catch {
+                    lose(worker, peer: peer, cause: "sending it a task failed: \(error)")
+                }
+            case .cancel(let attempt, let worker):
+                events.record("attempt_cancelled", [("attempt", .int(Int(attempt.rawValue))), ("worker", .int(Int(worker.rawValue)))])
+                try? workers[worker]?.connection.send(.cancel(attempt))
+            case .commit(let attempt, let task, let worker):
+                guard let result, result.attempt == attempt else { continue }
+                events.record(
+                    "attempt_committed",
+                    [("attempt", .int(Int(attempt.rawValue))), ("task", .string(driver.describe(task))), ("worker", .int(Int(worker.rawValue))),
+                     ("records_in", .int(result.statistics.recordsIn)), ("bytes_in", .int(result.statistics.bytesIn)),
+                     ("records_out", .int(result.statistics.recordsOut)), ("bytes_out", .int(result.statistics.bytesOut))])
+                do {
+                    try driver.committed(task, attempt: attempt, worker: worker, result: result, control: self)
+                } catch {
+                    fail("committing \(driver.describe(task)) failed: \(error)")
+                }
+            case .reject(let attempt, let reason):
+                events.record("attempt_rejected", [("attempt", .int(Int(attempt.rawValue))), ("reason", .string(reason))])
+            case .outputLost(let task, let worker):
+                events.record("output_lost", [("task", .string(driver.describe(task))), ("worker", .int(Int(worker.rawValue)))])
+            case .stageCompleted(let stage):
+                let seconds = MonotonicClock.now().duration(since: stageStarted[stage]).seconds
+                stageSeconds.append((stageNames[stage], seconds))
+                events.record("stage_completed", [("stage", .string(stageNames[stage])), ("seconds", .double(seconds))])
+                console.log("\(stageNames[stage]) done: \(scheduler.taskCount(stage: stage)) tasks in \(formatSeconds(seconds))")
+                do { try driver.stageCompleted(stage, control: self) } catch { fail("\(error)") }
+            case .jobFailed(let task, let attempts, let cause):
+                fail("\(driver.describe(task)) failed \(attempts) times; last cause: \(cause)")
+            }
+        }
+    }
+
+    func addStage(taskCount: Int, locationBound: Bool, name: String) -> Int {
+        let stage = scheduler.addStage(taskCount: taskCount, locationBound: locationBound)
+        stageNames.append(name)
+        stageStarted.append(MonotonicClock.now())
+        events.record("stage_added", [("stage", .string(name)), ("tasks", .int(taskCount))])
+        return stage
+    }
+
+    func releaseStage(_ stage: Int) { scheduler.releaseStage(stage) }
+
+    func finish() { finishRequested = true }
+
+    func exchangeAddress(of worker: WorkerID) -> HostPort? {
+        guard let peer = workers[worker], let info = peer.info else { return nil }
+        return HostPort(host: info.host, port: info.exchangePort)
+    }
+}
+
+func formatSeconds(_ s: Double) -> String {
+    s < 10 ? "\(Double(Int(s * 1000)) / 1000) s" : "\(Double(Int(s * 10)) / 10) s"
+}

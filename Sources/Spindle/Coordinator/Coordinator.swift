@@ -1,0 +1,234 @@
+import SpindleCore
+import SpindlePosix
+
+/// The coordinator of one job: accepts and authenticates workers, feeds the scheduler and the heartbeat
+/// monitor (pure state machines) with events, carries out their directives over the sockets, and lets
+/// the engine's driver plan stages and commit output.
+///
+/// One thread runs the whole loop (poll, read, decide, send), so the state needs no locks.
+final class Coordinator {
+    enum PeerState {
+        case handshaking(ServerHandshake, deadline: Timestamp)
+        case awaitingRegistration(deadline: Timestamp)
+        case worker(WorkerID)
+        /// Declared dead by heartbeat timeout; late results are logged as rejected, then it is closed.
+        case condemned(WorkerID, until: Timestamp)
+    }
+
+    final class Peer {
+        let connection: FramedSocket
+        var state: PeerState
+        var info: WorkerInfo?
+        init(connection: FramedSocket, state: PeerState) {
+            self.connection = connection
+            self.state = state
+        }
+    }
+
+    let options: CoordinatorOptions
+    let events: EventLog
+    let console: ConsoleReporter
+    let listener: TCPListener
+    var launcher: LocalLauncher?
+    var driver: (any JobDriver)!
+    var scheduler: TaskScheduler
+    var monitor: HeartbeatMonitor<WorkerID>
+    var peers: [Int32: Peer] = [:]
+    var workers: [WorkerID: Peer] = [:]
+    var nextWorkerID: UInt32 = 1
+    var descriptor: JobDescriptor!
+    var started = false
+    var finishRequested = false
+    var failure: String?
+    var stageNames: [String] = []
+    var stageStarted: [Timestamp] = []
+    var stageSeconds: [(name: String, seconds: Double)] = []
+    var attemptCount = 0
+    var failedAttempts = 0
+    var workersLost = 0
+    var progress: [WorkerID: Double] = [:]
+    let startTime: Timestamp
+    var lastHeartbeatSent: Timestamp
+    /// Since when the job has had no live worker (bounded by the registration timeout).
+    var workerlessSince: Timestamp?
+
+    init(options: CoordinatorOptions) throws {
+        self.options = options
+        self.events = try EventLog(path: options.eventLogPath)
+        self.console = ConsoleReporter(quiet: options.quiet)
+        self.listener = try TCPListener(host: options.listen.host, port: options.listen.port)
+        self.scheduler = TaskScheduler(settings: options.scheduler)
+        self.monitor = HeartbeatMonitor(timeout: options.heartbeatTimeout)
+        self.startTime = MonotonicClock.now()
+        self.lastHeartbeatSent = startTime
+    }
+
+    /// The address workers connect to.
+    var address: HostPort {
+        let host = ["0.0.0.0", "::", ""].contains(options.listen.host) ? "127.0.0.1" : options.listen.host
+        return HostPort(host: host, port: listener.port)
+    }
+
+    /// Runs the job to the end and returns how it went. Workers are stopped before it returns.
+    func run() -> JobOutcome {
+        events.record("job_started", [("job", .string(options.job.name)), ("listen", .string("\(options.listen.host):\(listener.port)"))])
+        do {
+            try options.output.prepare()
+            driver = try options.job.engine.makeDriver(
+                DriverSetup(
+                    job: options.job, parameters: options.parameters, inputs: options.inputs, output: options.output,
+                    workerCount: max(options.expectWorkers, 1), splitSize: options.splitSize, memoryBudget: options.memoryBudget,
+                    maxRecord: options.maxRecord, skipBadRecords: options.skipBadRecords, events: events, console: console))
+            descriptor = JobDescriptor(
+                job: options.job.name, parameters: options.parameters.pairs, heartbeatInterval: options.heartbeatInterval,
+                heartbeatTimeout: options.heartbeatTimeout, engineSettings: driver.engineSettings)
+            if options.localWorkers > 0 {
+                let launcher = try LocalLauncher(coordinator: address, secret: options.secret)
+                self.launcher = launcher
+                try launcher.spawn(options.localWorkers)
+            } else {
+                console.log("listening on \(options.listen.host):\(listener.port); waiting for \(options.expectWorkers) worker(s)")
+            }
+            events.record("coordinator_listening", [("address", .string("\(options.listen.host):\(listener.port)"))])
+            while !finishRequested && failure == nil {
+                try step()
+            }
+        } catch {
+            fail("\(error)")
+        }
+        if failure == nil {
+            do {
+                try driver.finalize(summary: summary())
+            } catch {
+                fail("committing the output failed: \(error)")
+            }
+        }
+        console.finishLine()
+        shutdownWorkers(reason: failure == nil ? "the job finished" : "the job failed")
+        let outcome: JobOutcome
+        if let failure {
+            options.output.abort()
+            events.record("job_failed", [("error", .string(failure))])
+            outcome = .failed(failure)
+        } else {
+            events.record("job_succeeded", [("seconds", .double(MonotonicClock.now().duration(since: startTime).seconds))])
+            outcome = .succeeded
+        }
+        events.close()
+        listener.close()
+        return outcome
+    }
+
+    /// One turn of the loop: wait for sockets (at most 50 ms), handle what arrived, then timers.
+    private func step() throws {
+        var fds: [(fd: Int32, events: PollEvents)] = [(listener.fd, .readable)]
+        let order = Array(peers.keys)
+        for fd in order { fds.append((fd, .readable)) }
+        let ready = try Poller.wait(fds, timeout: .milliseconds(50))
+        if !ready[0].isEmpty { acceptPeers() }
+        for (i, fd) in order.enumerated() where !ready[i + 1].isEmpty {
+            guard let peer = peers[fd] else { continue }
+            do {
+                for frame in try peer.connection.readAvailable() {
+                    handle(frame, from: peer)
+                    if peers[fd] == nil { break }
+                }
+            } catch {
+                drop(peer, reason: error is ConnectionClosed ? "its connection closed" : "\(error)")
+            }
+        }
+        let now = MonotonicClock.now()
+        checkTimers(now: now)
+        if !started && workers.count >= options.expectWorkers {
+            try startJob(now: now)
+        }
+        if started && failure == nil && !finishRequested {
+            apply(scheduler.assignIdleWorkers(now: now))
+        }
+        showProgress()
+    }
+
+    private func startJob(now: Timestamp) throws {
+        started = true
+        console.log("\(workers.count) worker(s) joined; running \(options.job.name)")
+        try driver.start(self)
+    }
+
+    private func acceptPeers() {
+        while let socket = try? listener.accept(timeout: .zero) {
+            let connection = FramedSocket(socket: socket)
+            let machine = ServerHandshake(secret: options.secret, nonce: SecureRandom.bytes(WireProtocol.nonceLength))
+            let deadline = MonotonicClock.now() + options.handshakeTimeout
+            peers[socket.fd] = Peer(connection: connection, state: .handshaking(machine, deadline: deadline))
+        }
+    }
+
+    private func checkTimers(now: Timestamp) {
+        for peer in Array(peers.values) {
+            switch peer.state {
+            case .handshaking(_, let deadline) where now > deadline:
+                refuse(peer, reason: "the handshake did not complete within \(DurationText.format(options.handshakeTimeout))")
+            case .awaitingRegistration(let deadline) where now > deadline:
+                refuse(peer, reason: "it did not register within \(DurationText.format(options.handshakeTimeout))")
+            case .condemned(_, let until) where now > until:
+                close(peer)
+            default: break
+            }
+        }
+        for worker in monitor.expire(now: now) {
+            guard let peer = workers[worker] else { continue }
+            condemn(peer, worker: worker, now: now)
+        }
+        if now.duration(since: lastHeartbeatSent) >= options.heartbeatInterval {
+            lastHeartbeatSent = now
+            for (worker, peer) in workers {
+                do { try peer.connection.send(.heartbeat(HeartbeatReport(runningAttempt: nil, progress: 0))) } catch {
+                    lose(worker, peer: peer, cause: "sending to it failed: \(error)")
+                }
+            }
+        }
+        if workers.isEmpty {
+            let since = workerlessSince ?? now
+            workerlessSince = since
+            if now.duration(since: since) > options.registrationTimeout {
+                let what = started ? "no live worker was left" : "only \(workers.count) of \(options.expectWorkers) workers joined"
+                fail("\(what) for \(DurationText.format(options.registrationTimeout)); the job cannot make progress")
+            }
+        } else {
+            workerlessSince = nil
+        }
+        if !started, let since = Optional(startTime), now.duration(since: since) > options.registrationTimeout, options.localWorkers > 0 {
+            fail("only \(workers.count) of \(options.expectWorkers) local workers registered within \(DurationText.format(options.registrationTimeout))")
+        }
+    }
+
+    private func showProgress() {
+        guard started, scheduler.stageCount > 0 else { return }
+        let stage = (0..<scheduler.stageCount).first { !scheduler.isComplete(stage: $0) } ?? (scheduler.stageCount - 1)
+        let done = scheduler.committedCount(stage: stage)
+        let total = scheduler.taskCount(stage: stage)
+        let running = progress.values.reduce(0, +)
+        let share = total == 0 ? 1 : min(0.99, (Double(done) + running) / Double(total))
+        console.progress("\(stageNames[stage]): \(done)/\(total) tasks, \(Int(share * 100))%, \(workers.count) worker(s)")
+    }
+
+    func fail(_ message: String) {
+        if failure == nil { failure = message }
+    }
+
+    func summary() -> JobSummary {
+        JobSummary(
+            attempts: attemptCount, failedAttempts: failedAttempts, workersLost: workersLost,
+            elapsedSeconds: MonotonicClock.now().duration(since: startTime).seconds, stageSeconds: stageSeconds)
+    }
+
+    private func shutdownWorkers(reason: String) {
+        for peer in peers.values {
+            if case .handshaking = peer.state {} else { try? peer.connection.send(.shutdown(reason: reason)) }
+            peer.connection.close()
+        }
+        peers.removeAll()
+        workers.removeAll()
+        launcher?.stopAll(grace: .seconds(3))
+    }
+}

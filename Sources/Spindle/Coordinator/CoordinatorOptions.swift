@@ -1,0 +1,34 @@
+import SpindleCore
+
+/// Everything `spindle run` decided before the coordinator starts.
+struct CoordinatorOptions: Sendable {
+    var job: Job
+    var parameters: JobParameters
+    var inputs: [InputFile]
+    var output: OutputCommitter
+    /// Local worker processes to spawn (0 when only remote workers are used).
+    var localWorkers: Int
+    /// Where to listen; 127.0.0.1 with an ephemeral port unless `--listen` says otherwise.
+    var listen: HostPort
+    /// Workers that must have joined before the job starts.
+    var expectWorkers: Int
+    var heartbeatInterval: Duration = RuntimeDefaults.heartbeatInterval
+    var heartbeatTimeout: Duration = RuntimeDefaults.heartbeatTimeout
+    var handshakeTimeout: Duration = RuntimeDefaults.handshakeTimeout
+    /// How long to wait for the expected workers (and, later, for any live worker) before failing.
+    var registrationTimeout: Duration = RuntimeDefaults.registrationTimeout
+    var scheduler = SchedulerSettings()
+    var memoryBudget = RuntimeDefaults.memoryBudget
+    var splitSize: Int?
+    var maxRecord = RuntimeDefaults.maxRecord
+    var skipBadRecords = false
+    var eventLogPath: String?
+    var secret: [UInt8]
+    var quiet = false
+}
+
+/// How a run ended.
+enum JobOutcome: Equatable {
+    case succeeded
+    case failed(String)
+}

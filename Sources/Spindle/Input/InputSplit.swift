@@ -1,0 +1,69 @@
+import SpindleCore
+
+/// A byte range of one input file. It owns every line that *starts* within `start..<end`, so ranges cut
+/// anywhere still give each line to exactly one split (the rule Hadoop's line reader uses).
+public struct FileChunk: Sendable, Equatable, WireCodable {
+    public var path: String
+    public var start: Int
+    public var end: Int
+
+    public init(path: String, start: Int, end: Int) {
+        self.path = path
+        self.start = start
+        self.end = end
+    }
+    public func encode(to w: inout WireWriter) { w.write(path); w.write(start); w.write(end) }
+    public init(from r: inout WireReader) throws {
+        path = try r.read(String.self); start = try r.read(Int.self); end = try r.read(Int.self)
+    }
+}
+
+/// The input of one map task: one or more chunks (small files are packed together).
+public struct InputSplit: Sendable, Equatable, WireCodable {
+    public var chunks: [FileChunk]
+    public var byteCount: Int { chunks.reduce(0) { $0 + $1.end - $1.start } }
+
+    public init(chunks: [FileChunk]) { self.chunks = chunks }
+    public func encode(to w: inout WireWriter) { w.write(chunks) }
+    public init(from r: inout WireReader) throws { chunks = try r.read([FileChunk].self) }
+
+    /// "a.txt bytes 0-1048576" (and "+ 3 more files" when packed), for errors and logs.
+    public var summary: String {
+        guard let first = chunks.first else { return "no input" }
+        let name = first.path.split(separator: "/").last.map(String.init) ?? first.path
+        let more = chunks.count > 1 ? " + \(chunks.count - 1) more chunk\(chunks.count > 2 ? "s" : "")" : ""
+        return "\(name) bytes \(first.start)-\(first.end)\(more)"
+    }
+}
+
+/// Cuts input files into splits of about `splitSize` bytes, packing small files together.
+enum InputSplitter {
+    /// The split size used when `--split-size` is not given: about four splits per worker, within 1 MiB...128 MiB.
+    static func defaultSplitSize(totalBytes: Int, workers: Int) -> Int {
+        let target = totalBytes / max(1, workers * 4)
+        return min(128 << 20, max(1 << 20, target))
+    }
+
+    static func split(_ files: [InputFile], splitSize: Int) -> [InputSplit] {
+        precondition(splitSize > 0)
+        var splits: [InputSplit] = []
+        var current: [FileChunk] = []
+        var currentBytes = 0
+        for file in files where file.size > 0 {
+            var offset = 0
+            while offset < file.size {
+                let take = min(file.size - offset, splitSize - currentBytes)
+                current.append(FileChunk(path: file.path, start: offset, end: offset + take))
+                currentBytes += take
+                offset += take
+                if currentBytes == splitSize {
+                    splits.append(InputSplit(chunks: current))
+                    current = []
+                    currentBytes = 0
+                }
+            }
+        }
+        if !current.isEmpty { splits.append(InputSplit(chunks: current)) }
+        return splits
+    }
+}

@@ -1,0 +1,141 @@
+import SpindleCore
+import SpindlePosix
+
+/// The demo job `checksum`: each task reads one input split and reports the byte range of the lines it
+/// owns, their number, and the CRC32C of those bytes; the coordinator writes one line per split.
+/// It exercises splitting, scheduling, retries and commit without the MapReduce machinery.
+struct ChecksumEngine: JobEngine {
+    static let job = Job(
+        name: "checksum",
+        summary: "Demo: CRC32C and line count of every input split, computed by the workers",
+        parameters: [
+            JobParameter("delay", .duration, default: "0s", help: "time each task waits before finishing (to test failures)"),
+            JobParameter("fail-split", .int(-1...Int.max), default: "-1", help: "split index whose tasks always fail (-1: none)"),
+        ],
+        defaultInput: nil,
+        engine: ChecksumEngine())
+
+    func makeDriver(_ setup: DriverSetup) throws -> any JobDriver { ChecksumDriver(setup) }
+
+    func runTask(_ assignment: TaskAssignment, context: TaskContext) throws -> TaskOutcome {
+        let split = try WireReader.decode(InputSplit.self, from: assignment.payload)
+        if assignment.task.index == context.parameters.int("fail-split") {
+            throw TaskFailure("split \(assignment.task.index) is configured to fail (--param fail-split)")
+        }
+        var results: [ChunkChecksum] = []
+        var statistics = AttemptStatistics()
+        for chunk in split.chunks {
+            let file = try MappedFile(path: chunk.path)
+            let scanner = LineScanner(bytes: file.bytes)
+            let first = scanner.firstLineStart(from: chunk.start)
+            let end = scanner.ownedEnd(start: chunk.start, end: chunk.end)
+            var lines = 0
+            scanner.forEachLine(start: chunk.start, end: chunk.end) { _, _ in
+                lines += 1
+                return true
+            }
+            let crc = first < end ? CRC32C.checksum(UnsafeRawBufferPointer(rebasing: file.bytes[first..<end])) : 0
+            results.append(ChunkChecksum(path: chunk.path, start: first, end: end, lines: lines, crc: crc))
+            statistics.bytesIn += end - first
+            statistics.recordsIn += lines
+        }
+        let delay = context.parameters.duration("delay")
+        let deadline = MonotonicClock.now() + delay
+        while MonotonicClock.now() < deadline {
+            try context.checkCancelled()
+            context.setProgress(1 - deadline.duration(since: MonotonicClock.now()).seconds / max(delay.seconds, 1e-9))
+            MonotonicClock.sleep(.milliseconds(20))
+        }
+        statistics.recordsOut = results.count
+        return TaskOutcome(payload: results.wireEncoded(), statistics: statistics)
+    }
+}
+
+struct ChunkChecksum: WireCodable, Sendable {
+    var path: String
+    var start: Int
+    var end: Int
+    var lines: Int
+    var crc: UInt32
+
+    init(path: String, start: Int, end: Int, lines: Int, crc: UInt32) {
+        self.path = path
+        self.start = start
+        self.end = end
+        self.lines = lines
+        self.crc = crc
+    }
+    func encode(to w: inout WireWriter) { w.write(path); w.write(start); w.write(end); w.write(lines); w.write(crc) }
+    init(from r: inout WireReader) throws {
+        path = try r.read(String.self); start = try r.read(Int.self); end = try r.read(Int.self)
+        lines = try r.read(Int.self); crc = try r.read(UInt32.self)
+    }
+}
+
+final class ChecksumDriver: JobDriver {
+    private let setup: DriverSetup
+    private let splits: [InputSplit]
+    private var results: [[ChunkChecksum]?]
+
+    init(_ setup: DriverSetup) {
+        self.setup = setup
+        let total = setup.inputs.reduce(0) { $0 + $1.size }
+        let size = setup.splitSize ?? InputSplitter.defaultSplitSize(totalBytes: total, workers: setup.workerCount)
+        splits = InputSplitter.split(setup.inputs, splitSize: size)
+        results = Array(repeating: nil, count: splits.count)
+    }
+
+    var engineSettings: [UInt8] { [] }
+
+    func start(_ control: any DriverControl) throws {
+        _ = control.addStage(taskCount: splits.count, locationBound: false, name: "checksum")
+    }
+
+    func payload(for task: TaskID) -> [UInt8] { splits[task.index].wireEncoded() }
+
+    func describe(_ task: TaskID) -> String { "checksum task \(task.index) (input \(splits[task.index].summary))" }
+
+    func committed(_ task: TaskID, attempt: AttemptID, worker: WorkerID, result: AttemptResult, control: any DriverControl) throws {
+        results[task.index] = try WireReader.decode([ChunkChecksum].self, from: result.payload)
+    }
+
+    func stageCompleted(_ stage: Int, control: any DriverControl) throws { control.finish() }
+
+    func finalize(summary: JobSummary) throws {
+        var text = ""
+        var lines = 0
+        var bytes = 0
+        for (index, chunks) in results.enumerated() {
+            for c in chunks ?? [] {
+                text += "\(index)\t\(c.path)\t\(c.start)\t\(c.end)\t\(c.lines)\t\(String(c.crc, radix: 16))\n"
+                lines += c.lines
+                bytes += c.end - c.start
+            }
+        }
+        text += "total\t\(lines) lines\t\(bytes) bytes\n"
+        try setup.output.writeFile("part-00000", Array(text.utf8))
+        try setup.output.succeed(successRecord(setup: setup, summary: summary, counters: [("lines", lines), ("bytes", bytes)]))
+    }
+}
+
+/// The `_SUCCESS` record shared by all engines: job, parameters, counters, timings.
+func successRecord(setup: DriverSetup, summary: JobSummary, counters: [(String, Int)]) -> JSONValue {
+    .object([
+        ("job", .string(setup.job.name)),
+        ("parameters", .object(setup.parameters.pairs.map { ($0.first, .string($0.second)) })),
+        ("inputs", .array(setup.inputs.map { .string($0.path) })),
+        ("workers", .int(setup.workerCount)),
+        ("counters", .object(counters.map { ($0.0, .int($0.1)) })),
+        ("attempts", .int(summary.attempts)),
+        ("failedAttempts", .int(summary.failedAttempts)),
+        ("workersLost", .int(summary.workersLost)),
+        ("seconds", .double(summary.elapsedSeconds)),
+        ("stages", .array(summary.stageSeconds.map { .object([("name", .string($0.name)), ("seconds", .double($0.seconds))]) })),
+    ])
+}
+
+/// A task's own failure, with a message for the user.
+struct TaskFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

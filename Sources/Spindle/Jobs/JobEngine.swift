@@ -1,0 +1,70 @@
+import SpindleCore
+
+/// The two halves of an engine: a driver that plans and commits on the coordinator, and the task
+/// body that runs on workers. MapReduce and the demo checksum job are engines.
+protocol JobEngine: Sendable {
+    /// Creates the coordinator-side driver of one run.
+    func makeDriver(_ setup: DriverSetup) throws -> any JobDriver
+    /// Runs one attempt of a task on a worker and returns its result.
+    func runTask(_ assignment: TaskAssignment, context: TaskContext) throws -> TaskOutcome
+}
+
+/// The result of a task attempt on a worker.
+struct TaskOutcome: Sendable {
+    var payload: [UInt8]
+    var statistics: AttemptStatistics
+}
+
+/// What a driver gets to plan a run.
+struct DriverSetup: Sendable {
+    var job: Job
+    var parameters: JobParameters
+    var inputs: [InputFile]
+    var output: OutputCommitter
+    var workerCount: Int
+    var splitSize: Int?
+    var memoryBudget: Int
+    var maxRecord: Int
+    var skipBadRecords: Bool
+    var events: EventLog
+    var console: ConsoleReporter
+}
+
+/// How a driver adds work; handed to it by the coordinator.
+protocol DriverControl: AnyObject {
+    /// Adds a stage of tasks; see ``TaskScheduler/addStage(taskCount:locationBound:)``.
+    func addStage(taskCount: Int, locationBound: Bool, name: String) -> Int
+    /// Declares the outputs of a stage no longer needed.
+    func releaseStage(_ stage: Int)
+    /// Ends the job successfully once the current event has been handled.
+    func finish()
+    /// Where a worker's exchange server listens.
+    func exchangeAddress(of worker: WorkerID) -> HostPort?
+}
+
+/// The coordinator side of an engine for one run.
+protocol JobDriver: AnyObject {
+    /// Engine settings sent to every worker (in ``JobDescriptor/engineSettings``).
+    var engineSettings: [UInt8] { get }
+    /// Adds the first stages.
+    func start(_ control: any DriverControl) throws
+    /// The payload of an assignment of `task` (called for every attempt).
+    func payload(for task: TaskID) -> [UInt8]
+    /// Describes a task for errors and logs, e.g. "map task 3 (input a.txt bytes 0-1048576)".
+    func describe(_ task: TaskID) -> String
+    /// The one attempt of `task` that commits: its output becomes part of the job's.
+    func committed(_ task: TaskID, attempt: AttemptID, worker: WorkerID, result: AttemptResult, control: any DriverControl) throws
+    /// A stage's tasks have all committed.
+    func stageCompleted(_ stage: Int, control: any DriverControl) throws
+    /// Commits the job's output (the part files are in place) and writes `_SUCCESS`.
+    func finalize(summary: JobSummary) throws
+}
+
+/// Facts about a finished run for `_SUCCESS` and the final report.
+struct JobSummary: Sendable {
+    var attempts: Int
+    var failedAttempts: Int
+    var workersLost: Int
+    var elapsedSeconds: Double
+    var stageSeconds: [(name: String, seconds: Double)]
+}

@@ -1,0 +1,100 @@
+import SpindleCore
+
+/// A parameter a job declares: `--param name=value` on the command line, typed and validated before
+/// the job starts, listed with its default by `spindle jobs`.
+public struct JobParameter: Sendable {
+    /// The value types a parameter can have.
+    public enum Kind: Sendable, Equatable {
+        case int(ClosedRange<Int>)
+        case double
+        case bool
+        case string
+        /// A byte size such as `4MiB`.
+        case size
+        /// A duration such as `500ms`.
+        case duration
+
+        var name: String {
+            switch self {
+            case .int: "integer"
+            case .double: "number"
+            case .bool: "true|false"
+            case .string: "text"
+            case .size: "size"
+            case .duration: "duration"
+            }
+        }
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// The default as it would be written on the command line; nil makes the parameter required.
+    public var defaultValue: String?
+    public var help: String
+
+    public init(_ name: String, _ kind: Kind, default defaultValue: String?, help: String) {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+
+    /// Checks that `text` is a valid value; returns an explanation when it is not.
+    func problem(with text: String) -> String? {
+        switch kind {
+        case .int(let range):
+            guard let v = Int(text) else { return "expects an integer, got '\(text)'" }
+            return range.contains(v) ? nil : "must be within \(range.lowerBound)...\(range.upperBound), got \(v)"
+        case .double: return Double(text).map { $0.isFinite } == true ? nil : "expects a number, got '\(text)'"
+        case .bool: return ["true", "false"].contains(text) ? nil : "expects true or false, got '\(text)'"
+        case .string: return nil
+        case .size: return ByteSize.parse(text) == nil ? "expects a size such as 4MiB, got '\(text)'" : nil
+        case .duration: return DurationText.parse(text) == nil ? "expects a duration such as 500ms, got '\(text)'" : nil
+        }
+    }
+}
+
+/// The validated parameter values of one run: every declared parameter has a value (given or default).
+public struct JobParameters: Sendable, Equatable {
+    /// Name-value pairs in declaration order.
+    public let pairs: [Pair<String, String>]
+
+    /// Resolves given `name=value` pairs against the declaration.
+    /// - Throws: ``UsageError`` for an unknown parameter, a bad value, or a missing required one.
+    public static func resolve(_ declared: [JobParameter], given: [(key: String, value: String)], job: String) throws(UsageError) -> JobParameters {
+        var values: [String: String] = [:]
+        for (key, value) in given {
+            guard let parameter = declared.first(where: { $0.name == key }) else {
+                let known = declared.map(\.name).joined(separator: ", ")
+                throw UsageError("job '\(job)' has no parameter '\(key)'" + (known.isEmpty ? " (it takes none)" : "; it takes: \(known)"))
+            }
+            if let problem = parameter.problem(with: value) {
+                throw UsageError("parameter '\(key)' of job '\(job)' \(problem)")
+            }
+            values[key] = value
+        }
+        var pairs: [Pair<String, String>] = []
+        for parameter in declared {
+            guard let value = values[parameter.name] ?? parameter.defaultValue else {
+                throw UsageError("job '\(job)' needs --param \(parameter.name)=<\(parameter.kind.name)>: \(parameter.help)")
+            }
+            pairs.append(Pair(parameter.name, value))
+        }
+        return JobParameters(pairs: pairs)
+    }
+
+    init(pairs: [Pair<String, String>]) { self.pairs = pairs }
+
+    /// The raw text of a parameter.
+    public func string(_ name: String) -> String {
+        guard let pair = pairs.first(where: { $0.first == name }) else {
+            preconditionFailure("parameter '\(name)' is not declared by the job")
+        }
+        return pair.second
+    }
+    public func int(_ name: String) -> Int { Int(string(name))! }
+    public func double(_ name: String) -> Double { Double(string(name))! }
+    public func bool(_ name: String) -> Bool { string(name) == "true" }
+    public func size(_ name: String) -> Int { ByteSize.parse(string(name))! }
+    public func duration(_ name: String) -> Duration { DurationText.parse(string(name))! }
+}

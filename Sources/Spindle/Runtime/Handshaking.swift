@@ -1,0 +1,52 @@
+import SpindleCore
+import SpindlePosix
+
+/// Blocking handshakes over a ``FramedSocket``, bounded by a deadline.
+enum Handshaking {
+    /// Runs the client side; returns when the server welcomed us.
+    /// - Throws: ``HandshakeError`` naming the peer and the reason.
+    static func connectAsClient(_ connection: FramedSocket, secret: [UInt8], role: ConnectionRole, timeout: Duration) throws {
+        var machine = ClientHandshake(secret: secret, nonce: SecureRandom.bytes(WireProtocol.nonceLength), role: role)
+        try connection.send(machine.hello())
+        let deadline = MonotonicClock.now() + timeout
+        while true {
+            let left = deadline.duration(since: MonotonicClock.now())
+            guard let frame = try connection.receive(timeout: left) else {
+                throw HandshakeError(peer: connection.peer, reason: "no answer to the handshake within \(DurationText.format(timeout))")
+            }
+            switch machine.receive(frame) {
+            case .send(let reply): try connection.send(reply)
+            case .established: return
+            case .fail(let reason, _): throw HandshakeError(peer: connection.peer, reason: reason)
+            }
+        }
+    }
+
+    /// Runs the server side on a blocking connection; returns the role the client asked for.
+    static func acceptAsServer(_ connection: FramedSocket, secret: [UInt8], timeout: Duration) throws -> ConnectionRole {
+        var machine = ServerHandshake(secret: secret, nonce: SecureRandom.bytes(WireProtocol.nonceLength))
+        let deadline = MonotonicClock.now() + timeout
+        while true {
+            let left = deadline.duration(since: MonotonicClock.now())
+            guard let frame = try connection.receive(timeout: left) else {
+                throw HandshakeError(peer: connection.peer, reason: "handshake not completed within \(DurationText.format(timeout))")
+            }
+            switch machine.receive(frame) {
+            case .send(let reply): try connection.send(reply)
+            case .established(let role):
+                try connection.send(Frame(kind: MessageKind.welcome.rawValue, payload: []))
+                return role
+            case .fail(let reason, let reply):
+                if let reply { try? connection.send(reply) }
+                throw HandshakeError(peer: connection.peer, reason: reason)
+            }
+        }
+    }
+}
+
+/// A handshake with a peer failed.
+struct HandshakeError: Error, CustomStringConvertible {
+    var peer: String
+    var reason: String
+    var description: String { "handshake with \(peer) failed: \(reason)" }
+}

@@ -1,0 +1,189 @@
+import Dispatch
+import Foundation
+import Synchronization
+import SpindleCore
+import SpindlePosix
+
+/// Settings of `spindle worker`.
+struct WorkerOptions: Sendable {
+    var coordinator: HostPort
+    var secret: [UInt8]
+    var connectTimeout: Duration = RuntimeDefaults.connectTimeout
+}
+
+/// A worker process: joins a coordinator, runs the tasks it is given one at a time, sends heartbeats,
+/// and exits when the coordinator says so, closes the connection, or falls silent for the timeout
+/// (so no worker outlives its coordinator).
+final class WorkerProcess: Sendable {
+    private struct State {
+        var queue: [TaskAssignment] = []
+        var running: TaskContext?
+        var lastHeard: Timestamp
+    }
+    private let options: WorkerOptions
+    private let registry: JobRegistry
+    private let state: Mutex<State>
+    private let work = DispatchSemaphore(value: 0)
+
+    init(options: WorkerOptions, registry: JobRegistry) {
+        self.options = options
+        self.registry = registry
+        self.state = Mutex(State(lastHeard: MonotonicClock.now()))
+    }
+
+    /// Serves the coordinator until the job ends; returns the process exit code.
+    func run() -> Int32 {
+        let connection: FramedSocket
+        do {
+            connection = try connect()
+        } catch {
+            SystemInfo.writeStandardError("spindle worker: \(error)\n")
+            return 3
+        }
+        let scratch: String
+        let worker: WorkerID
+        let descriptor: JobDescriptor
+        let job: Job
+        do {
+            scratch = try FileSystem.makeTemporaryDirectory(prefix: "spindle-worker-")
+            try connection.send(
+                .register(WorkerInfo(processID: SystemInfo.processID, host: SystemInfo.hostName(), exchangePort: 0, cores: SystemInfo.cpuCount())))
+            guard let frame = try connection.receive(timeout: RuntimeDefaults.registrationTimeout),
+                case .registered(let id, let desc) = try ControlMessage(frame: frame)
+            else {
+                throw WorkerError("the coordinator at \(connection.peer) did not accept the registration")
+            }
+            guard let found = registry.job(named: desc.job) else {
+                throw WorkerError("this executable has no job named '\(desc.job)'; run the same spindle build as the coordinator")
+            }
+            (worker, descriptor, job) = (id, desc, found)
+        } catch {
+            SystemInfo.writeStandardError("spindle worker: \(error)\n")
+            connection.close()
+            return 3
+        }
+        let parameters = JobParameters(pairs: descriptor.parameters)
+        let services = WorkerServices()
+        let executor = Thread { [self] in
+            executeTasks(connection: connection, worker: worker, descriptor: descriptor, job: job, parameters: parameters, scratch: scratch, services: services)
+        }
+        executor.start()
+        let beats = Thread { [self] in sendHeartbeats(connection, interval: descriptor.heartbeatInterval) }
+        beats.start()
+        let code = serve(connection, timeout: descriptor.heartbeatTimeout)
+        try? FileSystem.removeTree(scratch)
+        connection.close()
+        return code
+    }
+
+    /// Connects and authenticates, retrying refused connections until the connect timeout.
+    private func connect() throws -> FramedSocket {
+        let deadline = MonotonicClock.now() + options.connectTimeout
+        var lastError: any Error = WorkerError("no attempt was made")
+        while MonotonicClock.now() < deadline {
+            let left = deadline.duration(since: MonotonicClock.now())
+            do {
+                let socket = try TCPSocket.connect(host: options.coordinator.host, port: options.coordinator.port, timeout: min(left, .seconds(2)))
+                try socket.setSendTimeout(RuntimeDefaults.handshakeTimeout)
+                let connection = FramedSocket(socket: socket)
+                try Handshaking.connectAsClient(connection, secret: options.secret, role: .worker, timeout: RuntimeDefaults.handshakeTimeout)
+                return connection
+            } catch let error as HandshakeError {
+                throw error
+            } catch {
+                lastError = error
+                MonotonicClock.sleep(.milliseconds(100))
+            }
+        }
+        throw WorkerError(
+            "could not connect to the coordinator at \(options.coordinator) within \(DurationText.format(options.connectTimeout)): \(lastError); check that `spindle run ... --listen` is running there")
+    }
+
+    /// Reads coordinator messages until shutdown, loss, or silence; returns the exit code.
+    private func serve(_ connection: FramedSocket, timeout: Duration) -> Int32 {
+        while true {
+            do {
+                if let frame = try connection.receive(timeout: .milliseconds(100)) {
+                    state.withLock { $0.lastHeard = MonotonicClock.now() }
+                    switch try ControlMessage(frame: frame) {
+                    case .assign(let assignment):
+                        state.withLock { $0.queue.append(assignment) }
+                        work.signal()
+                    case .cancel(let attempt):
+                        state.withLock { s in
+                            if s.running?.attempt == attempt { s.running?.cancel() }
+                            s.queue.removeAll { $0.attempt == attempt }
+                        }
+                    case .shutdown(let reason):
+                        if reason != "the job finished" { SystemInfo.writeStandardError("spindle worker: exiting: \(reason)\n") }
+                        return 0
+                    case .heartbeat: break
+                    default:
+                        SystemInfo.writeStandardError("spindle worker: unexpected message from the coordinator; exiting\n")
+                        return 3
+                    }
+                }
+                let silence = MonotonicClock.now().duration(since: state.withLock { $0.lastHeard })
+                if silence > timeout {
+                    SystemInfo.writeStandardError(
+                        "spindle worker: the coordinator at \(connection.peer) was silent for \(DurationText.format(timeout)); exiting\n")
+                    return 3
+                }
+            } catch {
+                SystemInfo.writeStandardError("spindle worker: lost the coordinator at \(connection.peer): \(error); exiting\n")
+                return 3
+            }
+        }
+    }
+
+    private func sendHeartbeats(_ connection: FramedSocket, interval: Duration) {
+        while true {
+            MonotonicClock.sleep(interval)
+            let report = state.withLock { s in
+                HeartbeatReport(runningAttempt: s.running?.attempt, progress: s.running?.progress ?? 0)
+            }
+            do { try connection.send(.heartbeat(report)) } catch { return }
+        }
+    }
+
+    private func executeTasks(
+        connection: FramedSocket, worker: WorkerID, descriptor: JobDescriptor, job: Job, parameters: JobParameters, scratch: String,
+        services: WorkerServices
+    ) {
+        while true {
+            work.wait()
+            let next: (TaskAssignment, TaskContext)? = state.withLock { s in
+                guard !s.queue.isEmpty else { return nil }
+                let assignment = s.queue.removeFirst()
+                let context = TaskContext(
+                    worker: worker, assignment: assignment, descriptor: descriptor, parameters: parameters, scratchDirectory: scratch, services: services)
+                s.running = context
+                return (assignment, context)
+            }
+            guard let (assignment, context) = next else { continue }
+            let message: ControlMessage
+            do {
+                let outcome = try job.engine.runTask(assignment, context: context)
+                message = .finished(AttemptResult(attempt: context.attempt, payload: outcome.payload, statistics: outcome.statistics))
+            } catch let failure as BlamelessFailure {
+                message = .failed(AttemptFailure(attempt: context.attempt, cause: failure.description, blameless: true, lostOutputs: failure.lostOutputs))
+            } catch {
+                message = .failed(AttemptFailure(attempt: context.attempt, cause: "\(error)"))
+            }
+            state.withLock { $0.running = nil }
+            do { try connection.send(message) } catch { return }
+        }
+    }
+}
+
+/// A task failed through no fault of its own (its input could not be fetched); names the lost outputs.
+struct BlamelessFailure: Error, CustomStringConvertible {
+    var description: String
+    var lostOutputs: [TaskID]
+}
+
+/// A worker cannot continue; the message says why and what to do.
+struct WorkerError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

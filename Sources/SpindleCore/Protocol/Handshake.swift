@@ -1,0 +1,186 @@
+/// What a handshake state machine asks its shell to do next.
+public enum HandshakeStep: Equatable, Sendable {
+    /// Send this frame to the peer.
+    case send(Frame)
+    /// The peer is authenticated; the connection carries messages of `role` from now on.
+    case established(ConnectionRole)
+    /// Drop the connection; `reason` is logged with the peer's address. `reply`, if any, is sent first.
+    case fail(reason: String, reply: Frame?)
+}
+
+/// The accepting side of the handshake: version check, then HMAC-SHA256 challenge/response, mutual.
+///
+/// Sequence: client `hello(magic, version, role, clientNonce)` → server `challenge(version, serverNonce,
+/// serverProof)` → client `response(clientProof)` → server `welcome`. Each proof is an HMAC-SHA256 over
+/// both nonces with a distinct label, keyed with the shared secret, so neither side can replay the other.
+public struct ServerHandshake: Sendable {
+    private enum State: Sendable { case awaitingHello, awaitingResponse(ConnectionRole, clientNonce: [UInt8]), done }
+    private let secret: [UInt8]
+    private let serverNonce: [UInt8]
+    private var state = State.awaitingHello
+
+    /// - Parameters:
+    ///   - secret: the shared secret of the job.
+    ///   - nonce: fresh random bytes (``WireProtocol/nonceLength``), never reused.
+    public init(secret: [UInt8], nonce: [UInt8]) {
+        self.secret = secret
+        self.serverNonce = nonce
+    }
+
+    /// Feeds the next frame from the client.
+    public mutating func receive(_ frame: Frame) -> HandshakeStep {
+        switch state {
+        case .awaitingHello:
+            guard frame.kind == MessageKind.hello.rawValue else {
+                return fail("expected a hello frame, got kind \(frame.kind)")
+            }
+            do {
+                let hello = try WireReader.decode(HelloMessage.self, from: frame.payload)
+                guard hello.magic == WireProtocol.magic else { return fail("not a Spindle peer (bad magic)") }
+                guard hello.version == WireProtocol.version else {
+                    return fail(
+                        "protocol version \(hello.version) is not supported (this coordinator speaks \(WireProtocol.version))",
+                        tellPeer: true)
+                }
+                guard let role = ConnectionRole(rawValue: hello.role) else { return fail("unknown connection role \(hello.role)") }
+                guard hello.nonce.count == WireProtocol.nonceLength else { return fail("malformed hello (nonce length \(hello.nonce.count))") }
+                state = .awaitingResponse(role, clientNonce: hello.nonce)
+                let proof = HandshakeProof.server(secret: secret, clientNonce: hello.nonce, serverNonce: serverNonce)
+                let challenge = ChallengeMessage(version: WireProtocol.version, nonce: serverNonce, proof: proof)
+                return .send(Frame(kind: MessageKind.challenge.rawValue, payload: challenge.wireEncoded()))
+            } catch {
+                return fail("malformed hello: \(error)")
+            }
+        case .awaitingResponse(let role, let clientNonce):
+            guard frame.kind == MessageKind.response.rawValue else {
+                return fail("expected a response frame, got kind \(frame.kind)")
+            }
+            let expected = HandshakeProof.client(secret: secret, clientNonce: clientNonce, serverNonce: serverNonce)
+            guard ConstantTime.equals(frame.payload, expected) else {
+                return fail("authentication failed (wrong secret)", tellPeer: true)
+            }
+            state = .done
+            return .established(role)
+        case .done:
+            return fail("unexpected frame after the handshake completed")
+        }
+    }
+
+    private mutating func fail(_ reason: String, tellPeer: Bool = false) -> HandshakeStep {
+        state = .done
+        let reply = tellPeer ? Frame(kind: MessageKind.reject.rawValue, payload: reason.wireEncoded()) : nil
+        return .fail(reason: reason, reply: reply)
+    }
+}
+
+/// The connecting side of the handshake (see ``ServerHandshake``); it also checks the server's proof,
+/// so a worker never takes tasks from a coordinator that does not know the secret.
+public struct ClientHandshake: Sendable {
+    private enum State: Sendable { case awaitingChallenge, awaitingWelcome, done }
+    private let secret: [UInt8]
+    private let clientNonce: [UInt8]
+    private let role: ConnectionRole
+    private var state = State.awaitingChallenge
+
+    public init(secret: [UInt8], nonce: [UInt8], role: ConnectionRole) {
+        self.secret = secret
+        self.clientNonce = nonce
+        self.role = role
+    }
+
+    /// The first frame to send.
+    public func hello() -> Frame {
+        let hello = HelloMessage(magic: WireProtocol.magic, version: WireProtocol.version, role: role.rawValue, nonce: clientNonce)
+        return Frame(kind: MessageKind.hello.rawValue, payload: hello.wireEncoded())
+    }
+
+    /// Feeds the next frame from the server.
+    public mutating func receive(_ frame: Frame) -> HandshakeStep {
+        if frame.kind == MessageKind.reject.rawValue {
+            state = .done
+            let reason = (try? WireReader.decode(String.self, from: frame.payload)) ?? "no reason given"
+            return .fail(reason: "the coordinator refused the connection: \(reason)", reply: nil)
+        }
+        switch state {
+        case .awaitingChallenge:
+            guard frame.kind == MessageKind.challenge.rawValue,
+                let challenge = try? WireReader.decode(ChallengeMessage.self, from: frame.payload)
+            else {
+                state = .done
+                return .fail(reason: "the peer is not a Spindle coordinator (no valid challenge)", reply: nil)
+            }
+            let expected = HandshakeProof.server(secret: secret, clientNonce: clientNonce, serverNonce: challenge.nonce)
+            guard ConstantTime.equals(challenge.proof, expected) else {
+                state = .done
+                return .fail(reason: "the coordinator does not know the shared secret (authentication failed)", reply: nil)
+            }
+            state = .awaitingWelcome
+            let proof = HandshakeProof.client(secret: secret, clientNonce: clientNonce, serverNonce: challenge.nonce)
+            return .send(Frame(kind: MessageKind.response.rawValue, payload: proof))
+        case .awaitingWelcome:
+            state = .done
+            guard frame.kind == MessageKind.welcome.rawValue else {
+                return .fail(reason: "expected welcome, got frame kind \(frame.kind)", reply: nil)
+            }
+            return .established(role)
+        case .done:
+            return .fail(reason: "unexpected frame after the handshake", reply: nil)
+        }
+    }
+}
+
+/// The two HMAC proofs of the handshake.
+enum HandshakeProof {
+    static func server(secret: [UInt8], clientNonce: [UInt8], serverNonce: [UInt8]) -> [UInt8] {
+        HMACSHA256.authenticationCode(for: Array("spindle-server".utf8) + clientNonce + serverNonce, key: secret)
+    }
+    static func client(secret: [UInt8], clientNonce: [UInt8], serverNonce: [UInt8]) -> [UInt8] {
+        HMACSHA256.authenticationCode(for: Array("spindle-client".utf8) + serverNonce + clientNonce, key: secret)
+    }
+}
+
+struct HelloMessage: WireCodable, Equatable {
+    var magic: [UInt8]
+    var version: UInt32
+    var role: UInt8
+    var nonce: [UInt8]
+    init(magic: [UInt8], version: UInt32, role: UInt8, nonce: [UInt8]) {
+        self.magic = magic
+        self.version = version
+        self.role = role
+        self.nonce = nonce
+    }
+    func encode(to w: inout WireWriter) {
+        w.writeRaw(magic)
+        w.writeFixed(version)
+        w.writeByte(role)
+        w.writeLengthPrefixed(nonce)
+    }
+    init(from r: inout WireReader) throws {
+        magic = Array(try r.readRaw(count: WireProtocol.magic.count))
+        version = try r.readFixed(UInt32.self)
+        role = try r.readByte()
+        nonce = Array(try r.readLengthPrefixed())
+    }
+}
+
+struct ChallengeMessage: WireCodable, Equatable {
+    var version: UInt32
+    var nonce: [UInt8]
+    var proof: [UInt8]
+    init(version: UInt32, nonce: [UInt8], proof: [UInt8]) {
+        self.version = version
+        self.nonce = nonce
+        self.proof = proof
+    }
+    func encode(to w: inout WireWriter) {
+        w.writeFixed(version)
+        w.writeLengthPrefixed(nonce)
+        w.writeLengthPrefixed(proof)
+    }
+    init(from r: inout WireReader) throws {
+        version = try r.readFixed(UInt32.self)
+        nonce = Array(try r.readLengthPrefixed())
+        proof = Array(try r.readLengthPrefixed())
+    }
+}

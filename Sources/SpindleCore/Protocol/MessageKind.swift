@@ -1,0 +1,41 @@
+/// The kind byte of every frame on a Spindle connection.
+public enum MessageKind: UInt8, Sendable, CaseIterable {
+    // Handshake (see ``ServerHandshake`` and ``ClientHandshake``).
+    case hello = 1
+    case challenge = 2
+    case response = 3
+    case welcome = 4
+    case reject = 5
+    // Control: worker <-> coordinator.
+    case register = 10
+    case registered = 11
+    case heartbeat = 12
+    case assign = 13
+    case finished = 14
+    case failed = 15
+    case cancel = 16
+    case shutdown = 17
+    // Data: a reducer fetching a partition from a worker's exchange server.
+    case fetchRequest = 20
+    case fetchBlock = 21
+    case fetchEnd = 22
+    case fetchError = 23
+}
+
+/// What a connection is for, announced in the `hello` frame.
+public enum ConnectionRole: UInt8, Sendable {
+    /// A worker joining the coordinator.
+    case worker = 1
+    /// A worker fetching shuffle data from another worker.
+    case fetch = 2
+}
+
+/// Protocol constants shared by both ends.
+public enum WireProtocol {
+    /// Bumped on any incompatible change to frames or messages.
+    public static let version: UInt32 = 1
+    /// First bytes of a `hello` payload, so that stray traffic is recognised at once.
+    public static let magic: [UInt8] = Array("SPNDL".utf8)
+    /// Length of the random nonces exchanged in the handshake.
+    public static let nonceLength = 32
+}

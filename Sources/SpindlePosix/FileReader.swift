@@ -1,0 +1,65 @@
+import Glibc
+import Synchronization
+
+/// Random-access reads from a file with pread(2); safe to use from several threads at once.
+///
+/// Sendable because `fd` and `size` are immutable and `close()` is made idempotent by a Mutex.
+/// Do not read after `close()`.
+public final class FileReader: @unchecked Sendable {
+    /// The path the reader was opened with.
+    public let path: String
+    /// The file descriptor (valid until `close()`).
+    public let fd: Int32
+    /// The file's size in bytes when it was opened.
+    public let size: Int
+    /// True once the fd has been closed.
+    private let closed = Mutex(false)
+
+    /// Opens `path` read-only.
+    public init(path: String) throws {
+        let fd = try SystemError.check("open", path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+        var st = stat()
+        if fstat(fd, &st) == -1 {
+            let error = SystemError.fromErrno("fstat", path)
+            _ = Glibc.close(fd)
+            throw error
+        }
+        self.path = path
+        self.fd = fd
+        self.size = Int(st.st_size)
+    }
+
+    deinit { close() }
+
+    /// Reads `count` bytes starting at `offset`; fewer when the file ends first.
+    public func read(at offset: Int, count: Int) throws -> [UInt8] {
+        precondition(offset >= 0 && count >= 0, "FileReader.read: negative offset or count")
+        return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = try read(at: offset, into: UnsafeMutableRawBufferPointer(buffer))
+        }
+    }
+
+    /// Fills `buffer` from `offset` on and returns the bytes read (fewer at end of file).
+    public func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var total = 0
+        while total < buffer.count {
+            let n = try SystemError.check("pread", path) {
+                pread(fd, base + total, buffer.count - total, off_t(offset + total))
+            }
+            if n == 0 { break }
+            total += n
+        }
+        return total
+    }
+
+    /// Closes the file; later calls do nothing.
+    public func close() {
+        closed.withLock { isClosed in
+            if !isClosed {
+                isClosed = true
+                _ = Glibc.close(fd)
+            }
+        }
+    }
+}

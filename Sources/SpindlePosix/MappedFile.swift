@@ -1,0 +1,38 @@
+import Glibc
+
+/// A whole file mapped read-only into memory (mmap PROT_READ, MAP_PRIVATE, MADV_SEQUENTIAL).
+///
+/// Sendable because the mapping is immutable and read-only; it is unmapped in deinit, so keep
+/// the MappedFile alive while using `bytes`. An empty file maps nothing and gives empty bytes.
+public final class MappedFile: @unchecked Sendable {
+    /// The mapped length in bytes (the file size when opened).
+    public let count: Int
+    private let base: UnsafeRawPointer?
+
+    /// Maps the file at `path`; the fd is closed again right away.
+    public init(path: String) throws {
+        let fd = try SystemError.check("open", path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+        defer { _ = Glibc.close(fd) }
+        var st = stat()
+        try SystemError.check("fstat", path) { fstat(fd, &st) }
+        count = Int(st.st_size)
+        if count == 0 {
+            base = nil
+            return
+        }
+        guard let address = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
+            throw SystemError.fromErrno("mmap", path)
+        }
+        _ = madvise(address, count, MADV_SEQUENTIAL)
+        base = UnsafeRawPointer(address)
+    }
+
+    deinit {
+        if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+    }
+
+    /// The file's bytes; valid while this object is alive.
+    public var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base, count: count)
+    }
+}

@@ -1,0 +1,93 @@
+import Glibc
+
+/// Facts about, and a few settings of, the current process and host.
+public enum SystemInfo {
+    /// The absolute path of the running executable (readlink /proc/self/exe); "" if unreadable.
+    public static func currentExecutablePath() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return "" }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// This process's id.
+    public static var processID: Int32 { getpid() }
+
+    /// The number of CPUs this process may run on (its affinity mask, else the online CPUs);
+    /// at least 1.
+    public static func cpuCount() -> Int {
+        if let getAffinity = LibC.schedGetAffinity {
+            var mask = [UInt64](repeating: 0, count: 16)  // 1024 CPUs, like cpu_set_t
+            let ok = mask.withUnsafeMutableBytes { getAffinity(0, $0.count, $0.baseAddress) } == 0
+            let count = mask.reduce(0) { $0 + $1.nonzeroBitCount }
+            if ok && count > 0 { return count }
+        }
+        return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+
+    /// This process's peak resident set size in bytes (getrusage ru_maxrss × 1024).
+    public static func peakResidentBytes() -> Int {
+        maxRSS(RUSAGE_SELF.rawValue)
+    }
+
+    /// The largest peak resident set size among waited-for children, in bytes.
+    public static func peakResidentBytesOfChildren() -> Int {
+        maxRSS(RUSAGE_CHILDREN.rawValue)
+    }
+
+    private static func maxRSS(_ who: Int32) -> Int {
+        var usage = rusage()
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        return usage.ru_maxrss * 1024
+    }
+
+    /// The value of environment variable `name`, or nil when unset.
+    public static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
+    /// True if `fd` refers to a terminal.
+    public static func isTerminal(fd: Int32) -> Bool {
+        isatty(fd) == 1
+    }
+
+    /// Asks the kernel to send `sig` to this process when its parent thread dies
+    /// (prctl PR_SET_PDEATHSIG). Best effort: failures are ignored.
+    public static func setParentDeathSignal(_ sig: Int32) {
+        let prSetPdeathsig: Int32 = 1
+        _ = LibC.prctl?(prSetPdeathsig, UInt(sig), 0, 0, 0)
+    }
+
+    /// Ignores SIGPIPE process-wide so writes to closed pipes/sockets fail with EPIPE instead.
+    public static func ignoreBrokenPipe() {
+        _ = Glibc.signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// This machine's host name ("" if it cannot be read).
+    public static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    /// Ends the process with `code`, running atexit handlers and flushing stdio.
+    public static func exit(_ code: Int32) -> Never {
+        Glibc.exit(code)
+    }
+
+    /// Writes `text` straight to fd 2 with write(2), unbuffered; errors are ignored.
+    public static func writeStandardError(_ text: String) {
+        var text = text
+        text.withUTF8 { writeIgnoringErrors(2, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes `bytes` straight to fd 1 with write(2), unbuffered; errors are ignored.
+    public static func writeStandardOutput(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { writeIgnoringErrors(1, $0) }
+    }
+
+    private static func writeIgnoringErrors(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+        _ = try? LibC.writeFully(fd, bytes, "fd \(fd)")
+    }
+}

@@ -1,0 +1,185 @@
+import Glibc
+import Synchronization
+
+/// A connected, blocking TCP stream socket with TCP_NODELAY on.
+///
+/// Sendable because `fd` is immutable and `close()` is made idempotent by a Mutex that also
+/// serializes it with `shutdown()`. One thread may read while another writes. Do not `close()`
+/// while another thread is still inside `read`/`writeAll`: call `shutdown()` to wake it first.
+public final class TCPSocket: @unchecked Sendable {
+    /// The socket's file descriptor (valid until `close()`).
+    public let fd: Int32
+    /// The peer's numeric address: "127.0.0.1:54321" or "[::1]:7070".
+    public let peerDescription: String
+    /// True once the fd has been closed.
+    private let closed = Mutex(false)
+
+    /// Takes ownership of a connected socket `fd`.
+    init(adopting fd: Int32, peerDescription: String) {
+        self.fd = fd
+        self.peerDescription = peerDescription
+    }
+
+    deinit { close() }
+
+    /// Connects to `host` (a name or an IPv4/IPv6 literal) within `timeout`, trying each resolved
+    /// address in turn; throws the last address's error, or ETIMEDOUT when time runs out.
+    public static func connect(host: String, port: UInt16, timeout: Duration) throws -> TCPSocket {
+        let deadline = LibC.Deadline(after: timeout)
+        let context = host.contains(":") ? "to [\(host)]:\(port)" : "to \(host):\(port)"
+        let addresses = try SocketAddress.resolve(host: host, port: port, passive: false)
+        var lastError = SystemError(call: "connect", errno: ETIMEDOUT, context: context)
+        for (index, address) in addresses.enumerated() {
+            if index > 0 && deadline.hasPassed { break }
+            do {
+                return try connect(to: address, deadline: deadline, context: context)
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
+    /// One non-blocking connect attempt, polled until `deadline`, then switched back to blocking.
+    private static func connect(to address: SocketAddress, deadline: LibC.Deadline,
+                                context: String) throws(SystemError) -> TCPSocket {
+        let type = LibC.sockStream | LibC.sockCloexec | Int32(SOCK_NONBLOCK.rawValue)
+        let fd = try SystemError.check("socket", context) {
+            socket(address.family, type, Int32(IPPROTO_TCP))
+        }
+        do throws(SystemError) {
+            let rc = address.withSockAddr { Glibc.connect(fd, $0, $1) }
+            if rc == -1 {
+                let code = Glibc.errno
+                // EINTR on a non-blocking connect: the connection proceeds asynchronously.
+                guard code == EINPROGRESS || code == EINTR else {
+                    throw SystemError(call: "connect", errno: code, context: context)
+                }
+                try waitConnected(fd, deadline: deadline, context: context)
+            }
+            try LibC.setNonBlocking(fd, false, context)
+            try LibC.setSocketOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1,
+                                     "setsockopt(TCP_NODELAY)", context)
+            return TCPSocket(adopting: fd, peerDescription: address.description)
+        } catch {
+            _ = Glibc.close(fd)
+            throw error
+        }
+    }
+
+    /// Polls `fd` for writability until `deadline`, then reads SO_ERROR for the outcome.
+    private static func waitConnected(_ fd: Int32, deadline: LibC.Deadline,
+                                      context: String) throws(SystemError) {
+        while true {
+            let remaining = deadline.remaining
+            if remaining == 0 {
+                throw SystemError(call: "connect", errno: ETIMEDOUT, context: context)
+            }
+            var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            let r = Glibc.poll(&pfd, 1, LibC.pollMilliseconds(remaining))
+            if r == -1 {
+                let code = Glibc.errno
+                if code == EINTR { continue }
+                throw SystemError(call: "poll", errno: code, context: context)
+            }
+            if r > 0 { break }
+        }
+        var soError: Int32 = 0
+        var len = socklen_t(MemoryLayout<Int32>.size)
+        try SystemError.check("getsockopt(SO_ERROR)", context) {
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &len)
+        }
+        if soError != 0 {
+            throw SystemError(call: "connect", errno: soError, context: context)
+        }
+    }
+
+    /// The local port of this connection (0 if it cannot be read).
+    public var localPort: UInt16 {
+        (try? SocketAddress.of(fd: fd, peer: false).port) ?? 0
+    }
+
+    /// Blocks until some bytes arrive and copies up to `buffer.count` of them; returns 0 at EOF
+    /// (or for an empty buffer). Throws on ECONNRESET, or EAGAIN after a receive timeout.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        return try SystemError.check("recv", "from \(peerDescription)") {
+            recv(fd, base, buffer.count, 0)
+        }
+    }
+
+    /// Waits up to `timeout` until a read would not block (data, EOF or error); false on timeout.
+    public func waitReadable(timeout: Duration) throws -> Bool {
+        let deadline = LibC.Deadline(after: timeout)
+        while true {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let r = Glibc.poll(&pfd, 1, LibC.pollMilliseconds(deadline.remaining))
+            if r == -1 {
+                let code = Glibc.errno
+                if code == EINTR { continue }
+                throw SystemError(call: "poll", errno: code, context: "on \(peerDescription)")
+            }
+            if r == 0 {
+                if deadline.remaining == 0 { return false }
+                continue
+            }
+            if pfd.revents & Int16(POLLNVAL) != 0 {
+                throw SystemError(call: "poll", errno: EBADF, context: "on \(peerDescription)")
+            }
+            return true
+        }
+    }
+
+    /// Sends every byte, looping over partial sends. Uses MSG_NOSIGNAL, so a closed peer
+    /// throws EPIPE (or ECONNRESET) instead of raising SIGPIPE; a send timeout throws EAGAIN.
+    public func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = try SystemError.check("send", "to \(peerDescription)") {
+                send(fd, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            offset += n
+        }
+    }
+
+    /// Sends every byte of `bytes` (see `writeAll(_:)` for the raw-buffer version).
+    public func writeAll(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try writeAll($0) }
+    }
+
+    /// Sets SO_SNDTIMEO: a send blocked longer than `d` throws EAGAIN. Zero means no timeout.
+    public func setSendTimeout(_ d: Duration) throws {
+        try setTimeout(SO_SNDTIMEO, d, "setsockopt(SO_SNDTIMEO)")
+    }
+
+    /// Sets SO_RCVTIMEO: a recv blocked longer than `d` throws EAGAIN. Zero means no timeout.
+    public func setReceiveTimeout(_ d: Duration) throws {
+        try setTimeout(SO_RCVTIMEO, d, "setsockopt(SO_RCVTIMEO)")
+    }
+
+    private func setTimeout(_ option: Int32, _ d: Duration, _ call: String) throws {
+        var tv = LibC.timeval(d)
+        try SystemError.check(call, "on \(peerDescription)") {
+            setsockopt(fd, SOL_SOCKET, option, &tv, socklen_t(MemoryLayout<timeval>.size))
+        }
+    }
+
+    /// Shuts down both directions, waking any thread blocked in read; errors (such as
+    /// ENOTCONN) are ignored and a closed socket is left alone.
+    public func shutdown() {
+        closed.withLock { isClosed in
+            if !isClosed { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+        }
+    }
+
+    /// Closes the fd; later calls do nothing.
+    public func close() {
+        closed.withLock { isClosed in
+            if !isClosed {
+                isClosed = true
+                _ = Glibc.close(fd)
+            }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import Spindle
+import SpindleJobs
+
+Spindle.main(jobs: BuiltinJobs.all)
