@@ -21,7 +21,7 @@ let package = Package(
         .executableTarget(name: "spindle", dependencies: ["Spindle", "SpindleJobs"]),
         .testTarget(name: "SpindleCoreTests", dependencies: ["SpindleCore"]),
         .testTarget(name: "SpindlePosixTests", dependencies: ["SpindlePosix"]),
-        .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleJobs", "spindle"]),
+        .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleJobs", "SpindleCore", "SpindlePosix", "spindle"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -49,6 +49,8 @@ public enum ExitStatus: Equatable, Sendable, CustomStringConvertible {
         case SIGALRM: return "SIGALRM"
         case SIGTERM: return "SIGTERM"
         case SIGCHLD: return "SIGCHLD"
+        case SIGCONT: return "SIGCONT"
+        case SIGSTOP: return "SIGSTOP"
         case SIGXCPU: return "SIGXCPU"
         case SIGXFSZ: return "SIGXFSZ"
         case SIGSYS: return "SIGSYS"

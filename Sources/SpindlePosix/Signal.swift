@@ -24,4 +24,8 @@ public enum Signal {
     public static let terminate: Int32 = SIGTERM
     /// SIGCHLD (17).
     public static let child: Int32 = SIGCHLD
+    /// SIGSTOP (19): stops the process; it cannot be caught.
+    public static let stop: Int32 = SIGSTOP
+    /// SIGCONT (18): resumes a stopped process.
+    public static let cont: Int32 = SIGCONT
 }

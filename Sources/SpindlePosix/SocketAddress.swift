@@ -70,7 +70,10 @@ struct SocketAddress {
 
     /// Resolves `host` (name or numeric, IPv4 or IPv6) and `port` for TCP.
     /// `passive` resolves for bind (an empty host then means "any address").
-    static func resolve(host: String, port: UInt16, passive: Bool) throws(SystemError) -> [SocketAddress] {
+    /// A bracketed IPv6 literal ("[::1]") is accepted too.
+    static func resolve(host rawHost: String, port: UInt16, passive: Bool) throws(SystemError) -> [SocketAddress] {
+        let host = rawHost.hasPrefix("[") && rawHost.hasSuffix("]") && rawHost.count >= 2
+            ? String(rawHost.dropFirst().dropLast()) : rawHost
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = LibC.sockStream

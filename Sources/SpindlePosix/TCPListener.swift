@@ -18,7 +18,7 @@ public final class TCPListener: @unchecked Sendable {
     /// Binds and listens on `host` ("0.0.0.0", "::", "127.0.0.1", a name, or "" for any address)
     /// and `port` (0 picks a free one); tries each resolved address until one binds.
     public init(host: String, port: UInt16, backlog: Int32 = 128) throws {
-        let context = host.contains(":") ? "on [\(host)]:\(port)" : "on \(host):\(port)"
+        let context = host.contains(":") && !host.hasPrefix("[") ? "on [\(host)]:\(port)" : "on \(host):\(port)"
         let addresses = try SocketAddress.resolve(host: host, port: port, passive: true)
         var lastError: SystemError? = nil
         for address in addresses {

@@ -26,7 +26,7 @@ public final class TCPSocket: @unchecked Sendable {
     /// address in turn; throws the last address's error, or ETIMEDOUT when time runs out.
     public static func connect(host: String, port: UInt16, timeout: Duration) throws -> TCPSocket {
         let deadline = LibC.Deadline(after: timeout)
-        let context = host.contains(":") ? "to [\(host)]:\(port)" : "to \(host):\(port)"
+        let context = host.contains(":") && !host.hasPrefix("[") ? "to [\(host)]:\(port)" : "to \(host):\(port)"
         let addresses = try SocketAddress.resolve(host: host, port: port, passive: false)
         var lastError = SystemError(call: "connect", errno: ETIMEDOUT, context: context)
         for (index, address) in addresses.enumerated() {

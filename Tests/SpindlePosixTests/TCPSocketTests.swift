@@ -63,6 +63,8 @@ import Testing
         #expect(client.peerDescription == "[::1]:\(listener.port)")
         let server = try #require(try listener.accept(timeout: .seconds(5)))
         #expect(server.peerDescription.hasPrefix("[::1]:"))
+        let bracketed = try TCPSocket.connect(host: "[::1]", port: listener.port, timeout: .seconds(5))
+        #expect(bracketed.peerDescription == "[::1]:\(listener.port)")
     }
 
     @Test func connectResolvesLocalhostByName() throws {

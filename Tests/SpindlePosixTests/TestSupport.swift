@@ -9,15 +9,18 @@ final class BackgroundThread: Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(_ body: @escaping @Sendable () throws -> Void) {
-        let thread = Thread { [outcome, done] in
-            let result = Result { try body() }
-            outcome.withLock { $0 = result }
-            done.signal()
-        }
+        let thread = Thread { [self] in self.run(body) }
         thread.start()
     }
 
-    /// Waits for the thread; throws its error, or fails if it is still running after `timeout`.
+    private func run(_ body: () throws -> Void) {
+        let result = Result { try body() }
+        outcome.withLock { $0 = result }
+        done.signal()
+    }
+
+    /// Waits for the thread; throws its error, or records an issue if it is still running
+    /// after `timeout`.
     func join(timeout: Duration = .seconds(30)) throws {
         let seconds = Double(timeout.components.seconds)
         guard done.wait(timeout: .now() + seconds) == .success else {

@@ -181,9 +181,15 @@ final class Coordinator {
         }
         if now.duration(since: lastHeartbeatSent) >= options.heartbeatInterval {
             lastHeartbeatSent = now
-            for (worker, peer) in workers {
-                do { try peer.connection.send(.heartbeat(HeartbeatReport(runningAttempt: nil, progress: 0))) } catch {
-                    lose(worker, peer: peer, cause: "sending to it failed: \(error)")
+            let beat = HeartbeatReport(runningAttempt: nil, progress: 0)
+            for peer in Array(peers.values) {
+                switch peer.state {
+                case .worker(let worker):
+                    do { try peer.connection.send(.heartbeat(beat)) } catch { lose(worker, peer: peer, cause: "sending to it failed: \(error)") }
+                case .condemned:
+                    // Keeps a resumed worker from giving up on us before its late result arrives.
+                    do { try peer.connection.send(.heartbeat(beat)) } catch { close(peer) }
+                default: break
                 }
             }
         }

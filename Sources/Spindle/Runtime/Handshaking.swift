@@ -17,7 +17,9 @@ enum Handshaking {
             switch machine.receive(frame) {
             case .send(let reply): try connection.send(reply)
             case .established: return
-            case .fail(let reason, _): throw HandshakeError(peer: connection.peer, reason: reason)
+            case .fail(let reason, let reply):
+                if let reply { try? connection.send(reply) }
+                throw HandshakeError(peer: connection.peer, reason: reason)
             }
         }
     }

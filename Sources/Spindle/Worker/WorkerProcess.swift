@@ -170,8 +170,9 @@ final class WorkerProcess: Sendable {
             } catch {
                 message = .failed(AttemptFailure(attempt: context.attempt, cause: "\(error)"))
             }
-            state.withLock { $0.running = nil }
+            // Send before clearing `running`, so no heartbeat can claim idleness before the result is on the wire.
             do { try connection.send(message) } catch { return }
+            state.withLock { $0.running = nil }
         }
     }
 }

@@ -29,6 +29,10 @@ public struct ServerHandshake: Sendable {
 
     /// Feeds the next frame from the client.
     public mutating func receive(_ frame: Frame) -> HandshakeStep {
+        if frame.kind == MessageKind.reject.rawValue {
+            let reason = (try? WireReader.decode(String.self, from: frame.payload)) ?? "no reason given"
+            return fail("the peer ended the handshake: \(reason)")
+        }
         switch state {
         case .awaitingHello:
             guard frame.kind == MessageKind.hello.rawValue else {
@@ -112,7 +116,8 @@ public struct ClientHandshake: Sendable {
             let expected = HandshakeProof.server(secret: secret, clientNonce: clientNonce, serverNonce: challenge.nonce)
             guard ConstantTime.equals(challenge.proof, expected) else {
                 state = .done
-                return .fail(reason: "the coordinator does not know the shared secret (authentication failed)", reply: nil)
+                let reason = "authentication failed: the coordinator's proof does not match this worker's secret"
+                return .fail(reason: reason, reply: Frame(kind: MessageKind.reject.rawValue, payload: reason.wireEncoded()))
             }
             state = .awaitingWelcome
             let proof = HandshakeProof.client(secret: secret, clientNonce: clientNonce, serverNonce: challenge.nonce)
