@@ -19,9 +19,11 @@ let package = Package(
         // The built-in jobs.
         .target(name: "SpindleJobs", dependencies: ["Spindle"], path: "Jobs"),
         .executableTarget(name: "spindle", dependencies: ["Spindle", "SpindleJobs"]),
+        // Test-only jobs (fault injection, invocation counting), built like a user's own executable.
+        .executableTarget(name: "spindle-testjobs", dependencies: ["Spindle", "SpindleJobs", "SpindleCore"], path: "Tests/TestJobs"),
         .testTarget(name: "SpindleCoreTests", dependencies: ["SpindleCore"]),
         .testTarget(name: "SpindlePosixTests", dependencies: ["SpindlePosix"]),
-        .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleJobs", "SpindleCore", "SpindlePosix", "spindle"]),
+        .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleJobs", "SpindleCore", "SpindlePosix", "spindle", "spindle-testjobs"]),
     ],
     swiftLanguageModes: [.v6]
 )

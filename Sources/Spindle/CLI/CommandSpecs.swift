@@ -24,6 +24,7 @@ enum CommandSpecs {
             .value("max-attempts", placeholder: "N", default: "4", help: "failed attempts after which a task fails the job"),
             .flag("no-speculation", help: "never launch backup attempts for straggling tasks"),
             .value("memory", placeholder: "SIZE", default: "512MiB", help: "memory budget per worker for shuffle buffers"),
+            .value("reducers", placeholder: "N", default: "2 x workers", help: "reduce partitions, one part file each"),
             .value("split-size", placeholder: "SIZE", default: "auto", help: "bytes of input per map task"),
             .value("max-record", placeholder: "SIZE", default: "64MiB", help: "longest input line accepted"),
             .flag("skip-bad-records", help: "skip and count bad records instead of failing"),
@@ -42,6 +43,18 @@ enum CommandSpecs {
         ],
         positionals: [])
 
+    static let generate = CommandSpec(
+        name: "generate", summary: "Write deterministic test data: English-like text or an R-MAT graph",
+        discussion: "Examples: spindle generate text --size 512MiB --seed 1 corpus.txt; spindle generate graph --rmat --scale 20 --edge-factor 16 graph.txt",
+        options: [
+            .value("size", placeholder: "SIZE", default: "64MiB", help: "bytes of text to write"),
+            .value("seed", placeholder: "N", default: "1", help: "the same seed gives the same bytes"),
+            .flag("rmat", help: "an R-MAT graph (Graph500 parameters a=0.57 b=0.19 c=0.19)"),
+            .value("scale", placeholder: "N", default: "16", help: "2^N vertices"),
+            .value("edge-factor", placeholder: "N", default: "16", help: "edges per vertex"),
+        ],
+        positionals: [PositionalSpec("KIND", help: "text or graph"), PositionalSpec("OUT", help: "the file to write")])
+
     static let jobs = CommandSpec(
         name: "jobs", summary: "List the registered jobs with their parameters and defaults", discussion: nil, options: [], positionals: [])
 
@@ -51,5 +64,5 @@ enum CommandSpecs {
         name: "help", summary: "Show help for a command", discussion: nil, options: [],
         positionals: [PositionalSpec("COMMAND", help: "the command to explain", isOptional: true)])
 
-    static let all: [CommandSpec] = [run, worker, jobs, version, help]
+    static let all: [CommandSpec] = [run, worker, jobs, generate, version, help]
 }

@@ -75,6 +75,7 @@ struct RunCommand {
         options.splitSize = splitSize
         options.maxRecord = maxRecord
         options.skipBadRecords = a.flag("skip-bad-records")
+        options.reducers = a.value("reducers") == nil ? nil : try a.int("reducers", default: 1, range: 1...100_000)
         options.eventLogPath = a.value("event-log")
         options.quiet = a.flag("quiet")
         return options

@@ -47,6 +47,10 @@ struct CommandLineInterface {
                 let parsed = try parse(rest, CommandSpecs.run)
                 if parsed.helpRequested { return 0 }
                 return try RunCommand(registry: registry, arguments: parsed).execute()
+            case "generate":
+                let parsed = try parse(rest, CommandSpecs.generate)
+                if parsed.helpRequested { return 0 }
+                return try GenerateCommand.execute(parsed)
             case "worker":
                 let parsed = try parse(rest, CommandSpecs.worker)
                 if parsed.helpRequested { return 0 }

@@ -10,6 +10,7 @@ extension Coordinator: DriverControl {
             case .assign(let attempt, let task, let worker, let speculative):
                 guard let peer = workers[worker] else { continue }
                 attemptCount += 1
+                if stageStarted[task.stage] == nil { stageStarted[task.stage] = MonotonicClock.now() }
                 events.record(
                     "attempt_started",
                     [("attempt", .int(Int(attempt.rawValue))), ("task", .string(driver.describe(task))), ("stage", .int(task.stage)),
@@ -39,7 +40,7 @@ extension Coordinator: DriverControl {
             case .outputLost(let task, let worker):
                 events.record("output_lost", [("task", .string(driver.describe(task))), ("worker", .int(Int(worker.rawValue)))])
             case .stageCompleted(let stage):
-                let seconds = MonotonicClock.now().duration(since: stageStarted[stage]).seconds
+                let seconds = MonotonicClock.now().duration(since: stageStarted[stage] ?? MonotonicClock.now()).seconds
                 stageSeconds.append((stageNames[stage], seconds))
                 events.record("stage_completed", [("stage", .string(stageNames[stage])), ("seconds", .double(seconds))])
                 console.log("\(stageNames[stage]) done: \(scheduler.taskCount(stage: stage)) tasks in \(formatSeconds(seconds))")
@@ -53,7 +54,7 @@ extension Coordinator: DriverControl {
     func addStage(taskCount: Int, locationBound: Bool, name: String) -> Int {
         let stage = scheduler.addStage(taskCount: taskCount, locationBound: locationBound)
         stageNames.append(name)
-        stageStarted.append(MonotonicClock.now())
+        stageStarted.append(nil)
         events.record("stage_added", [("stage", .string(name)), ("tasks", .int(taskCount))])
         return stage
     }
@@ -62,9 +63,11 @@ extension Coordinator: DriverControl {
 
     func finish() { finishRequested = true }
 
+    /// The worker's exchange server, at the address the coordinator sees the worker connect from.
     func exchangeAddress(of worker: WorkerID) -> HostPort? {
         guard let peer = workers[worker], let info = peer.info else { return nil }
-        return HostPort(host: info.host, port: info.exchangePort)
+        let host = HostPort.parse(peer.connection.peer)?.host ?? info.host
+        return HostPort(host: host, port: info.exchangePort)
     }
 }
 

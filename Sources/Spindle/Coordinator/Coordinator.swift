@@ -41,7 +41,8 @@ final class Coordinator {
     var finishRequested = false
     var failure: String?
     var stageNames: [String] = []
-    var stageStarted: [Timestamp] = []
+    /// When each stage's first attempt started.
+    var stageStarted: [Timestamp?] = []
     var stageSeconds: [(name: String, seconds: Double)] = []
     var attemptCount = 0
     var failedAttempts = 0
@@ -78,7 +79,8 @@ final class Coordinator {
                 DriverSetup(
                     job: options.job, parameters: options.parameters, inputs: options.inputs, output: options.output,
                     workerCount: max(options.expectWorkers, 1), splitSize: options.splitSize, memoryBudget: options.memoryBudget,
-                    maxRecord: options.maxRecord, skipBadRecords: options.skipBadRecords, events: events, console: console))
+                    maxRecord: options.maxRecord, skipBadRecords: options.skipBadRecords, reducers: options.reducers, events: events,
+                    console: console))
             descriptor = JobDescriptor(
                 job: options.job.name, parameters: options.parameters.pairs, heartbeatInterval: options.heartbeatInterval,
                 heartbeatTimeout: options.heartbeatTimeout, engineSettings: driver.engineSettings)

@@ -22,6 +22,7 @@ struct CoordinatorOptions: Sendable {
     var splitSize: Int?
     var maxRecord = RuntimeDefaults.maxRecord
     var skipBadRecords = false
+    var reducers: Int?
     var eventLogPath: String?
     var secret: [UInt8]
     var quiet = false

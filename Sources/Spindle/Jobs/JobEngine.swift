@@ -26,6 +26,8 @@ struct DriverSetup: Sendable {
     var memoryBudget: Int
     var maxRecord: Int
     var skipBadRecords: Bool
+    /// Reduce partitions requested with `--reducers` (nil: the engine decides).
+    var reducers: Int?
     var events: EventLog
     var console: ConsoleReporter
 }

@@ -30,7 +30,12 @@ final class OutputCommitter: Sendable {
 
     /// The private path where `attempt` writes its file that commits as `name`.
     func temporaryPath(attempt: AttemptID, name: String) -> String {
-        "\(temporaryDirectory)/attempt-\(attempt.rawValue)-\(name)"
+        Self.temporaryPath(outputDirectory: directory, attempt: attempt, name: name)
+    }
+
+    /// The private path of an attempt's file, computable on any worker that knows the output directory.
+    static func temporaryPath(outputDirectory: String, attempt: AttemptID, name: String) -> String {
+        "\(outputDirectory)/_temporary/attempt-\(attempt.rawValue)-\(name)"
     }
 
     /// Moves a finished attempt's file (already fsynced by the writer) to its final name.

@@ -46,7 +46,15 @@ struct TaskCancelled: Error, CustomStringConvertible {
     var description: String { "cancelled: another attempt of the task committed" }
 }
 
-/// Long-lived facilities of a worker process that tasks use (the exchange server's store, later).
+/// Long-lived facilities of a worker process that tasks use.
 final class WorkerServices: Sendable {
-    init() {}
+    /// Serves this worker's map outputs to reducers.
+    let exchange: ExchangeServer
+    /// The job's shared secret (for fetching from other workers).
+    let secret: [UInt8]
+
+    init(exchange: ExchangeServer, secret: [UInt8]) {
+        self.exchange = exchange
+        self.secret = secret
+    }
 }

@@ -41,13 +41,17 @@ final class WorkerProcess: Sendable {
             return 3
         }
         let scratch: String
+        let exchange: ExchangeServer
         let worker: WorkerID
         let descriptor: JobDescriptor
         let job: Job
         do {
             scratch = try FileSystem.makeTemporaryDirectory(prefix: "spindle-worker-")
+            exchange = try ExchangeServer(host: Self.exchangeHost(for: options.coordinator.host), secret: options.secret)
+            exchange.start()
             try connection.send(
-                .register(WorkerInfo(processID: SystemInfo.processID, host: SystemInfo.hostName(), exchangePort: 0, cores: SystemInfo.cpuCount())))
+                .register(
+                    WorkerInfo(processID: SystemInfo.processID, host: SystemInfo.hostName(), exchangePort: exchange.port, cores: SystemInfo.cpuCount())))
             guard let frame = try connection.receive(timeout: RuntimeDefaults.registrationTimeout),
                 case .registered(let id, let desc) = try ControlMessage(frame: frame)
             else {
@@ -63,7 +67,7 @@ final class WorkerProcess: Sendable {
             return 3
         }
         let parameters = JobParameters(pairs: descriptor.parameters)
-        let services = WorkerServices()
+        let services = WorkerServices(exchange: exchange, secret: options.secret)
         let executor = Thread { [self] in
             executeTasks(connection: connection, worker: worker, descriptor: descriptor, job: job, parameters: parameters, scratch: scratch, services: services)
         }
@@ -71,9 +75,16 @@ final class WorkerProcess: Sendable {
         let beats = Thread { [self] in sendHeartbeats(connection, interval: descriptor.heartbeatInterval) }
         beats.start()
         let code = serve(connection, timeout: descriptor.heartbeatTimeout)
+        exchange.stop()
         try? FileSystem.removeTree(scratch)
         connection.close()
         return code
+    }
+
+    /// The interface the exchange server listens on: loopback when the coordinator is local, else all.
+    static func exchangeHost(for coordinatorHost: String) -> String {
+        let loopback = coordinatorHost == "localhost" || coordinatorHost.hasPrefix("127.") || coordinatorHost == "::1"
+        return loopback ? "127.0.0.1" : "0.0.0.0"
     }
 
     /// Connects and authenticates, retrying refused connections until the connect timeout.

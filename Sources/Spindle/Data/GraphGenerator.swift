@@ -1,0 +1,129 @@
+import SpindlePosix
+
+/// Writes deterministic R-MAT graphs for `spindle generate graph` as SNAP-style edge lists.
+///
+/// Each edge picks one quadrant of the adjacency matrix per level with the Graph500 probabilities
+/// a = 0.57, b = 0.19, c = 0.19, d = 0.05 (16-bit fixed point, no per-level noise), then both endpoints
+/// go through a seeded ``VertexPermutation``. Self loops and repeated edges are kept, as in Graph500.
+enum GraphGenerator {
+    /// Quadrant thresholds on a uniform 16-bit value: below `a` is top-left, below `ab` top-right,
+    /// below `abc` bottom-left, otherwise bottom-right.
+    static let a: UInt64 = 37_356      // 0.57 * 65536, rounded
+    static let ab: UInt64 = 49_807     // 0.76 * 65536
+    static let abc: UInt64 = 62_259    // 0.95 * 65536
+
+    /// Creates or replaces `path` with an R-MAT graph of 2^scale vertices and edgeFactor * 2^scale
+    /// directed edges: the lines `# R-MAT scale S edge factor E seed X` and `# FromNodeId\tToNodeId`,
+    /// then one `src\tdst\n` line per edge. `scale` is in 0...40 and `edgeFactor` >= 0.
+    static func writeRMAT(to path: String, scale: Int, edgeFactor: Int, seed: UInt64) throws {
+        precondition(scale >= 0 && scale <= 40, "GraphGenerator: scale must be in 0...40")
+        precondition(edgeFactor >= 0 && edgeFactor <= (Int.max >> scale), "GraphGenerator: edge factor out of range")
+        let writer = try FileWriter(path: path, mode: .createTruncate, bufferSize: 1 << 16)
+        do {
+            try writer.write(Array("# R-MAT scale \(scale) edge factor \(edgeFactor) seed \(seed)\n# FromNodeId\tToNodeId\n".utf8))
+            var edges = Edges(scale: scale, seed: seed)
+            let chunkSize = 4 << 20
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize + 64, alignment: 16)
+            defer { buffer.deallocate() }
+            let out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var remaining = edgeFactor << scale
+            try DecimalDigits.pairs.withUnsafeBufferPointer { pairs in
+                while remaining > 0 {
+                    var used = 0
+                    while used < chunkSize && remaining > 0 {
+                        let (source, target) = edges.next()
+                        used += DecimalDigits.write(source, to: out + used, pairs: pairs)
+                        out[used] = 0x09
+                        used += 1
+                        used += DecimalDigits.write(target, to: out + used, pairs: pairs)
+                        out[used] = 0x0A
+                        used += 1
+                        remaining -= 1
+                    }
+                    try writer.write(UnsafeRawBufferPointer(start: out, count: used))
+                }
+            }
+            try writer.close()
+        } catch {
+            try? writer.close()
+            throw error
+        }
+    }
+
+    /// The edge sequence of one seed, endpoints already permuted.
+    struct Edges {
+        let scale: Int
+        let permutation: VertexPermutation
+        private var random: SeededRandom
+
+        init(scale: Int, seed: UInt64) {
+            self.scale = scale
+            permutation = VertexPermutation(scale: scale, seed: seed)
+            random = SeededRandom(seed: seed, stream: 0x726D_6174)
+        }
+
+        /// The next edge as (source, target), both below 2^scale.
+        @inline(__always)
+        mutating func next() -> (UInt64, UInt64) {
+            var source: UInt64 = 0
+            var target: UInt64 = 0
+            var level = 0
+            while level < scale {
+                var bits = random.next()
+                for _ in 0..<min(4, scale - level) {
+                    let r = bits & 0xFFFF
+                    bits &>>= 16
+                    // Quadrant index 0...3 = number of thresholds passed; row bit is index >= 2,
+                    // column bit is odd index.
+                    let t1: UInt64 = r >= GraphGenerator.a ? 1 : 0
+                    let t2: UInt64 = r >= GraphGenerator.ab ? 1 : 0
+                    let t3: UInt64 = r >= GraphGenerator.abc ? 1 : 0
+                    source = source &<< 1 | t2
+                    target = target &<< 1 | (t1 ^ t2 ^ t3)
+                }
+                level += 4
+            }
+            return (permutation(source), permutation(target))
+        }
+    }
+}
+
+/// Hand-rolled decimal formatting of unsigned integers into byte buffers.
+enum DecimalDigits {
+    /// "00", "01", ..., "99" back to back.
+    static let pairs: [UInt8] = {
+        var bytes: [UInt8] = []
+        for n in UInt8(0)..<100 {
+            bytes.append(48 + n / 10)
+            bytes.append(48 + n % 10)
+        }
+        return bytes
+    }()
+
+    /// Writes `value` in decimal at `out` (room for 20 bytes) and returns the number of bytes written.
+    @inline(__always)
+    static func write(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>, pairs: UnsafeBufferPointer<UInt8>) -> Int {
+        var digits = 1
+        var probe = value
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
+        }
+        var v = value
+        var end = digits
+        while v >= 100 {
+            let pair = Int(v % 100) * 2
+            v /= 100
+            out[end - 1] = pairs[pair + 1]
+            out[end - 2] = pairs[pair]
+            end -= 2
+        }
+        if v >= 10 {
+            out[end - 1] = pairs[Int(v) * 2 + 1]
+            out[end - 2] = pairs[Int(v) * 2]
+        } else {
+            out[end - 1] = UInt8(48 + v)
+        }
+        return digits
+    }
+}

@@ -1,0 +1,94 @@
+import SpindleCore
+import SpindlePosix
+
+/// A finished partitioned shuffle file, memory-mapped read-only, with its footer validated (format in `RecordBlock`).
+///
+/// Opening checks the magic, the footer checksum and that the offsets start at 0, never decrease and end exactly
+/// at the footer; block checksums are verified later by the cursors (or `BlockValidator`). Immutable and Sendable:
+/// several threads may read segments or run cursors at once.
+final class PartitionedFile: Sendable {
+    /// The 4-byte magic at the very end of the file.
+    static let magic: [UInt8] = Array("SPX1".utf8)
+    /// Footer bytes besides the offsets: u32 R, u32 CRC, magic.
+    static let footerTrailerSize = 12
+
+    /// The path the file was opened from (named in errors).
+    let path: String
+    /// Number of partitions R.
+    let partitionCount: Int
+    /// R+1 offsets: partition p is `offsets[p]..<offsets[p+1]`.
+    let offsets: [Int]
+    private let mapped: MappedFile
+
+    /// Maps and validates the file at `path`; throws `CorruptDataError` (naming the path) for a bad footer or a
+    /// truncated file, or the `SystemError` of open/mmap.
+    init(path: String) throws {
+        let mapped = try MappedFile(path: path)
+        self.path = path
+        self.mapped = mapped
+        offsets = try PartitionedFile.readFooter(mapped.bytes, source: path)
+        partitionCount = offsets.count - 1
+    }
+
+    /// Parses and validates the footer at the end of `bytes`, returning the R+1 partition offsets.
+    static func readFooter(_ bytes: UnsafeRawBufferPointer, source: String) throws(CorruptDataError) -> [Int] {
+        let size = bytes.count
+        func corrupt(_ offset: Int, _ detail: String) -> CorruptDataError {
+            CorruptDataError(source: source, offset: offset, detail: detail)
+        }
+        guard size >= 8 + footerTrailerSize, let base = bytes.baseAddress else {
+            throw corrupt(0, "file of \(size) bytes is too short to hold a partition footer (truncated?)")
+        }
+        guard magic.withUnsafeBytes({ ByteString.compare($0, UnsafeRawBufferPointer(rebasing: bytes[(size - 4)...])) == 0 }) else {
+            throw corrupt(size - 4, "missing \"SPX1\" footer magic (truncated or not a shuffle file)")
+        }
+        let countAt = size - footerTrailerSize
+        let count = Int(RecordBlock.loadU32(base, countAt))
+        let offsetsSize = (count + 1) * 8
+        guard count >= 1, offsetsSize + footerTrailerSize <= size else {
+            throw corrupt(countAt, "footer partition count \(count) does not fit a file of \(size) bytes")
+        }
+        let footerStart = countAt - offsetsSize
+        let stored = RecordBlock.loadU32(base, size - 8)
+        let actual = CRC32C.checksum(UnsafeRawBufferPointer(start: base + footerStart, count: offsetsSize + 4))
+        guard stored == actual else {
+            throw corrupt(size - 8, "footer checksum mismatch")
+        }
+        var offsets: [Int] = []
+        offsets.reserveCapacity(count + 1)
+        for i in 0...count {
+            let value = RecordBlock.loadU64(base, footerStart + 8 * i)
+            guard value <= UInt64(footerStart), value >= UInt64(offsets.last ?? 0) else {
+                throw corrupt(footerStart + 8 * i, "partition offset \(i) is \(value), outside \(offsets.last ?? 0)...\(footerStart)")
+            }
+            offsets.append(Int(value))
+        }
+        guard offsets[0] == 0, offsets[count] == footerStart else {
+            throw corrupt(footerStart, "partition offsets span \(offsets[0])..<\(offsets[count]) but the blocks occupy 0..<\(footerStart)")
+        }
+        return offsets
+    }
+
+    /// Byte size of each partition's segment.
+    var partitionSizes: [Int] { (0..<partitionCount).map { offsets[$0 + 1] - offsets[$0] } }
+
+    /// Size of the whole file in bytes.
+    var fileSize: Int { mapped.count }
+
+    /// Byte range of partition `p` within the file.
+    func range(_ p: Int) -> Range<Int> {
+        precondition(p >= 0 && p < partitionCount, "PartitionedFile: partition \(p) out of range 0..<\(partitionCount)")
+        return offsets[p]..<offsets[p + 1]
+    }
+
+    /// The raw block bytes of partition `p` (empty for an empty partition); valid while this object lives.
+    func segment(_ p: Int) -> UnsafeRawBufferPointer {
+        let r = range(p)
+        return UnsafeRawBufferPointer(rebasing: mapped.bytes[r])
+    }
+
+    /// A cursor over the records of partition `p`; it keeps this file mapped and reports file offsets in errors.
+    func cursor(_ p: Int) -> RecordCursor {
+        RecordCursor(blocks: segment(p), source: path, baseOffset: offsets[p], owner: self)
+    }
+}

@@ -1,0 +1,150 @@
+import SpindleCore
+import SpindlePosix
+
+/// The coordinator side of a MapReduce run: splits the input, samples keys for a total-order partitioner,
+/// plans the stages (line count if asked, map, reduce), tells each reduce task where the map outputs are,
+/// commits part files, and sums the counters of committed attempts into `_SUCCESS`.
+final class MapReduceDriver: JobDriver {
+    private let setup: DriverSetup
+    private let splits: [InputSplit]
+    private let mapOnly: Bool
+    private let lineNumbers: Bool
+    private let totalOrderSamples: Int?
+    private let sampleKeys: ([TextRecordSample]) throws -> [[UInt8]]
+    private var settings: MapReduceSettings
+    private var lineCounts: [[Int]?]
+    /// Committed map attempts: where their output lives and its partition sizes.
+    private var mapOutputs: [(attempt: AttemptID, worker: WorkerID, sizes: [Int])?]
+    private var exchangeAddresses: [WorkerID: HostPort] = [:]
+    /// Counters of each task's committed attempt (replaced when a lost map runs again).
+    private var taskCounters: [TaskID: [Pair<String, Int>]] = [:]
+    private(set) var engineSettings: [UInt8] = []
+
+    init(
+        setup: DriverSetup, lineNumbers: Bool, mapOnly: Bool, totalOrderSamples: Int?, sampleKeys: @escaping ([TextRecordSample]) throws -> [[UInt8]]
+    ) {
+        self.setup = setup
+        self.mapOnly = mapOnly
+        self.lineNumbers = lineNumbers
+        self.totalOrderSamples = totalOrderSamples
+        self.sampleKeys = sampleKeys
+        let total = setup.inputs.reduce(0) { $0 + $1.size }
+        let size = setup.splitSize ?? InputSplitter.defaultSplitSize(totalBytes: total, workers: setup.workerCount)
+        splits = InputSplitter.split(setup.inputs, splitSize: size)
+        lineCounts = Array(repeating: nil, count: splits.count)
+        mapOutputs = Array(repeating: nil, count: splits.count)
+        let reducers = mapOnly ? 0 : (setup.reducers ?? max(1, setup.workerCount * 2))
+        settings = MapReduceSettings(
+            reducers: reducers, mapBufferBytes: max(1 << 20, setup.memoryBudget / 2), maxRecord: setup.maxRecord,
+            skipBadRecords: setup.skipBadRecords, outputDirectory: setup.output.directory, rangeBounds: [],
+            countStage: lineNumbers ? 0 : nil, mapStage: lineNumbers ? 1 : 0, reduceStage: mapOnly ? nil : (lineNumbers ? 2 : 1))
+        if let samples = totalOrderSamples, reducers > 1 {
+            settings.rangeBounds = (try? PartitionFunction.rangeBounds(fromSamples: self.sampleInput(count: samples), partitions: reducers)) ?? []
+        }
+        engineSettings = settings.wireEncoded()
+    }
+
+    func start(_ control: any DriverControl) throws {
+        if lineNumbers { _ = control.addStage(taskCount: splits.count, locationBound: false, name: "count lines") }
+        _ = control.addStage(taskCount: splits.count, locationBound: !mapOnly, name: "map")
+        if !mapOnly { _ = control.addStage(taskCount: settings.reducers, locationBound: false, name: "reduce") }
+    }
+
+    func payload(for task: TaskID) -> [UInt8] {
+        if task.stage == settings.countStage { return splits[task.index].wireEncoded() }
+        if task.stage == settings.mapStage {
+            return MapTaskPayload(split: splits[task.index], firstLineNumbers: firstLineNumbers(of: task.index)).wireEncoded()
+        }
+        let sources = mapOutputs.enumerated().compactMap { index, output -> MapOutputSource? in
+            guard let output, let address = exchangeAddresses[output.worker] else { return nil }
+            return MapOutputSource(mapIndex: index, attempt: output.attempt, host: address.host, port: address.port, bytes: output.sizes[task.index])
+        }
+        return ReduceTaskPayload(partition: task.index, sources: sources).wireEncoded()
+    }
+
+    func describe(_ task: TaskID) -> String {
+        if task.stage == settings.countStage { return "line-count task \(task.index) (input \(splits[task.index].summary))" }
+        if task.stage == settings.mapStage { return "map task \(task.index) (input \(splits[task.index].summary))" }
+        return "reduce task \(task.index) (partition \(task.index) of \(settings.reducers))"
+    }
+
+    func committed(_ task: TaskID, attempt: AttemptID, worker: WorkerID, result: AttemptResult, control: any DriverControl) throws {
+        if task.stage == settings.countStage {
+            lineCounts[task.index] = try WireReader.decode([Int].self, from: result.payload)
+            return
+        }
+        let report = try WireReader.decode(TaskReport.self, from: result.payload)
+        taskCounters[task] = report.counters
+        if task.stage == settings.mapStage && !mapOnly {
+            guard report.partitionSizes.count == settings.reducers else {
+                throw TaskFailure("\(describe(task)) reported \(report.partitionSizes.count) partitions, expected \(settings.reducers)")
+            }
+            guard let address = control.exchangeAddress(of: worker) else {
+                throw TaskFailure("\(worker) committed \(describe(task)) but its exchange address is unknown")
+            }
+            exchangeAddresses[worker] = address
+            mapOutputs[task.index] = (attempt, worker, report.partitionSizes)
+        } else {
+            let name = MapReduceSettings.partName(task.index)
+            try setup.output.commit(temporaryPath: setup.output.temporaryPath(attempt: attempt, name: name), as: name)
+        }
+    }
+
+    func stageCompleted(_ stage: Int, control: any DriverControl) throws {
+        if stage == settings.reduceStage {
+            control.releaseStage(settings.mapStage)
+            control.finish()
+        } else if stage == settings.mapStage && mapOnly {
+            control.finish()
+        }
+    }
+
+    func finalize(summary: JobSummary) throws {
+        var totals: [String: Int] = [:]
+        for counters in taskCounters.values {
+            for pair in counters { totals[pair.first, default: 0] += pair.second }
+        }
+        try setup.output.succeed(successRecord(setup: setup, summary: summary, counters: totals.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+    }
+
+    /// The first line number of each chunk of split `index`, from the line-count stage (empty without it).
+    private func firstLineNumbers(of index: Int) -> [Int] {
+        guard lineNumbers else { return [] }
+        var linesBefore: [String: Int] = [:]
+        for i in 0..<index {
+            for (chunk, count) in zip(splits[i].chunks, lineCounts[i] ?? []) { linesBefore[chunk.path, default: 0] += count }
+        }
+        var result: [Int] = []
+        for (chunk, count) in zip(splits[index].chunks, lineCounts[index] ?? []) {
+            result.append(linesBefore[chunk.path, default: 0] + 1)
+            linesBefore[chunk.path, default: 0] += count
+        }
+        return result
+    }
+
+    /// Reads about `count` lines spread evenly over the splits.
+    private func sampleInput(count: Int) throws -> [[UInt8]] {
+        var samples: [TextRecordSample] = []
+        let perSplit = max(1, count / max(1, splits.count))
+        for split in splits {
+            var taken = 0
+            for chunk in split.chunks where taken < perSplit {
+                let file = try MappedFile(path: chunk.path)
+                let scanner = LineScanner(bytes: file.bytes)
+                // Take lines from several places in the chunk, not only its start.
+                let places = 8
+                for place in 0..<places where taken < perSplit {
+                    let start = chunk.start + (chunk.end - chunk.start) * place / places
+                    let end = chunk.start + (chunk.end - chunk.start) * (place + 1) / places
+                    scanner.forEachLine(start: start, end: end) { lineStart, lineEnd in
+                        guard taken < perSplit, (taken * places) / perSplit <= place, lineEnd - lineStart <= setup.maxRecord else { return false }
+                        samples.append(TextRecordSample(line: Array(file.bytes[lineStart..<lineEnd]), path: chunk.path, offset: lineStart))
+                        taken += 1
+                        return true
+                    }
+                }
+            }
+        }
+        return try sampleKeys(samples)
+    }
+}

@@ -1,0 +1,62 @@
+import SpindlePosix
+
+/// Writes output lines `key<TAB>field<TAB>field...` to a part file, escaping `\` as `\\`, tab as `\t`,
+/// newline as `\n` and carriage return as `\r` inside keys and fields so every record stays one line.
+final class OutputLineWriter {
+    private let file: FileWriter
+    private var line: [UInt8] = []
+    private var keyText: [UInt8] = []
+    private(set) var records = 0
+    private(set) var bytes = 0
+
+    init(path: String) throws {
+        file = try FileWriter(path: path, mode: .createTruncate)
+    }
+
+    /// Writes one record whose key is given as shuffle bytes and turned into text by `formatKey`.
+    func write(keyBytes: UnsafeRawBufferPointer, formatKey: (UnsafeRawBufferPointer, inout [UInt8]) -> Void, fields: [String]) throws {
+        keyText.removeAll(keepingCapacity: true)
+        formatKey(keyBytes, &keyText)
+        try write(keyText: keyText, fields: fields)
+    }
+
+    /// Writes one record from key text (before escaping) and fields.
+    func write(keyText: [UInt8], fields: [String]) throws {
+        line.removeAll(keepingCapacity: true)
+        Self.appendEscaped(keyText, to: &line)
+        for field in fields {
+            line.append(0x09)
+            Self.appendEscaped(field.utf8, to: &line)
+        }
+        line.append(0x0A)
+        try file.write(line)
+        records += 1
+        bytes += line.count
+    }
+
+    /// Writes `text` followed by a newline, unescaped; the caller guarantees it holds no newline.
+    func writeRawLine(_ text: UnsafeRawBufferPointer) throws {
+        try file.write(text)
+        try file.write([0x0A])
+        records += 1
+        bytes += text.count + 1
+    }
+
+    /// Flushes, fsyncs and closes the file, so it can be committed by rename.
+    func finish() throws {
+        try file.sync()
+        try file.close()
+    }
+
+    static func appendEscaped<S: Sequence>(_ text: S, to out: inout [UInt8]) where S.Element == UInt8 {
+        for byte in text {
+            switch byte {
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            default: out.append(byte)
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import SpindleCore
+
+/// Where a reduce function writes its part file: `key<TAB>value` lines (escaped), or raw lines.
+public final class ReduceOutput<Key: ShuffleKey> {
+    /// Counters of this attempt; counts of committed attempts are summed in `_SUCCESS`.
+    public let counters: Counters
+    let writer: OutputLineWriter
+    private var keyText: [UInt8] = []
+
+    init(writer: OutputLineWriter, counters: Counters) {
+        self.writer = writer
+        self.counters = counters
+    }
+
+    /// Writes `key<TAB>field1<TAB>field2...`; tabs, newlines and backslashes inside are escaped.
+    public func write(_ key: Key, _ fields: String...) throws {
+        keyText.removeAll(keepingCapacity: true)
+        key.appendOutputText(to: &keyText)
+        try writer.write(keyText: keyText, fields: fields)
+    }
+
+    /// Writes `key<TAB>value` for an integer value.
+    public func write(_ key: Key, _ value: Int) throws {
+        keyText.removeAll(keepingCapacity: true)
+        key.appendOutputText(to: &keyText)
+        try writer.write(keyText: keyText, fields: [String(value)])
+    }
+
+    /// Writes a line as it is (no key, no escaping); the bytes must not contain a newline.
+    public func writeLine(_ bytes: UnsafeRawBufferPointer) throws {
+        precondition(!bytes.contains(0x0A), "a raw output line must not contain a newline")
+        try writer.writeRawLine(bytes)
+    }
+
+    /// Writes a line as it is (no key, no escaping); the text must not contain a newline.
+    public func writeLine(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try writeLine(UnsafeRawBufferPointer($0)) }
+    }
+}

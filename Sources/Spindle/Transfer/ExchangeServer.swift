@@ -1,0 +1,90 @@
+import Foundation
+import Synchronization
+import SpindleCore
+import SpindlePosix
+
+/// Serves a worker's committed map outputs to reducers over TCP: after the handshake (role `fetch`), each
+/// `fetchRequest` is answered with `fetchBlock` frames holding whole CRC32C-checked blocks of the requested
+/// partition (at most 1 MiB each), then `fetchEnd` with the byte count, or `fetchError` with a reason.
+final class ExchangeServer: Sendable {
+    private let listener: TCPListener
+    private let secret: [UInt8]
+    private let outputs = Mutex<[AttemptID: PartitionedFile]>([:])
+    private let stopped = Atomic<Bool>(false)
+    /// Bounds concurrent fetch connections.
+    private let slots = DispatchSemaphore(value: 16)
+    static let maxChunk = 1 << 20
+
+    /// Listens on `host` (port chosen by the system).
+    init(host: String, secret: [UInt8]) throws {
+        listener = try TCPListener(host: host, port: 0)
+        self.secret = secret
+    }
+
+    var port: UInt16 { listener.port }
+
+    /// Starts accepting fetch connections on a background thread.
+    func start() {
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    /// Makes the output of a finished map attempt available to reducers.
+    func register(_ attempt: AttemptID, file: PartitionedFile) {
+        outputs.withLock { $0[attempt] = file }
+    }
+
+    /// The output of `attempt` if this worker holds it (so a reducer on the same worker reads it directly).
+    func localOutput(_ attempt: AttemptID) -> PartitionedFile? {
+        outputs.withLock { $0[attempt] }
+    }
+
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+        listener.close()
+    }
+
+    private func acceptLoop() {
+        while !stopped.load(ordering: .relaxed) {
+            guard let socket = try? listener.accept(timeout: .milliseconds(500)) else { continue }
+            slots.wait()
+            let thread = Thread { [self] in
+                defer { slots.signal() }
+                serve(FramedSocket(socket: socket))
+            }
+            thread.start()
+        }
+    }
+
+    private func serve(_ connection: FramedSocket) {
+        defer { connection.close() }
+        do {
+            try connection.socket.setSendTimeout(.seconds(30))
+            let role = try Handshaking.acceptAsServer(connection, secret: secret, timeout: RuntimeDefaults.handshakeTimeout)
+            guard role == .fetch else { return }
+            while let frame = try connection.receive(timeout: .seconds(60)) {
+                guard frame.kind == MessageKind.fetchRequest.rawValue else { return }
+                let request = try WireReader.decode(FetchRequest.self, from: frame.payload)
+                try answer(request, on: connection)
+            }
+        } catch {
+            // The reducer sees the broken connection and reports it; nothing to do here.
+        }
+    }
+
+    private func answer(_ request: FetchRequest, on connection: FramedSocket) throws {
+        guard let file = localOutput(request.attempt) else {
+            try connection.send(Frame(kind: MessageKind.fetchError.rawValue, payload: "this worker holds no output of \(request.attempt)".wireEncoded()))
+            return
+        }
+        guard request.partition >= 0 && request.partition < file.partitionCount else {
+            try connection.send(Frame(kind: MessageKind.fetchError.rawValue, payload: "partition \(request.partition) does not exist".wireEncoded()))
+            return
+        }
+        let segment = file.segment(request.partition)
+        for range in BlockValidator.boundaries(of: segment, maxChunk: Self.maxChunk) {
+            try connection.send(Frame(kind: MessageKind.fetchBlock.rawValue, payload: Array(segment[range])))
+        }
+        try connection.send(Frame(kind: MessageKind.fetchEnd.rawValue, payload: segment.count.wireEncoded()))
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Synchronization
+import SpindleCore
+import SpindlePosix
+
+/// Gathers a reduce partition from the map outputs that hold it: directly from this worker's own outputs,
+/// or over TCP from other workers' exchange servers, a few at a time, verifying every block's CRC32C as it
+/// arrives. A source that cannot be fetched intact makes the task fail blamelessly, naming the map task,
+/// so the coordinator runs that map again.
+struct SegmentFetcher {
+    let secret: [UInt8]
+    let server: ExchangeServer
+    let scratchPrefix: String
+    let mapStage: Int
+    /// Concurrent fetches.
+    var parallelism = 4
+    var timeout: Duration = .seconds(30)
+
+    /// A fetched segment and what keeps its bytes alive.
+    struct Segment: @unchecked Sendable {  // The bytes are immutable once fetched; `owner` keeps them mapped.
+        var mapIndex: Int
+        var bytes: UnsafeRawBufferPointer
+        var owner: AnyObject
+    }
+
+    /// Fetches partition `partition` from every source; the segments come back in source order.
+    func fetch(partition: Int, sources: [MapOutputSource], context: TaskContext) throws -> [Segment] {
+        let results = Mutex<[Int: Result<Segment, any Error>]>([:])
+        let next = Atomic<Int>(0)
+        let workers = min(parallelism, sources.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                guard i < sources.count, !context.isCancelled else { return }
+                let result = Result { try fetchOne(sources[i], partition: partition) }
+                results.withLock { $0[i] = result }
+                if case .failure = result { return }
+            }
+        }
+        try context.checkCancelled()
+        let collected = results.withLock { $0 }
+        var segments: [Segment] = []
+        var lost: [TaskID] = []
+        var causes: [String] = []
+        for (i, source) in sources.enumerated() {
+            switch collected[i] {
+            case .success(let segment): segments.append(segment)
+            case .failure(let error):
+                lost.append(TaskID(stage: mapStage, index: source.mapIndex))
+                causes.append("\(error)")
+            case nil: break
+            }
+        }
+        if !lost.isEmpty {
+            throw BlamelessFailure(description: causes.first ?? "fetch failed", lostOutputs: lost)
+        }
+        guard segments.count == sources.count else {
+            throw BlamelessFailure(description: "fetching was interrupted", lostOutputs: [])
+        }
+        return segments
+    }
+
+    private func fetchOne(_ source: MapOutputSource, partition: Int) throws -> Segment {
+        if let file = server.localOutput(source.attempt) {
+            let bytes = file.segment(partition)
+            guard bytes.count == source.bytes else {
+                throw FetchError("map task \(source.mapIndex)'s local output has \(bytes.count) bytes for partition \(partition), expected \(source.bytes)")
+            }
+            return Segment(mapIndex: source.mapIndex, bytes: bytes, owner: file)
+        }
+        let address = "\(source.host):\(source.port)"
+        do {
+            let socket = try TCPSocket.connect(host: source.host, port: source.port, timeout: .seconds(5))
+            try socket.setSendTimeout(timeout)
+            let connection = FramedSocket(socket: socket)
+            defer { connection.close() }
+            try Handshaking.connectAsClient(connection, secret: secret, role: .fetch, timeout: RuntimeDefaults.handshakeTimeout)
+            try connection.send(Frame(kind: MessageKind.fetchRequest.rawValue, payload: FetchRequest(attempt: source.attempt, partition: partition).wireEncoded()))
+            let path = "\(scratchPrefix)-from-map-\(source.mapIndex)"
+            let writer = try FileWriter(path: path, mode: .createTruncate)
+            var received = 0
+            while true {
+                guard let frame = try connection.receive(timeout: timeout) else {
+                    throw FetchError("no data for \(DurationText.format(timeout))")
+                }
+                switch MessageKind(rawValue: frame.kind) {
+                case .fetchBlock:
+                    try frame.payload.withUnsafeBytes { bytes in
+                        _ = try BlockValidator.validate(bytes, source: "map task \(source.mapIndex) output from \(address)")
+                        try writer.write(bytes)
+                    }
+                    received += frame.payload.count
+                case .fetchEnd:
+                    let total = try WireReader.decode(Int.self, from: frame.payload)
+                    guard total == received, total == source.bytes else {
+                        throw FetchError("received \(received) bytes, the server announced \(total), the map reported \(source.bytes)")
+                    }
+                    try writer.close()
+                    let file = try MappedFile(path: path)
+                    return Segment(mapIndex: source.mapIndex, bytes: file.bytes, owner: file)
+                case .fetchError:
+                    throw FetchError(try WireReader.decode(String.self, from: frame.payload))
+                default:
+                    throw FetchError("unexpected frame kind \(frame.kind)")
+                }
+            }
+        } catch let error as FetchError {
+            throw FetchError("fetching map task \(source.mapIndex)'s output from \(address) failed: \(error.description)")
+        } catch {
+            throw FetchError("fetching map task \(source.mapIndex)'s output from \(address) failed: \(error)")
+        }
+    }
+}
+
+struct FetchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,121 @@
+// Jobs used only by the multi-process tests: failures injected into map and reduce calls, invocation
+// counting with marker files, and timing records that show parallelism (after the MIT 6.5840 lab tests).
+// Built as its own executable on top of the public Spindle API, as a user's own package would be.
+import Foundation
+import Spindle
+import SpindleCore
+import SpindleJobs
+
+
+/// Word count, with a share of its map and reduce tasks crashing the worker process or stalling.
+let crashTest = MapReduceJob<ByteString, Int>(
+    name: "crashtest", summary: "Test only: word count whose tasks crash or stall at random",
+    parameters: [
+        JobParameter("crash-rate", .double, default: "0.3", help: "share of tasks whose worker exits mid-task"),
+        JobParameter("stall-rate", .double, default: "0.2", help: "share of tasks that stall"),
+        JobParameter("stall", .duration, default: "3s", help: "how long a stall lasts"),
+    ],
+    makeMap: { parameters in
+        let fault = Fault(parameters)
+        let tokenizer = WordTokenizer(lowercase: false)
+        return { record, output in
+            fault.step()
+            tokenizer.forEachWord(in: record.bytes) { output.emit(keyBytes: $0, 1) }
+        }
+    },
+    combine: { $0 += $1 },
+    makeReduce: { parameters in
+        let fault = Fault(parameters)
+        return { word, counts, output in
+            fault.step()
+            var total = 0
+            for c in counts { total += c }
+            try output.write(word, total)
+        }
+    })
+
+/// Decides once per task whether (and after how many calls) it crashes or stalls.
+final class Fault: @unchecked Sendable {  // Used by one task thread only.
+    private var calls = 0
+    private let crashAt: Int?
+    private let stallAt: Int?
+    private let stall: Duration
+
+    init(_ parameters: JobParameters) {
+        var rng = SystemRandomNumberGenerator()
+        crashAt = Double.random(in: 0..<1, using: &rng) < parameters.double("crash-rate") ? Int.random(in: 0..<40, using: &rng) : nil
+        stallAt = Double.random(in: 0..<1, using: &rng) < parameters.double("stall-rate") ? Int.random(in: 0..<40, using: &rng) : nil
+        stall = parameters.duration("stall")
+    }
+
+    func step() {
+        if calls == crashAt { exit(1) }  // Foundation exit: the worker dies mid-task.
+        if calls == stallAt { Thread.sleep(forTimeInterval: Double(stall.components.seconds) + Double(stall.components.attoseconds) / 1e18) }
+        calls += 1
+    }
+}
+
+/// Word count that drops a marker file for every map and reduce task attempt it runs.
+let jobCount = MapReduceJob<ByteString, Int>(
+    name: "jobcount", summary: "Test only: word count that leaves a marker file per task attempt",
+    parameters: [JobParameter("dir", .string, default: nil, help: "directory for marker files")],
+    makeMap: { parameters in
+        Marker(dir: parameters.string("dir"), kind: "map").drop()
+        let tokenizer = WordTokenizer(lowercase: false)
+        return { record, output in
+            tokenizer.forEachWord(in: record.bytes) { output.emit(keyBytes: $0, 1) }
+        }
+    },
+    combine: { $0 += $1 },
+    makeReduce: { parameters in
+        Marker(dir: parameters.string("dir"), kind: "reduce").drop()
+        return { word, counts, output in
+            var total = 0
+            for c in counts { total += c }
+            try output.write(word, total)
+        }
+    })
+
+struct Marker {
+    let dir: String
+    let kind: String
+    func drop() {
+        let name = "\(dir)/\(kind)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: name, contents: nil)
+    }
+}
+
+/// Every map and reduce task records its process id and start and end times (after sleeping 1 s).
+let timing = MapReduceJob<ByteString, Int>(
+    name: "timing", summary: "Test only: tasks record when and where they ran",
+    parameters: [JobParameter("dir", .string, default: nil, help: "directory for timing records")],
+    makeMap: { parameters in
+        let dir = parameters.string("dir")
+        var first = true
+        return { record, output in
+            if first {
+                first = false
+                recordTiming(dir: dir, kind: "map")
+            }
+            output.emit(keyBytes: record.bytes, 1)
+        }
+    },
+    combine: { $0 += $1 },
+    makeReduce: { parameters in
+        recordTiming(dir: parameters.string("dir"), kind: "reduce")
+        return { key, counts, output in
+            var total = 0
+            for c in counts { total += c }
+            try output.write(key, total)
+        }
+    })
+
+func recordTiming(dir: String, kind: String) {
+    let start = Date().timeIntervalSince1970
+    Thread.sleep(forTimeInterval: 1)
+    let end = Date().timeIntervalSince1970
+    let name = "\(dir)/\(kind)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+    FileManager.default.createFile(atPath: name, contents: Data("\(ProcessInfo.processInfo.processIdentifier) \(start) \(end)\n".utf8))
+}
+
+Spindle.main(jobs: BuiltinJobs.all + [crashTest.job, jobCount.job, timing.job])
