@@ -6,11 +6,11 @@ import SpindlePosix
 /// a = 0.57, b = 0.19, c = 0.19, d = 0.05 (16-bit fixed point, no per-level noise), then both endpoints
 /// go through a seeded ``VertexPermutation``. Self loops and repeated edges are kept, as in Graph500.
 enum GraphGenerator {
-    /// Quadrant thresholds on a uniform 16-bit value: below `a` is top-left, below `ab` top-right,
+    /// Quadrant thresholds on a uniform 15-bit value: below `a` is top-left, below `ab` top-right,
     /// below `abc` bottom-left, otherwise bottom-right.
-    static let a: UInt64 = 37_356      // 0.57 * 65536, rounded
-    static let ab: UInt64 = 49_807     // 0.76 * 65536
-    static let abc: UInt64 = 62_259    // 0.95 * 65536
+    static let a: UInt64 = 18_678      // 0.57 * 32768, rounded
+    static let ab: UInt64 = 24_904     // 0.76 * 32768
+    static let abc: UInt64 = 31_130    // 0.95 * 32768
 
     /// Creates or replaces `path` with an R-MAT graph of 2^scale vertices and edgeFactor * 2^scale
     /// directed edges: the lines `# R-MAT scale S edge factor E seed X` and `# FromNodeId\tToNodeId`,
@@ -69,22 +69,38 @@ enum GraphGenerator {
             var target: UInt64 = 0
             var level = 0
             while level < scale {
-                var bits = random.next()
-                for _ in 0..<min(4, scale - level) {
-                    let r = bits & 0xFFFF
-                    bits &>>= 16
-                    // Quadrant index 0...3 = number of thresholds passed; row bit is index >= 2,
-                    // column bit is odd index.
-                    let t1: UInt64 = r >= GraphGenerator.a ? 1 : 0
-                    let t2: UInt64 = r >= GraphGenerator.ab ? 1 : 0
-                    let t3: UInt64 = r >= GraphGenerator.abc ? 1 : 0
-                    source = source &<< 1 | t2
-                    target = target &<< 1 | (t1 ^ t2 ^ t3)
-                }
+                let levels = min(4, scale - level)
+                let (s, t) = GraphGenerator.quadrants(random.next())
+                let keep: UInt64 = (1 << UInt64(levels)) - 1
+                source = source &<< UInt64(levels) | (s & keep)
+                target = target &<< UInt64(levels) | (t & keep)
                 level += 4
             }
             return (permutation(source), permutation(target))
         }
+    }
+
+    /// Four R-MAT levels from 64 random bits, as four row bits and four column bits (bit k of each
+    /// from the k-th 16-bit lane). Each lane's low 15 bits are compared with the three thresholds
+    /// at once (SWAR: the lane's bit 15 is set first, so subtracting a threshold borrows only within
+    /// the lane, and bit 15 survives exactly when the value is at least the threshold). The number of
+    /// thresholds passed is the quadrant 0...3: row bit = quadrant >= 2, column bit = quadrant odd.
+    @inline(__always)
+    static func quadrants(_ bits: UInt64) -> (row: UInt64, column: UInt64) {
+        let lanes: UInt64 = 0x0001_0001_0001_0001
+        let top: UInt64 = 0x8000_8000_8000_8000
+        let values = (bits & 0x7FFF_7FFF_7FFF_7FFF) | top
+        let passA = (values &- a &* lanes) & top
+        let passAB = (values &- ab &* lanes) & top
+        let passABC = (values &- abc &* lanes) & top
+        return (gatherLaneBits(passAB), gatherLaneBits(passA ^ passAB ^ passABC))
+    }
+
+    /// Moves bit 15 of each 16-bit lane k to bit k.
+    @inline(__always)
+    static func gatherLaneBits(_ x: UInt64) -> UInt64 {
+        let y = x &>> 15
+        return (y | y &>> 15 | y &>> 30 | y &>> 45) & 0xF
     }
 }
 

@@ -56,7 +56,7 @@ enum TextGenerator {
         /// returns the offset after it.
         mutating func appendLine(to out: UnsafeMutablePointer<UInt8>, at offset: Int) -> Int {
             var p = offset
-            let words = 5 + SeededRandom.below(16, using: random.next())
+            let words = 5 + SeededRandom.below(14, using: random.next())
             vocabulary.bytes.withUnsafeBufferPointer { bytes in
                 vocabulary.offsets.withUnsafeBufferPointer { offsets in
                     for k in 0..<words {

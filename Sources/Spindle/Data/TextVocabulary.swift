@@ -30,14 +30,14 @@ struct TextVocabulary: Sendable {
         }
         for word in Self.commonWords { add(word) }
         while offsets.count <= count {
-            // Frequent ranks get one or two syllables, rare ones up to four, plus an occasional suffix.
+            // Frequent ranks get one or two syllables, rare ones two to four, plus an occasional suffix.
             let filled = offsets.count
-            let maxSyllables = filled < 2_000 ? 2 : filled < 12_000 ? 3 : 4
-            let syllables = 1 + SeededRandom.below(maxSyllables, using: random.next())
+            let bits = random.next()
+            var syllables = 1 + SeededRandom.below(filled < 3_000 ? 2 : 3, using: bits)
+            if filled >= 15_000 && bits & 3 == 0 { syllables += 1 }
             var word = ""
             for _ in 0..<syllables { word += Self.syllable(&random) }
-            let bits = random.next()
-            if bits & 7 == 0 { word += Self.suffixes[SeededRandom.below(Self.suffixes.count, using: bits)] }
+            if bits & 0x70 == 0 { word += Self.suffixes[Int((bits >> 8 & 0xFFFF) % UInt64(Self.suffixes.count))] }
             add(word)
         }
         self.bytes = bytes
@@ -52,15 +52,17 @@ struct TextVocabulary: Sendable {
         return onset + nucleus + coda
     }
 
+    // Single letters appear several times so that they are more common than clusters.
     private static let onsets = [
-        "", "", "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "y", "z",
-        "bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "sc", "sh", "sk", "sl", "sm",
-        "sn", "sp", "st", "str", "sw", "th", "tr", "tw", "wh", "qu", "spr", "thr",
+        "", "", "", "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "y",
+        "b", "c", "d", "f", "g", "h", "l", "m", "n", "p", "r", "s", "t", "w", "j", "z",
+        "bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "sh", "sl", "sp", "st", "th",
+        "tr", "wh", "qu", "sk", "sm", "sn", "sw",
     ]
-    private static let nuclei = ["a", "e", "i", "o", "u", "a", "e", "i", "o", "ai", "ea", "ee", "ie", "oa", "oo", "ou", "y", "au", "oi"]
+    private static let nuclei = ["a", "e", "i", "o", "u", "a", "e", "i", "o", "a", "e", "ai", "ea", "ee", "oa", "oo", "ou", "y"]
     private static let codas = [
-        "", "", "", "", "b", "ck", "d", "ft", "g", "l", "ld", "ll", "m", "mp", "n", "nd", "ng", "nk", "nt", "p",
-        "r", "rd", "rk", "rm", "rn", "rt", "s", "sh", "ss", "st", "t", "th", "x", "ch", "lt", "ve",
+        "", "", "", "", "", "", "", "", "n", "r", "s", "t", "l", "d", "m", "n", "r", "s", "t", "ck", "ng",
+        "nd", "nt", "st", "ll", "rd", "rk", "rn", "rt", "sh", "th", "x", "p", "g", "b", "ve", "ld", "mp",
     ]
     private static let suffixes = ["ing", "ed", "er", "ly", "tion", "ness", "s", "ment", "able", "ful", "ous", "ist"]
 

@@ -23,9 +23,12 @@ public struct WordTokenizer: Sendable {
         guard let base = line.baseAddress, line.count > 0 else { return }
         let count = line.count
         if lowercase {
-            // A lowercased ASCII word is never longer than the line; small lines use the stack.
+            // A copy of the line with its ASCII letters lowercased (on the stack for ordinary lines):
+            // ASCII words are then handed out from the copy at the same offsets, without per-word work.
             try withUnsafeTemporaryAllocation(byteCount: count, alignment: 8) { scratch in
-                try scan(base.assumingMemoryBound(to: UInt8.self), count, scratch.baseAddress!.assumingMemoryBound(to: UInt8.self), body)
+                let lowered = scratch.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                Self.lowercaseASCII(base.assumingMemoryBound(to: UInt8.self), count, into: lowered)
+                try scan(base.assumingMemoryBound(to: UInt8.self), count, UnsafePointer(lowered), body)
             }
         } else {
             try scan(base.assumingMemoryBound(to: UInt8.self), count, nil, body)
@@ -68,73 +71,125 @@ public struct WordTokenizer: Sendable {
     }
 
     private func scan(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ scratch: UnsafeMutablePointer<UInt8>?,
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ lowered: UnsafePointer<UInt8>?,
         _ body: (UnsafeRawBufferPointer) throws -> Void
     ) rethrows {
         try Self.byteClass.withUnsafeBufferPointer { table in
             var i = 0
             while i < n {
-                // Skip ASCII separators.
-                var c = table[Int(p[i])]
-                while c == 0 {
-                    i += 1
-                    if i == n { return }
-                    c = table[Int(p[i])]
+                // Skip ASCII separators, eight bytes at a time, then byte by byte near the end.
+                while i &+ 8 <= n {
+                    let found = Self.letterLanes(Self.load(p + i)) | (Self.load(p + i) & Self.highBits)
+                    if found != 0 {
+                        i &+= found.trailingZeroBitCount &>> 3
+                        break
+                    }
+                    i &+= 8
                 }
+                while i < n && table[Int(p[i])] == 0 { i &+= 1 }
+                if i == n { return }
                 let start = i
-                var ascii = true
-                if c == 1 {
-                    repeat { i += 1 } while i < n && table[Int(p[i])] == 1
-                    if i == n || table[Int(p[i])] == 0 {
-                        try emit(p + start, i - start, ascii: true, scratch, body)
+                if p[i] < 0x80 {
+                    // An ASCII letter: find the end of the run of ASCII letters.
+                    i &+= 1
+                    var open = true
+                    while i &+ 8 <= n {
+                        let others = ~Self.letterLanes(Self.load(p + i)) & Self.highBits
+                        if others != 0 {
+                            i &+= others.trailingZeroBitCount &>> 3
+                            open = false
+                            break
+                        }
+                        i &+= 8
+                    }
+                    if open {
+                        while i < n && table[Int(p[i])] == 1 { i &+= 1 }
+                    }
+                    if i == n || p[i] < 0x80 {
+                        try emit(p, start, i &- start, ascii: true, lowered, body)
                         continue
                     }
                 }
                 // At a byte >= 0x80, inside or at the start of a word: decode scalar by scalar.
+                var ascii = true
                 var end = i
                 var skip = 1
                 while end < n {
                     let b = p[end]
                     if b < 0x80 {
                         if table[Int(b)] == 0 { break }
-                        end += 1
+                        end &+= 1
                         continue
                     }
-                    let (letter, length) = Self.classifyMultiByte(p + end, n - end)
+                    let (letter, length) = Self.classifyMultiByte(p + end, n &- end)
                     if !letter {
                         skip = length
                         break
                     }
                     ascii = false
-                    end += length
+                    end &+= length
                 }
                 if end > start {
-                    try emit(p + start, end - start, ascii: ascii, scratch, body)
+                    try emit(p, start, end &- start, ascii: ascii, lowered, body)
                     i = end
                 } else {
-                    i = start + skip  // a non-letter sequence where a word could have begun
+                    i = start &+ skip  // a non-letter sequence where a word could have begun
                 }
             }
         }
     }
 
-    /// Hands one word to `body`, lowercasing it when asked.
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// Eight bytes at `p` with the first byte in the lowest bits.
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Bit 7 of each byte lane is set when that byte is an ASCII letter (SWAR range check on the
+    /// byte with bit 5 set, which maps A-Z onto a-z; no carries cross lanes).
+    @inline(__always)
+    private static func letterLanes(_ w: UInt64) -> UInt64 {
+        let folded = (w | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = folded &+ 0x1F1F_1F1F_1F1F_1F1F   // lane >= 0x61 sets bit 7
+        let pastZ = folded &+ 0x0505_0505_0505_0505      // lane >= 0x7B sets bit 7
+        return atLeastA & ~pastZ & ~w & highBits
+    }
+
+    /// Hands the word at `line[start..<start + length]` to `body`, lowercased when `lowered` (the
+    /// line with ASCII letters lowercased) is given.
     @inline(__always)
     private func emit(
-        _ word: UnsafePointer<UInt8>, _ length: Int, ascii: Bool, _ scratch: UnsafeMutablePointer<UInt8>?,
+        _ line: UnsafePointer<UInt8>, _ start: Int, _ length: Int, ascii: Bool, _ lowered: UnsafePointer<UInt8>?,
         _ body: (UnsafeRawBufferPointer) throws -> Void
     ) rethrows {
-        guard let scratch else {
-            try body(UnsafeRawBufferPointer(start: word, count: length))
+        guard let lowered else {
+            try body(UnsafeRawBufferPointer(start: line + start, count: length))
             return
         }
         if ascii {
-            // Every byte is an ASCII letter, so setting bit 5 lowercases it.
-            for k in 0..<length { scratch[k] = word[k] | 0x20 }
-            try body(UnsafeRawBufferPointer(start: scratch, count: length))
+            try body(UnsafeRawBufferPointer(start: lowered + start, count: length))
         } else {
-            var lowered = String(decoding: UnsafeBufferPointer(start: word, count: length), as: UTF8.self).lowercased()
-            try lowered.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+            let word = UnsafeBufferPointer(start: line + start, count: length)
+            var lowercased = String(decoding: word, as: UTF8.self).lowercased()
+            try lowercased.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    /// Copies `count` bytes from `source` to `target`, setting bit 5 of ASCII letters (A-Z to a-z).
+    private static func lowercaseASCII(_ source: UnsafePointer<UInt8>, _ count: Int, into target: UnsafeMutablePointer<UInt8>) {
+        var k = 0
+        while k &+ 8 <= count {
+            let w = load(source + k)
+            let lower = w | (letterLanes(w) &>> 2)  // bit 7 of a letter lane moved to bit 5
+            UnsafeMutableRawPointer(target + k).storeBytes(of: lower.littleEndian, as: UInt64.self)
+            k &+= 8
+        }
+        while k < count {
+            let b = source[k]
+            target[k] = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+            k &+= 1
         }
     }
 

@@ -1,3 +1,5 @@
+import SpindleCore
+
 /// Byte formats of the shuffle ("exchange") storage layer, and the varint helpers shared by its readers and writers.
 ///
 /// All integers are little-endian; varints are unsigned LEB128 (7 bits per byte, low group first, high bit set on
@@ -85,6 +87,48 @@ enum RecordBlock {
     @inline(__always)
     static func encodedSize(keyCount: Int, valueCount: Int) -> Int {
         varintSize(keyCount) + keyCount + varintSize(valueCount) + valueCount
+    }
+
+    /// Copies `source` to `target`, with inline word moves for the short keys and values that dominate shuffles.
+    @inline(__always)
+    static func copy(_ source: UnsafeRawBufferPointer, to target: UnsafeMutableRawPointer) {
+        let n = source.count
+        guard n > 0, let s = source.baseAddress else { return }
+        if n > 16 {
+            target.copyMemory(from: s, byteCount: n)
+        } else if n >= 8 {
+            let head = s.loadUnaligned(as: UInt64.self), tail = s.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            target.storeBytes(of: head, as: UInt64.self)
+            target.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            let head = s.loadUnaligned(as: UInt32.self), tail = s.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            target.storeBytes(of: head, as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
+        } else {
+            for i in 0..<n { target.storeBytes(of: s.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+        }
+    }
+
+    /// The first up-to-8 bytes of `key`, zero-padded, as a big-endian integer: integer order agrees with key order
+    /// on those bytes.
+    @inline(__always)
+    static func keyPrefix(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        let n = key.count
+        guard n > 0, let p = key.baseAddress else { return 0 }
+        if n >= 8 { return UInt64(bigEndian: p.loadUnaligned(as: UInt64.self)) }
+        var value: UInt64 = 0
+        for i in 0..<n { value |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << (56 - 8 * UInt64(i)) }
+        return value
+    }
+
+    /// Three-way key comparison (`ByteString` order) of keys whose `keyPrefix` values are equal.
+    @inline(__always)
+    static func compareAfterEqualPrefix(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        if a.count <= 8 || b.count <= 8 {
+            // The shorter key is a prefix of the longer one, or they are equal.
+            return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+        }
+        return ByteString.compare(UnsafeRawBufferPointer(rebasing: a[8...]), UnsafeRawBufferPointer(rebasing: b[8...]))
     }
 
     /// Reads the little-endian u32 at `base + offset`.

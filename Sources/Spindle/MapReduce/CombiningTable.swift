@@ -3,34 +3,34 @@ import SpindleCore
 /// The map-side buffer of a job with a combiner: an open-addressing hash table from key bytes to one
 /// combined value, so repeated keys (words) cost a lookup and a combine, not a record.
 ///
-/// Keys live in one byte arena; hashes, key positions and values in parallel manually managed arrays
-/// (no per-record objects). When ``byteCount`` passes the budget the owner spills the sorted contents
-/// and calls ``removeAll()``.
+/// Layout, chosen for few cache misses per lookup: each slot is one `UInt64` holding the upper 32 bits of
+/// the key's hash and its entry number, so most probes are settled without touching anything else; an
+/// entry is one `UInt64` (key offset and length in the byte arena) plus its value. Everything is in
+/// manually managed contiguous memory (no per-record objects). When ``byteCount`` passes the budget the
+/// owner spills the sorted contents and calls ``removeAll()``.
 @usableFromInline
 final class CombiningTable<Value> {
     @usableFromInline let combine: @Sendable (inout Value, Value) -> Void
-    @usableFromInline var slots: UnsafeMutablePointer<Int32>
-    @usableFromInline var slotMask: Int
-    @usableFromInline var hashes: UnsafeMutablePointer<UInt64>
-    @usableFromInline var keyStarts: UnsafeMutablePointer<Int>
-    @usableFromInline var keyLengths: UnsafeMutablePointer<Int32>
-    @usableFromInline var values: UnsafeMutablePointer<Value>
-    @usableFromInline var entryCapacity: Int
-    @usableFromInline var count = 0
-    @usableFromInline var arena: UnsafeMutableRawPointer
-    @usableFromInline var arenaCapacity: Int
-    @usableFromInline var arenaCount = 0
+    /// 0 = empty; otherwise `hash >> 32 << 32 | (entry + 1)`.
+    @exclusivity(unchecked) @usableFromInline var slots: UnsafeMutablePointer<UInt64>
+    @exclusivity(unchecked) @usableFromInline var slotMask: Int
+    /// Per entry: `keyOffset << 32 | keyLength`.
+    @exclusivity(unchecked) @usableFromInline var keys: UnsafeMutablePointer<UInt64>
+    @exclusivity(unchecked) @usableFromInline var values: UnsafeMutablePointer<Value>
+    @exclusivity(unchecked) @usableFromInline var entryCapacity: Int
+    @exclusivity(unchecked) @usableFromInline var count = 0
+    @exclusivity(unchecked) @usableFromInline var arena: UnsafeMutableRawPointer
+    @exclusivity(unchecked) @usableFromInline var arenaCapacity: Int
+    @exclusivity(unchecked) @usableFromInline var arenaCount = 0
 
     init(combine: @escaping @Sendable (inout Value, Value) -> Void) {
         self.combine = combine
         let slotCount = 1 << 12
         slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: -1, count: slotCount)
+        slots.initialize(repeating: 0, count: slotCount)
         slotMask = slotCount - 1
         entryCapacity = slotCount / 2
-        hashes = .allocate(capacity: entryCapacity)
-        keyStarts = .allocate(capacity: entryCapacity)
-        keyLengths = .allocate(capacity: entryCapacity)
+        keys = .allocate(capacity: entryCapacity)
         values = .allocate(capacity: entryCapacity)
         arenaCapacity = 1 << 16
         arena = .allocate(byteCount: arenaCapacity, alignment: 8)
@@ -40,65 +40,68 @@ final class CombiningTable<Value> {
         values.deinitialize(count: count)
         values.deallocate()
         slots.deallocate()
-        hashes.deallocate()
-        keyStarts.deallocate()
-        keyLengths.deallocate()
+        keys.deallocate()
         arena.deallocate()
     }
 
     /// Bytes held, for the memory budget.
     @inlinable var byteCount: Int {
-        arenaCapacity + (slotMask + 1) * 4 + entryCapacity * (8 + 8 + 4 + MemoryLayout<Value>.stride)
+        arenaCapacity &+ (slotMask &+ 1) &* 8 &+ entryCapacity &* (8 &+ MemoryLayout<Value>.stride)
     }
 
     /// Combines `value` into the entry for `key` (whose ``StableHash`` is `hash`), inserting it if new.
     @inlinable func add(key: UnsafeRawBufferPointer, hash: UInt64, value: Value) {
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & slotMask
         while true {
-            let entry = Int(slots[slot])
-            if entry < 0 {
-                insert(key: key, hash: hash, value: value, slot: slot)
+            let word = slots[slot]
+            if word == 0 {
+                insert(key: key, tag: tag, value: value, slot: slot)
                 return
             }
-            if hashes[entry] == hash && Int(keyLengths[entry]) == key.count
-                && (key.count == 0 || memoryEqual(arena + keyStarts[entry], key.baseAddress!, key.count))
-            {
-                combine(&values[entry], value)
-                return
+            if word & 0xFFFF_FFFF_0000_0000 == tag {
+                let entry = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) &- 1
+                let info = keys[entry]
+                if Int(truncatingIfNeeded: info & 0xFFFF_FFFF) == key.count
+                    && (key.count == 0 || memoryEqual(arena + Int(truncatingIfNeeded: info >> 32), key.baseAddress!, key.count))
+                {
+                    combine(&values[entry], value)
+                    return
+                }
             }
-            slot = (slot + 1) & slotMask
+            slot = (slot &+ 1) & slotMask
         }
     }
 
-    @usableFromInline func insert(key: UnsafeRawBufferPointer, hash: UInt64, value: Value, slot: Int) {
-        if arenaCount + key.count > arenaCapacity { growArena(minimum: arenaCount + key.count) }
+    @inlinable func insert(key: UnsafeRawBufferPointer, tag: UInt64, value: Value, slot: Int) {
+        if arenaCount &+ key.count > arenaCapacity { growArena(minimum: arenaCount &+ key.count) }
         if key.count > 0 { (arena + arenaCount).copyMemory(from: key.baseAddress!, byteCount: key.count) }
-        hashes[count] = hash
-        keyStarts[count] = arenaCount
-        keyLengths[count] = Int32(key.count)
+        keys[count] = UInt64(arenaCount) << 32 | UInt64(key.count)
         (values + count).initialize(to: value)
-        slots[slot] = Int32(count)
-        arenaCount += key.count
-        count += 1
+        slots[slot] = tag | UInt64(count &+ 1)
+        arenaCount &+= key.count
+        count &+= 1
         if count == entryCapacity { growEntries() }
     }
 
     /// The key bytes of entry `i`.
     func key(_ i: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: arena + keyStarts[i], count: Int(keyLengths[i]))
+        let info = keys[i]
+        return UnsafeRawBufferPointer(start: arena + Int(info >> 32), count: Int(info & 0xFFFF_FFFF))
     }
 
     /// Empties the table, keeping its capacity.
     func removeAll() {
         values.deinitialize(count: count)
-        slots.update(repeating: -1, count: slotMask + 1)
+        slots.update(repeating: 0, count: slotMask + 1)
         count = 0
         arenaCount = 0
     }
 
-    private func growArena(minimum: Int) {
+    @usableFromInline func growArena(minimum: Int) {
         var capacity = arenaCapacity * 2
         while capacity < minimum { capacity *= 2 }
+        precondition(capacity < 1 << 32, "a combining table's keys exceed 4 GiB; lower --memory")
         let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
         bigger.copyMemory(from: arena, byteCount: arenaCount)
         arena.deallocate()
@@ -106,30 +109,32 @@ final class CombiningTable<Value> {
         arenaCapacity = capacity
     }
 
-    private func growEntries() {
+    @usableFromInline func growEntries() {
         let capacity = entryCapacity * 2
-        func grow<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
-            let q = UnsafeMutablePointer<T>.allocate(capacity: capacity)
-            q.moveInitialize(from: p, count: count)
-            p.deallocate()
-            return q
-        }
-        hashes = grow(hashes)
-        keyStarts = grow(keyStarts)
-        keyLengths = grow(keyLengths)
-        values = grow(values)
+        let biggerKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+        biggerKeys.moveInitialize(from: keys, count: count)
+        keys.deallocate()
+        keys = biggerKeys
+        let biggerValues = UnsafeMutablePointer<Value>.allocate(capacity: capacity)
+        biggerValues.moveInitialize(from: values, count: count)
+        values.deallocate()
+        values = biggerValues
         entryCapacity = capacity
-        // Keep the load factor at most 1/2.
+        // Keep the load factor at most 1/2: rehash the tags into twice as many slots.
+        let oldSlots = slots
+        let oldCount = slotMask + 1
         let slotCount = capacity * 2
-        slots.deallocate()
         slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: -1, count: slotCount)
+        slots.initialize(repeating: 0, count: slotCount)
         slotMask = slotCount - 1
-        for entry in 0..<count {
-            var slot = Int(truncatingIfNeeded: hashes[entry]) & slotMask
-            while slots[slot] >= 0 { slot = (slot + 1) & slotMask }
-            slots[slot] = Int32(entry)
+        for i in 0..<oldCount where oldSlots[i] != 0 {
+            let word = oldSlots[i]
+            let entry = Int(word & 0xFFFF_FFFF) - 1
+            var slot = Int(truncatingIfNeeded: StableHash.hash(key(entry))) & slotMask
+            while slots[slot] != 0 { slot = (slot + 1) & slotMask }
+            slots[slot] = word
         }
+        oldSlots.deallocate()
     }
 }
 
@@ -137,13 +142,13 @@ final class CombiningTable<Value> {
 @inlinable @inline(__always)
 func memoryEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
     var i = 0
-    while i + 8 <= count {
+    while i &+ 8 <= count {
         if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
-        i += 8
+        i &+= 8
     }
     while i < count {
         if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
-        i += 1
+        i &+= 1
     }
     return true
 }

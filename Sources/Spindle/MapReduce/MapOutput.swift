@@ -9,8 +9,8 @@ public final class MapOutput<Key: ShuffleKey, Value: WireCodable & Sendable> {
     public let counters: Counters
     @usableFromInline let table: CombiningTable<Value>?
     @usableFromInline let sink: MapOutputSink<Value>
-    @usableFromInline var keyScratch: [UInt8] = []
-    @usableFromInline var emitted = 0
+    @exclusivity(unchecked) @usableFromInline var keyScratch: [UInt8] = []
+    @exclusivity(unchecked) @usableFromInline var emitted = 0
 
     init(sink: MapOutputSink<Value>, combine: (@Sendable (inout Value, Value) -> Void)?, counters: Counters) {
         self.sink = sink

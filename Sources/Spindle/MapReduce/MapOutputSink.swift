@@ -92,7 +92,8 @@ final class MapOutputSink<Value: WireCodable & Sendable> {
         var order: [(partition: Int, entry: Int)] = []
         order.reserveCapacity(table.count)
         for entry in 0..<table.count {
-            order.append((partitioner.partition(key: table.key(entry), hash: table.hashes[entry]), entry))
+            let key = table.key(entry)
+            order.append((partitioner.partition(key: key, hash: StableHash.hash(key)), entry))
         }
         order.sort { a, b in
             if a.partition != b.partition { return a.partition < b.partition }

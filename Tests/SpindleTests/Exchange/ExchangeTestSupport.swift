@@ -1,6 +1,7 @@
 @testable import Spindle
 import SpindleCore
 import SpindlePosix
+import Testing
 
 /// Deterministic generator (SplitMix64) so failures reproduce.
 struct SplitMix64: RandomNumberGenerator {

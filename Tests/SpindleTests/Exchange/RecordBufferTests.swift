@@ -62,7 +62,7 @@ import Testing
         let buffer = RecordBuffer()
         Self.fill(buffer, records)
         buffer.sort()
-        #expect(Self.contents(buffer).map { $0.value[0] } == [4, 3, 1, 2, 6, 0, 5])
+        #expect(Self.contents(buffer).map { $0.value[0] } == [3, 4, 1, 2, 6, 0, 5])
     }
 
     @Test func writeProducesASortedPartitionedFile() throws {
