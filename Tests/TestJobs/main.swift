@@ -14,6 +14,7 @@ let crashTest = MapReduceJob<ByteString, Int>(
         JobParameter("crash-rate", .double, default: "0.3", help: "share of tasks whose worker exits mid-task"),
         JobParameter("stall-rate", .double, default: "0.2", help: "share of tasks that stall"),
         JobParameter("stall", .duration, default: "3s", help: "how long a stall lasts"),
+        JobParameter("reduce-delay", .duration, default: "0s", help: "how long every reduce task waits before starting"),
     ],
     makeMap: { parameters in
         let fault = Fault(parameters)
@@ -26,6 +27,8 @@ let crashTest = MapReduceJob<ByteString, Int>(
     combine: { $0 += $1 },
     makeReduce: { parameters in
         let fault = Fault(parameters)
+        let delay = parameters.duration("reduce-delay")
+        Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
         return { word, counts, output in
             fault.step()
             var total = 0
@@ -81,7 +84,7 @@ struct Marker {
     let kind: String
     func drop() {
         let name = "\(dir)/\(kind)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: name, contents: nil)
+        _ = FileManager.default.createFile(atPath: name, contents: nil)
     }
 }
 
@@ -115,7 +118,7 @@ func recordTiming(dir: String, kind: String) {
     Thread.sleep(forTimeInterval: 1)
     let end = Date().timeIntervalSince1970
     let name = "\(dir)/\(kind)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
-    FileManager.default.createFile(atPath: name, contents: Data("\(ProcessInfo.processInfo.processIdentifier) \(start) \(end)\n".utf8))
+    _ = FileManager.default.createFile(atPath: name, contents: Data("\(ProcessInfo.processInfo.processIdentifier) \(start) \(end)\n".utf8))
 }
 
 Spindle.main(jobs: BuiltinJobs.all + [crashTest.job, jobCount.job, timing.job])

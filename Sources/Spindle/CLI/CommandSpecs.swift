@@ -23,6 +23,7 @@ enum CommandSpecs {
             .value("join-timeout", placeholder: "DURATION", default: "30s", help: "how long to wait for workers to join (and to rejoin if all are lost)"),
             .value("max-attempts", placeholder: "N", default: "4", help: "failed attempts after which a task fails the job"),
             .flag("no-speculation", help: "never launch backup attempts for straggling tasks"),
+            .value("speculation-after", placeholder: "DURATION", default: "1s", help: "minimum run time before a straggler gets a backup"),
             .value("memory", placeholder: "SIZE", default: "512MiB", help: "memory budget per worker for shuffle buffers"),
             .value("reducers", placeholder: "N", default: "2 x workers", help: "reduce partitions, one part file each"),
             .value("split-size", placeholder: "SIZE", default: "auto", help: "bytes of input per map task"),

@@ -40,6 +40,7 @@ struct RunCommand {
         var scheduler = SchedulerSettings()
         scheduler.maxAttempts = try a.int("max-attempts", default: RuntimeDefaults.maxAttempts, range: 1...1000)
         scheduler.speculation = !a.flag("no-speculation")
+        scheduler.speculationMinimumAge = try a.duration("speculation-after", default: .seconds(1))
         let heartbeatInterval = try a.duration("heartbeat-interval", default: RuntimeDefaults.heartbeatInterval)
         let heartbeatTimeout = try a.duration("heartbeat-timeout", default: RuntimeDefaults.heartbeatTimeout)
         guard heartbeatInterval > .zero else { throw UsageError("--heartbeat-interval must be positive") }

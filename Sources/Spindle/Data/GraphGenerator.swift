@@ -3,7 +3,7 @@ import SpindlePosix
 /// Writes deterministic R-MAT graphs for `spindle generate graph` as SNAP-style edge lists.
 ///
 /// Each edge picks one quadrant of the adjacency matrix per level with the Graph500 probabilities
-/// a = 0.57, b = 0.19, c = 0.19, d = 0.05 (16-bit fixed point, no per-level noise), then both endpoints
+/// a = 0.57, b = 0.19, c = 0.19, d = 0.05 (15-bit fixed point, no per-level noise), then both endpoints
 /// go through a seeded ``VertexPermutation``. Self loops and repeated edges are kept, as in Graph500.
 enum GraphGenerator {
     /// Quadrant thresholds on a uniform 15-bit value: below `a` is top-left, below `ab` top-right,

@@ -3,8 +3,9 @@
 /// A word is a maximal run of Unicode scalars whose general category is a letter (Lu, Ll, Lt, Lm, Lo).
 /// Everything else separates words: digits, punctuation, symbols, emoji, combining marks, white space,
 /// and invalid UTF-8 (each invalid sequence counts as U+FFFD, as `String(decoding:as:)` would read it).
-/// ASCII words are found with a 256-entry table and handed out without copying; only bytes >= 0x80 are
-/// decoded. The words are those of ``words(in:lowercase:)`` on the line decoded as a String.
+/// ASCII is scanned eight bytes at a time (SWAR letter test, a 256-entry class table for the last few
+/// bytes of a line) and ASCII words are handed out without copying; only bytes >= 0x80 are decoded.
+/// The words are exactly those of ``words(in:lowercase:)`` on the line decoded as a String.
 public struct WordTokenizer: Sendable {
     /// Whether words are handed out in lower case (`String.lowercased()` semantics).
     public let lowercase: Bool
@@ -16,19 +17,21 @@ public struct WordTokenizer: Sendable {
 
     /// Calls `body` with the bytes of each word of `line` in order.
     ///
-    /// The slice is only valid during the call. Without lowercasing it points into `line`; with
-    /// lowercasing, ASCII words are written to a scratch buffer reused for the whole line, and words
-    /// with non-ASCII letters go through `String.lowercased()` (their length in bytes may change).
+    /// The slice is only valid during the call. Without lowercasing it points into `line`. With
+    /// lowercasing it points into a scratch buffer made once per line (on the stack unless the line is
+    /// long): ASCII words cost nothing extra, words with other BMP letters are mapped through a table,
+    /// and the rare rest go through `String.lowercased()`. Lowercasing may change a word's byte length.
     public func forEachWord(in line: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         guard let base = line.baseAddress, line.count > 0 else { return }
         let count = line.count
         if lowercase {
-            // A copy of the line with its ASCII letters lowercased (on the stack for ordinary lines):
-            // ASCII words are then handed out from the copy at the same offsets, without per-word work.
-            try withUnsafeTemporaryAllocation(byteCount: count, alignment: 8) { scratch in
+            // Scratch (on the stack for ordinary lines): first a copy of the line with its ASCII letters
+            // lowercased, so ASCII words are handed out from it at their own offsets without per-word
+            // work; then room for one lowercased non-ASCII word (at most 3/2 of the line's length).
+            try withUnsafeTemporaryAllocation(byteCount: count + (count * 3) / 2 + 8, alignment: 8) { scratch in
                 let lowered = scratch.baseAddress!.assumingMemoryBound(to: UInt8.self)
                 Self.lowercaseASCII(base.assumingMemoryBound(to: UInt8.self), count, into: lowered)
-                try scan(base.assumingMemoryBound(to: UInt8.self), count, UnsafePointer(lowered), body)
+                try scan(base.assumingMemoryBound(to: UInt8.self), count, lowered, body)
             }
         } else {
             try scan(base.assumingMemoryBound(to: UInt8.self), count, nil, body)
@@ -71,7 +74,7 @@ public struct WordTokenizer: Sendable {
     }
 
     private func scan(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ lowered: UnsafePointer<UInt8>?,
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ lowered: UnsafeMutablePointer<UInt8>?,
         _ body: (UnsafeRawBufferPointer) throws -> Void
     ) rethrows {
         try Self.byteClass.withUnsafeBufferPointer { table in
@@ -106,11 +109,12 @@ public struct WordTokenizer: Sendable {
                         while i < n && table[Int(p[i])] == 1 { i &+= 1 }
                     }
                     if i == n || p[i] < 0x80 {
-                        try emit(p, start, i &- start, ascii: true, lowered, body)
+                        try emit(p, n, start, i &- start, ascii: true, lowered, body)
                         continue
                     }
                 }
                 // At a byte >= 0x80, inside or at the start of a word: decode scalar by scalar.
+                let unicode = UnicodeLetters.shared
                 var ascii = true
                 var end = i
                 var skip = 1
@@ -121,7 +125,7 @@ public struct WordTokenizer: Sendable {
                         end &+= 1
                         continue
                     }
-                    let (letter, length) = Self.classifyMultiByte(p + end, n &- end)
+                    let (letter, length) = unicode.classify(p + end, n &- end)
                     if !letter {
                         skip = length
                         break
@@ -130,7 +134,7 @@ public struct WordTokenizer: Sendable {
                     end &+= length
                 }
                 if end > start {
-                    try emit(p, start, end &- start, ascii: ascii, lowered, body)
+                    try emit(p, n, start, end &- start, ascii: ascii, lowered, body)
                     i = end
                 } else {
                     i = start &+ skip  // a non-letter sequence where a word could have begun
@@ -158,11 +162,11 @@ public struct WordTokenizer: Sendable {
     }
 
     /// Hands the word at `line[start..<start + length]` to `body`, lowercased when `lowered` (the
-    /// line with ASCII letters lowercased) is given.
+    /// scratch: the line with ASCII letters lowercased, then room for one word) is given.
     @inline(__always)
     private func emit(
-        _ line: UnsafePointer<UInt8>, _ start: Int, _ length: Int, ascii: Bool, _ lowered: UnsafePointer<UInt8>?,
-        _ body: (UnsafeRawBufferPointer) throws -> Void
+        _ line: UnsafePointer<UInt8>, _ lineCount: Int, _ start: Int, _ length: Int, ascii: Bool,
+        _ lowered: UnsafeMutablePointer<UInt8>?, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) rethrows {
         guard let lowered else {
             try body(UnsafeRawBufferPointer(start: line + start, count: length))
@@ -170,6 +174,11 @@ public struct WordTokenizer: Sendable {
         }
         if ascii {
             try body(UnsafeRawBufferPointer(start: lowered + start, count: length))
+            return
+        }
+        let wordArea = lowered + lineCount  // behind the lowered copy of the line
+        if let n = UnicodeLetters.lowercase(line + start, length, into: wordArea) {
+            try body(UnsafeRawBufferPointer(start: wordArea, count: n))
         } else {
             let word = UnsafeBufferPointer(start: line + start, count: length)
             var lowercased = String(decoding: word, as: UTF8.self).lowercased()
@@ -190,71 +199,6 @@ public struct WordTokenizer: Sendable {
             let b = source[k]
             target[k] = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
             k &+= 1
-        }
-    }
-
-    // MARK: - UTF-8 decoding
-
-    /// Decodes the sequence at `p` (first byte >= 0x80, `available` >= 1 bytes readable) and reports
-    /// whether it is a letter and how many bytes it takes. An invalid sequence reports (false, 1): its
-    /// continuation bytes are then skipped one by one, and the first byte that cannot continue it is
-    /// decoded afresh, which finds the same scalars as the maximal-subpart replacement of the stdlib.
-    static func classifyMultiByte(_ p: UnsafePointer<UInt8>, _ available: Int) -> (letter: Bool, length: Int) {
-        let b0 = UInt32(p[0])
-        @inline(__always) func continuation(_ k: Int) -> UInt32? {
-            guard k < available else { return nil }
-            let b = UInt32(p[k])
-            return b & 0xC0 == 0x80 ? b & 0x3F : nil
-        }
-        switch b0 {
-        case 0xC2...0xDF:
-            guard let c1 = continuation(1) else { return (false, 1) }
-            return (isLetter((b0 & 0x1F) << 6 | c1), 2)
-        case 0xE0...0xEF:
-            guard let c1 = continuation(1), let c2 = continuation(2) else { return (false, 1) }
-            let value = (b0 & 0x0F) << 12 | c1 << 6 | c2
-            // Reject overlong forms (< U+0800) and UTF-16 surrogates.
-            if value < 0x800 || (0xD800...0xDFFF).contains(value) { return (false, 1) }
-            return (isLetter(value), 3)
-        case 0xF0...0xF4:
-            guard let c1 = continuation(1), let c2 = continuation(2), let c3 = continuation(3) else { return (false, 1) }
-            let value = (b0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3
-            if value < 0x10000 || value > 0x10FFFF { return (false, 1) }
-            return (isLetter(value), 4)
-        default:
-            return (false, 1)  // a stray continuation byte, C0/C1, or F5...FF
-        }
-    }
-
-    /// Whether the scalar `value` is a letter; the Basic Multilingual Plane is answered from a bit table.
-    @inline(__always)
-    static func isLetter(_ value: UInt32) -> Bool {
-        if value < 0x10000 {
-            return bmpLetters[Int(value >> 6)] & (1 << UInt64(value & 63)) != 0
-        }
-        return Unicode.Scalar(value).map(isLetterByCategory) ?? false
-    }
-
-    /// One bit per BMP scalar, set for letters; built once per process on first use (a few milliseconds).
-    private static let bmpLetters: [UInt64] = {
-        var bits = [UInt64](repeating: 0, count: 0x10000 / 64)
-        for value in UInt32(0x80)..<0x10000 {
-            if let scalar = Unicode.Scalar(value), isLetterByCategory(scalar) {
-                bits[Int(value >> 6)] |= 1 << UInt64(value & 63)
-            }
-        }
-        for value in UInt32(0)..<0x80 where (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) {
-            bits[Int(value >> 6)] |= 1 << UInt64(value & 63)
-        }
-        return bits
-    }()
-
-    private static func isLetterByCategory(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
-            return true
-        default:
-            return false
         }
     }
 }

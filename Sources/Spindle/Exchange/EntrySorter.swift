@@ -1,39 +1,114 @@
-/// Stable merge sort of `RecordBuffer` entries: insertion-sorted runs, then bottom-up merging that ping-pongs
-/// between the entries and one scratch buffer of equal size. Ordering is `RecordBuffer.less`.
+/// Stable sorting of `RecordBuffer` entries in `RecordBuffer.less` order.
+///
+/// Large inputs: a least-significant-digit radix sort on the 12 bytes of (partition, key prefix), skipping digits
+/// that are the same for every entry, then a merge sort of each run of equal (partition, prefix) whose keys may
+/// still differ (keys longer than 8 bytes, or of different lengths). Radix passes are stable, so equal keys keep
+/// insertion order. Small inputs: insertion-sorted runs merged bottom-up. Scratch: one buffer of `count` entries.
 enum EntrySorter {
     typealias Entry = RecordBuffer.Entry
     /// Length of the runs sorted by insertion sort before merging.
     static let runLength = 24
+    /// Below this many entries the merge sort alone is used.
+    static let radixThreshold = 4096
 
-    /// Sorts `buffer` in place.
-    static func sort(_ buffer: UnsafeMutableBufferPointer<Entry>, arena: UnsafeRawPointer) {
-        let n = buffer.count
-        guard n > 1, let base = buffer.baseAddress else { return }
+    /// Sorts the `count` entries at `base`.
+    static func sort(_ base: UnsafeMutablePointer<Entry>, _ count: Int, arena: UnsafeRawPointer) {
+        guard count > 1 else { return }
+        let scratch = UnsafeMutablePointer<Entry>.allocate(capacity: count)
+        defer { scratch.deallocate() }
+        if count < radixThreshold {
+            mergeSort(base, count, scratch, arena)
+            return
+        }
+        radixSort(base, count, scratch)
+        fixTies(base, count, scratch, arena)
+    }
+
+    /// Stable LSD radix sort by (partition, prefix), one byte per pass.
+    private static func radixSort(_ base: UnsafeMutablePointer<Entry>, _ count: Int, _ scratch: UnsafeMutablePointer<Entry>) {
+        // counts[d * 256 + b]: entries whose digit d is b; digits 0...7 are prefix bytes (least significant
+        // first), 8...11 partition bytes.
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 12 * 256)
+        defer { counts.deallocate() }
+        counts.initialize(repeating: 0, count: 12 * 256)
+        for i in 0..<count {
+            let prefix = base[i].prefix, partition = base[i].partition
+            for d in 0..<8 { counts[d &* 256 &+ Int(truncatingIfNeeded: (prefix &>> UInt64(d &* 8)) & 0xFF)] &+= 1 }
+            for d in 0..<4 { counts[(8 &+ d) &* 256 &+ Int(truncatingIfNeeded: (partition &>> UInt32(d &* 8)) & 0xFF)] &+= 1 }
+        }
+        var source = base, target = scratch
+        for d in 0..<12 {
+            let c = counts + d * 256
+            if (0..<256).contains(where: { c[$0] == count }) { continue }
+            var sum = 0
+            for b in 0..<256 {
+                let n = c[b]
+                c[b] = sum
+                sum += n
+            }
+            if d < 8 {
+                let shift = UInt64(d * 8)
+                for i in 0..<count {
+                    let e = source[i]
+                    let b = Int(truncatingIfNeeded: (e.prefix &>> shift) & 0xFF)
+                    (target + c[b]).initialize(to: e)
+                    c[b] &+= 1
+                }
+            } else {
+                let shift = UInt32((d - 8) * 8)
+                for i in 0..<count {
+                    let e = source[i]
+                    let b = Int(truncatingIfNeeded: (e.partition &>> shift) & 0xFF)
+                    (target + c[b]).initialize(to: e)
+                    c[b] &+= 1
+                }
+            }
+            swap(&source, &target)
+        }
+        if source != base { base.update(from: source, count: count) }
+    }
+
+    /// Sorts each run of equal (partition, prefix) whose keys are not all identical.
+    private static func fixTies(_ base: UnsafeMutablePointer<Entry>, _ count: Int, _ scratch: UnsafeMutablePointer<Entry>,
+                                _ arena: UnsafeRawPointer) {
+        var i = 0
+        while i < count {
+            let first = base[i]
+            var j = i + 1
+            var mixed = false
+            while j < count && base[j].prefix == first.prefix && base[j].partition == first.partition {
+                if base[j].keyLength != first.keyLength || first.keyLength > 8 { mixed = true }
+                j += 1
+            }
+            if mixed { mergeSort(base + i, j - i, scratch, arena) }
+            i = j
+        }
+    }
+
+    /// Stable merge sort of `count` entries at `base`, using `scratch` (room for `count` entries).
+    static func mergeSort(_ base: UnsafeMutablePointer<Entry>, _ count: Int, _ scratch: UnsafeMutablePointer<Entry>,
+                          _ arena: UnsafeRawPointer) {
         var start = 0
-        while start < n {
-            insertionSort(base + start, Swift.min(runLength, n - start), arena)
+        while start < count {
+            insertionSort(base + start, Swift.min(runLength, count - start), arena)
             start += runLength
         }
-        guard n > runLength else { return }
-        let scratch = UnsafeMutablePointer<Entry>.allocate(capacity: n)
-        defer { scratch.deallocate() }
+        guard count > runLength else { return }
         var source = base
         var target = scratch
         var width = runLength
-        while width < n {
+        while width < count {
             var lo = 0
-            while lo < n {
-                let mid = Swift.min(lo + width, n)
-                let hi = Swift.min(lo + 2 * width, n)
+            while lo < count {
+                let mid = Swift.min(lo + width, count)
+                let hi = Swift.min(lo + 2 * width, count)
                 merge(source, lo, mid, hi, into: target, arena)
                 lo = hi
             }
             swap(&source, &target)
             width *= 2
         }
-        if source != base {
-            base.update(from: source, count: n)
-        }
+        if source != base { base.update(from: source, count: count) }
     }
 
     @inline(__always)

@@ -7,75 +7,97 @@ import SpindleCore
 /// stable: records with equal partition and key keep their insertion order. The arena is limited to 4 GiB
 /// (entry offsets are u32); callers spill long before that.
 final class RecordBuffer {
-    /// One record: its partition, the first 8 key bytes big-endian (zero-padded) and where key and value live.
+    /// One record (24 bytes): the first 8 key bytes big-endian (zero-padded), its partition, and where key and
+    /// value live in the arena (the value follows the key).
     struct Entry {
-        /// First 8 key bytes as a big-endian integer, so integer order is key byte order on those bytes.
         var prefix: UInt64
         var partition: UInt32
-        /// Arena offset of the key; the value follows it.
         var offset: UInt32
         var keyLength: UInt32
         var valueLength: UInt32
     }
 
-    private var arena: UnsafeMutableRawPointer
-    private var arenaCapacity: Int
-    /// Bytes of key and value data in the arena.
-    private(set) var arenaCount = 0
-    private var entries: [Entry] = []
-    private var sorted = true
+    /// The mutable state, in one struct so appending a record costs a single exclusive access.
+    private struct Core {
+        var arena: UnsafeMutableRawPointer
+        var arenaCapacity: Int
+        var arenaCount = 0
+        var entries: UnsafeMutablePointer<Entry>
+        var entryCapacity: Int
+        var count = 0
+        /// Whether the entries are known to be in sort order already.
+        var sorted = true
+        /// Keeps the touching loads of `write(to:)` from being optimized away.
+        var touchSink: UInt8 = 0
+
+        @inline(__always)
+        mutating func append(_ partition: Int, _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+            let needed = arenaCount + key.count + value.count
+            precondition(needed <= Int(UInt32.max), "RecordBuffer: arena over 4 GiB; spill earlier")
+            precondition(partition >= 0 && partition <= Int(UInt32.max), "RecordBuffer: bad partition \(partition)")
+            if needed > arenaCapacity { growArena(needed) }
+            if count == entryCapacity { growEntries() }
+            let start = arena + arenaCount
+            RecordBlock.copy(key, to: start)
+            RecordBlock.copy(value, to: start + key.count)
+            let entry = Entry(prefix: RecordBlock.keyPrefix(key), partition: UInt32(truncatingIfNeeded: partition),
+                              offset: UInt32(truncatingIfNeeded: arenaCount),
+                              keyLength: UInt32(truncatingIfNeeded: key.count), valueLength: UInt32(truncatingIfNeeded: value.count))
+            if sorted && count > 0 && RecordBuffer.less(entry, entries[count - 1], arena) { sorted = false }
+            (entries + count).initialize(to: entry)
+            count += 1
+            arenaCount = needed
+        }
+
+        mutating func growArena(_ needed: Int) {
+            let capacity = Swift.min(Swift.max(needed, arenaCapacity * 2), Int(UInt32.max))
+            let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+            bigger.copyMemory(from: arena, byteCount: arenaCount)
+            arena.deallocate()
+            arena = bigger
+            arenaCapacity = capacity
+        }
+
+        mutating func growEntries() {
+            let capacity = entryCapacity * 2
+            let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
+            bigger.moveInitialize(from: entries, count: count)
+            entries.deallocate()
+            entries = bigger
+            entryCapacity = capacity
+        }
+    }
+
+    private var core: Core
 
     /// An empty buffer with room for `arenaCapacity` data bytes and `entryCapacity` records before it grows.
     init(arenaCapacity: Int = 1 << 16, entryCapacity: Int = 1024) {
-        self.arenaCapacity = Swift.max(arenaCapacity, 16)
-        arena = .allocate(byteCount: self.arenaCapacity, alignment: 16)
-        entries.reserveCapacity(entryCapacity)
+        let arenaCapacity = Swift.max(arenaCapacity, 16), entryCapacity = Swift.max(entryCapacity, 16)
+        core = Core(arena: .allocate(byteCount: arenaCapacity, alignment: 16), arenaCapacity: arenaCapacity,
+                    entries: .allocate(capacity: entryCapacity), entryCapacity: entryCapacity)
     }
 
-    deinit { arena.deallocate() }
+    deinit {
+        core.arena.deallocate()
+        core.entries.deallocate()
+    }
 
     /// Number of records.
-    var count: Int { entries.count }
+    var count: Int { core.count }
+
+    /// Bytes of key and value data in the arena.
+    var arenaCount: Int { core.arenaCount }
 
     /// Bytes in use (arena data plus entries): what counts against the map task's memory budget.
-    var byteCount: Int { arenaCount + entries.count * MemoryLayout<Entry>.stride }
+    var byteCount: Int { core.arenaCount + core.count * MemoryLayout<Entry>.stride }
 
-    /// Bytes allocated (arena and entry capacities), at least `byteCount`.
-    var allocatedByteCount: Int { arenaCapacity + entries.capacity * MemoryLayout<Entry>.stride }
+    /// Bytes allocated (arena and entry capacities), at least `byteCount`. Sorting temporarily needs another
+    /// `count * 24` bytes.
+    var allocatedByteCount: Int { core.arenaCapacity + core.entryCapacity * MemoryLayout<Entry>.stride }
 
     /// Appends a record for `partition` (0 ..< 2^32), copying key and value.
     func append(partition: Int, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-        let size = key.count + value.count
-        let needed = arenaCount + size
-        precondition(needed <= Int(UInt32.max), "RecordBuffer: arena over 4 GiB; spill earlier")
-        precondition(partition >= 0 && partition <= Int(UInt32.max), "RecordBuffer: bad partition \(partition)")
-        if needed > arenaCapacity { grow(to: needed) }
-        let start = arena + arenaCount
-        if let k = key.baseAddress, key.count > 0 { start.copyMemory(from: k, byteCount: key.count) }
-        if let v = value.baseAddress, value.count > 0 { (start + key.count).copyMemory(from: v, byteCount: value.count) }
-        let entry = Entry(prefix: RecordBuffer.prefix(key), partition: UInt32(partition), offset: UInt32(arenaCount),
-                          keyLength: UInt32(key.count), valueLength: UInt32(value.count))
-        if sorted, let last = entries.last, RecordBuffer.less(entry, last, arena) { sorted = false }
-        entries.append(entry)
-        arenaCount = needed
-    }
-
-    private func grow(to needed: Int) {
-        let capacity = Swift.min(Swift.max(needed, arenaCapacity * 2), Int(UInt32.max))
-        let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-        bigger.copyMemory(from: arena, byteCount: arenaCount)
-        arena.deallocate()
-        arena = bigger
-        arenaCapacity = capacity
-    }
-
-    /// The first up-to-8 bytes of `key`, zero-padded, as a big-endian integer.
-    @inline(__always)
-    static func prefix(_ key: UnsafeRawBufferPointer) -> UInt64 {
-        if key.count >= 8 { return UInt64(bigEndian: key.baseAddress!.loadUnaligned(as: UInt64.self)) }
-        var value: UInt64 = 0
-        for i in 0..<key.count { value |= UInt64(key[i]) << (56 - 8 * UInt64(i)) }
-        return value
+        core.append(partition, key, value)
     }
 
     /// The sort order: partition, then key bytes, then insertion order (arena offset, with a zero-length record
@@ -87,64 +109,74 @@ final class RecordBuffer {
         return tieLess(a, b, arena)
     }
 
-    /// `less` for equal partitions and prefixes: the bytes after the prefix, then insertion order.
+    /// `less` for equal partitions and prefixes: the key bytes after the prefix, then insertion order.
     static func tieLess(_ a: Entry, _ b: Entry, _ arena: UnsafeRawPointer) -> Bool {
-        if a.keyLength <= 8 || b.keyLength <= 8 {
-            // The shorter key is a prefix of the longer one (or they are equal).
-            if a.keyLength != b.keyLength { return a.keyLength < b.keyLength }
-        } else {
-            let x = UnsafeRawBufferPointer(start: arena + Int(a.offset) + 8, count: Int(a.keyLength) - 8)
-            let y = UnsafeRawBufferPointer(start: arena + Int(b.offset) + 8, count: Int(b.keyLength) - 8)
-            let c = ByteString.compare(x, y)
-            if c != 0 { return c < 0 }
-        }
+        let c = RecordBlock.compareAfterEqualPrefix(UnsafeRawBufferPointer(start: arena + Int(a.offset), count: Int(a.keyLength)),
+                                                    UnsafeRawBufferPointer(start: arena + Int(b.offset), count: Int(b.keyLength)))
+        if c != 0 { return c < 0 }
         if a.offset != b.offset { return a.offset < b.offset }
         return a.keyLength &+ a.valueLength < b.keyLength &+ b.valueLength
     }
 
-    /// Sorts the records by (partition, key bytes), stably. Uses a temporary buffer the size of the entry array.
+    /// Sorts the records by (partition, key bytes), stably; does nothing if they were appended in order.
     func sort() {
-        guard !sorted else { return }
-        let arena = UnsafeRawPointer(self.arena)
-        entries.withUnsafeMutableBufferPointer { buffer in
-            EntrySorter.sort(buffer, arena: arena)
-        }
-        sorted = true
+        guard !core.sorted else { return }
+        EntrySorter.sort(core.entries, core.count, arena: core.arena)
+        core.sorted = true
     }
 
     /// Partition of record `i` (in the current order).
-    func partition(at i: Int) -> Int { Int(entries[i].partition) }
+    func partition(at i: Int) -> Int {
+        precondition(i >= 0 && i < core.count, "RecordBuffer: index out of range")
+        return Int(core.entries[i].partition)
+    }
 
     /// Key of record `i`; valid until the buffer is next modified.
     func key(at i: Int) -> UnsafeRawBufferPointer {
-        let e = entries[i]
-        return UnsafeRawBufferPointer(start: arena + Int(e.offset), count: Int(e.keyLength))
+        precondition(i >= 0 && i < core.count, "RecordBuffer: index out of range")
+        let e = core.entries[i]
+        return UnsafeRawBufferPointer(start: core.arena + Int(e.offset), count: Int(e.keyLength))
     }
 
     /// Value of record `i`; valid until the buffer is next modified.
     func value(at i: Int) -> UnsafeRawBufferPointer {
-        let e = entries[i]
-        return UnsafeRawBufferPointer(start: arena + Int(e.offset) + Int(e.keyLength), count: Int(e.valueLength))
+        precondition(i >= 0 && i < core.count, "RecordBuffer: index out of range")
+        let e = core.entries[i]
+        return UnsafeRawBufferPointer(start: core.arena + Int(e.offset) + Int(e.keyLength), count: Int(e.valueLength))
     }
 
     /// Sorts if needed, then appends every record to `writer` in (partition, key) order.
     func write(to writer: PartitionedFileWriter) throws {
         sort()
-        let arena = UnsafeRawPointer(self.arena)
-        try entries.withUnsafeBufferPointer { buffer in
-            for e in buffer {
+        let arena = UnsafeRawPointer(core.arena), entries = core.entries, count = core.count
+        // Sorted entries visit the arena in random order. Each batch first touches all its records in a tight
+        // loop, so their cache misses overlap, then appends them from cache.
+        var touched: UInt8 = 0
+        var batchStart = 0
+        while batchStart < count {
+            let batchEnd = Swift.min(batchStart + RecordBuffer.writeBatch, count)
+            for i in batchStart..<batchEnd {
+                touched &+= arena.load(fromByteOffset: Int(entries[i].offset), as: UInt8.self)
+            }
+            for i in batchStart..<batchEnd {
+                let e = entries[i]
                 let start = arena + Int(e.offset)
                 try writer.append(partition: Int(e.partition),
                                   key: UnsafeRawBufferPointer(start: start, count: Int(e.keyLength)),
                                   value: UnsafeRawBufferPointer(start: start + Int(e.keyLength), count: Int(e.valueLength)))
             }
+            batchStart = batchEnd
         }
+        core.touchSink = touched
     }
+
+    /// Records per batch in `write(to:)`.
+    static let writeBatch = 32
 
     /// Removes all records, keeping the arena and entry capacity.
     func removeAll() {
-        entries.removeAll(keepingCapacity: true)
-        arenaCount = 0
-        sorted = true
+        core.count = 0
+        core.arenaCount = 0
+        core.sorted = true
     }
 }

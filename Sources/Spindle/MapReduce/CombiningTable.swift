@@ -44,9 +44,10 @@ final class CombiningTable<Value> {
         arena.deallocate()
     }
 
-    /// Bytes held, for the memory budget.
+    /// Bytes in use, for the memory budget: keys, entries and their share of slots (the load factor is
+    /// at most 1/2, so two slots per entry). Capacity may be up to twice this; it drops at ``removeAll()``.
     @inlinable var byteCount: Int {
-        arenaCapacity &+ (slotMask &+ 1) &* 8 &+ entryCapacity &* (8 &+ MemoryLayout<Value>.stride)
+        arenaCount &+ count &* (8 &+ 16 &+ MemoryLayout<Value>.stride)
     }
 
     /// Combines `value` into the entry for `key` (whose ``StableHash`` is `hash`), inserting it if new.

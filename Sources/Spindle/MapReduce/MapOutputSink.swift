@@ -138,12 +138,32 @@ final class MapOutputSink<Value: WireCodable & Sendable> {
         return sizes
     }
 
+    /// Runs merged at once; more runs are merged in several passes, so open files stay bounded.
+    static var mergeFanIn: Int { 64 }
+
     /// Merges the sorted spill runs partition by partition, combining equal keys when there is a combiner.
     private func mergeSpills(into path: String) throws -> [Int] {
-        let files = try spills.map { try PartitionedFile(path: $0) }
+        var pass = 0
+        while spills.count > Self.mergeFanIn {
+            var merged: [String] = []
+            for (i, start) in stride(from: 0, to: spills.count, by: Self.mergeFanIn).enumerated() {
+                let group = Array(spills[start..<min(start + Self.mergeFanIn, spills.count)])
+                let target = "\(scratchPrefix)-merge-\(pass)-\(i)"
+                _ = try merge(group, into: target)
+                for path in group { try FileSystem.unlink(path) }
+                merged.append(target)
+            }
+            spills = merged
+            pass += 1
+        }
+        return try merge(spills, into: path)
+    }
+
+    private func merge(_ runs: [String], into path: String) throws -> [Int] {
+        let files = try runs.map { try PartitionedFile(path: $0) }
         let writer = try PartitionedFileWriter(path: path, partitionCount: partitioner.partitions)
         for partition in 0..<partitioner.partitions {
-            var merger = RunMerger(cursors: files.map { $0.cursor(partition) })
+            let merger = RunMerger(cursors: files.map { $0.cursor(partition) })
             guard let combine else {
                 while try merger.next() { try writer.append(partition: partition, key: merger.key, value: merger.value) }
                 continue

@@ -80,6 +80,8 @@ import Testing
         ([0x61, 0xC1, 0x81, 0x62], ["a", "b"]),                            // overlong "A" must not become a letter
         ([0x61, 0xE0, 0x81, 0x81, 0x62], ["a", "b"]),                      // overlong three-byte "A"
         ([0x61, 0xF0, 0x80, 0x81, 0x81, 0x62], ["a", "b"]),                // overlong four-byte "A"
+        ([0x61, 0xE0, 0x83, 0xA9, 0x62], ["a", "b"]),                      // overlong three-byte "é"
+        ([0x61, 0xF0, 0x86, 0xBC, 0xA2, 0x62], ["a", "b"]),                // overlong four-byte "漢"
         ([0x61, 0xED, 0xA0, 0x80, 0x62], ["a", "b"]),                      // UTF-8-encoded surrogate U+D800
         ([0x61, 0xF4, 0x90, 0x80, 0x80, 0x62], ["a", "b"]),                // above U+10FFFF
         ([0x61, 0xF5, 0xFF, 0xFE, 0x62], ["a", "b"]),                      // never-valid bytes
@@ -148,6 +150,7 @@ import Testing
         pieces += [
             [0x80], [0xBF], [0xC0], [0xC1, 0x81], [0xC3], [0xE4, 0xB8], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80],
             [0xED, 0xBF, 0xBF], [0xF0, 0x9D], [0xF0, 0x80, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF5], [0xFF], [0xFE],
+            [0xE0, 0x83, 0xA9], [0xF0, 0x86, 0xBC, 0xA2], [0xC1, 0xA1], [0xF4, 0x8F, 0xBF, 0xBF], [0xEF, 0xBF, 0xBD],
         ]
         return pieces
     }()
@@ -176,6 +179,38 @@ import Testing
                 return choices[SeededRandom.below(choices.count, using: bits)]
             }
             Self.expectMatchesReference(bytes)
+        }
+    }
+}
+
+/// Exhaustive checks over whole Unicode planes, against the reference and the stdlib.
+@Suite struct WordTokenizerUnicodeTests {
+    @Test(arguments: [0, 1, 2])
+    func everyScalarOfThePlaneIsClassifiedAndLowercasedLikeTheReference(plane: Int) {
+        // Lines of 256 scalars, each scalar alone ("x" around it) and runs of consecutive scalars.
+        for block in stride(from: plane << 16, to: (plane + 1) << 16, by: 256) {
+            var alone = String.UnicodeScalarView()
+            var run = String.UnicodeScalarView()
+            for value in block..<block + 256 {
+                guard let scalar = Unicode.Scalar(UInt32(value)) else { continue }
+                alone.append(contentsOf: [" ", scalar, "Q", " "])
+                run.append(scalar)
+            }
+            for text in [String(alone), String(run)] {
+                for lowercase in [false, true] {
+                    #expect(WordTokenizerTests.tokens(Array(text.utf8), lowercase: lowercase)
+                        == WordTokenizer.words(in: text, lowercase: lowercase), "block \(String(block, radix: 16)), lowercase \(lowercase)")
+                }
+            }
+        }
+    }
+
+    @Test func bmpLowercasingNeverGrowsBeyondHalfAgain() {
+        for value in UInt32(0)..<0x10000 {
+            guard let scalar = Unicode.Scalar(value), UnicodeLetters.shared.isLetter(value) else { continue }
+            let lower = scalar.properties.lowercaseMapping
+            #expect(2 * lower.utf8.count <= 3 * String(scalar).utf8.count || lower.unicodeScalars.count > 1,
+                "U+\(String(value, radix: 16))")
         }
     }
 }

@@ -2,54 +2,56 @@
 import SpindleCore
 import Testing
 
-/// Validating segments and cutting them into network-sized chunks of whole blocks.
-@Suite struct BlockValidatorTests {
-    static func segment(seed: UInt64) throws -> [UInt8] {
-        var rng = SplitMix64(seed: seed)
-        var records = (0..<20_000).map { _ in TestRecord(partition: 0, key: randomBytes(Int(rng.next() % 16), &rng), value: randomBytes(Int(rng.next() % 64), &rng)) }
-        records.insert(TestRecord(partition: 0, key: [1], value: randomBytes(150_000, &rng)), at: 10_000)
-        return try encodeBlocks(records)
-    }
-
-    @Test func validateCountsBlocksOfAGoodSegment() throws {
-        let bytes = try Self.segment(seed: 1)
-        let count = try bytes.withUnsafeBytes { try BlockValidator.validate($0, source: "seg") }
-        #expect(count == blockLayout(bytes).count)
-        #expect(count > 3)
-        #expect(try BlockValidator.validate(UnsafeRawBufferPointer(start: nil, count: 0), source: "seg") == 0)
-    }
-
-    @Test func validateReportsDamageWithOffset() throws {
-        var bytes = try Self.segment(seed: 2)
-        let third = blockLayout(bytes)[2]
-        bytes[third.offset + 8 + third.length / 2] ^= 1
-        let error = #expect(throws: CorruptDataError.self) { try bytes.withUnsafeBytes { _ = try BlockValidator.validate($0, source: "seg", baseOffset: 100) } }
-        #expect(error?.offset == 100 + third.offset)
-        #expect(error?.detail == "block checksum mismatch")
-        let truncated = Array(try Self.segment(seed: 2).dropLast(3))
-        #expect(throws: CorruptDataError.self) { try truncated.withUnsafeBytes { _ = try BlockValidator.validate($0, source: "seg") } }
-    }
-
-    @Test(arguments: [1, 100, 8 + 64 * 1024, 100_000, 300_000, 1 << 30])
-    func boundariesReassembleExactlyFromWholeBlocks(maxChunk: Int) throws {
-        let bytes = try Self.segment(seed: 3)
-        let chunks = bytes.withUnsafeBytes { BlockValidator.boundaries(of: $0, maxChunk: maxChunk) }
-        #expect(chunks.first?.lowerBound == 0)
-        #expect(chunks.last?.upperBound == bytes.count)
-        for (a, b) in zip(chunks, chunks.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
-        var reassembled: [UInt8] = []
-        for chunk in chunks {
-            #expect(!chunk.isEmpty)
-            let blocks = try bytes[chunk].withUnsafeBytes { try BlockValidator.validate($0, source: "chunk") }
-            #expect(chunk.count <= maxChunk || blocks == 1, "chunk \(chunk) of \(blocks) blocks exceeds \(maxChunk)")
-            reassembled += bytes[chunk]
+extension ExchangeTests {
+    /// Validating segments and cutting them into network-sized chunks of whole blocks.
+    @Suite struct BlockValidatorTests {
+        static func segment(seed: UInt64) throws -> [UInt8] {
+            var rng = SplitMix64(seed: seed)
+            var records = (0..<20_000).map { _ in TestRecord(partition: 0, key: randomBytes(Int(rng.next() % 16), &rng), value: randomBytes(Int(rng.next() % 64), &rng)) }
+            records.insert(TestRecord(partition: 0, key: [1], value: randomBytes(150_000, &rng)), at: 10_000)
+            return try encodeBlocks(records)
         }
-        #expect(reassembled == bytes)
-        if maxChunk == 1 { #expect(chunks.count == blockLayout(bytes).count) }
-        if maxChunk == 1 << 30 { #expect(chunks == [0..<bytes.count]) }
-    }
 
-    @Test func boundariesOfAnEmptySegmentAreEmpty() {
-        #expect(BlockValidator.boundaries(of: UnsafeRawBufferPointer(start: nil, count: 0), maxChunk: 10).isEmpty)
+        @Test func validateCountsBlocksOfAGoodSegment() throws {
+            let bytes = try Self.segment(seed: 1)
+            let count = try bytes.withUnsafeBytes { try BlockValidator.validate($0, source: "seg") }
+            #expect(count == blockLayout(bytes).count)
+            #expect(count > 3)
+            #expect(try BlockValidator.validate(UnsafeRawBufferPointer(start: nil, count: 0), source: "seg") == 0)
+        }
+
+        @Test func validateReportsDamageWithOffset() throws {
+            var bytes = try Self.segment(seed: 2)
+            let third = blockLayout(bytes)[2]
+            bytes[third.offset + 8 + third.length / 2] ^= 1
+            let error = #expect(throws: CorruptDataError.self) { try bytes.withUnsafeBytes { _ = try BlockValidator.validate($0, source: "seg", baseOffset: 100) } }
+            #expect(error?.offset == 100 + third.offset)
+            #expect(error?.detail == "block checksum mismatch")
+            let truncated = Array(try Self.segment(seed: 2).dropLast(3))
+            #expect(throws: CorruptDataError.self) { try truncated.withUnsafeBytes { _ = try BlockValidator.validate($0, source: "seg") } }
+        }
+
+        @Test(arguments: [1, 100, 8 + 64 * 1024, 100_000, 300_000, 1 << 30])
+        func boundariesReassembleExactlyFromWholeBlocks(maxChunk: Int) throws {
+            let bytes = try Self.segment(seed: 3)
+            let chunks = bytes.withUnsafeBytes { BlockValidator.boundaries(of: $0, maxChunk: maxChunk) }
+            #expect(chunks.first?.lowerBound == 0)
+            #expect(chunks.last?.upperBound == bytes.count)
+            for (a, b) in zip(chunks, chunks.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+            var reassembled: [UInt8] = []
+            for chunk in chunks {
+                #expect(!chunk.isEmpty)
+                let blocks = try bytes[chunk].withUnsafeBytes { try BlockValidator.validate($0, source: "chunk") }
+                #expect(chunk.count <= maxChunk || blocks == 1, "chunk \(chunk) of \(blocks) blocks exceeds \(maxChunk)")
+                reassembled += bytes[chunk]
+            }
+            #expect(reassembled == bytes)
+            if maxChunk == 1 { #expect(chunks.count == blockLayout(bytes).count) }
+            if maxChunk == 1 << 30 { #expect(chunks == [0..<bytes.count]) }
+        }
+
+        @Test func boundariesOfAnEmptySegmentAreEmpty() {
+            #expect(BlockValidator.boundaries(of: UnsafeRawBufferPointer(start: nil, count: 0), maxChunk: 10).isEmpty)
+        }
     }
 }

@@ -3,6 +3,9 @@ import SpindleCore
 import SpindlePosix
 import Testing
 
+/// Parent suite of the exchange-layer tests, so `--filter SpindleTests.ExchangeTests` selects them all.
+@Suite enum ExchangeTests {}
+
 /// Deterministic generator (SplitMix64) so failures reproduce.
 struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
@@ -29,7 +32,17 @@ func keyLess(_ a: [UInt8], _ b: [UInt8]) -> Bool { a.lexicographicallyPrecedes(b
 
 /// Random bytes of `count` drawn from `alphabet` (all 256 values when nil).
 func randomBytes(_ count: Int, _ rng: inout SplitMix64, alphabet: [UInt8]? = nil) -> [UInt8] {
-    (0..<count).map { _ in alphabet.map { $0[Int(rng.next() % UInt64($0.count))] } ?? UInt8(truncatingIfNeeded: rng.next()) }
+    var bytes = [UInt8](repeating: 0, count: count)
+    if let alphabet {
+        for i in 0..<count { bytes[i] = alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+    } else {
+        var word: UInt64 = 0
+        for i in 0..<count {
+            if i % 8 == 0 { word = rng.next() }
+            bytes[i] = UInt8(truncatingIfNeeded: word >> (8 * UInt64(i % 8)))
+        }
+    }
+    return bytes
 }
 
 /// Sorts by (partition, key), keeping the given order on ties (via the original index).

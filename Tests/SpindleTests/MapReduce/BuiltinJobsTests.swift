@@ -1,0 +1,95 @@
+import Foundation
+import SpindleCore
+import SpindlePosix
+import Testing
+
+/// Each built-in MapReduce job against its sequential reference, with 1, 2 and 3 worker processes.
+@Suite struct BuiltinJobsTests {
+    private func run(_ job: String, workers: Int, _ extra: [String], in dir: TemporaryDirectory) throws -> JobOutput {
+        let result = try SpindleProcess.run(
+            ["run", job, "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "\(workers)", "--split-size", "8KiB", "--reducers", "3"] + extra,
+            in: dir.path)
+        #expect(result.exitCode == 0, "stderr: \(result.stderr)")
+        return JobOutput(directory: dir.file("out"))
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func wordCountMatchesReference(workers: Int) throws {
+        let dir = try TemporaryDirectory()
+        let files = try TextFixtures.write(into: dir.file("in"), seed: UInt64(workers))
+        let output = try run("wordcount", workers: workers, [], in: dir)
+        #expect(output.succeeded)
+        #expect(try output.lines().sorted() == (try MapReduceOracle.wordCount(files, lowercase: false)).sorted())
+        #expect(try output.eachPartIsSortedByKey())
+        #expect(output.partFiles.count == 3)
+    }
+
+    @Test func wordCountLowercaseMatchesReference() throws {
+        let dir = try TemporaryDirectory()
+        let files = try TextFixtures.write(into: dir.file("in"), seed: 42)
+        let output = try run("wordcount", workers: 2, ["--param", "lowercase=true"], in: dir)
+        #expect(try output.lines().sorted() == (try MapReduceOracle.wordCount(files, lowercase: true)).sorted())
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func invertedIndexMatchesReference(workers: Int) throws {
+        let dir = try TemporaryDirectory()
+        let files = try TextFixtures.write(into: dir.file("in"), seed: 7 + UInt64(workers))
+        let output = try run("invertedindex", workers: workers, [], in: dir)
+        #expect(try output.lines().sorted() == (try MapReduceOracle.invertedIndex(files)).sorted())
+        #expect(try output.eachPartIsSortedByKey())
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func grepMatchesReferenceInInputOrder(workers: Int) throws {
+        let dir = try TemporaryDirectory()
+        let files = try TextFixtures.write(into: dir.file("in"), seed: 11 + UInt64(workers))
+        let output = try run("grep", workers: workers, ["--param", "pattern=fox"], in: dir)
+        let expected = try MapReduceOracle.grep(files, pattern: "fox")
+        #expect(!expected.isEmpty)
+        #expect(try output.lines() == expected)
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func sortedPartFilesInOrderAreTheSortedInput(workers: Int) throws {
+        let dir = try TemporaryDirectory()
+        let files = try TextFixtures.write(into: dir.file("in"), seed: 23 + UInt64(workers))
+        let output = try run("sort", workers: workers, [], in: dir)
+        #expect(try output.concatenated() == (try MapReduceOracle.sort(files)))
+        #expect(output.partFiles.count == 3)
+    }
+
+    @Test func wordCountWithoutInputCountsTheShippedSample() throws {
+        let dir = try TemporaryDirectory()
+        let result = try SpindleProcess.run(["run", "wordcount", "--output", dir.file("out"), "--workers", "2"], in: FileManager.default.currentDirectoryPath)
+        #expect(result.exitCode == 0, "stderr: \(result.stderr)")
+        let counters = try JobOutput(directory: dir.file("out")).counters()
+        #expect(counters["map.input.bytes"] == 1 << 20)
+    }
+
+    @Test func spillingUnderASmallMemoryBudgetGivesTheSameOutput() throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.file("in"), withIntermediateDirectories: true)
+        // Many distinct keys so that a 1 MiB budget forces several spills per map task.
+        var text = ""
+        for i in 0..<60_000 { text += "w\(letters(i)) common\n" }
+        try text.write(toFile: dir.file("in/big.txt"), atomically: true, encoding: .utf8)
+        let result = try SpindleProcess.run(
+            ["run", "wordcount", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--memory", "1MiB", "--reducers", "2"], in: dir.path)
+        #expect(result.exitCode == 0, "stderr: \(result.stderr)")
+        let output = JobOutput(directory: dir.file("out"))
+        #expect(try output.lines().sorted() == (try MapReduceOracle.wordCount([dir.file("in/big.txt")], lowercase: false)).sorted())
+        #expect(try output.counters()["map.spills"] ?? 0 > 1)
+    }
+
+    /// `i` written in base 26 with the letters a...z.
+    private func letters(_ i: Int) -> String {
+        var i = i
+        var out = ""
+        repeat {
+            out.append(Character(UnicodeScalar(UInt8(97 + i % 26))))
+            i /= 26
+        } while i > 0
+        return out
+    }
+}
