@@ -143,6 +143,28 @@ import Testing
         #expect(again.map(\.1) == [TaskID(stage: 1, index: 0)])
     }
 
+    @Test func commitResetsTheFailureCountSoRepeatedOutputLossNeverFailsTheJob() {
+        var s = TaskScheduler(settings: settings(maxAttempts: 2))
+        _ = s.addStage(taskCount: 1, locationBound: true)
+        _ = s.addStage(taskCount: 1, locationBound: false)
+        let task = TaskID(stage: 0, index: 0)
+        var next: UInt32 = 1
+        for _ in 0..<5 {
+            let worker = WorkerID(next)
+            next += 1
+            s.workerJoined(worker)
+            // One failure, then a success, then the worker holding the output dies.
+            let a = assignments(s.assignIdleWorkers(now: at(0)))
+            #expect(a.map(\.1) == [task])
+            #expect(s.attemptFailed(a[0].0, cause: "flaky").isEmpty)
+            let b = assignments(s.assignIdleWorkers(now: at(0)))
+            _ = s.attemptSucceeded(b[0].0, now: at(1))
+            #expect(s.failures(of: task) == 0)
+            #expect(s.workerLost(worker, cause: "gone") == [.outputLost(task: task, worker: worker)])
+        }
+        #expect(!s.hasFailed)
+    }
+
     @Test func releasedStageOutputLossIsHarmless() {
         var s = TaskScheduler(settings: settings())
         _ = s.addStage(taskCount: 1, locationBound: true)

@@ -15,6 +15,8 @@ let crashTest = MapReduceJob<ByteString, Int>(
         JobParameter("stall-rate", .double, default: "0.2", help: "share of tasks that stall"),
         JobParameter("stall", .duration, default: "3s", help: "how long a stall lasts"),
         JobParameter("reduce-delay", .duration, default: "0s", help: "how long every reduce task waits before starting"),
+        JobParameter("crash-dir", .string, default: "", help: "with max-crashes: where crash tickets are claimed"),
+        JobParameter("max-crashes", .int(-1...1000), default: "-1", help: "crashes allowed in the whole job (-1: no limit)"),
     ],
     makeMap: { parameters in
         let fault = Fault(parameters)
@@ -43,8 +45,12 @@ final class Fault: @unchecked Sendable {  // Used by one task thread only.
     private let crashAt: Int?
     private let stallAt: Int?
     private let stall: Duration
+    private let crashDir: String
+    private let maxCrashes: Int
 
     init(_ parameters: JobParameters) {
+        crashDir = parameters.string("crash-dir")
+        maxCrashes = parameters.int("max-crashes")
         var rng = SystemRandomNumberGenerator()
         crashAt = Double.random(in: 0..<1, using: &rng) < parameters.double("crash-rate") ? Int.random(in: 0..<40, using: &rng) : nil
         stallAt = Double.random(in: 0..<1, using: &rng) < parameters.double("stall-rate") ? Int.random(in: 0..<40, using: &rng) : nil
@@ -52,9 +58,23 @@ final class Fault: @unchecked Sendable {  // Used by one task thread only.
     }
 
     func step() {
-        if calls == crashAt { exit(1) }  // Foundation exit: the worker dies mid-task.
+        if calls == crashAt && mayCrash() { exit(1) }  // The worker dies mid-task.
         if calls == stallAt { Thread.sleep(forTimeInterval: Double(stall.components.seconds) + Double(stall.components.attoseconds) / 1e18) }
         calls += 1
+    }
+
+    /// Claims one of the job's crash tickets (files created exclusively), so a job's crashes are bounded
+    /// and it converges even though every crash loses the map outputs its worker held.
+    private func mayCrash() -> Bool {
+        guard maxCrashes >= 0 else { return true }
+        for i in 0..<maxCrashes {
+            let fd = open("\(crashDir)/crash-\(i)", O_CREAT | O_EXCL | O_WRONLY, 0o644)
+            if fd >= 0 {
+                close(fd)
+                return true
+            }
+        }
+        return false
     }
 }
 

@@ -58,7 +58,14 @@ struct UnicodeLetters: @unchecked Sendable {
         if value < 0x10000 {
             return letterBits[Int(value >> 6)] & (1 << UInt64(value & 63)) != 0
         }
-        return Unicode.Scalar(value).map(Self.isLetterByCategory) ?? false
+        return Self.isLetterOutsideBMP(value)
+    }
+
+    /// Kept out of line: `Unicode.GeneralCategory` is a resilient stdlib type, and inlining its use
+    /// would make every caller fetch its metadata and reserve stack for it.
+    @inline(never)
+    private static func isLetterOutsideBMP(_ value: UInt32) -> Bool {
+        Unicode.Scalar(value).map(isLetterByCategory) ?? false
     }
 
     /// Writes the lowercase form of `word` (valid UTF-8 made of letters only) to `out`, which has room

@@ -1,6 +1,6 @@
 /// Tunables of the ``TaskScheduler``.
 public struct SchedulerSettings: Sendable, Equatable {
-    /// Failed attempts after which a task fails the job. Default 4.
+    /// Consecutive failed attempts after which a task fails the job. Default 4.
     public var maxAttempts: Int = 4
     /// Whether backup attempts are launched for stragglers near the end of a stage. Default true.
     public var speculation: Bool = true

@@ -5,6 +5,8 @@
 /// finished or failed) with the current time and carries out the ``SchedulerDirective``s it returns.
 /// Each worker runs one attempt at a time and pulls the next task when idle, so faster workers do more.
 ///
+/// A task fails the job after `maxAttempts` consecutive failed attempts (a commit resets the count).
+///
 /// Tasks come in stages added in order. A task of stage `s` is only handed out while every task of every
 /// earlier stage has committed output available. A *location-bound* stage (map output kept on the worker
 /// that made it) loses a committed task's output when that worker is lost, until the stage is released.
@@ -127,6 +129,9 @@ public struct TaskScheduler: Sendable {
         var directives: [SchedulerDirective] = [.commit(attempt: attempt, task: id, worker: state.worker)]
         stages[id.stage].tasks[id.index].committed = (attempt, state.worker)
         stages[id.stage].tasks[id.index].queued = false
+        // The task has shown it can succeed: only consecutive failures count towards maxAttempts, so a task
+        // whose output is lost again and again (its workers keep dying) is not failed for that.
+        stages[id.stage].tasks[id.index].failures = 0
         stages[id.stage].pending.removeAll { $0 == id.index }
         stages[id.stage].committedCount += 1
         stages[id.stage].finishedDurations.append(now.duration(since: state.started))

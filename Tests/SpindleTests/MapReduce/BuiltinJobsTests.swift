@@ -93,3 +93,14 @@ import Testing
         return out
     }
 }
+
+/// The shipped sample corpus is exactly what the generator makes, so it can always be rebuilt.
+@Suite struct SampleDataTests {
+    @Test func shippedSampleEqualsGeneratorOutput() throws {
+        let dir = try TemporaryDirectory()
+        let result = try SpindleProcess.run(["generate", "text", "--size", "1MiB", "--seed", "1", dir.file("sample.txt")], in: dir.path)
+        #expect(result.exitCode == 0, "stderr: \(result.stderr)")
+        let shipped = try Data(contentsOf: URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/Datasets/sample-text.txt"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("sample.txt"))) == shipped)
+    }
+}

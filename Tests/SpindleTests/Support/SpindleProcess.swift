@@ -60,7 +60,7 @@ struct ProcessResult {
 final class TemporaryDirectory {
     let path: String
     init() throws { path = try FileSystem.makeTemporaryDirectory(prefix: "spindle-test-") }
-    deinit { try? FileSystem.removeTree(path) }
+    deinit { if SystemInfo.environment("SPINDLE_KEEP_TEST_DIRS") == nil { try? FileSystem.removeTree(path) } }
     func file(_ name: String) -> String { "\(path)/\(name)" }
 }
 
