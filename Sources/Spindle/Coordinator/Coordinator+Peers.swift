@@ -66,6 +66,7 @@ extension Coordinator {
             progress[worker] = report.runningAttempt == nil ? nil : report.progress
         case .finished(let result):
             progress[worker] = nil
+            workerPeakResident[worker] = max(workerPeakResident[worker] ?? 0, result.statistics.peakResidentBytes)
             apply(scheduler.attemptSucceeded(result.attempt, now: MonotonicClock.now()), result: result)
         case .failed(let failure):
             progress[worker] = nil

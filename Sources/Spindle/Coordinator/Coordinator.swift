@@ -48,6 +48,8 @@ final class Coordinator {
     var failedAttempts = 0
     var workersLost = 0
     var progress: [WorkerID: Double] = [:]
+    /// The peak resident memory each worker reported with its latest result.
+    var workerPeakResident: [WorkerID: Int] = [:]
     let startTime: Timestamp
     var lastHeartbeatSent: Timestamp
     /// Since when the job has had no live worker (bounded by the registration timeout).
@@ -227,7 +229,9 @@ final class Coordinator {
     func summary() -> JobSummary {
         JobSummary(
             attempts: attemptCount, failedAttempts: failedAttempts, workersLost: workersLost,
-            elapsedSeconds: MonotonicClock.now().duration(since: startTime).seconds, stageSeconds: stageSeconds)
+            elapsedSeconds: MonotonicClock.now().duration(since: startTime).seconds, stageSeconds: stageSeconds,
+            workerPeakResidentBytes: workerPeakResident.sorted { $0.key < $1.key }.map(\.value),
+            coordinatorPeakResidentBytes: SystemInfo.peakResidentBytes())
     }
 
     private func shutdownWorkers(reason: String) {

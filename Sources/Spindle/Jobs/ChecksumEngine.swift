@@ -131,6 +131,10 @@ func successRecord(setup: DriverSetup, summary: JobSummary, counters: [(String, 
         ("workersLost", .int(summary.workersLost)),
         ("seconds", .double(summary.elapsedSeconds)),
         ("stages", .array(summary.stageSeconds.map { .object([("name", .string($0.name)), ("seconds", .double($0.seconds))]) })),
+        ("peakResidentBytes", .object([
+            ("coordinator", .int(summary.coordinatorPeakResidentBytes)),
+            ("workers", .array(summary.workerPeakResidentBytes.map { .int($0) })),
+        ])),
     ])
 }
 

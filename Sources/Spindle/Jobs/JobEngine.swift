@@ -69,4 +69,7 @@ struct JobSummary: Sendable {
     var workersLost: Int
     var elapsedSeconds: Double
     var stageSeconds: [(name: String, seconds: Double)]
+    /// Peak resident bytes of each worker process (as last reported) and of the coordinator.
+    var workerPeakResidentBytes: [Int]
+    var coordinatorPeakResidentBytes: Int
 }

@@ -175,7 +175,9 @@ final class WorkerProcess: Sendable {
             let message: ControlMessage
             do {
                 let outcome = try job.engine.runTask(assignment, context: context)
-                message = .finished(AttemptResult(attempt: context.attempt, payload: outcome.payload, statistics: outcome.statistics))
+                var statistics = outcome.statistics
+                statistics.peakResidentBytes = SystemInfo.peakResidentBytes()
+                message = .finished(AttemptResult(attempt: context.attempt, payload: outcome.payload, statistics: statistics))
             } catch let failure as BlamelessFailure {
                 message = .failed(AttemptFailure(attempt: context.attempt, cause: failure.description, blameless: true, lostOutputs: failure.lostOutputs))
             } catch {

@@ -162,12 +162,16 @@ public struct AttemptStatistics: WireCodable, Equatable, Sendable {
     public var bytesIn: Int = 0
     public var recordsOut: Int = 0
     public var bytesOut: Int = 0
+    /// The worker process's peak resident memory when the attempt ended.
+    public var peakResidentBytes: Int = 0
 
     public init() {}
-    public func encode(to w: inout WireWriter) { w.write(recordsIn); w.write(bytesIn); w.write(recordsOut); w.write(bytesOut) }
+    public func encode(to w: inout WireWriter) {
+        w.write(recordsIn); w.write(bytesIn); w.write(recordsOut); w.write(bytesOut); w.write(peakResidentBytes)
+    }
     public init(from r: inout WireReader) throws {
         recordsIn = try r.read(Int.self); bytesIn = try r.read(Int.self)
-        recordsOut = try r.read(Int.self); bytesOut = try r.read(Int.self)
+        recordsOut = try r.read(Int.self); bytesOut = try r.read(Int.self); peakResidentBytes = try r.read(Int.self)
     }
 }
 
