@@ -102,7 +102,8 @@ final class Coordinator {
         }
         if failure == nil {
             do {
-                try driver.finalize(summary: summary())
+                let counters = try driver.finalize(summary: summary())
+                events.record("counters", counters.map { ($0.0, JSONValue.int($0.1)) })
             } catch {
                 fail("committing the output failed: \(error)")
             }

@@ -101,7 +101,7 @@ final class ChecksumDriver: JobDriver {
 
     func stageCompleted(_ stage: Int, control: any DriverControl) throws { control.finish() }
 
-    func finalize(summary: JobSummary) throws {
+    func finalize(summary: JobSummary) throws -> [(String, Int)] {
         var text = ""
         var lines = 0
         var bytes = 0
@@ -114,7 +114,9 @@ final class ChecksumDriver: JobDriver {
         }
         text += "total\t\(lines) lines\t\(bytes) bytes\n"
         try setup.output.writeFile("part-00000", Array(text.utf8))
-        try setup.output.succeed(successRecord(setup: setup, summary: summary, counters: [("lines", lines), ("bytes", bytes)]))
+        let counters = [("lines", lines), ("bytes", bytes)]
+        try setup.output.succeed(successRecord(setup: setup, summary: summary, counters: counters))
+        return counters
     }
 }
 

@@ -58,8 +58,9 @@ protocol JobDriver: AnyObject {
     func committed(_ task: TaskID, attempt: AttemptID, worker: WorkerID, result: AttemptResult, control: any DriverControl) throws
     /// A stage's tasks have all committed.
     func stageCompleted(_ stage: Int, control: any DriverControl) throws
-    /// Commits the job's output (the part files are in place) and writes `_SUCCESS`.
-    func finalize(summary: JobSummary) throws
+    /// Commits the job's output (the part files are in place) and writes `_SUCCESS`; returns the job's
+    /// counters (summed over committed attempts) for the event log.
+    func finalize(summary: JobSummary) throws -> [(String, Int)]
 }
 
 /// Facts about a finished run for `_SUCCESS` and the final report.

@@ -99,12 +99,14 @@ final class MapReduceDriver: JobDriver {
         }
     }
 
-    func finalize(summary: JobSummary) throws {
+    func finalize(summary: JobSummary) throws -> [(String, Int)] {
         var totals: [String: Int] = [:]
         for counters in taskCounters.values {
             for pair in counters { totals[pair.first, default: 0] += pair.second }
         }
-        try setup.output.succeed(successRecord(setup: setup, summary: summary, counters: totals.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+        let counters = totals.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        try setup.output.succeed(successRecord(setup: setup, summary: summary, counters: counters))
+        return counters
     }
 
     /// The first line number of each chunk of split `index`, from the line-count stage (empty without it).

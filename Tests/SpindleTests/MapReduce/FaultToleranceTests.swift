@@ -86,6 +86,9 @@ import Testing
         #expect(mapTasks > 3)
         #expect(markers.filter { $0.hasPrefix("map-") }.count == mapTasks)
         #expect(markers.filter { $0.hasPrefix("reduce-") }.count == 5)
+        // No worker went away before the output was final, and the counters reached the event log.
+        #expect(log.events(named: "worker_lost").isEmpty)
+        #expect(log.events(named: "counters").first?["map.input.records"] as? Int == 4_000 + 60 + 3 + 250 + 1)
         #expect(try JobOutput(directory: dir.file("out")).lines().sorted() == (try MapReduceOracle.wordCount(files, lowercase: false)).sorted())
     }
 
