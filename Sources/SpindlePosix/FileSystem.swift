@@ -163,6 +163,13 @@ public enum FileSystem {
         }
     }
 
+    /// Makes the contents of the existing file at `path` durable (fsync).
+    public static func syncFile(_ path: String) throws {
+        let fd = try SystemError.check("open", path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+        defer { _ = Glibc.close(fd) }
+        _ = try SystemError.check("fsync", path) { fsync(fd) }
+    }
+
     /// Deletes the file (or symbolic link) at `path`; a missing path is fine.
     public static func unlink(_ path: String) throws {
         if Glibc.unlink(path) == -1 && Glibc.errno != ENOENT {

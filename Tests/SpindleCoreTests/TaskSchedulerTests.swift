@@ -165,6 +165,49 @@ import Testing
         #expect(!s.hasFailed)
     }
 
+    @Test func placedTasksRunOnlyOnTheirWorker() {
+        var s = TaskScheduler(settings: settings(speculation: true))
+        _ = s.addStage(taskCount: 3, locationBound: false, placement: [w2, w2, w1])
+        s.workerJoined(w1)
+        s.workerJoined(w2)
+        s.workerJoined(w3)
+        // w1 is asked first and finds work; so does w2 although a lower-numbered worker found nothing.
+        let a = assignments(s.assignIdleWorkers(now: at(0)))
+        #expect(a.map { "\($0.1.index)@\($0.2.rawValue)" } == ["2@1", "0@2"])
+        // w3 stays idle: nothing is placed on it, and placed stages are never speculated.
+        #expect(assignments(s.assignIdleWorkers(now: at(100_000))).isEmpty)
+        _ = s.attemptSucceeded(a[1].0, now: at(1))
+        #expect(assignments(s.assignIdleWorkers(now: at(2))).map { "\($0.1.index)@\($0.2.rawValue)" } == ["1@2"])
+    }
+
+    @Test func idleWorkerWithNothingPlacedOnItDoesNotStopOthersFromGettingWork() {
+        var s = TaskScheduler(settings: settings())
+        _ = s.addStage(taskCount: 2, locationBound: false, placement: [w2, w3])
+        s.workerJoined(w1)
+        s.workerJoined(w2)
+        s.workerJoined(w3)
+        #expect(assignments(s.assignIdleWorkers(now: at(0))).map(\.2) == [w2, w3])
+    }
+
+    @Test func abandonedStageCancelsAttemptsRejectsResultsAndUnblocksLaterStages() {
+        var s = TaskScheduler(settings: settings())
+        let first = s.addStage(taskCount: 2, locationBound: false)
+        s.workerJoined(w1)
+        s.workerJoined(w2)
+        let a = assignments(s.assignIdleWorkers(now: at(0)))
+        let cancels = s.abandonStage(first)
+        #expect(cancels == [.cancel(attempt: a[0].0, worker: w1), .cancel(attempt: a[1].0, worker: w2)])
+        guard case .reject = s.attemptSucceeded(a[0].0, now: at(1)).first else {
+            Issue.record("a result of an abandoned stage must be rejected")
+            return
+        }
+        _ = s.attemptFailed(a[1].0, cause: "cancelled")
+        let next = s.addStage(taskCount: 1, locationBound: false)
+        let b = assignments(s.assignIdleWorkers(now: at(2)))
+        #expect(b.map(\.1) == [TaskID(stage: next, index: 0)])
+        #expect(s.isComplete(stage: first))
+    }
+
     @Test func releasedStageOutputLossIsHarmless() {
         var s = TaskScheduler(settings: settings())
         _ = s.addStage(taskCount: 1, locationBound: true)

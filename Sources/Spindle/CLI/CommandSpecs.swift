@@ -26,6 +26,9 @@ enum CommandSpecs {
             .value("speculation-after", placeholder: "DURATION", default: "1s", help: "minimum run time before a straggler gets a backup"),
             .value("memory", placeholder: "SIZE", default: "512MiB", help: "memory budget per worker for shuffle buffers"),
             .value("reducers", placeholder: "N", default: "2 x workers", help: "reduce partitions, one part file each"),
+            .value("partitions", placeholder: "N", default: "4 x workers", help: "graph partitions of a Pregel job"),
+            .value("checkpoint-every", placeholder: "K", default: "10", help: "supersteps between checkpoints of a Pregel job (0: none)"),
+            .value("max-supersteps", placeholder: "N", default: "10000", help: "stop a Pregel job after N supersteps"),
             .value("split-size", placeholder: "SIZE", default: "auto", help: "bytes of input per map task"),
             .value("max-record", placeholder: "SIZE", default: "64MiB", help: "longest input line accepted"),
             .flag("skip-bad-records", help: "skip and count bad records instead of failing"),
@@ -56,6 +59,25 @@ enum CommandSpecs {
         ],
         positionals: [PositionalSpec("KIND", help: "text or graph"), PositionalSpec("OUT", help: "the file to write")])
 
+    static let bench = CommandSpec(
+        name: "bench", summary: "Measure a job's speedup over worker counts, optionally against a single-threaded baseline",
+        discussion: """
+            Runs `spindle run JOB` at each --workers count, --repeat times, and prints per count the median wall time, speedup, \
+            efficiency, stage times, bytes shuffled and peak memory. With --baseline the command runs with /bin/sh -c, alternating \
+            with Spindle's runs, and each count is compared with it. Example: spindle bench wordcount --input corpus.txt \
+            --workers 1,2,4 --baseline 'wc -w corpus.txt' --output-dir bench. Exit codes: 0 done, 1 a run failed, 2 bad usage.
+            """,
+        options: [
+            .repeatable("input", placeholder: "PATH", help: "input passed to every run; default: the job's sample data"),
+            .value("workers", placeholder: "N,N,...", default: "1,2,4,... up to the cores", help: "worker counts to measure"),
+            .value("repeat", placeholder: "N", default: "3", help: "runs per worker count (and of the baseline)"),
+            .repeatable("param", placeholder: "K=V", help: "job parameter passed to every run"),
+            .value("output-dir", placeholder: "DIR", default: nil, help: "write runs.csv, runs.json, speedup.svg and summary.txt here"),
+            .value("baseline", placeholder: "CMD", default: nil, help: "single-threaded reference command, run with /bin/sh -c"),
+            .repeatable("run-arg", placeholder: "ARG", help: "extra argument for every `spindle run`, e.g. --run-arg=--memory=1GiB"),
+        ],
+        positionals: [PositionalSpec("JOB", help: "the job to measure (see `spindle jobs`)")])
+
     static let jobs = CommandSpec(
         name: "jobs", summary: "List the registered jobs with their parameters and defaults", discussion: nil, options: [], positionals: [])
 
@@ -65,5 +87,5 @@ enum CommandSpecs {
         name: "help", summary: "Show help for a command", discussion: nil, options: [],
         positionals: [PositionalSpec("COMMAND", help: "the command to explain", isOptional: true)])
 
-    static let all: [CommandSpec] = [run, worker, jobs, generate, version, help]
+    static let all: [CommandSpec] = [run, worker, jobs, generate, bench, version, help]
 }

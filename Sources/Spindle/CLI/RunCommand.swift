@@ -77,6 +77,9 @@ struct RunCommand {
         options.maxRecord = maxRecord
         options.skipBadRecords = a.flag("skip-bad-records")
         options.reducers = a.value("reducers") == nil ? nil : try a.int("reducers", default: 1, range: 1...100_000)
+        options.partitions = a.value("partitions") == nil ? nil : try a.int("partitions", default: 1, range: 1...100_000)
+        options.checkpointEvery = try a.int("checkpoint-every", default: 10, range: 0...1_000_000)
+        options.maxSupersteps = try a.int("max-supersteps", default: 10_000, range: 1...100_000_000)
         options.eventLogPath = a.value("event-log")
         options.quiet = a.flag("quiet")
         return options

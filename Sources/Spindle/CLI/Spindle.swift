@@ -51,6 +51,10 @@ struct CommandLineInterface {
                 let parsed = try parse(rest, CommandSpecs.generate)
                 if parsed.helpRequested { return 0 }
                 return try GenerateCommand.execute(parsed)
+            case "bench":
+                let parsed = try parse(rest, CommandSpecs.bench)
+                if parsed.helpRequested { return 0 }
+                return try BenchCommand(registry: registry, arguments: parsed).execute()
             case "worker":
                 let parsed = try parse(rest, CommandSpecs.worker)
                 if parsed.helpRequested { return 0 }

@@ -51,8 +51,8 @@ extension Coordinator: DriverControl {
         }
     }
 
-    func addStage(taskCount: Int, locationBound: Bool, name: String) -> Int {
-        let stage = scheduler.addStage(taskCount: taskCount, locationBound: locationBound)
+    func addStage(taskCount: Int, locationBound: Bool, name: String, placement: [WorkerID]?) -> Int {
+        let stage = scheduler.addStage(taskCount: taskCount, locationBound: locationBound, placement: placement)
         stageNames.append(name)
         stageStarted.append(nil)
         events.record("stage_added", [("stage", .string(name)), ("tasks", .int(taskCount))])
@@ -60,6 +60,13 @@ extension Coordinator: DriverControl {
     }
 
     func releaseStage(_ stage: Int) { scheduler.releaseStage(stage) }
+
+    func abandonStage(_ stage: Int) {
+        events.record("stage_abandoned", [("stage", .string(stageNames[stage]))])
+        apply(scheduler.abandonStage(stage))
+    }
+
+    var liveWorkers: [WorkerID] { scheduler.liveWorkers }
 
     func finish() { finishRequested = true }
 

@@ -132,6 +132,9 @@ extension Coordinator {
         let running = scheduler.runningAttempt(on: worker)
         if running != nil { failedAttempts += 1 }
         apply(scheduler.workerLost(worker, cause: "\(worker) was lost: \(cause)"))
+        if started && failure == nil {
+            do { try driver.workerLost(worker, control: self) } catch { fail("\(error)") }
+        }
     }
 
     /// Drops a peer after a read error or end of stream.

@@ -23,6 +23,9 @@ struct CoordinatorOptions: Sendable {
     var maxRecord = RuntimeDefaults.maxRecord
     var skipBadRecords = false
     var reducers: Int?
+    var partitions: Int?
+    var checkpointEvery = 10
+    var maxSupersteps = 10_000
     var eventLogPath: String?
     var secret: [UInt8]
     var quiet = false

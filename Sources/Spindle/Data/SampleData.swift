@@ -12,6 +12,16 @@ public enum SampleData {
         try locate("sample-text.txt") { try TextGenerator.write(to: $0, size: textSize, seed: textSeed) }
     }
 
+    /// Scale, edge factor and seed of the sample graph; `Datasets/sample-graph.txt` is exactly this.
+    static let graphScale = 12
+    static let graphEdgeFactor = 8
+    static let graphSeed: UInt64 = 1
+
+    /// The path of the sample graph (an R-MAT edge list of 4096 vertex ids and 32768 edges).
+    public static func graph() throws -> String {
+        try locate("sample-graph.txt") { try GraphGenerator.writeRMAT(to: $0, scale: graphScale, edgeFactor: graphEdgeFactor, seed: graphSeed) }
+    }
+
     private static func locate(_ name: String, generate: (String) throws -> Void) throws -> String {
         let shipped = "Datasets/\(name)"
         if FileSystem.exists(shipped) { return shipped }

@@ -28,14 +28,24 @@ struct DriverSetup: Sendable {
     var skipBadRecords: Bool
     /// Reduce partitions requested with `--reducers` (nil: the engine decides).
     var reducers: Int?
+    /// Graph partitions requested with `--partitions` (nil: 4 per worker).
+    var partitions: Int?
+    /// Supersteps between checkpoints (`--checkpoint-every`; 0: none).
+    var checkpointEvery: Int
+    /// Superstep limit (`--max-supersteps`).
+    var maxSupersteps: Int
     var events: EventLog
     var console: ConsoleReporter
 }
 
 /// How a driver adds work; handed to it by the coordinator.
 protocol DriverControl: AnyObject {
-    /// Adds a stage of tasks; see ``TaskScheduler/addStage(taskCount:locationBound:)``.
-    func addStage(taskCount: Int, locationBound: Bool, name: String) -> Int
+    /// Adds a stage of tasks; see ``TaskScheduler/addStage(taskCount:locationBound:placement:)``.
+    func addStage(taskCount: Int, locationBound: Bool, name: String, placement: [WorkerID]?) -> Int
+    /// Abandons a stage (cancels its attempts; its results are rejected).
+    func abandonStage(_ stage: Int)
+    /// The workers alive now, in id order.
+    var liveWorkers: [WorkerID] { get }
     /// Declares the outputs of a stage no longer needed.
     func releaseStage(_ stage: Int)
     /// Ends the job successfully once the current event has been handled.
@@ -58,9 +68,21 @@ protocol JobDriver: AnyObject {
     func committed(_ task: TaskID, attempt: AttemptID, worker: WorkerID, result: AttemptResult, control: any DriverControl) throws
     /// A stage's tasks have all committed.
     func stageCompleted(_ stage: Int, control: any DriverControl) throws
+    /// A worker died (after the scheduler re-queued its work). Engines with worker-held state react here.
+    func workerLost(_ worker: WorkerID, control: any DriverControl) throws
     /// Commits the job's output (the part files are in place) and writes `_SUCCESS`; returns the job's
     /// counters (summed over committed attempts) for the event log.
     func finalize(summary: JobSummary) throws -> [(String, Int)]
+}
+
+extension JobDriver {
+    func workerLost(_ worker: WorkerID, control: any DriverControl) throws {}
+}
+
+extension DriverControl {
+    func addStage(taskCount: Int, locationBound: Bool, name: String) -> Int {
+        addStage(taskCount: taskCount, locationBound: locationBound, name: name, placement: nil)
+    }
 }
 
 /// Facts about a finished run for `_SUCCESS` and the final report.

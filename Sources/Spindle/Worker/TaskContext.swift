@@ -53,6 +53,9 @@ final class WorkerServices: Sendable {
     /// The job's shared secret (for fetching from other workers).
     let secret: [UInt8]
 
+    /// Graph partitions this worker owns in a Pregel job, with their vertex values, kept between supersteps.
+    let partitions = PartitionStore()
+
     init(exchange: ExchangeServer, secret: [UInt8]) {
         self.exchange = exchange
         self.secret = secret

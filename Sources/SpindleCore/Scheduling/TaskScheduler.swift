@@ -30,6 +30,10 @@ public struct TaskScheduler: Sendable {
         var pending: [Int]
         var finishedDurations: [Duration] = []
         var speculativeLaunched = 0
+        /// Task i runs only on placement[i] (a BSP partition's owner), when set.
+        var placement: [WorkerID]?
+        /// Abandoned (a BSP rollback): no new attempts, results rejected, never blocks later stages.
+        var abandoned = false
     }
 
     private struct AttemptState: Sendable {
@@ -59,8 +63,10 @@ public struct TaskScheduler: Sendable {
     public func committedCount(stage: Int) -> Int { stages[stage].committedCount }
     /// Tasks in `stage`.
     public func taskCount(stage: Int) -> Int { stages[stage].tasks.count }
-    /// Whether every task of `stage` has committed output available.
-    public func isComplete(stage: Int) -> Bool { stages[stage].committedCount == stages[stage].tasks.count }
+    /// Whether every task of `stage` has committed output available (an abandoned stage counts as complete).
+    public func isComplete(stage: Int) -> Bool {
+        stages[stage].abandoned || stages[stage].committedCount == stages[stage].tasks.count
+    }
     /// The live workers.
     public var liveWorkers: [WorkerID] { workers.keys.sorted() }
     /// The attempt `worker` runs, if any.
@@ -79,14 +85,38 @@ public struct TaskScheduler: Sendable {
     // MARK: Events
 
     /// Adds a stage of `taskCount` tasks and returns its index. Its tasks wait until earlier stages complete.
-    public mutating func addStage(taskCount: Int, locationBound: Bool) -> Int {
+    /// With `placement`, task i is only ever given to `placement[i]` and never backed up speculatively.
+    public mutating func addStage(taskCount: Int, locationBound: Bool, placement: [WorkerID]? = nil) -> Int {
         precondition(taskCount >= 0)
-        let state = StageState(
+        precondition(placement == nil || placement!.count == taskCount, "one placement per task")
+        var state = StageState(
             tasks: Array(repeating: TaskState(), count: taskCount), locationBound: locationBound,
             pending: Array(0..<taskCount))
+        state.placement = placement
         stages.append(state)
         return stages.count - 1
     }
+
+    /// Abandons a stage: its pending tasks are dropped, its live attempts cancelled (their results will be
+    /// rejected), and it no longer holds back later stages. For rolling a BSP job back to a checkpoint.
+    public mutating func abandonStage(_ stage: Int) -> [SchedulerDirective] {
+        guard !stages[stage].abandoned else { return [] }
+        stages[stage].abandoned = true
+        stages[stage].released = true
+        stages[stage].pending.removeAll()
+        var directives: [SchedulerDirective] = []
+        for (attempt, state) in attempts where state.task.stage == stage && !state.cancelled {
+            attempts[attempt]?.cancelled = true
+            directives.append(.cancel(attempt: attempt, worker: state.worker))
+        }
+        return directives.sorted { a, b in
+            if case .cancel(let x, _) = a, case .cancel(let y, _) = b { return x < y }
+            return false
+        }
+    }
+
+    /// Whether `stage` was abandoned.
+    public func isAbandoned(stage: Int) -> Bool { stages[stage].abandoned }
 
     /// Declares that the outputs of `stage` are no longer needed, so losing them is harmless.
     public mutating func releaseStage(_ stage: Int) { stages[stage].released = true }
@@ -169,13 +199,11 @@ public struct TaskScheduler: Sendable {
         guard failedTask == nil else { return [] }
         var directives: [SchedulerDirective] = []
         for worker in workers.keys.sorted() where workers[worker]! == nil {
-            if let task = takePendingTask() {
+            if let task = takePendingTask(for: worker) {
                 directives.append(start(task, on: worker, now: now, speculative: false))
             } else if let task = straggler(avoiding: worker, now: now) {
                 stages[task.stage].speculativeLaunched += 1
                 directives.append(start(task, on: worker, now: now, speculative: true))
-            } else {
-                break
             }
         }
         return directives
@@ -192,11 +220,11 @@ public struct TaskScheduler: Sendable {
         return .assign(attempt: attempt, task: task, worker: worker, speculative: speculative)
     }
 
-    /// The first pending task of the first stage whose predecessors are all complete.
-    private mutating func takePendingTask() -> TaskID? {
+    /// The first pending task `worker` may run, of the first stage whose predecessors are all complete.
+    private mutating func takePendingTask(for worker: WorkerID) -> TaskID? {
         for s in stages.indices {
-            if !stages[s].pending.isEmpty {
-                let index = stages[s].pending.removeFirst()
+            if let position = stages[s].pending.firstIndex(where: { stages[s].placement?[$0] ?? worker == worker }) {
+                let index = stages[s].pending.remove(at: position)
                 stages[s].tasks[index].queued = false
                 return TaskID(stage: s, index: index)
             }
@@ -209,7 +237,7 @@ public struct TaskScheduler: Sendable {
     private func straggler(avoiding worker: WorkerID, now: Timestamp) -> TaskID? {
         guard settings.speculation,
             let s = stages.indices.first(where: { !isComplete(stage: $0) }),
-            stages[s].pending.isEmpty
+            stages[s].pending.isEmpty, stages[s].placement == nil
         else { return nil }
         let stage = stages[s]
         let cap = max(1, Int(settings.speculativeFraction * Double(stage.tasks.count)))

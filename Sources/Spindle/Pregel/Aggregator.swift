@@ -1,0 +1,35 @@
+/// A global value folded over every vertex in a superstep; the result is visible to every vertex in the
+/// next superstep and to master compute. Values are `Double`s; the fold must be associative and commutative.
+public struct Aggregator: Sendable {
+    public var name: String
+    /// The value of an aggregator nobody contributed to.
+    public var identity: Double
+    public var fold: @Sendable (Double, Double) -> Double
+
+    public init(_ name: String, identity: Double, fold: @escaping @Sendable (Double, Double) -> Double) {
+        self.name = name
+        self.identity = identity
+        self.fold = fold
+    }
+
+    /// Sum of the contributions.
+    public static func sum(_ name: String) -> Aggregator { Aggregator(name, identity: 0, fold: +) }
+    /// Smallest contribution (`+infinity` when none).
+    public static func min(_ name: String) -> Aggregator { Aggregator(name, identity: .infinity, fold: { Swift.min($0, $1) }) }
+    /// Largest contribution (`-infinity` when none).
+    public static func max(_ name: String) -> Aggregator { Aggregator(name, identity: -.infinity, fold: { Swift.max($0, $1) }) }
+    /// Number of contributions (each contribution counts 1, whatever its value).
+    public static func count(_ name: String) -> Aggregator { Aggregator(name, identity: 0, fold: +) }
+}
+
+/// The aggregators' values: the partial fold of one partition, or the global fold of a superstep.
+struct AggregatorValues: Sendable, Equatable {
+    var values: [Double]
+
+    init(_ aggregators: [Aggregator]) { values = aggregators.map(\.identity) }
+    init(values: [Double]) { self.values = values }
+
+    mutating func fold(_ other: AggregatorValues, with aggregators: [Aggregator]) {
+        for i in values.indices { values[i] = aggregators[i].fold(values[i], other.values[i]) }
+    }
+}

@@ -1,0 +1,67 @@
+import SpindleCore
+
+/// A graph job in the Pregel model, written as closures: every superstep, each active vertex (or one that
+/// received messages) runs `compute` with its messages, may change its value, send messages along its
+/// edges or to any vertex, aggregate, and vote to halt; a message reactivates a halted vertex. The job
+/// halts when every vertex has voted to halt and no message is in flight, at `--max-supersteps`, or when
+/// master compute says so.
+///
+/// Input is an edge list as SNAP publishes it (`#` comments, `src dst [weight]`, Int64 ids of any range);
+/// a vertex that appears only as a target exists with no out-edges. Output is `vertex<TAB>value` lines.
+public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Message: WireCodable & Sendable>: Sendable {
+    /// A compute function as one task runs it (built per task by ``makeCompute``; it may keep state).
+    public typealias Compute = (VertexContext<VertexValue, EdgeValue, Message>, [Message]) -> Void
+
+    public var name: String
+    public var summary: String
+    public var parameters: [JobParameter]
+    public var defaultInput: (@Sendable () throws -> [String])?
+    /// Whether to add the reverse of every edge (for example from an `undirected` parameter).
+    public var undirected: @Sendable (JobParameters) -> Bool
+    /// The value of an edge from the input's optional third column (nil when absent).
+    public var edgeValue: @Sendable (Double?) -> EdgeValue
+    /// The value of vertex `id` before superstep 0, given its out-degree and the number of vertices.
+    public var makeInitialValue: @Sendable (JobParameters) -> @Sendable (_ id: Int64, _ outDegree: Int, _ totalVertices: Int) -> VertexValue
+    public var makeCompute: @Sendable (JobParameters) throws -> Compute
+    /// Combines messages to the same vertex on the sender (associative and commutative).
+    public var combine: (@Sendable (inout Message, Message) -> Void)?
+    public var aggregators: [Aggregator]
+    /// Runs on the coordinator after every superstep; may halt the job or set global values.
+    public var makeMasterCompute: (@Sendable (JobParameters) -> @Sendable (inout MasterContext) -> Void)?
+    public var formatValue: @Sendable (VertexValue) -> String
+
+    public init(
+        name: String, summary: String, parameters: [JobParameter] = [], defaultInput: (@Sendable () throws -> [String])? = nil,
+        undirected: @escaping @Sendable (JobParameters) -> Bool = { _ in false },
+        edgeValue: @escaping @Sendable (Double?) -> EdgeValue,
+        makeInitialValue: @escaping @Sendable (JobParameters) -> @Sendable (Int64, Int, Int) -> VertexValue,
+        makeCompute: @escaping @Sendable (JobParameters) throws -> Compute,
+        combine: (@Sendable (inout Message, Message) -> Void)? = nil,
+        aggregators: [Aggregator] = [],
+        makeMasterCompute: (@Sendable (JobParameters) -> @Sendable (inout MasterContext) -> Void)? = nil,
+        formatValue: @escaping @Sendable (VertexValue) -> String = { "\($0)" }
+    ) {
+        self.name = name
+        self.summary = summary
+        self.parameters = parameters
+        self.defaultInput = defaultInput
+        self.undirected = undirected
+        self.edgeValue = edgeValue
+        self.makeInitialValue = makeInitialValue
+        self.makeCompute = makeCompute
+        self.combine = combine
+        self.aggregators = aggregators
+        self.makeMasterCompute = makeMasterCompute
+        self.formatValue = formatValue
+    }
+
+    /// The job to register with ``Spindle/main(jobs:arguments:)``.
+    public var job: Job {
+        Job(name: name, summary: summary, parameters: parameters, defaultInput: defaultInput, engine: PregelEngine(definition: self))
+    }
+}
+
+/// The edge value of a graph job that ignores weights: takes no memory per edge.
+public struct Unweighted: Sendable, Equatable {
+    public init() {}
+}

@@ -1,0 +1,109 @@
+import SpindleCore
+
+/// What a Pregel `compute` call sees and does for one vertex in one superstep: the vertex's id and mutable
+/// value, its out-edges, the superstep, the graph's size, and the ways to send messages, vote to halt and
+/// aggregate. One context object is reused for every vertex of a partition (no per-vertex objects).
+public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & Sendable> {
+    /// The vertex id (as in the input).
+    public internal(set) var id: Int64 = 0
+    /// The vertex's value; assign to change it.
+    public var value: VertexValue
+    /// The current superstep, from 0.
+    public internal(set) var superstep = 0
+    /// Vertices in the whole graph.
+    public internal(set) var totalVertices = 0
+    var partition: GraphPartition<EdgeValue>
+    var local = 0
+    var halted = false
+    var aggregates: AggregatorValues
+    var previousAggregates: AggregatorValues
+    var globals: [String: Double]
+    let aggregatorIndex: [String: Int]
+    let aggregators: [Aggregator]
+    let outbox: MessageOutbox<Message>
+
+    init(
+        initial: VertexValue, partition: GraphPartition<EdgeValue>, aggregators: [Aggregator], previous: AggregatorValues,
+        globals: [String: Double], outbox: MessageOutbox<Message>
+    ) {
+        value = initial
+        self.partition = partition
+        self.aggregators = aggregators
+        aggregates = AggregatorValues(aggregators)
+        previousAggregates = previous
+        self.globals = globals
+        self.outbox = outbox
+        var index: [String: Int] = [:]
+        for (i, a) in aggregators.enumerated() { index[a.name] = i }
+        aggregatorIndex = index
+    }
+
+    /// Number of out-edges.
+    public var outDegree: Int { partition.outDegree(local) }
+
+    /// The target of out-edge `i` (0..<outDegree).
+    public func edgeTarget(_ i: Int) -> Int64 { partition.edgeTarget(local, i) }
+
+    /// The value of out-edge `i` (its weight, from the input's third column).
+    public func edgeValue(_ i: Int) -> EdgeValue { partition.edgeValue(local, i) }
+
+    /// Sends `message` to vertex `target`, delivered in the next superstep (combined on the way if the job
+    /// has a combiner). Sending to a vertex that does not exist is an error of the job.
+    public func send(to target: Int64, _ message: Message) { outbox.send(to: target, message) }
+
+    /// Sends `message` along every out-edge.
+    public func sendToAllNeighbors(_ message: Message) {
+        let (start, end) = partition.edgeRange(local)
+        for e in start..<end { outbox.send(to: partition.targets[e], message) }
+    }
+
+    /// Deactivates the vertex; an incoming message reactivates it.
+    public func voteToHalt() { halted = true }
+
+    /// Contributes `amount` to aggregator `name` (for a count aggregator, contributes 1).
+    public func aggregate(_ name: String, _ amount: Double) {
+        guard let i = aggregatorIndex[name] else { preconditionFailure("the job declares no aggregator '\(name)'") }
+        aggregates.values[i] = aggregators[i].fold(aggregates.values[i], amount)
+    }
+
+    /// The value of aggregator `name` folded over the previous superstep (its identity in superstep 0).
+    public func aggregated(_ name: String) -> Double {
+        guard let i = aggregatorIndex[name] else { preconditionFailure("the job declares no aggregator '\(name)'") }
+        return previousAggregates.values[i]
+    }
+
+    /// A global value set by master compute (nil if never set).
+    public func global(_ name: String) -> Double? { globals[name] }
+}
+
+/// What master compute sees between supersteps, on the coordinator.
+public struct MasterContext: Sendable {
+    /// The superstep that just ended.
+    public let superstep: Int
+    /// Vertices in the graph.
+    public let totalVertices: Int
+    /// Vertices still active (not voted to halt) after the superstep.
+    public let activeVertices: Int
+    /// Messages sent in the superstep (after combining).
+    public let messagesSent: Int
+    let aggregates: [String: Double]
+    /// Global values, visible to every vertex from the next superstep on; kept in checkpoints.
+    public var globals: [String: Double]
+    /// Set to stop the job after this superstep.
+    public var halt = false
+
+    init(superstep: Int, totalVertices: Int, activeVertices: Int, messagesSent: Int, aggregates: [String: Double], globals: [String: Double]) {
+        self.superstep = superstep
+        self.totalVertices = totalVertices
+        self.activeVertices = activeVertices
+        self.messagesSent = messagesSent
+        self.aggregates = aggregates
+        self.globals = globals
+    }
+
+    /// The value of aggregator `name` folded over the superstep that just ended.
+    public func aggregated(_ name: String) -> Double {
+        guard let v = aggregates[name] else { preconditionFailure("the job declares no aggregator '\(name)'") }
+        return v
+    }
+}
