@@ -5,7 +5,7 @@ import Spindle
 public enum ConnectedComponents {
     public static var job: Job { definition.job }
 
-    static var definition: PregelJob<Int64, Unweighted, Int64> {
+    public static var definition: PregelJob<Int64, Unweighted, Int64> {
         PregelJob(
             name: "connectedcomponents", summary: "Weakly connected components of a graph (edge list)",
             defaultInput: { [try SampleData.graph()] },

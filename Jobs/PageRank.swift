@@ -6,7 +6,7 @@ import Spindle
 public enum PageRank {
     public static var job: Job { definition.job }
 
-    static var definition: PregelJob<Double, Unweighted, Double> {
+    public static var definition: PregelJob<Double, Unweighted, Double> {
         PregelJob(
             name: "pagerank", summary: "PageRank of every vertex of a graph (edge list)",
             parameters: [

@@ -6,7 +6,7 @@ import Spindle
 public enum ShortestPaths {
     public static var job: Job { definition.job }
 
-    static var definition: PregelJob<Double, Double, Double> {
+    public static var definition: PregelJob<Double, Double, Double> {
         PregelJob(
             name: "sssp", summary: "Shortest path distances from one vertex of a graph (edge list)",
             parameters: [

@@ -141,4 +141,81 @@ func recordTiming(dir: String, kind: String) {
     _ = FileManager.default.createFile(atPath: name, contents: Data("\(ProcessInfo.processInfo.processIdentifier) \(start) \(end)\n".utf8))
 }
 
-Spindle.main(jobs: BuiltinJobs.all + [crashTest.job, jobCount.job, timing.job])
+/// PageRank whose every superstep task first waits `delay`, so tests can kill workers at a chosen superstep.
+let slowPageRank: PregelJob<Double, Unweighted, Double> = {
+    var job = PageRank.definition
+    job.name = "slowpagerank"
+    job.summary = "Test only: PageRank with a pause in every superstep task"
+    job.parameters.append(JobParameter("delay", .duration, default: "300ms", help: "pause per superstep task"))
+    let inner = job.makeCompute
+    job.makeCompute = { parameters in
+        let compute = try inner(parameters)
+        let delay = parameters.duration("delay")
+        var paused = false
+        return { vertex, messages in
+            if !paused {
+                paused = true
+                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            }
+            compute(vertex, messages)
+        }
+    }
+    return job
+}()
+
+/// Master compute keeps a running sum in a global and halts after superstep 7; vertices copy the global and
+/// feed sum, min, max and count aggregators. Every vertex ends with 1 + 2 + ... + 7 = 28.
+let masterTest = PregelJob<Double, Unweighted, Double>(
+    name: "mastertest", summary: "Test only: master compute state, halting and aggregators",
+    parameters: [JobParameter("delay", .duration, default: "0s", help: "pause per superstep task")],
+    edgeValue: { _ in Unweighted() },
+    makeInitialValue: { _ in { _, _, _ in 0 } },
+    makeCompute: { parameters in
+        let delay = parameters.duration("delay")
+        var paused = false
+        return { vertex, _ in
+            if !paused {
+                paused = true
+                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            }
+            vertex.value = vertex.global("acc") ?? 0
+            vertex.aggregate("one", 1)
+            vertex.aggregate("smallest", Double(vertex.id))
+            vertex.aggregate("largest", Double(vertex.id))
+            vertex.aggregate("vertices", 1)
+        }
+    },
+    aggregators: [.sum("one"), .min("smallest"), .max("largest"), .count("vertices")],
+    makeMasterCompute: { _ in
+        { master in
+            master.globals["acc", default: 0] += Double(master.superstep + 1)
+            if master.superstep == 7 { master.halt = true }
+        }
+    })
+
+/// Every vertex sends 1 to each out-neighbour once; then its value is `count * 1_000_000 + sum` of what it
+/// received, showing how many messages arrived (combined or not) and that none was lost.
+func inboxTest(name: String, combine: Bool) -> PregelJob<Double, Unweighted, Double> {
+    let sum: @Sendable (inout Double, Double) -> Void = { total, next in total += next }
+    let compute: @Sendable (VertexContext<Double, Unweighted, Double>, [Double]) -> Void = { vertex, messages in
+        if vertex.superstep == 0 {
+            vertex.sendToAllNeighbors(1)
+        } else {
+            vertex.value = Double(messages.count) * 1_000_000 + messages.reduce(0, +)
+        }
+        vertex.voteToHalt()
+    }
+    let initial: @Sendable (Int64, Int, Int) -> Double = { _, _, _ in 0 }
+    return PregelJob<Double, Unweighted, Double>(
+        name: name, summary: "Test only: messages received per vertex (" + (combine ? "with" : "without") + " a combiner)",
+        edgeValue: { _ in Unweighted() },
+        makeInitialValue: { _ in initial },
+        makeCompute: { _ in compute },
+        combine: combine ? sum : nil)
+}
+
+Spindle.main(
+    jobs: BuiltinJobs.all + [
+        crashTest.job, jobCount.job, timing.job, slowPageRank.job, masterTest.job,
+        inboxTest(name: "combinertest", combine: true).job, inboxTest(name: "nocombinertest", combine: false).job,
+    ])

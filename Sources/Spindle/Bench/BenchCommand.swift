@@ -27,7 +27,8 @@ struct BenchCommand {
             date: BenchFormat.utcDate(unixMilliseconds: WallClock.unixMilliseconds()), baselineCommand: settings.baselineCommand)
         if let top = settings.workerCounts.last, top > cores {
             SystemInfo.writeStandardError(
-                "spindle bench: warning: \(cores) core\(cores == 1 ? "" : "s") seen; numbers above \(cores) workers measure oversubscription, not scaling\n")
+                "spindle bench: warning: \(cores) core\(cores == 1 ? "" : "s") seen; numbers above \(cores) workers measure oversubscription, not scaling\n"
+            )
         }
 
         let scratch = try FileSystem.makeTemporaryDirectory(prefix: "spindle-bench-")
@@ -73,6 +74,7 @@ struct BenchCommand {
 
     private func progress(_ run: BenchRun, done: Int, of total: Int) {
         let what = run.workers.map { "\($0) worker\($0 == 1 ? "" : "s")" } ?? "baseline"
-        SystemInfo.writeStandardError("spindle bench: [\(done)/\(total)] \(what), run \(run.repeatIndex): \(BenchFormat.seconds(run.wallSeconds)) s\n")
+        SystemInfo.writeStandardError(
+            "spindle bench: [\(done)/\(total)] \(what), run \(run.repeatIndex): \(BenchFormat.seconds(run.wallSeconds)) s\n")
     }
 }

@@ -37,13 +37,14 @@ enum BenchRecords {
     /// `shuffleBytes`, `inputBytes` and `peakResidentBytes` (`coordinator`, `workers`, `total`); unknown values are null.
     static func json(_ runs: [BenchRun], context: BenchReport.Context) -> String {
         let records: [JSONValue] = runs.map { run in
-            let peak: JSONValue = run.peakMemory.map { peak in
-                .object([
-                    ("coordinator", value(peak.coordinator)),
-                    ("workers", .array(peak.workers.map { .int($0) })),
-                    ("total", .int(peak.total)),
-                ])
-            } ?? .null
+            let peak: JSONValue =
+                run.peakMemory.map { peak in
+                    .object([
+                        ("coordinator", value(peak.coordinator)),
+                        ("workers", .array(peak.workers.map { .int($0) })),
+                        ("total", .int(peak.total)),
+                    ])
+                } ?? .null
             return .object([
                 ("kind", .string(run.kind.rawValue)),
                 ("workers", value(run.workers)),

@@ -49,9 +49,11 @@ extension BenchReport {
 
     private func phaseTable() -> TextTable {
         let keys = phaseColumns.flatMap(Self.phaseKeys)
-        var table = TextTable(header: ["workers"] + keys.map { key in
-            phaseColumns.contains { $0.repeated && $0.phase == key } ? "\(key) (all)" : key
-        } + ["shuffled"])
+        var table = TextTable(
+            header: ["workers"]
+                + keys.map { key in
+                    phaseColumns.contains { $0.repeated && $0.phase == key } ? "\(key) (all)" : key
+                } + ["shuffled"])
         for row in rows {
             table.rows.append([String(row.workers)] + keys.map { BenchFormat.seconds(row.phaseSeconds[$0]) } + [BenchFormat.bytes(row.shuffleBytes)])
         }
@@ -66,7 +68,9 @@ extension BenchReport {
             table.rows.append(["baseline", "-", "-", BenchFormat.bytes(baseline.peakBytes), ratio])
         }
         for row in rows {
-            var cells = [String(row.workers), BenchFormat.bytes(row.coordinatorPeak), BenchFormat.bytes(row.maxWorkerPeak), BenchFormat.bytes(row.totalPeak)]
+            var cells = [
+                String(row.workers), BenchFormat.bytes(row.coordinatorPeak), BenchFormat.bytes(row.maxWorkerPeak), BenchFormat.bytes(row.totalPeak),
+            ]
             if baseline != nil { cells.append(BenchFormat.ratio(row.memoryRatio)) }
             table.rows.append(cells)
         }

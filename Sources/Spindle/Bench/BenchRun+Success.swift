@@ -21,7 +21,8 @@ extension BenchRun {
         if let stages = object["stages"] as? [Any] {
             run.stages = stages.compactMap { item in
                 guard let stage = item as? [String: Any], let name = stage["name"] as? String,
-                      let seconds = Self.number(stage["seconds"])?.doubleValue else { return nil }
+                    let seconds = Self.number(stage["seconds"])?.doubleValue
+                else { return nil }
                 return StageTime(name: name, seconds: seconds)
             }
         }

@@ -99,8 +99,9 @@ struct SpeedupPlot: Sendable {
 
         // Measurements: range bars, the median polyline, one circle per worker count with its value.
         for point in points where point.range.lowerBound.isFinite && point.range.upperBound.isFinite {
-            out += line(x(Double(point.workers)), y(point.range.lowerBound), x(Double(point.workers)), y(point.range.upperBound),
-                        stroke: "#1f5fbf", cls: "range")
+            out += line(
+                x(Double(point.workers)), y(point.range.lowerBound), x(Double(point.workers)), y(point.range.upperBound),
+                stroke: "#1f5fbf", cls: "range")
         }
         let path = points.map { "\(Self.number(x(Double($0.workers)))),\(Self.number(y($0.speedup)))" }.joined(separator: " ")
         out += "<polyline class=\"measured\" points=\"\(path)\" fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"2\"/>\n"

@@ -13,7 +13,10 @@ import Testing
         let sample = try SampleData.textCorpus()
         let outputDirectory = dir.file("bench")
         let result = try SpindleProcess.run(
-            ["bench", "wordcount", "--workers", "1,2", "--repeat", "1", "--baseline", "cat '\(sample)' > /dev/null", "--output-dir", outputDirectory],
+            [
+                "bench", "wordcount", "--workers", "1,2", "--repeat", "1", "--baseline", "cat '\(sample)' > /dev/null", "--output-dir",
+                outputDirectory,
+            ],
             in: dir.path, timeout: .seconds(300))
         #expect(result.exitCode == 0, "stderr: \(result.stderr)")
 
@@ -23,8 +26,10 @@ import Testing
             #expect(lines.contains { $0.hasPrefix(row) }, "no row '\(row)' in:\n\(result.stdout)")
         }
         #expect(result.stdout.contains("map") && result.stdout.contains("reduce") && result.stdout.contains("shuffled"))
-        let verdicts = ["Spindle needs 1 worker to beat the baseline", "Spindle needs 2 workers to beat the baseline",
-                        "no worker count measured beats the baseline"]
+        let verdicts = [
+            "Spindle needs 1 worker to beat the baseline", "Spindle needs 2 workers to beat the baseline",
+            "no worker count measured beats the baseline",
+        ]
         #expect(verdicts.contains(lines.last ?? ""), "stdout: \(result.stdout)")
 
         let summary = try String(contentsOfFile: "\(outputDirectory)/summary.txt", encoding: .utf8)

@@ -24,10 +24,11 @@ import Testing
 
     @Test func tableAlignsNumbersRightAndTheFirstColumnLeft() {
         let table = TextTable(header: ["workers", "median"], rows: [["1", "10.000"], ["baseline", "2.5"]])
-        #expect(table.lines() == [
-            "  workers   median",
-            "  1         10.000",
-            "  baseline     2.5",
-        ])
+        #expect(
+            table.lines() == [
+                "  workers   median",
+                "  1         10.000",
+                "  baseline     2.5",
+            ])
     }
 }

@@ -6,8 +6,10 @@ import Testing
     static let context = BenchReport.Context(
         job: "wordcount", inputs: ["corpus.txt"], repeats: 3, cores: 4, date: "2026-01-02 03:04 UTC", baselineCommand: "wc corpus.txt")
 
-    static func spindle(_ workers: Int, _ seconds: Double, repeatIndex: Int = 1, stages: [(String, Double)] = [],
-                        shuffle: Int? = nil, coordinator: Int = 100, workerPeak: Int = 1000) -> BenchRun {
+    static func spindle(
+        _ workers: Int, _ seconds: Double, repeatIndex: Int = 1, stages: [(String, Double)] = [],
+        shuffle: Int? = nil, coordinator: Int = 100, workerPeak: Int = 1000
+    ) -> BenchRun {
         var run = BenchRun(kind: .spindle, workers: workers, repeatIndex: repeatIndex, wallSeconds: seconds)
         run.stages = stages.map { BenchRun.StageTime(name: $0.0, seconds: $0.1) }
         run.shuffleBytes = shuffle

@@ -30,10 +30,11 @@ import Testing
         #expect(settings.repeats == 2)
         #expect(settings.baselineCommand == "grep -c x a.txt")
         #expect(settings.outputDirectory == "out")
-        #expect(settings.spindleRunArguments(workers: 2, output: "/tmp/o", eventLog: "/tmp/e.jsonl") == [
-            "run", "grep", "--input", "a.txt", "--input", "b/", "--workers", "2", "--output", "/tmp/o", "--overwrite", "--quiet",
-            "--event-log", "/tmp/e.jsonl", "--param", "pattern=x=y", "--memory=64MiB", "--no-speculation",
-        ])
+        #expect(
+            settings.spindleRunArguments(workers: 2, output: "/tmp/o", eventLog: "/tmp/e.jsonl") == [
+                "run", "grep", "--input", "a.txt", "--input", "b/", "--workers", "2", "--output", "/tmp/o", "--overwrite", "--quiet",
+                "--event-log", "/tmp/e.jsonl", "--param", "pattern=x=y", "--memory=64MiB", "--no-speculation",
+            ])
     }
 
     @Test(arguments: [
