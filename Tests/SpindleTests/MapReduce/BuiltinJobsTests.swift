@@ -104,3 +104,14 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("sample.txt"))) == shipped)
     }
 }
+
+extension SampleDataTests {
+    @Test func shippedSampleGraphEqualsGeneratorOutput() throws {
+        let dir = try TemporaryDirectory()
+        let result = try SpindleProcess.run(
+            ["generate", "graph", "--rmat", "--scale", "12", "--edge-factor", "8", "--seed", "1", dir.file("graph.txt")], in: dir.path)
+        #expect(result.exitCode == 0, "stderr: \(result.stderr)")
+        let shipped = try Data(contentsOf: URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/Datasets/sample-graph.txt"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("graph.txt"))) == shipped)
+    }
+}
