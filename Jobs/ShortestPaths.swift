@@ -29,7 +29,7 @@ public enum ShortestPaths {
                         improved = true
                     }
                     if improved {
-                        for e in 0..<vertex.outDegree { vertex.send(to: vertex.edgeTarget(e), vertex.value + vertex.edgeValue(e)) }
+                        for e in 0..<vertex.outDegree { vertex.send(alongEdge: e, vertex.value + vertex.edgeValue(e)) }
                     }
                     vertex.voteToHalt()
                 }

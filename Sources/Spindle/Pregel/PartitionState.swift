@@ -10,6 +10,9 @@ final class PartitionState<VertexValue, EdgeValue>: @unchecked Sendable {  // Us
     var epoch: Int
     /// The superstep whose results `values` hold (-1: not initialised).
     var superstep: Int
+    /// Resolved message slots, for jobs with a combiner.
+    var routing: MessageRouting?
+    var inbound: InboundRouting?
 
     init(graph: GraphPartition<EdgeValue>, values: [VertexValue], halted: [Bool], epoch: Int, superstep: Int) {
         self.graph = graph

@@ -15,6 +15,7 @@ final class PregelDriver: JobDriver {
     private enum StageRole {
         case load
         case prepare(restore: CheckpointManifest?)
+        case resolve(restore: CheckpointManifest?, prepareStage: Int)
         case superstep(Int, inbox: InboxPlan, checkpoint: String?)
         case output
     }
@@ -27,6 +28,8 @@ final class PregelDriver: JobDriver {
     private let setup: DriverSetup
     private let aggregators: [Aggregator]
     private let master: (@Sendable (inout MasterContext) -> Void)?
+    /// Whether partitions resolve message targets into dense slots after preparing (jobs with a combiner).
+    private let resolvesMessageTargets: Bool
     private let splits: [InputSplit]
     private let partitions: Int
     private let checkpointEvery: Int
@@ -52,7 +55,8 @@ final class PregelDriver: JobDriver {
     private var rollbacks = 0
     private var messagesTotal = 0
 
-    init(setup: DriverSetup, aggregators: [Aggregator], master: (@Sendable (inout MasterContext) -> Void)?) {
+    init(setup: DriverSetup, aggregators: [Aggregator], master: (@Sendable (inout MasterContext) -> Void)?, resolvesMessageTargets: Bool) {
+        self.resolvesMessageTargets = resolvesMessageTargets
         self.setup = setup
         self.aggregators = aggregators
         self.master = master
@@ -81,6 +85,7 @@ final class PregelDriver: JobDriver {
         switch roles[task.stage] {
         case .load?: return "load task \(task.index) (input \(splits[task.index].summary))"
         case .prepare?: return "prepare task of partition \(task.index)"
+        case .resolve?: return "resolve task of partition \(task.index)"
         case .superstep(let s, _, _)?: return "superstep \(s) of partition \(task.index)"
         case .output?: return "output task of partition \(task.index)"
         case nil: return "task \(task)"
@@ -102,6 +107,9 @@ final class PregelDriver: JobDriver {
                 payload.restoreStatePath = CheckpointStore.statePath(CheckpointStore.directory(root: checkpointRoot, superstep: restore.superstep), partition: task.index)
                 payload.superstep = restore.superstep
             }
+        case .resolve(_, let prepareStage):
+            payload.kind = .resolve
+            payload.inbox = .exchange(sources(of: prepareStage, for: task.index))
         case .superstep(let s, let inbox, let checkpoint):
             payload.kind = .superstep
             payload.superstep = s
@@ -115,11 +123,7 @@ final class PregelDriver: JobDriver {
             case .checkpoint(let dir):
                 payload.inbox = .checkpoint((0..<partitions).map { CheckpointStore.messagesPath(dir, partition: $0) })
             case .previousStage(let stage):
-                let sources = (superstepReports[stage] ?? []).enumerated().compactMap { q, entry -> MapOutputSource? in
-                    guard let entry, let address = exchangeAddresses[entry.worker] else { return nil }
-                    return MapOutputSource(mapIndex: q, attempt: entry.attempt, host: address.host, port: address.port, bytes: entry.report.partitionSizes[task.index])
-                }
-                payload.inbox = .exchange(sources)
+                payload.inbox = .exchange(sources(of: stage, for: task.index))
             }
         case .output:
             payload.kind = .output
@@ -139,7 +143,7 @@ final class PregelDriver: JobDriver {
             loadOutputs[task.index] = (attempt, worker, report.partitionSizes)
         case .superstep?:
             superstepReports[task.stage, default: Array(repeating: nil, count: partitions)][task.index] = (attempt, worker, report)
-        case .prepare?:
+        case .prepare?, .resolve?:
             superstepReports[task.stage, default: Array(repeating: nil, count: partitions)][task.index] = (attempt, worker, report)
         case .output?:
             let name = MapReduceSettings.partName(task.index)
@@ -161,17 +165,39 @@ final class PregelDriver: JobDriver {
                 throw TaskFailure("the graph has \(vertices) vertices after recovery but had \(known) before")
             }
             totalVertices = vertices
-            if let restore {
-                addSuperstep(restore.superstep + 1, inbox: .checkpoint(CheckpointStore.directory(root: checkpointRoot, superstep: restore.superstep)), control: control)
+            if resolvesMessageTargets {
+                currentStage = control.addStage(taskCount: partitions, locationBound: false, name: "resolve", placement: owners)
+                roles[currentStage] = .resolve(restore: restore, prepareStage: stage)
             } else {
-                addSuperstep(0, inbox: .none, control: control)
+                startSupersteps(after: restore, control: control)
             }
+        case .resolve(let restore, let prepareStage):
+            superstepReports[prepareStage] = nil
+            startSupersteps(after: restore, control: control)
         case .superstep(let s, _, let checkpoint):
             try finishSuperstep(s, stage: stage, checkpoint: checkpoint, control: control)
         case .output:
             control.releaseStage(Self.loadStage)
             finished = true
             control.finish()
+        }
+    }
+
+    /// Adds the first superstep: the one after the restored checkpoint, or superstep 0.
+    private func startSupersteps(after restore: CheckpointManifest?, control: any DriverControl) {
+        if let restore {
+            let dir = CheckpointStore.directory(root: checkpointRoot, superstep: restore.superstep)
+            addSuperstep(restore.superstep + 1, inbox: .checkpoint(dir), control: control)
+        } else {
+            addSuperstep(0, inbox: .none, control: control)
+        }
+    }
+
+    /// Where the outputs of `stage` (one task per partition) hold partition `partition`'s data.
+    private func sources(of stage: Int, for partition: Int) -> [MapOutputSource] {
+        (superstepReports[stage] ?? []).enumerated().compactMap { q, entry -> MapOutputSource? in
+            guard let entry, let address = exchangeAddresses[entry.worker] else { return nil }
+            return MapOutputSource(mapIndex: q, attempt: entry.attempt, host: address.host, port: address.port, bytes: entry.report.partitionSizes[partition])
         }
     }
 

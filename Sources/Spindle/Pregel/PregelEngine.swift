@@ -12,7 +12,9 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     let definition: PregelJob<VertexValue, EdgeValue, Message>
 
     func makeDriver(_ setup: DriverSetup) throws -> any JobDriver {
-        PregelDriver(setup: setup, aggregators: definition.aggregators, master: definition.makeMasterCompute?(setup.parameters))
+        PregelDriver(
+            setup: setup, aggregators: definition.aggregators, master: definition.makeMasterCompute?(setup.parameters),
+            resolvesMessageTargets: definition.combine != nil)
     }
 
     func runTask(_ assignment: TaskAssignment, context: TaskContext) throws -> TaskOutcome {
@@ -25,6 +27,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         case .prepare: return try prepare(payload, assignment: assignment, context: context, settings: settings)
         case .superstep: return try superstep(payload, assignment: assignment, context: context, settings: settings)
         case .output: return try output(payload, assignment: assignment, context: context, settings: settings)
+        case .resolve: return try resolve(payload, assignment: assignment, context: context, settings: settings)
         case .load: throw TaskFailure("a load payload outside the load stage")
         }
     }
@@ -114,9 +117,57 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             (values, halted) = try CheckpointStore.readState(path, expectedCount: graph.vertexCount, as: VertexValue.self)
             superstep = payload.superstep
         }
-        context.services.partitions.set(p, State(graph: graph, values: values, halted: halted, epoch: payload.epoch, superstep: superstep))
-        let report = PregelTaskReport(vertices: graph.vertexCount, edges: graph.edgeCount)
+        let state = State(graph: graph, values: values, halted: halted, epoch: payload.epoch, superstep: superstep)
+        var sizes: [Int] = []
+        if definition.combine != nil {
+            // Resolve message targets once: slots per destination partition, whose ids the owners learn next.
+            let routing = context.services.partitions.state(p, as: State.self)?.routing ?? MessageRouting(graph: graph, partitioner: partitioner(settings))
+            state.routing = routing
+            let path = "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)-routing.out"
+            let writer = try PartitionedFileWriter(path: path, partitionCount: settings.partitions)
+            for q in 0..<settings.partitions {
+                let bytes = routing.targetBytes(for: q)
+                try bytes.withUnsafeBytes { try writer.append(partition: q, key: UnsafeRawBufferPointer(start: nil, count: 0), value: $0) }
+            }
+            sizes = try writer.finish(sync: false)
+            context.services.exchange.register(assignment.attempt, file: try PartitionedFile(path: path))
+        }
+        context.services.partitions.set(p, state)
+        let report = PregelTaskReport(partitionSizes: sizes, vertices: graph.vertexCount, edges: graph.edgeCount)
         return TaskOutcome(payload: report.wireEncoded(), statistics: AttemptStatistics())
+    }
+
+    /// Fetches every partition's slot ids for this partition and maps them to local vertex indices.
+    private func resolve(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
+        let p = payload.partition
+        guard let state = context.services.partitions.state(p, as: State.self), state.epoch == payload.epoch else {
+            throw TaskFailure("partition \(p) is not prepared on this worker for epoch \(payload.epoch)")
+        }
+        guard case .exchange(let sources) = payload.inbox else { throw TaskFailure("a resolve task without sources") }
+        let fetcher = SegmentFetcher(
+            secret: context.services.secret, server: context.services.exchange,
+            scratchPrefix: "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)", mapStage: -1)
+        let segments: [SegmentFetcher.Segment]
+        do { segments = try fetcher.fetch(partition: p, sources: sources, context: context) } catch let failure as BlamelessFailure {
+            throw BlamelessFailure(description: failure.description, lostOutputs: [])
+        }
+        var local = Array(repeating: [Int32](), count: settings.partitions)
+        for segment in segments {
+            var cursor = RecordCursor(blocks: segment.bytes, source: "routing of partition \(segment.mapIndex)", owner: segment.owner)
+            guard try cursor.next() else { continue }
+            let ids = cursor.value
+            var indices = [Int32](repeating: 0, count: ids.count / 8)
+            for k in indices.indices {
+                let id = Int64(littleEndian: ids.loadUnaligned(fromByteOffset: k * 8, as: Int64.self))
+                guard let index = state.graph.localIndex(of: id) else {
+                    throw TaskFailure("partition \(segment.mapIndex) has edges to vertex \(id), which partition \(p) does not hold")
+                }
+                indices[k] = Int32(index)
+            }
+            local[segment.mapIndex] = indices
+        }
+        state.inbound = InboundRouting(localIndices: local)
+        return TaskOutcome(payload: PregelTaskReport(vertices: state.graph.vertexCount).wireEncoded(), statistics: AttemptStatistics())
     }
 
     /// Runs one superstep on a partition: merges its incoming messages with its sorted vertices, calls
@@ -137,9 +188,26 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         guard values.count == graph.vertexCount else {
             throw TaskFailure("partition \(p) has no vertex values for superstep \(payload.superstep)")
         }
-        // Incoming messages, sorted by target id.
+        // Incoming messages: dense blocks (combined, resolved slots) and records sorted by target id.
+        let dense = definition.combine != nil
+        if dense && (state.routing == nil || state.inbound == nil) {
+            throw TaskFailure("partition \(p) has no resolved message routing on this worker")
+        }
+        var denseInbox: [Message?] = dense ? Array(repeating: nil, count: graph.vertexCount) : []
         var owners: [AnyObject] = []
         var cursors: [RecordCursor] = []
+        var received = 0
+        func take(sender: Int, bytes: UnsafeRawBufferPointer, owner: AnyObject, source: String) throws {
+            owners.append(owner)
+            var cursor = RecordCursor(blocks: bytes, source: source, owner: owner)
+            if dense, try cursor.next(), cursor.key.isEmpty, let combine = definition.combine {
+                received += try DenseOutbox<Message>.scatter(
+                    cursor.value, localIndices: state.inbound!.localIndices[sender], into: &denseInbox, combine: combine, source: source)
+                cursors.append(cursor)
+            } else {
+                cursors.append(RecordCursor(blocks: bytes, source: source, owner: owner))
+            }
+        }
         switch payload.inbox {
         case .none: break
         case .exchange(let sources):
@@ -150,15 +218,11 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             do { segments = try fetcher.fetch(partition: p, sources: sources, context: context) } catch let failure as BlamelessFailure {
                 throw BlamelessFailure(description: failure.description, lostOutputs: [])
             }
-            for s in segments {
-                owners.append(s.owner)
-                cursors.append(RecordCursor(blocks: s.bytes, source: "messages of partition \(s.mapIndex)", owner: s.owner))
-            }
+            for s in segments { try take(sender: s.mapIndex, bytes: s.bytes, owner: s.owner, source: "messages of partition \(s.mapIndex)") }
         case .checkpoint(let paths):
-            for path in paths {
+            for (sender, path) in paths.enumerated() {
                 let file = try PartitionedFile(path: path)
-                owners.append(file)
-                cursors.append(file.cursor(p))
+                try take(sender: sender, bytes: file.segment(p), owner: file, source: path)
             }
         }
         let inbox = RunMerger(cursors: cursors)
@@ -171,11 +235,11 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             budget: settings.bufferBytes, partitioner: partitioner(settings), combine: definition.combine, scratchPrefix: prefix, counters: counters,
             direct: nil)
         let outbox = MessageOutbox<Message>(output: MapOutput<Int64, Message>(sink: sink, combine: definition.combine, counters: counters))
+        let denseOutbox = dense ? DenseOutbox<Message>(slots: state.routing!.slotTargets.count, combine: definition.combine!) : nil
         let previous = AggregatorValues(values: payload.aggregates.isEmpty ? definition.aggregators.map(\.identity) : payload.aggregates)
         var globals: [String: Double] = [:]
         for pair in payload.globals { globals[pair.first] = pair.second }
         var active = 0
-        var received = 0
         var aggregates = AggregatorValues(definition.aggregators)
         if graph.vertexCount > 0 {
             let compute = try definition.makeCompute(context.parameters)
@@ -183,10 +247,13 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                 initial: values[0], partition: graph, aggregators: definition.aggregators, previous: previous, globals: globals, outbox: outbox)
             vertex.superstep = payload.superstep
             vertex.totalVertices = payload.totalVertices
+            vertex.dense = denseOutbox
+            vertex.edgeSlots = state.routing?.edgeSlots ?? []
             var messages: [Message] = []
             for i in 0..<graph.vertexCount {
                 let id = graph.ids[i]
                 messages.removeAll(keepingCapacity: true)
+                if dense, let combined = denseInbox[i] { messages.append(combined) }
                 while hasMessage {
                     let target = Int64(shuffleBytes: inbox.key)
                     if target > id { break }
@@ -195,9 +262,9 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                     }
                     var reader = WireReader(inbox.value)
                     messages.append(try Message(from: &reader))
+                    received += 1
                     hasMessage = try inbox.next()
                 }
-                received += messages.count
                 guard !halted[i] || !messages.isEmpty else { continue }
                 vertex.local = i
                 vertex.id = id
@@ -217,7 +284,25 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         }
         withExtendedLifetime(owners) {}
         let path = dir.map { CheckpointStore.messagesPath($0, partition: p) } ?? "\(prefix)-messages.out"
-        let sizes = try sink.finish(table: outbox.output.table, finalPath: path)
+        var sizes: [Int]
+        if let denseOutbox, let routing = state.routing {
+            // Each destination's stretch of dense slots first (an empty key sorts first), then keyed sends.
+            let keyedPath = "\(prefix)-keyed.out"
+            _ = try sink.finish(table: outbox.output.table, finalPath: keyedPath)
+            let keyed = try PartitionedFile(path: keyedPath)
+            let writer = try PartitionedFileWriter(path: path, partitionCount: settings.partitions)
+            for q in 0..<settings.partitions {
+                let block = denseOutbox.block(routing.slotBase[q]..<routing.slotBase[q + 1])
+                try block.withUnsafeBytes { try writer.append(partition: q, key: UnsafeRawBufferPointer(start: nil, count: 0), value: $0) }
+                var cursor = keyed.cursor(q)
+                while try cursor.next() { try writer.append(partition: q, key: cursor.key, value: cursor.value) }
+            }
+            sizes = try writer.finish(sync: false)
+            try FileSystem.unlink(keyedPath)
+        } else {
+            sizes = try sink.finish(table: outbox.output.table, finalPath: path)
+        }
+        let sent = outbox.output.emitted + (denseOutbox?.sends ?? 0)
         if let dir {
             try FileSystem.syncFile(path)
             try CheckpointStore.writeState(CheckpointStore.statePath(dir, partition: p), values: values, halted: halted)
@@ -228,10 +313,10 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         state.superstep = payload.superstep
         var statistics = AttemptStatistics()
         statistics.recordsIn = received
-        statistics.recordsOut = outbox.output.emitted
+        statistics.recordsOut = sent
         statistics.bytesOut = sizes.reduce(0, +)
         let report = PregelTaskReport(
-            partitionSizes: sizes, vertices: graph.vertexCount, activeVertices: active, messagesSent: outbox.output.emitted, aggregates: aggregates.values)
+            partitionSizes: sizes, vertices: graph.vertexCount, activeVertices: active, messagesSent: sent, aggregates: aggregates.values)
         return TaskOutcome(payload: report.wireEncoded(), statistics: statistics)
     }
 

@@ -33,6 +33,8 @@ enum PregelTaskKind: UInt8, Sendable {
     case superstep = 3
     /// Write a partition's `vertex<TAB>value` part file.
     case output = 4
+    /// Learn, from every partition's routing, which local vertex each incoming message slot is for.
+    case resolve = 5
 }
 
 /// Where a superstep's incoming messages come from.

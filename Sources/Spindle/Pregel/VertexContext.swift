@@ -21,6 +21,9 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     let aggregatorIndex: [String: Int]
     let aggregators: [Aggregator]
     let outbox: MessageOutbox<Message>
+    /// Dense slots for sends along edges (jobs with a combiner), with each edge's slot.
+    @usableFromInline var dense: DenseOutbox<Message>?
+    @usableFromInline var edgeSlots: [Int32] = []
 
     init(
         initial: VertexValue, partition: GraphPartition<EdgeValue>, aggregators: [Aggregator], previous: AggregatorValues,
@@ -52,10 +55,27 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     public func send(to target: Int64, _ message: Message) { outbox.send(to: target, message) }
 
     /// Sends `message` along every out-edge.
-    public func sendToAllNeighbors(_ message: Message) {
-        let (start, end) = partition.edgeRange(local)
-        for e in start..<end { outbox.send(to: partition.targets[e], message) }
+    @inlinable public func sendToAllNeighbors(_ message: Message) {
+        let (start, end) = edgeRange
+        if let dense {
+            edgeSlots.withUnsafeBufferPointer { slots in
+                for e in start..<end { dense.add(slot: Int(slots[e]), message) }
+            }
+        } else {
+            for e in start..<end { sendSlow(toEdge: e, message) }
+        }
     }
+
+    /// Sends `message` along out-edge `i` (0..<outDegree): the same as `send(to: edgeTarget(i), message)`,
+    /// but with the target resolved in advance.
+    @inlinable public func send(alongEdge i: Int, _ message: Message) {
+        let e = edgeRange.0 + i
+        if let dense { dense.add(slot: Int(edgeSlots[e]), message) } else { sendSlow(toEdge: e, message) }
+    }
+
+    @usableFromInline var edgeRange: (Int, Int) { partition.edgeRange(local) }
+
+    @usableFromInline func sendSlow(toEdge e: Int, _ message: Message) { outbox.send(to: partition.targets[e], message) }
 
     /// Deactivates the vertex; an incoming message reactivates it.
     public func voteToHalt() { halted = true }
