@@ -16,8 +16,11 @@ struct BenchRunner {
     /// `/usr/bin/time` when it exists: it wraps the baseline to report its peak resident set.
     let timeProgram: String?
 
-    /// How often a running child is polled for its exit: the resolution of the wall time.
-    static let pollInterval = Duration.milliseconds(1)
+    /// The pause between polls for a child's exit, which bounds the error of its wall time: 1/500 of the
+    /// time it has run so far, between 1 ms and 10 ms (at most 0.2% of a run longer than half a second).
+    static func pollInterval(afterNanoseconds elapsed: UInt64) -> Duration {
+        .nanoseconds(Int64(min(max(elapsed / 500, 1_000_000), 10_000_000)))
+    }
     /// Lines of a failed run's stderr shown to the user.
     static let stderrTailLines = 15
 
@@ -91,7 +94,7 @@ struct BenchRunner {
         let child = try start()
         var status = try child.poll()
         while status == nil {
-            MonotonicClock.sleep(pollInterval)
+            MonotonicClock.sleep(pollInterval(afterNanoseconds: MonotonicClock.nanoseconds() - started))
             status = try child.poll()
         }
         let ended = MonotonicClock.nanoseconds()

@@ -12,7 +12,8 @@ public enum Spindle {
     /// The version printed by `spindle version`.
     public static let version = "0.1.0"
 
-    /// Runs the command line (`run`, `worker`, `jobs`, `version`, `help`) with `jobs` registered, then exits.
+    /// Runs the command line (`run`, `worker`, `jobs`, `generate`, `bench`, `version`, `help`) with `jobs`
+    /// registered, then exits.
     /// Exit codes: 0 success, 1 the job failed, 2 bad usage or input, 3 a worker lost its coordinator.
     public static func main(jobs: [Job], arguments: [String] = CommandLineArguments.current()) -> Never {
         SystemInfo.ignoreBrokenPipe()
