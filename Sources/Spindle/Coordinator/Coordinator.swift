@@ -162,6 +162,8 @@ final class Coordinator {
 
     private func acceptPeers() {
         while let socket = try? listener.accept(timeout: .zero) {
+            // Bounded sends: a peer that stops reading cannot stall the coordinator's loop for long.
+            try? socket.setSendTimeout(.seconds(5))
             let connection = FramedSocket(socket: socket)
             let machine = ServerHandshake(secret: options.secret, nonce: SecureRandom.bytes(WireProtocol.nonceLength))
             let deadline = MonotonicClock.now() + options.handshakeTimeout
