@@ -17,6 +17,11 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             resolvesMessageTargets: definition.combine != nil)
     }
 
+    // The job's types are known only in the job's module, so this generic code would run unspecialized
+    // (metadata lookups and witness calls per vertex and message); pre-specialize the built-in jobs' types.
+    @_specialize(where VertexValue == Double, EdgeValue == Unweighted, Message == Double)
+    @_specialize(where VertexValue == Int64, EdgeValue == Unweighted, Message == Int64)
+    @_specialize(where VertexValue == Double, EdgeValue == Double, Message == Double)
     func runTask(_ assignment: TaskAssignment, context: TaskContext) throws -> TaskOutcome {
         let settings = try WireReader.decode(PregelSettings.self, from: context.descriptor.engineSettings)
         if assignment.task.stage == PregelDriver.loadStage {
