@@ -1,5 +1,6 @@
 /// An immutable, heap-allocated copy of segment bytes (e.g. received from the network) whose address never moves,
 /// so cursors over it can outlive any `withUnsafeBytes` scope; `cursor(source:)` keeps the buffer alive.
+/// Sendable: the bytes are never written after initialisation.
 final class BlockBuffer: @unchecked Sendable {
     private let storage: UnsafeMutableRawBufferPointer
     /// Number of bytes held.
