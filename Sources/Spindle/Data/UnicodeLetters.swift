@@ -1,7 +1,6 @@
 /// The Unicode knowledge behind ``WordTokenizer``: UTF-8 decoding with the stdlib's treatment of invalid
 /// input, letter classification and lowercasing, answered for the Basic Multilingual Plane from tables
 /// built once per process on first use (a few milliseconds) and for other planes by the stdlib.
-/// Sendable: the tables are written once while building the shared instance and only read afterwards.
 struct UnicodeLetters: @unchecked Sendable {
     // @unchecked: the tables are written once in `init`, then only read, and never freed.
     /// One bit per BMP scalar, set for letters.
