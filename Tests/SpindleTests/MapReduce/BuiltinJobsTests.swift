@@ -61,7 +61,7 @@ import Testing
 
     @Test func wordCountWithoutInputCountsTheShippedSample() throws {
         let dir = try TemporaryDirectory()
-        let result = try SpindleProcess.run(["run", "wordcount", "--output", dir.file("out"), "--workers", "2"], in: FileManager.default.currentDirectoryPath)
+        let result = try SpindleProcess.run(["run", "wordcount", "--output", dir.file("out"), "--workers", "2"], in: dir.path)
         #expect(result.exitCode == 0, "stderr: \(result.stderr)")
         let counters = try JobOutput(directory: dir.file("out")).counters()
         #expect(counters["map.input.bytes"] == 1 << 20)

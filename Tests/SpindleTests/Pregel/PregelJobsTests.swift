@@ -87,7 +87,7 @@ import Testing
 
     @Test func pageRankWithoutInputRunsOnTheShippedSampleGraph() throws {
         let dir = try TemporaryDirectory()
-        let result = try SpindleProcess.run(["run", "pagerank", "--output", dir.file("out"), "--workers", "2"], in: FileManager.default.currentDirectoryPath)
+        let result = try SpindleProcess.run(["run", "pagerank", "--output", dir.file("out"), "--workers", "2"], in: dir.path)
         #expect(result.exitCode == 0, "stderr: \(result.stderr)")
         let expected = PregelOracle.pagerank(try OracleGraph(contentsOf: FileManager.default.currentDirectoryPath + "/Datasets/sample-graph.txt"))
         #expect(PregelOutput.rankMismatches(expected: expected, actual: try PregelOutput.numbers(JobOutput(directory: dir.file("out")).lines())) == [])
