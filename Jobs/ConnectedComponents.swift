@@ -23,6 +23,6 @@ public enum ConnectedComponents {
                     vertex.voteToHalt()
                 }
             },
-            combine: { $0 = min($0, $1) })
+            combiner: .min)
     }
 }

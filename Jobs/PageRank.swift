@@ -42,7 +42,7 @@ public enum PageRank {
                     }
                 }
             },
-            combine: { $0 += $1 },
+            combiner: .sum,
             aggregators: [.sum("dangling"), .sum("delta")],
             makeMasterCompute: { parameters in
                 let tolerance = parameters.double("tolerance")

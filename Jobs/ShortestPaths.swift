@@ -34,7 +34,7 @@ public enum ShortestPaths {
                     vertex.voteToHalt()
                 }
             },
-            combine: { $0 = min($0, $1) },
+            combiner: .min,
             formatValue: { distance in
                 if distance == .infinity { return "inf" }
                 if distance == distance.rounded(), abs(distance) < 1e15 { return String(Int64(distance)) }

@@ -1,7 +1,8 @@
 import SpindleCore
 import SpindlePosix
 
-/// A finished partitioned shuffle file, memory-mapped read-only, with its footer validated (format in `RecordBlock`).
+/// A finished partitioned shuffle file, memory-mapped read-only (or held in memory, see `init(memory:name:)`), with
+/// its footer validated (format in `RecordBlock`).
 ///
 /// Opening checks the magic, the footer checksum and that the offsets start at 0, never decrease and end exactly
 /// at the footer; block checksums are verified later by the cursors (or `BlockValidator`). Immutable and Sendable:
@@ -12,21 +13,42 @@ final class PartitionedFile: Sendable {
     /// Footer bytes besides the offsets: u32 R, u32 CRC, magic.
     static let footerTrailerSize = 12
 
-    /// The path the file was opened from (named in errors).
+    /// The path the file was opened from, or the name of an in-memory file (named in errors).
     let path: String
     /// Number of partitions R.
     let partitionCount: Int
     /// R+1 offsets: partition p is `offsets[p]..<offsets[p+1]`.
     let offsets: [Int]
-    private let mapped: MappedFile
+    private let storage: Storage
+
+    private enum Storage: Sendable {
+        case mapped(MappedFile)
+        case memory(BlockBuffer)
+
+        var bytes: UnsafeRawBufferPointer {
+            switch self {
+            case .mapped(let file): file.bytes
+            case .memory(let buffer): buffer.bytes
+            }
+        }
+    }
 
     /// Maps and validates the file at `path`; throws `CorruptDataError` (naming the path) for a bad footer or a
     /// truncated file, or the `SystemError` of open/mmap.
     init(path: String) throws {
         let mapped = try MappedFile(path: path)
         self.path = path
-        self.mapped = mapped
+        storage = .mapped(mapped)
         offsets = try PartitionedFile.readFooter(mapped.bytes, source: path)
+        partitionCount = offsets.count - 1
+    }
+
+    /// A partitioned file held in memory: `bytes` as the file would hold them (see `PartitionedFileWriter.finishInMemory`).
+    /// Throws `CorruptDataError` naming `name` for a bad footer.
+    init(memory bytes: BlockBuffer, name: String) throws {
+        path = name
+        storage = .memory(bytes)
+        offsets = try PartitionedFile.readFooter(bytes.bytes, source: name)
         partitionCount = offsets.count - 1
     }
 
@@ -73,7 +95,7 @@ final class PartitionedFile: Sendable {
     var partitionSizes: [Int] { (0..<partitionCount).map { offsets[$0 + 1] - offsets[$0] } }
 
     /// Size of the whole file in bytes.
-    var fileSize: Int { mapped.count }
+    var fileSize: Int { storage.bytes.count }
 
     /// Byte range of partition `p` within the file.
     func range(_ p: Int) -> Range<Int> {
@@ -84,7 +106,7 @@ final class PartitionedFile: Sendable {
     /// The raw block bytes of partition `p` (empty for an empty partition); valid while this object lives.
     func segment(_ p: Int) -> UnsafeRawBufferPointer {
         let r = range(p)
-        return UnsafeRawBufferPointer(rebasing: mapped.bytes[r])
+        return UnsafeRawBufferPointer(rebasing: storage.bytes[r])
     }
 
     /// A cursor over the records of partition `p`; it keeps this file mapped and reports file offsets in errors.

@@ -12,7 +12,8 @@ final class PartitionedFileWriter {
     let path: String
     /// Number of partitions R.
     let partitionCount: Int
-    private let file: FileWriter
+    /// nil: the file is built in memory (`init(memoryNamed:partitionCount:)`).
+    private let file: FileWriter?
     private let blocks: RecordBlockWriter
     /// offsets[p] for partitions already started; grows to R+1 entries by `finish`.
     private var offsets: [Int] = [0]
@@ -27,8 +28,19 @@ final class PartitionedFileWriter {
         precondition(partitionCount >= 1 && partitionCount <= Int(UInt32.max), "PartitionedFileWriter: bad partition count \(partitionCount)")
         self.path = path
         self.partitionCount = partitionCount
-        file = try FileWriter(path: path, mode: .createTruncate)
+        let file = try FileWriter(path: path, mode: .createTruncate)
+        self.file = file
         blocks = RecordBlockWriter(file: file)
+        offsets.reserveCapacity(partitionCount + 1)
+    }
+
+    /// Builds the file in memory, to be finished with `finishInMemory()`; `name` stands for the path in errors.
+    init(memoryNamed name: String, partitionCount: Int) {
+        precondition(partitionCount >= 1 && partitionCount <= Int(UInt32.max), "PartitionedFileWriter: bad partition count \(partitionCount)")
+        path = name
+        self.partitionCount = partitionCount
+        file = nil
+        blocks = RecordBlockWriter()
         offsets.reserveCapacity(partitionCount + 1)
     }
 
@@ -72,16 +84,31 @@ final class PartitionedFileWriter {
     /// Writes the footer, optionally fsyncs, closes the file, and returns each partition's byte size.
     @discardableResult
     func finish(sync: Bool = true) throws -> [Int] {
+        guard let file else { preconditionFailure("PartitionedFileWriter: finish of an in-memory file; use finishInMemory") }
+        try closeBlocks()
+        try file.write(PartitionedFileWriter.footer(offsets: offsets))
+        if sync { try file.sync() }
+        try file.close()
+        return (0..<partitionCount).map { offsets[$0 + 1] - offsets[$0] }
+    }
+
+    /// Finishes an in-memory file: returns it, readable and servable like a mapped one, and each partition's byte size.
+    func finishInMemory() throws -> (file: PartitionedFile, sizes: [Int]) {
+        precondition(file == nil, "PartitionedFileWriter: finishInMemory of a file on disk; use finish")
+        try closeBlocks()
+        var bytes = blocks.takeMemoryBytes()
+        bytes += PartitionedFileWriter.footer(offsets: offsets)
+        let finished = try PartitionedFile(memory: BlockBuffer(bytes), name: path)
+        return (finished, (0..<partitionCount).map { offsets[$0 + 1] - offsets[$0] })
+    }
+
+    private func closeBlocks() throws {
         precondition(!finished, "PartitionedFileWriter: finish called twice")
         finished = true
         try blocks.flush()
         while offsets.count <= partitionCount {
             offsets.append(blocks.bytesWritten)
         }
-        try file.write(PartitionedFileWriter.footer(offsets: offsets))
-        if sync { try file.sync() }
-        try file.close()
-        return (0..<partitionCount).map { offsets[$0 + 1] - offsets[$0] }
     }
 
     /// Encodes the footer for R+1 offsets: offsets, R, CRC32C of both, magic.

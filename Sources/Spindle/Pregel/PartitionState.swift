@@ -13,6 +13,10 @@ final class PartitionState<VertexValue, EdgeValue>: @unchecked Sendable {  // Us
     /// Resolved message slots, for jobs with a combiner.
     var routing: MessageRouting?
     var inbound: InboundRouting?
+    /// The message slots of jobs with a combiner (a `SuperstepSlots<Message>`), reused every superstep.
+    var slots: AnyObject?
+    /// Message outputs of this partition the worker's exchange serves, oldest first.
+    var servedMessages: [(superstep: Int, attempt: AttemptID)] = []
 
     init(graph: GraphPartition<EdgeValue>, values: [VertexValue], halted: [Bool], epoch: Int, superstep: Int) {
         self.graph = graph

@@ -1,7 +1,7 @@
 import SpindleCore
 import SpindlePosix
 
-/// Runs a ``PregelJob``: the coordinator side is a ``PregelDriver``; on workers a task loads edges, prepares
+/// Runs a ``PregelJob``: the coordinator side is a ``SuperstepDriver``; on workers a task loads edges, prepares
 /// a partition, runs a superstep on it, or writes its output (see ``PregelTaskKind``).
 ///
 /// Messages and edges move through the shared exchange: a superstep's messages to vertex `v` are records
@@ -12,9 +12,9 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     let definition: PregelJob<VertexValue, EdgeValue, Message>
 
     func makeDriver(_ setup: DriverSetup) throws -> any JobDriver {
-        PregelDriver(
+        SuperstepDriver(
             setup: setup, aggregators: definition.aggregators, master: definition.makeMasterCompute?(setup.parameters),
-            resolvesMessageTargets: definition.combine != nil)
+            resolvesMessageTargets: definition.combiner != nil)
     }
 
     // The job's types are known only in the job's module, so this generic code would run unspecialized
@@ -24,7 +24,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     @_specialize(where VertexValue == Double, EdgeValue == Double, Message == Double)
     func runTask(_ assignment: TaskAssignment, context: TaskContext) throws -> TaskOutcome {
         let settings = try WireReader.decode(PregelSettings.self, from: context.descriptor.engineSettings)
-        if assignment.task.stage == PregelDriver.loadStage {
+        if assignment.task.stage == SuperstepDriver.loadStage {
             return try load(assignment, context: context, settings: settings)
         }
         let payload = try WireReader.decode(PartitionTaskPayload.self, from: assignment.payload)
@@ -37,21 +37,25 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         }
     }
 
+    /// The shuffle partitioner of keyed messages: a message keyed by vertex `v` goes to `v`'s partition.
     private func partitioner(_ settings: PregelSettings) -> PartitionFunction {
-        PartitionFunction(kind: .hash, partitions: settings.partitions)
+        let vertices = VertexPartitioner(partitions: settings.partitions)
+        return PartitionFunction(kind: .custom({ key, _ in vertices.partition(of: Int64(shuffleBytes: key)) }), partitions: settings.partitions)
     }
 
-    /// Parses a split of the edge list and sends each edge to its source's partition (and a marker to its target's).
+    /// Parses a split of the edge list and buckets each edge by its source's partition (and, once per
+    /// target, the target's existence by the target's partition); no sorting (see ``GraphPartitionAssembler``).
     private func load(_ assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
         let split = try WireReader.decode(InputSplit.self, from: assignment.payload)
         let undirected = definition.undirected(context.parameters)
         let counters = Counters()
         let prefix = "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)"
-        let sink = MapOutputSink<LoadedEdge>(
-            budget: settings.bufferBytes, partitioner: partitioner(settings), combine: nil, scratchPrefix: prefix, counters: counters, direct: nil)
-        let output = MapOutput<Int64, LoadedEdge>(sink: sink, combine: nil, counters: counters)
-        var targetsSeen = Set<Int64>()
+        let vertices = VertexPartitioner(partitions: settings.partitions)
+        let buckets = EdgeBucketWriter(
+            partitions: settings.partitions, weighted: MemoryLayout<EdgeValue>.size > 0, budget: settings.bufferBytes, scratchPrefix: prefix)
+        let markedTargets = VertexIndexMap()
         var edges = 0
+        var sent = 0
         var skipped = 0
         try InputRecordReader.forEachRecord(
             in: split, firstLineNumbers: [], maxRecord: settings.maxRecord, skipBadRecords: settings.skipBadRecords, counters: counters, context: context
@@ -68,21 +72,24 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             }
             guard case .edge(let source, let target, let weight) = line else { return }
             edges += 1
-            output.emit(source, LoadedEdge(target: target, weight: weight))
+            buckets.addEdge(partition: vertices.partition(of: source), source: source, target: target, weight: weight)
+            sent += 1
             if undirected {
-                output.emit(target, LoadedEdge(target: source, weight: weight))
-            } else if targetsSeen.insert(target).inserted {
-                output.emit(target, LoadedEdge(target: nil, weight: nil))
+                buckets.addEdge(partition: vertices.partition(of: target), source: target, target: source, weight: weight)
+                sent += 1
+            } else if markedTargets.insertIfAbsent(target, 0).inserted {
+                buckets.addVertex(partition: vertices.partition(of: target), id: target)
+                sent += 1
             }
-            if let failure = sink.failure { throw failure }
+            if edges & 0xFFFF == 0 { try buckets.spillIfNeeded() }
         }
         let path = "\(prefix)-edges.out"
-        let sizes = try sink.finish(table: nil, finalPath: path)
+        let sizes = try buckets.finish(path: path)
         context.services.exchange.register(assignment.attempt, file: try PartitionedFile(path: path))
         var statistics = AttemptStatistics()
         statistics.bytesIn = split.byteCount
         statistics.recordsIn = edges
-        statistics.recordsOut = output.emitted
+        statistics.recordsOut = sent
         statistics.bytesOut = sizes.reduce(0, +)
         let report = PregelTaskReport(partitionSizes: sizes, edges: edges, skippedLines: skipped + counters[CounterName.skippedRecords])
         return TaskOutcome(payload: report.wireEncoded(), statistics: statistics)
@@ -95,24 +102,16 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         let graph: GraphPartition<EdgeValue>
         if let existing = context.services.partitions.state(p, as: State.self) {
             graph = existing.graph
+            for (_, attempt) in existing.servedMessages { context.services.exchange.unregister(attempt) }
+            existing.servedMessages = []
         } else {
             let fetcher = SegmentFetcher(
                 secret: context.services.secret, server: context.services.exchange,
-                scratchPrefix: "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)", mapStage: PregelDriver.loadStage)
+                scratchPrefix: "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)", mapStage: SuperstepDriver.loadStage,
+                inMemory: true)
             let segments = try fetcher.fetch(partition: p, sources: payload.loadSources, context: context)
-            let merger = RunMerger(cursors: segments.map { RecordCursor(blocks: $0.bytes, source: "load task \($0.mapIndex) output", owner: $0.owner) })
-            var builder = GraphPartitionBuilder<EdgeValue>()
-            while try merger.next() {
-                let id = Int64(shuffleBytes: merger.key)
-                var reader = WireReader(merger.value)
-                let edge = try LoadedEdge(from: &reader)
-                if let target = edge.target {
-                    builder.addEdge(from: id, to: target, value: definition.edgeValue(edge.weight))
-                } else {
-                    builder.addVertex(id)
-                }
-            }
-            graph = builder.build()
+            graph = try GraphPartitionAssembler.assemble(
+                segments.map { .init(bytes: $0.bytes, name: "load task \($0.mapIndex) output", owner: $0.owner) }, edgeValue: definition.edgeValue)
             withExtendedLifetime(segments) {}
         }
         var values: [VertexValue] = []
@@ -124,9 +123,9 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         }
         let state = State(graph: graph, values: values, halted: halted, epoch: payload.epoch, superstep: superstep)
         var sizes: [Int] = []
-        if definition.combine != nil {
+        if definition.combiner != nil {
             // Resolve message targets once: slots per destination partition, whose ids the owners learn next.
-            let routing = context.services.partitions.state(p, as: State.self)?.routing ?? MessageRouting(graph: graph, partitioner: partitioner(settings))
+            let routing = context.services.partitions.state(p, as: State.self)?.routing ?? MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
             state.routing = routing
             let path = "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)-routing.out"
             let writer = try PartitionedFileWriter(path: path, partitionCount: settings.partitions)
@@ -151,7 +150,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         guard case .exchange(let sources) = payload.inbox else { throw TaskFailure("a resolve task without sources") }
         let fetcher = SegmentFetcher(
             secret: context.services.secret, server: context.services.exchange,
-            scratchPrefix: "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)", mapStage: -1)
+            scratchPrefix: "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)", mapStage: -1, inMemory: true)
         let segments: [SegmentFetcher.Segment]
         do { segments = try fetcher.fetch(partition: p, sources: sources, context: context) } catch let failure as BlamelessFailure {
             throw BlamelessFailure(description: failure.description, lostOutputs: [])
@@ -194,20 +193,19 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             throw TaskFailure("partition \(p) has no vertex values for superstep \(payload.superstep)")
         }
         // Incoming messages: dense blocks (combined, resolved slots) and records sorted by target id.
-        let dense = definition.combine != nil
+        let dense = definition.combiner != nil
         if dense && (state.routing == nil || state.inbound == nil) {
             throw TaskFailure("partition \(p) has no resolved message routing on this worker")
         }
-        var denseInbox: [Message?] = dense ? Array(repeating: nil, count: graph.vertexCount) : []
+        let slots = dense ? combinedSlots(state) : nil
         var owners: [AnyObject] = []
         var cursors: [RecordCursor] = []
         var received = 0
         func take(sender: Int, bytes: UnsafeRawBufferPointer, owner: AnyObject, source: String) throws {
             owners.append(owner)
             var cursor = RecordCursor(blocks: bytes, source: source, owner: owner)
-            if dense, try cursor.next(), cursor.key.isEmpty, let combine = definition.combine {
-                received += try DenseOutbox<Message>.scatter(
-                    cursor.value, localIndices: state.inbound!.localIndices[sender], into: &denseInbox, combine: combine, source: source)
+            if let slots, try cursor.next(), cursor.key.isEmpty {
+                received += try slots.inbox.scatter(cursor.value, localIndices: state.inbound!.localIndices[sender], source: source)
                 cursors.append(cursor)
             } else {
                 cursors.append(RecordCursor(blocks: bytes, source: source, owner: owner))
@@ -218,7 +216,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         case .exchange(let sources):
             let fetcher = SegmentFetcher(
                 secret: context.services.secret, server: context.services.exchange,
-                scratchPrefix: "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)", mapStage: -1)
+                scratchPrefix: "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)", mapStage: -1, inMemory: true)
             let segments: [SegmentFetcher.Segment]
             do { segments = try fetcher.fetch(partition: p, sources: sources, context: context) } catch let failure as BlamelessFailure {
                 throw BlamelessFailure(description: failure.description, lostOutputs: [])
@@ -240,7 +238,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             budget: settings.bufferBytes, partitioner: partitioner(settings), combine: definition.combine, scratchPrefix: prefix, counters: counters,
             direct: nil)
         let outbox = MessageOutbox<Message>(output: MapOutput<Int64, Message>(sink: sink, combine: definition.combine, counters: counters))
-        let denseOutbox = dense ? DenseOutbox<Message>(slots: state.routing!.slotTargets.count, combine: definition.combine!) : nil
+        let denseOutbox = slots?.outbox
         let previous = AggregatorValues(values: payload.aggregates.isEmpty ? definition.aggregators.map(\.identity) : payload.aggregates)
         var globals: [String: Double] = [:]
         for pair in payload.globals { globals[pair.first] = pair.second }
@@ -258,7 +256,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             for i in 0..<graph.vertexCount {
                 let id = graph.ids[i]
                 messages.removeAll(keepingCapacity: true)
-                if dense, let combined = denseInbox[i] { messages.append(combined) }
+                if let slots, slots.inbox.holds(i) { messages.append(slots.inbox.message(i)) }
                 while hasMessage {
                     let target = Int64(shuffleBytes: inbox.key)
                     if target > id { break }
@@ -290,29 +288,50 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         withExtendedLifetime(owners) {}
         let path = dir.map { CheckpointStore.messagesPath($0, partition: p) } ?? "\(prefix)-messages.out"
         var sizes: [Int]
+        let messages: PartitionedFile
         if let denseOutbox, let routing = state.routing {
             // Each destination's stretch of dense slots first (an empty key sorts first), then keyed sends.
-            let keyedPath = "\(prefix)-keyed.out"
-            _ = try sink.finish(table: outbox.output.table, finalPath: keyedPath)
-            let keyed = try PartitionedFile(path: keyedPath)
-            let writer = try PartitionedFileWriter(path: path, partitionCount: settings.partitions)
+            // Kept in memory unless they belong to a checkpoint.
+            var keyed: PartitionedFile?
+            if outbox.output.emitted > 0 {
+                let keyedPath = "\(prefix)-keyed.out"
+                _ = try sink.finish(table: outbox.output.table, finalPath: keyedPath)
+                keyed = try PartitionedFile(path: keyedPath)
+                try FileSystem.unlink(keyedPath)
+            }
+            let writer =
+                dir == nil
+                ? PartitionedFileWriter(memoryNamed: "messages of partition \(p) in superstep \(payload.superstep)", partitionCount: settings.partitions)
+                : try PartitionedFileWriter(path: path, partitionCount: settings.partitions)
             for q in 0..<settings.partitions {
-                let block = denseOutbox.block(routing.slotBase[q]..<routing.slotBase[q + 1])
-                try block.withUnsafeBytes { try writer.append(partition: q, key: UnsafeRawBufferPointer(start: nil, count: 0), value: $0) }
-                var cursor = keyed.cursor(q)
+                try denseOutbox.withBlock(routing.slotBase[q]..<routing.slotBase[q + 1]) { block in
+                    try writer.append(partition: q, key: UnsafeRawBufferPointer(start: nil, count: 0), value: block)
+                }
+                guard var cursor = keyed?.cursor(q) else { continue }
                 while try cursor.next() { try writer.append(partition: q, key: cursor.key, value: cursor.value) }
             }
-            sizes = try writer.finish(sync: false)
-            try FileSystem.unlink(keyedPath)
+            if dir == nil {
+                (messages, sizes) = try writer.finishInMemory()
+            } else {
+                sizes = try writer.finish(sync: false)
+                messages = try PartitionedFile(path: path)
+            }
         } else {
             sizes = try sink.finish(table: outbox.output.table, finalPath: path)
+            messages = try PartitionedFile(path: path)
         }
-        let sent = outbox.output.emitted + (denseOutbox?.sends ?? 0)
+        let sent = outbox.output.emitted + (denseOutbox?.added ?? 0)
         if let dir {
             try FileSystem.syncFile(path)
             try CheckpointStore.writeState(CheckpointStore.statePath(dir, partition: p), values: values, halted: halted)
         }
-        context.services.exchange.register(assignment.attempt, file: try PartitionedFile(path: path))
+        context.services.exchange.register(assignment.attempt, file: messages)
+        // Superstep s reads the messages of s - 1 only; older ones are no longer needed.
+        state.servedMessages.append((payload.superstep, assignment.attempt))
+        while let oldest = state.servedMessages.first, oldest.superstep < payload.superstep - 1 {
+            context.services.exchange.unregister(oldest.attempt)
+            state.servedMessages.removeFirst()
+        }
         state.values = values
         state.halted = halted
         state.superstep = payload.superstep
@@ -323,6 +342,20 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         let report = PregelTaskReport(
             partitionSizes: sizes, vertices: graph.vertexCount, activeVertices: active, messagesSent: sent, aggregates: aggregates.values)
         return TaskOutcome(payload: report.wireEncoded(), statistics: statistics)
+    }
+
+    /// The partition's message slots, emptied for a new superstep (allocated once per partition and epoch).
+    private func combinedSlots(_ state: State) -> SuperstepSlots<Message> {
+        if let slots = state.slots as? SuperstepSlots<Message> {
+            slots.inbox.reset()
+            slots.outbox.reset()
+            return slots
+        }
+        let slots = SuperstepSlots<Message>(
+            inbox: CombinedSlots(count: state.graph.vertexCount, combiner: definition.combiner!),
+            outbox: CombinedSlots(count: state.routing!.slotTargets.count, combiner: definition.combiner!))
+        state.slots = slots
+        return slots
     }
 
     /// Writes `vertex<TAB>value` for every vertex of the partition, in id order, to its part file.
@@ -343,6 +376,17 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         statistics.recordsOut = writer.records
         statistics.bytesOut = writer.bytes
         return TaskOutcome(payload: PregelTaskReport(vertices: state.graph.vertexCount).wireEncoded(), statistics: statistics)
+    }
+}
+
+/// A partition's combined message slots: what it received (one slot per local vertex) and what it sends
+/// (one slot per resolved target).
+final class SuperstepSlots<Message: WireCodable & Sendable> {
+    let inbox: CombinedSlots<Message>
+    let outbox: CombinedSlots<Message>
+    init(inbox: CombinedSlots<Message>, outbox: CombinedSlots<Message>) {
+        self.inbox = inbox
+        self.outbox = outbox
     }
 }
 

@@ -23,8 +23,13 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
     /// The value of vertex `id` before superstep 0, given its out-degree and the number of vertices.
     public var makeInitialValue: @Sendable (JobParameters) -> @Sendable (_ id: Int64, _ outDegree: Int, _ totalVertices: Int) -> VertexValue
     public var makeCompute: @Sendable (JobParameters) throws -> Compute
-    /// Combines messages to the same vertex on the sender (associative and commutative).
-    public var combine: (@Sendable (inout Message, Message) -> Void)?
+    /// Combines messages to the same vertex on the sender and the receiver (see ``MessageCombiner``).
+    public var combiner: MessageCombiner<Message>?
+    /// The combiner's function (associative and commutative); setting it makes a `.custom` combiner.
+    public var combine: (@Sendable (inout Message, Message) -> Void)? {
+        get { combiner?.combine }
+        set { combiner = newValue.map { .custom($0) } }
+    }
     public var aggregators: [Aggregator]
     /// Runs on the coordinator after every superstep; may halt the job or set global values.
     public var makeMasterCompute: (@Sendable (JobParameters) -> @Sendable (inout MasterContext) -> Void)?
@@ -37,6 +42,7 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
         makeInitialValue: @escaping @Sendable (JobParameters) -> @Sendable (Int64, Int, Int) -> VertexValue,
         makeCompute: @escaping @Sendable (JobParameters) throws -> Compute,
         combine: (@Sendable (inout Message, Message) -> Void)? = nil,
+        combiner: MessageCombiner<Message>? = nil,
         aggregators: [Aggregator] = [],
         makeMasterCompute: (@Sendable (JobParameters) -> @Sendable (inout MasterContext) -> Void)? = nil,
         formatValue: @escaping @Sendable (VertexValue) -> String = { "\($0)" }
@@ -49,7 +55,8 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
         self.edgeValue = edgeValue
         self.makeInitialValue = makeInitialValue
         self.makeCompute = makeCompute
-        self.combine = combine
+        precondition(combine == nil || combiner == nil, "give a PregelJob either combine or combiner, not both")
+        self.combiner = combiner ?? combine.map { .custom($0) }
         self.aggregators = aggregators
         self.makeMasterCompute = makeMasterCompute
         self.formatValue = formatValue

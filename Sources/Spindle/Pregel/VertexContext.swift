@@ -5,25 +5,26 @@ import SpindleCore
 /// aggregate. One context object is reused for every vertex of a partition (no per-vertex objects).
 public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & Sendable> {
     /// The vertex id (as in the input).
-    public internal(set) var id: Int64 = 0
+    @exclusivity(unchecked) public internal(set) var id: Int64 = 0
     /// The vertex's value; assign to change it.
-    public var value: VertexValue
+    @exclusivity(unchecked) public var value: VertexValue
     /// The current superstep, from 0.
-    public internal(set) var superstep = 0
+    @exclusivity(unchecked) public internal(set) var superstep = 0
     /// Vertices in the whole graph.
-    public internal(set) var totalVertices = 0
+    @exclusivity(unchecked) public internal(set) var totalVertices = 0
     var partition: GraphPartition<EdgeValue>
-    var local = 0
-    var halted = false
-    var aggregates: AggregatorValues
-    var previousAggregates: AggregatorValues
+    @exclusivity(unchecked) var local = 0
+    @exclusivity(unchecked) var halted = false
+    @exclusivity(unchecked) var aggregates: AggregatorValues
+    @exclusivity(unchecked) var previousAggregates: AggregatorValues
     var globals: [String: Double]
-    let aggregatorIndex: [String: Int]
+    /// The aggregators' names, searched linearly: a handful of short strings compare faster than they hash.
+    let aggregatorNames: [String]
     let aggregators: [Aggregator]
     let outbox: MessageOutbox<Message>
     /// Dense slots for sends along edges (jobs with a combiner), with each edge's slot.
-    @usableFromInline var dense: DenseOutbox<Message>?
-    @usableFromInline var edgeSlots: [Int32] = []
+    @exclusivity(unchecked) @usableFromInline var dense: CombinedSlots<Message>?
+    @exclusivity(unchecked) @usableFromInline var edgeSlots: [Int32] = []
 
     init(
         initial: VertexValue, partition: GraphPartition<EdgeValue>, aggregators: [Aggregator], previous: AggregatorValues,
@@ -36,9 +37,12 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
         previousAggregates = previous
         self.globals = globals
         self.outbox = outbox
-        var index: [String: Int] = [:]
-        for (i, a) in aggregators.enumerated() { index[a.name] = i }
-        aggregatorIndex = index
+        aggregatorNames = aggregators.map(\.name)
+    }
+
+    @inline(__always) private func aggregatorIndex(_ name: String) -> Int {
+        for i in aggregatorNames.indices where aggregatorNames[i] == name { return i }
+        preconditionFailure("the job declares no aggregator '\(name)'")
     }
 
     /// Number of out-edges.
@@ -58,9 +62,8 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     @inlinable public func sendToAllNeighbors(_ message: Message) {
         let (start, end) = edgeRange
         if let dense {
-            edgeSlots.withUnsafeBufferPointer { slots in
-                for e in start..<end { dense.add(slot: Int(slots[e]), message) }
-            }
+            guard start < end else { return }
+            edgeSlots.withUnsafeBufferPointer { slots in dense.add(slots: slots.baseAddress!, start, end, message) }
         } else {
             for e in start..<end { sendSlow(toEdge: e, message) }
         }
@@ -82,14 +85,13 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
 
     /// Contributes `amount` to aggregator `name` (for a count aggregator, contributes 1).
     public func aggregate(_ name: String, _ amount: Double) {
-        guard let i = aggregatorIndex[name] else { preconditionFailure("the job declares no aggregator '\(name)'") }
+        let i = aggregatorIndex(name)
         aggregates.values[i] = aggregators[i].fold(aggregates.values[i], amount)
     }
 
     /// The value of aggregator `name` folded over the previous superstep (its identity in superstep 0).
     public func aggregated(_ name: String) -> Double {
-        guard let i = aggregatorIndex[name] else { preconditionFailure("the job declares no aggregator '\(name)'") }
-        return previousAggregates.values[i]
+        previousAggregates.values[aggregatorIndex(name)]
     }
 
     /// A global value set by master compute (nil if never set).

@@ -34,6 +34,11 @@ final class ExchangeServer: Sendable {
         outputs.withLock { $0[attempt] = file }
     }
 
+    /// Stops serving the output of `attempt` and lets its bytes go (once readers in flight finish).
+    func unregister(_ attempt: AttemptID) {
+        _ = outputs.withLock { $0.removeValue(forKey: attempt) }
+    }
+
     /// The output of `attempt` if this worker holds it (so a reducer on the same worker reads it directly).
     func localOutput(_ attempt: AttemptID) -> PartitionedFile? {
         outputs.withLock { $0[attempt] }

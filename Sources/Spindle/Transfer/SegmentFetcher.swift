@@ -15,6 +15,9 @@ struct SegmentFetcher {
     /// Concurrent fetches.
     var parallelism = 4
     var timeout: Duration = .seconds(30)
+    /// Keep fetched segments in memory instead of scratch files (for inputs that live in memory anyway,
+    /// such as a graph partition's messages).
+    var inMemory = false
 
     /// A fetched segment and what keeps its bytes alive.
     struct Segment: @unchecked Sendable {  // The bytes are immutable once fetched; `owner` keeps them mapped.
@@ -77,7 +80,9 @@ struct SegmentFetcher {
             try Handshaking.connectAsClient(connection, secret: secret, role: .fetch, timeout: RuntimeDefaults.handshakeTimeout)
             try connection.send(Frame(kind: MessageKind.fetchRequest.rawValue, payload: FetchRequest(attempt: source.attempt, partition: partition).wireEncoded()))
             let path = "\(scratchPrefix)-from-map-\(source.mapIndex)"
-            let writer = try FileWriter(path: path, mode: .createTruncate)
+            let writer = inMemory ? nil : try FileWriter(path: path, mode: .createTruncate)
+            var memory: [UInt8] = []
+            if inMemory { memory.reserveCapacity(source.bytes) }
             var received = 0
             while true {
                 guard let frame = try connection.receive(timeout: timeout) else {
@@ -87,13 +92,17 @@ struct SegmentFetcher {
                 case .fetchBlock:
                     try frame.payload.withUnsafeBytes { bytes in
                         _ = try BlockValidator.validate(bytes, source: "map task \(source.mapIndex) output from \(address)")
-                        try writer.write(bytes)
+                        if let writer { try writer.write(bytes) } else { memory.append(contentsOf: bytes) }
                     }
                     received += frame.payload.count
                 case .fetchEnd:
                     let total = try WireReader.decode(Int.self, from: frame.payload)
                     guard total == received, total == source.bytes else {
                         throw FetchError("received \(received) bytes, the server announced \(total), the map reported \(source.bytes)")
+                    }
+                    guard let writer else {
+                        let buffer = BlockBuffer(memory)
+                        return Segment(mapIndex: source.mapIndex, bytes: buffer.bytes, owner: buffer)
                     }
                     try writer.close()
                     let file = try MappedFile(path: path)

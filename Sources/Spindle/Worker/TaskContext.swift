@@ -55,6 +55,8 @@ final class WorkerServices: Sendable {
 
     /// Graph partitions this worker owns in a Pregel job, with their vertex values, kept between supersteps.
     let partitions = PartitionStore()
+    /// Partitions of a BSP job this worker owns, with their states, kept between supersteps.
+    let heldPartitions = HeldPartitions()
 
     init(exchange: ExchangeServer, secret: [UInt8]) {
         self.exchange = exchange

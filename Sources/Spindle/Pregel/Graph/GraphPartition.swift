@@ -10,9 +10,12 @@ final class GraphPartition<EdgeValue> {
     let targets: [Int64]
     /// The value of every edge, parallel to `targets`.
     let edgeValues: [EdgeValue]
+    /// The local index of every id.
+    let index: VertexIndexMap
 
-    /// Wraps CSR arrays; they must satisfy the invariants documented on the properties (checked).
-    init(ids: [Int64], offsets: [Int], targets: [Int64], edgeValues: [EdgeValue]) {
+    /// Wraps CSR arrays; they must satisfy the invariants documented on the properties (checked). `index`, when
+    /// given, must map `ids[i]` to `i`; otherwise it is built.
+    init(ids: [Int64], offsets: [Int], targets: [Int64], edgeValues: [EdgeValue], index: VertexIndexMap? = nil) {
         precondition(offsets.count == ids.count + 1, "offsets needs ids.count + 1 entries")
         precondition(offsets.first == 0 && offsets.last == targets.count, "offsets must run from 0 to targets.count")
         precondition(targets.count == edgeValues.count, "targets and edgeValues differ in length")
@@ -20,6 +23,12 @@ final class GraphPartition<EdgeValue> {
         self.offsets = offsets
         self.targets = targets
         self.edgeValues = edgeValues
+        if let index {
+            self.index = index
+        } else {
+            self.index = VertexIndexMap(expectedCount: ids.count)
+            for (i, id) in ids.enumerated() { _ = self.index.insertIfAbsent(id, Int32(i)) }
+        }
     }
 
     /// An empty partition.
@@ -55,16 +64,9 @@ final class GraphPartition<EdgeValue> {
         return edgeValues[offsets[i] + k]
     }
 
-    /// The local index of vertex `id`, or nil if this partition does not hold it (binary search).
-    func localIndex(of id: Int64) -> Int? {
-        var low = 0
-        var high = ids.count
-        while low < high {
-            let mid = low + (high - low) / 2
-            if ids[mid] < id { low = mid + 1 } else { high = mid }
-        }
-        return low < ids.count && ids[low] == id ? low : nil
-    }
+    /// The local index of vertex `id`, or nil if this partition does not hold it.
+    @inline(__always)
+    func localIndex(of id: Int64) -> Int? { index.index(of: id).map { Int($0) } }
 
     /// Builds a partition from edges `(source, target, value)` in any order plus extra `vertices` (for
     /// instance ids known only as targets); edges of one source keep their order. For tests.

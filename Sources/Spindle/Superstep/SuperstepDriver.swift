@@ -1,16 +1,26 @@
 import SpindleCore
 import SpindlePosix
 
-/// The coordinator side of a Pregel run. Stages: `load` (parse splits of the edge list, shuffle edges to
-/// their source's partition), `prepare` (each partition's owner builds its graph and sets its values),
-/// one stage per superstep (the barrier is the stage's end: aggregators are folded, master compute runs,
-/// and the driver decides to continue, checkpoint or halt), and `output`.
+/// The coordinator side of a superstep job, Pregel (``PregelEngine``) or BSP (``BSPEngine``). Stages: `load`
+/// (parse splits of the input, shuffle records to their partitions), `prepare` (each partition's owner builds
+/// its state), `resolve` (Pregel jobs with a combiner only), one stage per superstep (the barrier is the stage's
+/// end: aggregators are folded, master compute runs, and the driver decides to continue, checkpoint or halt),
+/// and `output`.
 ///
 /// Partitions are pinned to owners. When an owner dies, its partitions move to survivors, the stage in
 /// flight is abandoned, and every partition rolls back to the last committed checkpoint (or to superstep
 /// 0 when there is none) under a new epoch, so late results of the old epoch are rejected.
-final class PregelDriver: JobDriver {
+final class SuperstepDriver: JobDriver {
     static let loadStage = 0
+
+    /// Which engine runs on the workers; decides the names of the job's counters.
+    enum Model {
+        /// ``PregelEngine``: task reports count vertices and edges.
+        case pregel
+        /// ``BSPEngine``: each partition reports one "vertex" (so `totalVertices` is the partition count and
+        /// `activeVertices` the partitions that did not vote to halt), and load tasks report input records as edges.
+        case bsp
+    }
 
     private enum StageRole {
         case load
@@ -30,6 +40,7 @@ final class PregelDriver: JobDriver {
     private let master: (@Sendable (inout MasterContext) -> Void)?
     /// Whether partitions resolve message targets into dense slots after preparing (jobs with a combiner).
     private let resolvesMessageTargets: Bool
+    private let model: Model
     private let splits: [InputSplit]
     private let partitions: Int
     private let checkpointEvery: Int
@@ -40,7 +51,7 @@ final class PregelDriver: JobDriver {
     private var epoch = 0
     private var totalVertices: Int?
     private var roles: [Int: StageRole] = [:]
-    private var currentStage = PregelDriver.loadStage
+    private var currentStage = SuperstepDriver.loadStage
     private var loadOutputs: [(attempt: AttemptID, worker: WorkerID, sizes: [Int])?]
     private var exchangeAddresses: [WorkerID: HostPort] = [:]
     /// Reports of the partitions of each superstep stage, with where their messages are.
@@ -55,13 +66,18 @@ final class PregelDriver: JobDriver {
     private var rollbacks = 0
     private var messagesTotal = 0
 
-    init(setup: DriverSetup, aggregators: [Aggregator], master: (@Sendable (inout MasterContext) -> Void)?, resolvesMessageTargets: Bool) {
+    init(
+        setup: DriverSetup, aggregators: [Aggregator], master: (@Sendable (inout MasterContext) -> Void)?, resolvesMessageTargets: Bool,
+        model: Model = .pregel
+    ) {
         self.resolvesMessageTargets = resolvesMessageTargets
+        self.model = model
         self.setup = setup
         self.aggregators = aggregators
         self.master = master
         let total = setup.inputs.reduce(0) { $0 + $1.size }
-        splits = InputSplitter.split(setup.inputs, splitSize: setup.splitSize ?? InputSplitter.defaultSplitSize(totalBytes: total, workers: setup.workerCount))
+        splits = InputSplitter.split(
+            setup.inputs, splitSize: setup.splitSize ?? InputSplitter.defaultSplitSize(totalBytes: total, workers: setup.workerCount))
         partitions = setup.partitions ?? max(1, 4 * setup.workerCount)
         checkpointEvery = setup.checkpointEvery
         maxSupersteps = setup.maxSupersteps
@@ -101,10 +117,12 @@ final class PregelDriver: JobDriver {
         case .prepare(let restore):
             payload.loadSources = loadOutputs.enumerated().compactMap { index, output in
                 guard let output, let address = exchangeAddresses[output.worker] else { return nil }
-                return MapOutputSource(mapIndex: index, attempt: output.attempt, host: address.host, port: address.port, bytes: output.sizes[task.index])
+                return MapOutputSource(
+                    mapIndex: index, attempt: output.attempt, host: address.host, port: address.port, bytes: output.sizes[task.index])
             }
             if let restore {
-                payload.restoreStatePath = CheckpointStore.statePath(CheckpointStore.directory(root: checkpointRoot, superstep: restore.superstep), partition: task.index)
+                payload.restoreStatePath = CheckpointStore.statePath(
+                    CheckpointStore.directory(root: checkpointRoot, superstep: restore.superstep), partition: task.index)
                 payload.superstep = restore.superstep
             }
         case .resolve(_, let prepareStage):
@@ -197,7 +215,8 @@ final class PregelDriver: JobDriver {
     private func sources(of stage: Int, for partition: Int) -> [MapOutputSource] {
         (superstepReports[stage] ?? []).enumerated().compactMap { q, entry -> MapOutputSource? in
             guard let entry, let address = exchangeAddresses[entry.worker] else { return nil }
-            return MapOutputSource(mapIndex: q, attempt: entry.attempt, host: address.host, port: address.port, bytes: entry.report.partitionSizes[partition])
+            return MapOutputSource(
+                mapIndex: q, attempt: entry.attempt, host: address.host, port: address.port, bytes: entry.report.partitionSizes[partition])
         }
     }
 
@@ -217,7 +236,8 @@ final class PregelDriver: JobDriver {
         epoch += 1
         let restore = latestValidCheckpoint()
         if let restore {
-            setup.events.record("rollback", [("to_superstep", .int(restore.superstep)), ("epoch", .int(epoch)), ("lost", .int(Int(worker.rawValue)))])
+            setup.events.record(
+                "rollback", [("to_superstep", .int(restore.superstep)), ("epoch", .int(epoch)), ("lost", .int(Int(worker.rawValue)))])
             setup.console.log("\(worker) owned partitions: rolling back to the checkpoint of superstep \(restore.superstep)")
             previousAggregates = AggregatorValues(values: restore.aggregates)
             globals = Dictionary(uniqueKeysWithValues: restore.globals.map { ($0.first, $0.second) })
@@ -231,11 +251,21 @@ final class PregelDriver: JobDriver {
     }
 
     func finalize(summary: JobSummary) throws -> [(String, Int)] {
-        let counters = [
-            ("graph.vertices", totalVertices ?? 0), ("graph.edges", edges), ("input.skipped.records", skippedLines),
-            ("pregel.supersteps", supersteps), ("pregel.rollbacks", rollbacks), ("pregel.messages", messagesTotal),
-            ("pregel.checkpoints", checkpoints.count),
-        ]
+        let counters: [(String, Int)]
+        switch model {
+        case .pregel:
+            counters = [
+                ("graph.vertices", totalVertices ?? 0), ("graph.edges", edges), ("input.skipped.records", skippedLines),
+                ("pregel.supersteps", supersteps), ("pregel.rollbacks", rollbacks), ("pregel.messages", messagesTotal),
+                ("pregel.checkpoints", checkpoints.count),
+            ]
+        case .bsp:
+            counters = [
+                ("input.records", edges), ("input.skipped.records", skippedLines), ("bsp.partitions", partitions),
+                ("bsp.supersteps", supersteps), ("bsp.rollbacks", rollbacks), ("bsp.messages", messagesTotal),
+                ("bsp.checkpoints", checkpoints.count),
+            ]
+        }
         var record = successRecord(setup: setup, summary: summary, counters: counters)
         if case .object(var fields) = record {
             fields.append(("aggregators", .object(zip(aggregators, previousAggregates.values).map { ($0.name, .double($1)) })))
@@ -257,7 +287,8 @@ final class PregelDriver: JobDriver {
     }
 
     private func addSuperstep(_ s: Int, inbox: InboxPlan, control: any DriverControl) {
-        let checkpoint: String? = checkpointEvery > 0 && (s + 1) % checkpointEvery == 0 ? CheckpointStore.directory(root: checkpointRoot, superstep: s) : nil
+        let checkpoint: String? =
+            checkpointEvery > 0 && (s + 1) % checkpointEvery == 0 ? CheckpointStore.directory(root: checkpointRoot, superstep: s) : nil
         if let checkpoint { try? FileSystem.createDirectory(checkpoint, intermediate: true) }
         currentStage = control.addStage(taskCount: partitions, locationBound: false, name: "superstep \(s)", placement: owners)
         roles[currentStage] = .superstep(s, inbox: inbox, checkpoint: checkpoint)
@@ -278,7 +309,8 @@ final class PregelDriver: JobDriver {
         globals = context.globals
         previousAggregates = aggregates
         setup.events.record(
-            "superstep", [("superstep", .int(s)), ("active", .int(active)), ("messages", .int(messages)), ("epoch", .int(epoch))]
+            "superstep",
+            [("superstep", .int(s)), ("active", .int(active)), ("messages", .int(messages)), ("epoch", .int(epoch))]
                 + zip(aggregators, aggregates.values).map { ("aggregate." + $0.name, JSONValue.double($1)) })
         if let checkpoint {
             try CheckpointStore.writeManifest(

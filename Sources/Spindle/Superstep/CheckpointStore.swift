@@ -2,12 +2,14 @@ import Foundation
 import SpindleCore
 import SpindlePosix
 
-/// Checkpoints of a Pregel run under `OUTPUT/_checkpoints/superstep-S/`: per partition a state file (vertex
-/// values and halt flags, CRC32C-checked) and a message file (the messages sent in superstep S, in checked
-/// blocks), and `MANIFEST`, written by the coordinator last, after every partition's files were fsynced.
-/// A checkpoint without a manifest, or with a damaged file, does not count.
+/// Checkpoints of a superstep job under `OUTPUT/_temporary/checkpoints/superstep-S/`: per partition a state
+/// file (Pregel: vertex values and halt flags; BSP: the partition's halt flag and `State`; CRC32C-checked)
+/// and a message file (the messages sent in superstep S, in checked blocks), and `MANIFEST`, written by the
+/// coordinator last, after every partition's files were fsynced. A checkpoint without a manifest, or with a
+/// damaged file, does not count.
 enum CheckpointStore {
     static let stateMagic: [UInt8] = Array("SPST".utf8)
+    static let blobMagic: [UInt8] = Array("SPSB".utf8)
 
     static func directory(root: String, superstep: Int) -> String { "\(root)/superstep-\(superstep)" }
     static func statePath(_ dir: String, partition: Int) -> String { "\(dir)/state-\(partition)" }
@@ -52,6 +54,38 @@ enum CheckpointStore {
             let halted = (0..<count).map { bits[$0 / 8] & (1 << ($0 % 8)) != 0 }
             try r.expectEnd()
             return (values, halted)
+        }
+    }
+
+    /// Writes a state file holding whatever `encode` writes, atomically (fsync, rename), framed and
+    /// CRC32C-checked like ``writeState(_:values:halted:)`` so ``verify(_:partitions:)`` checks it too.
+    static func writeBlob(_ path: String, reservingCapacity: Int = 256, _ encode: (inout WireWriter) -> Void) throws {
+        var w = WireWriter(reservingCapacity: reservingCapacity + blobMagic.count + 4)
+        w.writeRaw(blobMagic)
+        encode(&w)
+        let crc = w.bytes.withUnsafeBytes { CRC32C.checksum($0) }
+        w.writeFixed(crc)
+        try FileSystem.writeFileAtomically(path, w.bytes)
+    }
+
+    /// Reads a file written by ``writeBlob(_:reservingCapacity:_:)``: checks its checksum and framing, then
+    /// hands its contents to `decode`, which must consume all of them.
+    /// - Throws: ``CorruptDataError`` when the checksum or the framing is wrong, and what `decode` throws.
+    static func readBlob<T>(_ path: String, _ decode: (inout WireReader) throws -> T) throws -> T {
+        let bytes = try FileSystem.readFile(path)
+        guard bytes.count >= blobMagic.count + 4 else { throw CorruptDataError(source: path, offset: 0, detail: "truncated checkpoint state") }
+        let body = bytes.count - 4
+        let stored = bytes[body...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }.littleEndian
+        let actual = bytes[..<body].withUnsafeBytes { CRC32C.checksum($0) }
+        guard stored == actual else { throw CorruptDataError(source: path, offset: 0, detail: "checkpoint state checksum mismatch") }
+        return try bytes[..<body].withUnsafeBytes { buffer in
+            var r = WireReader(buffer)
+            guard Array(try r.readRaw(count: blobMagic.count)) == blobMagic else {
+                throw CorruptDataError(source: path, offset: 0, detail: "not a checkpoint state file of a BSP job")
+            }
+            let value = try decode(&r)
+            try r.expectEnd()
+            return value
         }
     }
 

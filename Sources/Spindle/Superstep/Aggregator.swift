@@ -1,5 +1,6 @@
-/// A global value folded over every vertex in a superstep; the result is visible to every vertex in the
-/// next superstep and to master compute. Values are `Double`s; the fold must be associative and commutative.
+/// A global value folded over every contribution of a superstep (by vertices in a ``PregelJob``, by
+/// partitions in a ``BSPJob``); the result is visible to every vertex or partition in the next superstep and
+/// to master compute. Values are `Double`s; the fold must be associative and commutative.
 public struct Aggregator: Sendable {
     public var name: String
     /// The value of an aggregator nobody contributed to.

@@ -1,0 +1,174 @@
+import SpindleCore
+
+/// Messages combined into dense slots: on a sender, one slot per resolved target (see ``MessageRouting``);
+/// on a receiver, one per local vertex. A slot holds a message once something was added to it.
+///
+/// With a `.sum`, `.min` or `.max` combiner of `Double` or `Int64` messages every slot starts at the
+/// combiner's identity and adding is one arithmetic operation; otherwise the combiner's closure folds.
+/// Reused from superstep to superstep (``reset()``), so its memory is allocated once.
+///
+/// Class properties are read in the per-edge loop; they are `let`s, or exempt from dynamic exclusivity
+/// checks because one task uses the object at a time.
+@usableFromInline
+final class CombinedSlots<Message: WireCodable & Sendable> {
+    @usableFromInline let combine: @Sendable (inout Message, Message) -> Void
+    @usableFromInline let kind: MessageCombiner<Message>.Kind
+    @usableFromInline let values: UnsafeMutablePointer<Message>
+    @usableFromInline let present: UnsafeMutablePointer<Bool>
+    @usableFromInline let count: Int
+    /// Whether every slot is initialised with the identity (arithmetic combining).
+    @usableFromInline let arithmetic: Bool
+    /// Messages added since the last reset.
+    @exclusivity(unchecked) @usableFromInline var added = 0
+
+    init(count: Int, combiner: MessageCombiner<Message>) {
+        self.count = count
+        combine = combiner.combine
+        kind = combiner.kind
+        arithmetic = kind != .custom && (Message.self == Double.self || Message.self == Int64.self)
+        values = .allocate(capacity: max(1, count))
+        present = .allocate(capacity: max(1, count))
+        present.initialize(repeating: false, count: max(1, count))
+        if arithmetic { fillIdentity() }
+    }
+
+    deinit {
+        if !arithmetic && !_isPOD(Message.self) {
+            for i in 0..<count where present[i] { (values + i).deinitialize(count: 1) }
+        }
+        values.deallocate()
+        present.deallocate()
+    }
+
+    private func fillIdentity() {
+        if Message.self == Double.self {
+            let identity: Double = kind == .sum ? 0 : kind == .min ? .infinity : -.infinity
+            UnsafeMutableRawPointer(values).bindMemory(to: Double.self, capacity: count).initialize(repeating: identity, count: count)
+        } else {
+            let identity: Int64 = kind == .sum ? 0 : kind == .min ? .max : .min
+            UnsafeMutableRawPointer(values).bindMemory(to: Int64.self, capacity: count).initialize(repeating: identity, count: count)
+        }
+    }
+
+    /// Empties every slot.
+    func reset() {
+        if arithmetic {
+            fillIdentity()
+        } else if !_isPOD(Message.self) {
+            for i in 0..<count where present[i] { (values + i).deinitialize(count: 1) }
+        }
+        present.update(repeating: false, count: count)
+        added = 0
+    }
+
+    /// Whether slot `i` holds a message.
+    @inline(__always) func holds(_ i: Int) -> Bool { present[i] }
+
+    /// The message in slot `i`, which must hold one.
+    @inline(__always) func message(_ i: Int) -> Message { values[i] }
+
+    /// Combines `message` into slot `slot`.
+    @inlinable func add(slot: Int, _ message: Message) {
+        added &+= 1
+        if arithmetic {
+            if Message.self == Double.self {
+                fold(slot, unsafeBitCast(message, to: Double.self))
+            } else {
+                fold(slot, unsafeBitCast(message, to: Int64.self))
+            }
+            return
+        }
+        if present[slot] {
+            combine(&values[slot], message)
+        } else {
+            (values + slot).initialize(to: message)
+        }
+        present[slot] = true
+    }
+
+    /// Combines `message` into the slots `slots[start..<end]` (the slots of a vertex's out-edges).
+    @inlinable func add(slots: UnsafePointer<Int32>, _ start: Int, _ end: Int, _ message: Message) {
+        if arithmetic {
+            if Message.self == Double.self {
+                fold(slots, start, end, unsafeBitCast(message, to: Double.self))
+                return
+            }
+            if Message.self == Int64.self {
+                fold(slots, start, end, unsafeBitCast(message, to: Int64.self))
+                return
+            }
+        }
+        for e in start..<end { add(slot: Int(slots[e]), message) }
+    }
+
+    @inlinable @inline(__always)
+    func fold<T: Comparable & AdditiveArithmetic>(_ slots: UnsafePointer<Int32>, _ start: Int, _ end: Int, _ message: T) {
+        added &+= end - start
+        let typed = UnsafeMutableRawPointer(values).assumingMemoryBound(to: T.self)
+        switch kind {
+        case .sum:
+            for e in start..<end {
+                let s = Int(slots[e])
+                typed[s] += message
+                present[s] = true
+            }
+        case .min:
+            for e in start..<end {
+                let s = Int(slots[e])
+                typed[s] = Swift.min(typed[s], message)
+                present[s] = true
+            }
+        case .max:
+            for e in start..<end {
+                let s = Int(slots[e])
+                typed[s] = Swift.max(typed[s], message)
+                present[s] = true
+            }
+        case .custom:
+            preconditionFailure("custom combiners are not arithmetic")
+        }
+    }
+
+    @inlinable @inline(__always)
+    func fold<T: Comparable & AdditiveArithmetic>(_ slot: Int, _ message: T) {
+        let typed = UnsafeMutableRawPointer(values).assumingMemoryBound(to: T.self)
+        switch kind {
+        case .sum: typed[slot] += message
+        case .min: typed[slot] = Swift.min(typed[slot], message)
+        case .max: typed[slot] = Swift.max(typed[slot], message)
+        case .custom: preconditionFailure("custom combiners are not arithmetic")
+        }
+        present[slot] = true
+    }
+
+    /// Calls `body` with the dense block for slots `range`: varint slot count, a presence bitmap, then the
+    /// present messages.
+    func withBlock<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        var w = WireWriter(reservingCapacity: range.count / 8 + 16 + range.count * MemoryLayout<Message>.size)
+        w.writeVarint(UInt64(range.count))
+        var bits = [UInt8](repeating: 0, count: (range.count + 7) / 8)
+        for (k, slot) in range.enumerated() where present[slot] { bits[k >> 3] |= 1 << (k & 7) }
+        w.writeRaw(bits)
+        for slot in range where present[slot] { values[slot].encode(to: &w) }
+        return try w.bytes.withUnsafeBytes(body)
+    }
+
+    /// Combines a dense block (see ``withBlock(_:_:)``) from a sender into these slots through the sender's
+    /// slot-to-local-index map; returns the number of messages.
+    /// - Throws: `CorruptDataError` naming `source` when the block does not match the map.
+    func scatter(_ block: UnsafeRawBufferPointer, localIndices: [Int32], source: String) throws -> Int {
+        var r = WireReader(block)
+        let count = Int(try r.readVarint())
+        guard count == localIndices.count else {
+            throw CorruptDataError(source: source, offset: 0, detail: "a dense message block has \(count) slots, the routing \(localIndices.count)")
+        }
+        let bits = try r.readRaw(count: (count + 7) / 8)
+        var received = 0
+        for k in 0..<count where bits[k >> 3] & (1 << (k & 7)) != 0 {
+            add(slot: Int(localIndices[k]), try Message(from: &r))
+            received += 1
+        }
+        try r.expectEnd()
+        return received
+    }
+}
