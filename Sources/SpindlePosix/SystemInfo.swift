@@ -60,6 +60,20 @@ public enum SystemInfo {
     }
 
     /// Ignores SIGPIPE process-wide so writes to closed pipes/sockets fail with EPIPE instead.
+    /// Makes malloc keep freed memory for reuse (heap allocations up to 32 MiB, no trimming) instead of
+    /// returning it to the kernel: a process that allocates and frees large buffers every round then stops
+    /// paying for fresh zeroed pages each time.
+    public static func keepFreedMemoryForReuse() {
+        // <malloc.h> is not part of the Glibc module: look mallopt up, with its option numbers from that header.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        let trimThreshold: Int32 = -1
+        let mmapThreshold: Int32 = -3
+        _ = mallopt(mmapThreshold, 32 << 20)
+        _ = mallopt(trimThreshold, Int32.max)
+    }
+
     public static func ignoreBrokenPipe() {
         _ = Glibc.signal(SIGPIPE, SIG_IGN)
     }

@@ -94,6 +94,12 @@ final class PartitionedFile: Sendable {
     /// Byte size of each partition's segment.
     var partitionSizes: [Int] { (0..<partitionCount).map { offsets[$0 + 1] - offsets[$0] } }
 
+    /// Whether the file is held in this process's memory (its blocks were checksummed as they were written here).
+    var isInMemory: Bool {
+        if case .memory = storage { return true }
+        return false
+    }
+
     /// Size of the whole file in bytes.
     var fileSize: Int { storage.bytes.count }
 

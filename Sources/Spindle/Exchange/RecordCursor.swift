@@ -14,6 +14,8 @@ struct RecordCursor {
     /// Offset of the segment within `source`, added to positions in errors.
     let baseOffset: Int
     private let owner: AnyObject?
+    /// Skip the checksum of every block (see `init`).
+    private let checksumsVerified: Bool
     /// Start of the next block to enter.
     private var nextBlock = 0
     /// Position of the next record in the current block, and the block's end.
@@ -27,8 +29,11 @@ struct RecordCursor {
     /// Records returned so far.
     private(set) var recordIndex = 0
 
-    /// A cursor over `blocks`, which must stay alive (keep `owner`, if given, referenced).
-    init(blocks: UnsafeRawBufferPointer, source: String, baseOffset: Int = 0, owner: AnyObject? = nil) {
+    /// A cursor over `blocks`, which must stay alive (keep `owner`, if given, referenced). `checksumsVerified`:
+    /// the caller has checked every block's CRC32C already (as `SegmentFetcher` does when a segment arrives)
+    /// or the bytes never left this process's memory, so the cursor checks only the framing.
+    init(blocks: UnsafeRawBufferPointer, source: String, baseOffset: Int = 0, owner: AnyObject? = nil, checksumsVerified: Bool = false) {
+        self.checksumsVerified = checksumsVerified
         base = blocks.count > 0 ? blocks.baseAddress : nil
         count = blocks.count
         self.source = source
@@ -67,7 +72,7 @@ struct RecordCursor {
         guard length <= count - payloadStart else {
             throw corrupt(start, "block payload of \(length) bytes runs past the end of the segment (\(count - payloadStart) bytes left)")
         }
-        guard CRC32C.checksum(UnsafeRawBufferPointer(start: base + payloadStart, count: length)) == stored else {
+        guard checksumsVerified || CRC32C.checksum(UnsafeRawBufferPointer(start: base + payloadStart, count: length)) == stored else {
             throw corrupt(start, "block checksum mismatch")
         }
         position = payloadStart

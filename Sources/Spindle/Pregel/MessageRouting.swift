@@ -16,7 +16,7 @@ struct MessageRouting: Sendable {
     init<E>(graph: GraphPartition<E>, partitioner: VertexPartitioner) {
         let partitions = partitioner.partitions
         var perPartition = Array(repeating: [Int64](), count: partitions)
-        let slotOf = VertexIndexMap()
+        let slotOf = VertexIndexMap(expectedCount: graph.targets.count / 8)
         let edges = graph.targets.count
         var local = [Int32](repeating: 0, count: edges)
         graph.targets.withUnsafeBufferPointer { targets in

@@ -52,8 +52,11 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         let prefix = "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)"
         let vertices = VertexPartitioner(partitions: settings.partitions)
         let buckets = EdgeBucketWriter(
-            partitions: settings.partitions, weighted: MemoryLayout<EdgeValue>.size > 0, budget: settings.bufferBytes, scratchPrefix: prefix)
-        let markedTargets = VertexIndexMap()
+            partitions: settings.partitions, weighted: MemoryLayout<EdgeValue>.size > 0, budget: settings.bufferBytes, scratchPrefix: prefix,
+            expectedEdges: split.byteCount / 12 * (undirected ? 2 : 1))
+        // Targets marked lately, by hash: a lossy filter that keeps most repeated markers of popular targets
+        // off the exchange (a repeated marker is harmless).
+        var recentTargets = [Int64](repeating: .min, count: 1 << 16)
         var edges = 0
         var sent = 0
         var skipped = 0
@@ -77,9 +80,13 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             if undirected {
                 buckets.addEdge(partition: vertices.partition(of: target), source: target, target: source, weight: weight)
                 sent += 1
-            } else if markedTargets.insertIfAbsent(target, 0).inserted {
-                buckets.addVertex(partition: vertices.partition(of: target), id: target)
-                sent += 1
+            } else {
+                let slot = Int(truncatingIfNeeded: VertexIndexMap.mix(target)) & 0xFFFF
+                if recentTargets[slot] != target || target == .min {
+                    recentTargets[slot] = target
+                    buckets.addVertex(partition: vertices.partition(of: target), id: target)
+                    sent += 1
+                }
             }
             if edges & 0xFFFF == 0 { try buckets.spillIfNeeded() }
         }
@@ -111,7 +118,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                 inMemory: true)
             let segments = try fetcher.fetch(partition: p, sources: payload.loadSources, context: context)
             graph = try GraphPartitionAssembler.assemble(
-                segments.map { .init(bytes: $0.bytes, name: "load task \($0.mapIndex) output", owner: $0.owner) }, edgeValue: definition.edgeValue)
+                segments.map { .init(bytes: $0.bytes, name: "load task \($0.mapIndex) output", owner: $0.owner, verified: $0.verified) }, edgeValue: definition.edgeValue)
             withExtendedLifetime(segments) {}
         }
         var values: [VertexValue] = []
@@ -201,14 +208,14 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         var owners: [AnyObject] = []
         var cursors: [RecordCursor] = []
         var received = 0
-        func take(sender: Int, bytes: UnsafeRawBufferPointer, owner: AnyObject, source: String) throws {
+        func take(sender: Int, bytes: UnsafeRawBufferPointer, owner: AnyObject, source: String, verified: Bool) throws {
             owners.append(owner)
-            var cursor = RecordCursor(blocks: bytes, source: source, owner: owner)
+            var cursor = RecordCursor(blocks: bytes, source: source, owner: owner, checksumsVerified: verified)
             if let slots, try cursor.next(), cursor.key.isEmpty {
                 received += try slots.inbox.scatter(cursor.value, localIndices: state.inbound!.localIndices[sender], source: source)
                 cursors.append(cursor)
             } else {
-                cursors.append(RecordCursor(blocks: bytes, source: source, owner: owner))
+                cursors.append(RecordCursor(blocks: bytes, source: source, owner: owner, checksumsVerified: verified))
             }
         }
         switch payload.inbox {
@@ -221,11 +228,11 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             do { segments = try fetcher.fetch(partition: p, sources: sources, context: context) } catch let failure as BlamelessFailure {
                 throw BlamelessFailure(description: failure.description, lostOutputs: [])
             }
-            for s in segments { try take(sender: s.mapIndex, bytes: s.bytes, owner: s.owner, source: "messages of partition \(s.mapIndex)") }
+            for s in segments { try take(sender: s.mapIndex, bytes: s.bytes, owner: s.owner, source: "messages of partition \(s.mapIndex)", verified: s.verified) }
         case .checkpoint(let paths):
             for (sender, path) in paths.enumerated() {
                 let file = try PartitionedFile(path: path)
-                try take(sender: sender, bytes: file.segment(p), owner: file, source: path)
+                try take(sender: sender, bytes: file.segment(p), owner: file, source: path, verified: false)
             }
         }
         let inbox = RunMerger(cursors: cursors)

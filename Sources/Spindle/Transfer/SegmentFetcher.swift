@@ -24,6 +24,8 @@ struct SegmentFetcher {
         var mapIndex: Int
         var bytes: UnsafeRawBufferPointer
         var owner: AnyObject
+        /// Every block's checksum was verified on arrival, or the bytes never left this process's memory.
+        var verified = false
     }
 
     /// Fetches partition `partition` from every source; the segments come back in source order.
@@ -69,7 +71,7 @@ struct SegmentFetcher {
             guard bytes.count == source.bytes else {
                 throw FetchError("map task \(source.mapIndex)'s local output has \(bytes.count) bytes for partition \(partition), expected \(source.bytes)")
             }
-            return Segment(mapIndex: source.mapIndex, bytes: bytes, owner: file)
+            return Segment(mapIndex: source.mapIndex, bytes: bytes, owner: file, verified: file.isInMemory)
         }
         let address = "\(source.host):\(source.port)"
         do {
@@ -102,7 +104,7 @@ struct SegmentFetcher {
                     }
                     guard let writer else {
                         let buffer = BlockBuffer(memory)
-                        return Segment(mapIndex: source.mapIndex, bytes: buffer.bytes, owner: buffer)
+                        return Segment(mapIndex: source.mapIndex, bytes: buffer.bytes, owner: buffer, verified: true)
                     }
                     try writer.close()
                     let file = try MappedFile(path: path)

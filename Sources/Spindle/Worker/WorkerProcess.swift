@@ -33,6 +33,7 @@ final class WorkerProcess: Sendable {
 
     /// Serves the coordinator until the job ends; returns the process exit code.
     func run() -> Int32 {
+        SystemInfo.keepFreedMemoryForReuse()
         let connection: FramedSocket
         do {
             connection = try connect()

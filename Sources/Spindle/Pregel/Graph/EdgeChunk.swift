@@ -29,9 +29,9 @@ enum EdgeChunk {
     /// Calls `body` with every chunk of `segment` (a partition's bytes from one load task), checking kinds and sizes.
     /// - Throws: `CorruptDataError` naming `source` for a bad block, kind or length.
     static func forEachChunk(
-        in segment: UnsafeRawBufferPointer, source: String, owner: AnyObject?, _ body: (Kind, UnsafeRawBufferPointer) throws -> Void
+        in segment: UnsafeRawBufferPointer, source: String, owner: AnyObject?, verified: Bool, _ body: (Kind, UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        var cursor = RecordCursor(blocks: segment, source: source, owner: owner)
+        var cursor = RecordCursor(blocks: segment, source: source, owner: owner, checksumsVerified: verified)
         while try cursor.next() {
             guard cursor.key.count == 1, let kind = Kind(rawValue: cursor.key[0]), cursor.value.count % (8 * kind.stride) == 0 else {
                 throw CorruptDataError(source: source, offset: 0, detail: "a loaded edge chunk has an unknown kind or a partial item")
@@ -62,13 +62,16 @@ final class EdgeBucketWriter {
     /// - Parameters:
     ///   - weighted: whether edges carry a weight word (jobs whose edge values take memory).
     ///   - budget: bytes buffered before a spill.
-    init(partitions: Int, weighted: Bool, budget: Int, scratchPrefix: String) {
+    ///   - expectedEdges: about how many edges will be added (room is reserved for them, within the budget).
+    init(partitions: Int, weighted: Bool, budget: Int, scratchPrefix: String, expectedEdges: Int = 0) {
         self.partitions = partitions
         self.weighted = weighted
         self.budget = max(1 << 16, budget)
         self.scratchPrefix = scratchPrefix
         edgeWords = Array(repeating: [], count: partitions)
         vertexIds = Array(repeating: [], count: partitions)
+        let words = min(self.budget / 8, expectedEdges * (weighted ? 3 : 2)) / partitions
+        for q in 0..<partitions { edgeWords[q].reserveCapacity(words + words / 8) }
     }
 
     /// Buffers edge `source -> target` for partition `q`.

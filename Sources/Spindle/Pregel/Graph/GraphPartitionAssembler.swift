@@ -10,6 +10,8 @@ enum GraphPartitionAssembler {
         var name: String
         /// Keeps `bytes` alive.
         var owner: AnyObject?
+        /// The blocks' checksums were verified already.
+        var verified = false
     }
 
     /// - Throws: `CorruptDataError` for a damaged segment.
@@ -17,13 +19,13 @@ enum GraphPartitionAssembler {
         var chunks: [(kind: EdgeChunk.Kind, bytes: UnsafeRawBufferPointer)] = []
         var edgeCount = 0
         for segment in segments {
-            try EdgeChunk.forEachChunk(in: segment.bytes, source: segment.name, owner: segment.owner) { kind, bytes in
+            try EdgeChunk.forEachChunk(in: segment.bytes, source: segment.name, owner: segment.owner, verified: segment.verified) { kind, bytes in
                 chunks.append((kind, bytes))
                 if kind != .vertices { edgeCount += bytes.count / (8 * kind.stride) }
             }
         }
         // Pass 1: number the vertices in order of first appearance; remember each edge's source number.
-        let index = VertexIndexMap()
+        let index = VertexIndexMap(expectedCount: edgeCount / 32)
         var firstSeen: [Int64] = []
         var edgeSource = [Int32](repeating: 0, count: edgeCount)
         var e = 0
