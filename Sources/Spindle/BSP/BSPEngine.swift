@@ -93,7 +93,9 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
                 mapStage: SuperstepDriver.loadStage)
             let segments = try fetcher.fetch(partition: p, sources: payload.loadSources, context: context)
             let messages = BSPMessages<Message>(
-                segments.map { RecordCursor(blocks: $0.bytes, source: "load task \($0.mapIndex) output", owner: $0.owner) },
+                segments.map {
+                    RecordCursor(blocks: $0.bytes, source: "load task \($0.mapIndex) output", owner: $0.owner, checksumsVerified: $0.verified)
+                },
                 isEmpty: segments.allSatisfy { $0.bytes.isEmpty })
             let state = try definition.makeState(context.parameters)(p, settings.partitions, messages)
             if let problem = messages.problems.first { throw problem }

@@ -141,6 +141,59 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
         present[slot] = true
     }
 
+    /// Folds into every slot `s` the messages that vertices broadcast to their neighbours (`broadcasts`, one
+    /// slot per local vertex) along the edges into `s` (`sources[start[s]..<start[s+1]]`): one sequential pass
+    /// over the slots with reads from the (small) broadcast array. Does not count toward ``added``.
+    func gather(_ broadcasts: CombinedSlots<Message>, start: [Int32], sources: [Int32]) {
+        start.withUnsafeBufferPointer { start in
+            sources.withUnsafeBufferPointer { sources in
+                if arithmetic && Message.self == Double.self {
+                    gather(Double.self, broadcasts, start, sources)
+                } else if arithmetic && Message.self == Int64.self {
+                    gather(Int64.self, broadcasts, start, sources)
+                } else {
+                    for s in 0..<count {
+                        for k in Int(start[s])..<Int(start[s + 1]) {
+                            let v = Int(sources[k])
+                            guard broadcasts.present[v] else { continue }
+                            if present[s] { combine(&values[s], broadcasts.values[v]) } else { (values + s).initialize(to: broadcasts.values[v]) }
+                            present[s] = true
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func gather<T: Comparable & AdditiveArithmetic>(
+        _ type: T.Type, _ broadcasts: CombinedSlots<Message>, _ start: UnsafeBufferPointer<Int32>, _ sources: UnsafeBufferPointer<Int32>
+    ) {
+        let typed = UnsafeMutableRawPointer(values).assumingMemoryBound(to: T.self)
+        let sent = UnsafeMutableRawPointer(broadcasts.values).assumingMemoryBound(to: T.self)
+        let sending = broadcasts.present
+        // Broadcast values of silent vertices are the identity, so only presence needs a branch.
+        for s in 0..<count {
+            var accumulated = typed[s]
+            var any = false
+            for k in Int(start[s])..<Int(start[s + 1]) {
+                let v = Int(sources[k])
+                let message = sent[v]
+                switch kind {
+                case .sum: accumulated += message
+                case .min: accumulated = Swift.min(accumulated, message)
+                case .max: accumulated = Swift.max(accumulated, message)
+                case .custom: preconditionFailure("custom combiners are not arithmetic")
+                }
+                any = any || sending[v]
+            }
+            if any {
+                typed[s] = accumulated
+                present[s] = true
+            }
+        }
+    }
+
     /// Calls `body` with the dense block for slots `range`: varint slot count, a presence bitmap, then the
     /// present messages.
     func withBlock<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {

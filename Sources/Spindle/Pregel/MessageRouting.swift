@@ -12,6 +12,11 @@ struct MessageRouting: Sendable {
     /// The target vertex id of each slot (within a destination partition, in order of first appearance
     /// along the edges, so the same graph always gets the same slots).
     let slotTargets: [Int64]
+    /// The edges into each slot, transposed: slot `s` is the target of the out-edges of local vertices
+    /// `slotSources[slotEdgeStart[s]..<slotEdgeStart[s+1]]` (one entry per edge). Lets a superstep in which
+    /// most vertices send to all their neighbours gather each slot's messages in one pass over the slots.
+    let slotEdgeStart: [Int32]
+    let slotSources: [Int32]
 
     init<E>(graph: GraphPartition<E>, partitioner: VertexPartitioner) {
         let partitions = partitioner.partitions
@@ -41,9 +46,23 @@ struct MessageRouting: Sendable {
             base.append(targets.count)
         }
         for e in 0..<edges { local[e] += Int32(base[partitioner.partition(of: graph.targets[e])]) }
+        var start = [Int32](repeating: 0, count: targets.count + 1)
+        for e in 0..<edges { start[Int(local[e]) + 1] += 1 }
+        for s in 0..<targets.count { start[s + 1] += start[s] }
+        var fill = start
+        var sources = [Int32](repeating: 0, count: edges)
+        for v in 0..<graph.vertexCount {
+            for e in graph.offsets[v]..<graph.offsets[v + 1] {
+                let s = Int(local[e])
+                sources[Int(fill[s])] = Int32(v)
+                fill[s] += 1
+            }
+        }
         edgeSlots = local
         slotBase = base
         slotTargets = targets
+        slotEdgeStart = start
+        slotSources = sources
     }
 
     /// The slot target ids for destination partition q, as little-endian bytes (what the receiver resolves).

@@ -250,6 +250,8 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         var globals: [String: Double] = [:]
         for pair in payload.globals { globals[pair.first] = pair.second }
         var active = 0
+        var directSends = 0
+        var broadcastEdges = 0
         var aggregates = AggregatorValues(definition.aggregators)
         if graph.vertexCount > 0 {
             let compute = try definition.makeCompute(context.parameters)
@@ -259,6 +261,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             vertex.totalVertices = payload.totalVertices
             vertex.dense = denseOutbox
             vertex.edgeSlots = state.routing?.edgeSlots ?? []
+            vertex.broadcasts = slots?.broadcasts
             var messages: [Message] = []
             for i in 0..<graph.vertexCount {
                 let id = graph.ids[i]
@@ -286,6 +289,21 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                 if !vertex.halted { active += 1 }
                 if i & 4095 == 4095 { try context.checkCancelled() }
                 if let failure = sink.failure { throw failure }
+            }
+            directSends = slots?.outbox.added ?? 0
+            broadcastEdges = vertex.broadcastEdges
+            if let slots, let routing = state.routing, broadcastEdges > 0 {
+                // Deliver the broadcasts along the edges: by slot when most edges carry one (sequential
+                // writes, reads from the small broadcast array), by vertex when few do.
+                if broadcastEdges * 4 >= graph.edgeCount {
+                    slots.outbox.gather(slots.broadcasts, start: routing.slotEdgeStart, sources: routing.slotSources)
+                } else {
+                    routing.edgeSlots.withUnsafeBufferPointer { edgeSlots in
+                        for v in 0..<graph.vertexCount where slots.broadcasts.holds(v) {
+                            slots.outbox.add(slots: edgeSlots.baseAddress!, graph.offsets[v], graph.offsets[v + 1], slots.broadcasts.message(v))
+                        }
+                    }
+                }
             }
             aggregates = vertex.aggregates
         }
@@ -327,7 +345,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             sizes = try sink.finish(table: outbox.output.table, finalPath: path)
             messages = try PartitionedFile(path: path)
         }
-        let sent = outbox.output.emitted + (denseOutbox?.added ?? 0)
+        let sent = outbox.output.emitted + directSends + broadcastEdges
         if let dir {
             try FileSystem.syncFile(path)
             try CheckpointStore.writeState(CheckpointStore.statePath(dir, partition: p), values: values, halted: halted)
@@ -356,11 +374,13 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         if let slots = state.slots as? SuperstepSlots<Message> {
             slots.inbox.reset()
             slots.outbox.reset()
+            slots.broadcasts.reset()
             return slots
         }
         let slots = SuperstepSlots<Message>(
             inbox: CombinedSlots(count: state.graph.vertexCount, combiner: definition.combiner!),
-            outbox: CombinedSlots(count: state.routing!.slotTargets.count, combiner: definition.combiner!))
+            outbox: CombinedSlots(count: state.routing!.slotTargets.count, combiner: definition.combiner!),
+            broadcasts: CombinedSlots(count: state.graph.vertexCount, combiner: definition.combiner!))
         state.slots = slots
         return slots
     }
@@ -386,14 +406,16 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     }
 }
 
-/// A partition's combined message slots: what it received (one slot per local vertex) and what it sends
-/// (one slot per resolved target).
+/// A partition's combined message slots: what it received (one slot per local vertex), what it sends
+/// (one slot per resolved target), and what its vertices broadcast (one slot per local vertex).
 final class SuperstepSlots<Message: WireCodable & Sendable> {
     let inbox: CombinedSlots<Message>
     let outbox: CombinedSlots<Message>
-    init(inbox: CombinedSlots<Message>, outbox: CombinedSlots<Message>) {
+    let broadcasts: CombinedSlots<Message>
+    init(inbox: CombinedSlots<Message>, outbox: CombinedSlots<Message>, broadcasts: CombinedSlots<Message>) {
         self.inbox = inbox
         self.outbox = outbox
+        self.broadcasts = broadcasts
     }
 }
 

@@ -13,7 +13,7 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     /// Vertices in the whole graph.
     @exclusivity(unchecked) public internal(set) var totalVertices = 0
     var partition: GraphPartition<EdgeValue>
-    @exclusivity(unchecked) var local = 0
+    @exclusivity(unchecked) @usableFromInline var local = 0
     @exclusivity(unchecked) var halted = false
     @exclusivity(unchecked) var aggregates: AggregatorValues
     @exclusivity(unchecked) var previousAggregates: AggregatorValues
@@ -25,6 +25,11 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     /// Dense slots for sends along edges (jobs with a combiner), with each edge's slot.
     @exclusivity(unchecked) @usableFromInline var dense: CombinedSlots<Message>?
     @exclusivity(unchecked) @usableFromInline var edgeSlots: [Int32] = []
+    /// Broadcasts (sends to all neighbours) of this superstep, one slot per local vertex, delivered to the
+    /// edge slots after the compute loop (jobs with a combiner).
+    @exclusivity(unchecked) @usableFromInline var broadcasts: CombinedSlots<Message>?
+    /// Out-edges covered by `broadcasts`.
+    @exclusivity(unchecked) @usableFromInline var broadcastEdges = 0
 
     init(
         initial: VertexValue, partition: GraphPartition<EdgeValue>, aggregators: [Aggregator], previous: AggregatorValues,
@@ -61,7 +66,11 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     /// Sends `message` along every out-edge.
     @inlinable public func sendToAllNeighbors(_ message: Message) {
         let (start, end) = edgeRange
-        if let dense {
+        if let broadcasts {
+            guard start < end else { return }
+            broadcasts.add(slot: local, message)
+            broadcastEdges &+= end - start
+        } else if let dense {
             guard start < end else { return }
             edgeSlots.withUnsafeBufferPointer { slots in dense.add(slots: slots.baseAddress!, start, end, message) }
         } else {

@@ -15,6 +15,8 @@ struct SuperstepInbox {
         var owner: AnyObject
         /// Named in errors about damaged blocks.
         var source: String
+        /// Every block's checksum was verified on arrival (or the bytes never left this process's memory).
+        var verified = false
     }
 
     let segments: [Segment]
@@ -36,7 +38,8 @@ struct SuperstepInbox {
                 scratchPrefix: "\(context.scratchDirectory)/attempt-\(attempt.rawValue)", mapStage: -1)
             do {
                 segments = try fetcher.fetch(partition: partition, sources: sources, context: context).map {
-                    Segment(sender: $0.mapIndex, bytes: $0.bytes, owner: $0.owner, source: "messages of partition \($0.mapIndex)")
+                    Segment(
+                        sender: $0.mapIndex, bytes: $0.bytes, owner: $0.owner, source: "messages of partition \($0.mapIndex)", verified: $0.verified)
                 }
             } catch let failure as BlamelessFailure {
                 throw BlamelessFailure(description: failure.description, lostOutputs: [])
@@ -54,6 +57,6 @@ struct SuperstepInbox {
 
     /// One cursor per segment, in sender order.
     func cursors() -> [RecordCursor] {
-        segments.map { RecordCursor(blocks: $0.bytes, source: $0.source, owner: $0.owner) }
+        segments.map { RecordCursor(blocks: $0.bytes, source: $0.source, owner: $0.owner, checksumsVerified: $0.verified) }
     }
 }
