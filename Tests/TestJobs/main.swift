@@ -182,7 +182,7 @@ let masterTest = PregelJob<Double, Unweighted, Double>(
             vertex.aggregate("one", 1)
             vertex.aggregate("smallest", Double(vertex.id))
             vertex.aggregate("largest", Double(vertex.id))
-            vertex.aggregate("vertices", 1)
+            vertex.aggregate("vertices", 5)  // a count counts contributions, whatever their amount
         }
     },
     aggregators: [.sum("one"), .min("smallest"), .max("largest"), .count("vertices")],

@@ -53,7 +53,7 @@ public final class BSPContext<Message: WireCodable & Sendable> {
             outbox.fail(TaskFailure("compute aggregated into aggregator \(index); the job declares \(aggregators.count)"))
             return
         }
-        aggregates.values[index] = aggregators[index].fold(aggregates.values[index], amount)
+        aggregates.values[index] = aggregators[index].add(amount, to: aggregates.values[index])
     }
 
     /// Contributes `amount` to aggregator `name`.

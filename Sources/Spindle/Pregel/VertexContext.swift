@@ -95,7 +95,7 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     /// Contributes `amount` to aggregator `name` (for a count aggregator, contributes 1).
     public func aggregate(_ name: String, _ amount: Double) {
         let i = aggregatorIndex(name)
-        aggregates.values[i] = aggregators[i].fold(aggregates.values[i], amount)
+        aggregates.values[i] = aggregators[i].add(amount, to: aggregates.values[i])
     }
 
     /// The value of aggregator `name` folded over the previous superstep (its identity in superstep 0).

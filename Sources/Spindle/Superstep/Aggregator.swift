@@ -5,13 +5,19 @@ public struct Aggregator: Sendable {
     public var name: String
     /// The value of an aggregator nobody contributed to.
     public var identity: Double
+    /// Folds a contribution, or another partial fold, into a partial fold.
     public var fold: @Sendable (Double, Double) -> Double
+    /// What a contribution of `amount` adds (the amount itself, or 1 for a count).
+    var contribution: @Sendable (Double) -> Double = { $0 }
 
     public init(_ name: String, identity: Double, fold: @escaping @Sendable (Double, Double) -> Double) {
         self.name = name
         self.identity = identity
         self.fold = fold
     }
+
+    /// Folds a contribution of `amount` into the partial fold `partial`.
+    @inline(__always) func add(_ amount: Double, to partial: Double) -> Double { fold(partial, contribution(amount)) }
 
     /// Sum of the contributions.
     public static func sum(_ name: String) -> Aggregator { Aggregator(name, identity: 0, fold: +) }
@@ -20,7 +26,11 @@ public struct Aggregator: Sendable {
     /// Largest contribution (`-infinity` when none).
     public static func max(_ name: String) -> Aggregator { Aggregator(name, identity: -.infinity, fold: { Swift.max($0, $1) }) }
     /// Number of contributions (each contribution counts 1, whatever its value).
-    public static func count(_ name: String) -> Aggregator { Aggregator(name, identity: 0, fold: +) }
+    public static func count(_ name: String) -> Aggregator {
+        var count = Aggregator(name, identity: 0, fold: +)
+        count.contribution = { _ in 1 }
+        return count
+    }
 }
 
 /// The aggregators' values: the partial fold of one partition, or the global fold of a superstep.
