@@ -35,12 +35,13 @@ final class PartitionedFileWriter {
     }
 
     /// Builds the file in memory, to be finished with `finishInMemory()`; `name` stands for the path in errors.
-    init(memoryNamed name: String, partitionCount: Int) {
+    /// Room is reserved for `expectedBytes` of records.
+    init(memoryNamed name: String, partitionCount: Int, expectedBytes: Int = 0) {
         precondition(partitionCount >= 1 && partitionCount <= Int(UInt32.max), "PartitionedFileWriter: bad partition count \(partitionCount)")
         path = name
         self.partitionCount = partitionCount
         file = nil
-        blocks = RecordBlockWriter()
+        blocks = RecordBlockWriter(expectedBytes: expectedBytes + 1024 + 16 * partitionCount)
         offsets.reserveCapacity(partitionCount + 1)
     }
 

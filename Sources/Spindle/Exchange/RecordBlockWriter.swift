@@ -75,10 +75,11 @@ final class RecordBlockWriter {
         core = Core(buffer: RecordBlockWriter.allocateBuffer(RecordBlock.targetPayloadSize))
     }
 
-    /// A writer that collects blocks in `memoryBytes`.
-    init() {
+    /// A writer that collects blocks in `memoryBytes`, with room reserved for `expectedBytes`.
+    init(expectedBytes: Int = 0) {
         file = nil
         core = Core(buffer: RecordBlockWriter.allocateBuffer(RecordBlock.targetPayloadSize))
+        core.memoryBytes.reserveCapacity(expectedBytes)
     }
 
     deinit { core.buffer.deallocate() }

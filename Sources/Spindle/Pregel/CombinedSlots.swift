@@ -18,6 +18,8 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
     @usableFromInline let count: Int
     /// Whether every slot is initialised with the identity (arithmetic combining).
     @usableFromInline let arithmetic: Bool
+    /// Reused for building blocks.
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
     /// Messages added since the last reset.
     @exclusivity(unchecked) @usableFromInline var added = 0
 
@@ -194,30 +196,80 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
         }
     }
 
-    /// Calls `body` with the dense block for slots `range`: varint slot count, a presence bitmap, then the
-    /// present messages.
+    /// Calls `body` with the dense block for slots `range`: `u32` slot count, a presence bitmap (bit k of
+    /// byte k/8 for slot `range.lowerBound + k`), then the present messages in slot order — 8 raw
+    /// little-endian bytes each for arithmetic combining, their `WireCodable` encoding otherwise.
     func withBlock<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        var w = WireWriter(reservingCapacity: range.count / 8 + 16 + range.count * MemoryLayout<Message>.size)
-        w.writeVarint(UInt64(range.count))
-        var bits = [UInt8](repeating: 0, count: (range.count + 7) / 8)
-        for (k, slot) in range.enumerated() where present[slot] { bits[k >> 3] |= 1 << (k & 7) }
-        w.writeRaw(bits)
-        for slot in range where present[slot] { values[slot].encode(to: &w) }
-        return try w.bytes.withUnsafeBytes(body)
+        let n = range.count
+        let bitmapBytes = (n + 7) / 8
+        scratch.removeAll(keepingCapacity: true)
+        scratch.reserveCapacity(4 + bitmapBytes + n * max(8, MemoryLayout<Message>.size))
+        withUnsafeBytes(of: UInt32(n).littleEndian) { scratch.append(contentsOf: $0) }
+        scratch.append(contentsOf: repeatElement(0, count: bitmapBytes))
+        var present = 0
+        scratch.withUnsafeMutableBufferPointer { bytes in
+            let bits = bytes.baseAddress! + 4
+            let flags = self.present + range.lowerBound
+            for k in 0..<n where flags[k] {
+                bits[k >> 3] |= 1 << UInt8(k & 7)
+                present += 1
+            }
+        }
+        if arithmetic {
+            let start = scratch.count
+            scratch.append(contentsOf: repeatElement(0, count: 8 * present))
+            scratch.withUnsafeMutableBytes { bytes in
+                let raw = UnsafeRawPointer(values + range.lowerBound)
+                var at = start
+                for k in 0..<n where self.present[range.lowerBound + k] {
+                    bytes.storeBytes(of: raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).littleEndian, toByteOffset: at, as: UInt64.self)
+                    at += 8
+                }
+            }
+            return try scratch.withUnsafeBytes(body)
+        }
+        var w = WireWriter(reservingCapacity: n * MemoryLayout<Message>.size)
+        for slot in range where self.present[slot] { values[slot].encode(to: &w) }
+        scratch += w.bytes
+        return try scratch.withUnsafeBytes(body)
     }
 
     /// Combines a dense block (see ``withBlock(_:_:)``) from a sender into these slots through the sender's
     /// slot-to-local-index map; returns the number of messages.
     /// - Throws: `CorruptDataError` naming `source` when the block does not match the map.
     func scatter(_ block: UnsafeRawBufferPointer, localIndices: [Int32], source: String) throws -> Int {
-        var r = WireReader(block)
-        let count = Int(try r.readVarint())
-        guard count == localIndices.count else {
-            throw CorruptDataError(source: source, offset: 0, detail: "a dense message block has \(count) slots, the routing \(localIndices.count)")
+        guard block.count >= 4 else { throw CorruptDataError(source: source, offset: 0, detail: "a dense message block has no slot count") }
+        let n = Int(UInt32(littleEndian: block.loadUnaligned(as: UInt32.self)))
+        guard n == localIndices.count else {
+            throw CorruptDataError(source: source, offset: 0, detail: "a dense message block has \(n) slots, the routing \(localIndices.count)")
         }
-        let bits = try r.readRaw(count: (count + 7) / 8)
+        let bitmapBytes = (n + 7) / 8
+        guard block.count >= 4 + bitmapBytes else { throw CorruptDataError(source: source, offset: 4, detail: "a dense message block is cut short") }
+        let bits = UnsafeRawBufferPointer(rebasing: block[4..<(4 + bitmapBytes)])
+        let payload = UnsafeRawBufferPointer(rebasing: block[(4 + bitmapBytes)...])
         var received = 0
-        for k in 0..<count where bits[k >> 3] & (1 << (k & 7)) != 0 {
+        if arithmetic {
+            for k in 0..<n where bits[k >> 3] & (1 << UInt8(k & 7)) != 0 { received += 1 }
+            guard payload.count == 8 * received else {
+                throw CorruptDataError(source: source, offset: 4 + bitmapBytes, detail: "a dense message block holds \(payload.count) bytes for \(received) messages")
+            }
+            var at = 0
+            localIndices.withUnsafeBufferPointer { local in
+                for k in 0..<n where bits[k >> 3] & (1 << UInt8(k & 7)) != 0 {
+                    let word = UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+                    at += 8
+                    if Message.self == Double.self {
+                        fold(Int(local[k]), Double(bitPattern: word))
+                    } else {
+                        fold(Int(local[k]), Int64(bitPattern: word))
+                    }
+                }
+            }
+            added &+= received
+            return received
+        }
+        var r = WireReader(payload)
+        for k in 0..<n where bits[k >> 3] & (1 << UInt8(k & 7)) != 0 {
             add(slot: Int(localIndices[k]), try Message(from: &r))
             received += 1
         }

@@ -18,44 +18,65 @@ struct MessageRouting: Sendable {
     let slotEdgeStart: [Int32]
     let slotSources: [Int32]
 
+    /// Resolves the edges of `graph`. Works one destination partition at a time (edges bucketed by their
+    /// target's partition first), so each lookup table stays small enough for the caches. (A radix sort by
+    /// target instead measured a third slower on this project's machine.)
     init<E>(graph: GraphPartition<E>, partitioner: VertexPartitioner) {
         let partitions = partitioner.partitions
-        var perPartition = Array(repeating: [Int64](), count: partitions)
-        let slotOf = VertexIndexMap(expectedCount: graph.targets.count / 8)
         let edges = graph.targets.count
-        var local = [Int32](repeating: 0, count: edges)
+        // The source vertex of every edge, and the edges bucketed by destination partition (in edge order).
+        var edgeSource = [Int32](repeating: 0, count: edges)
+        for v in 0..<graph.vertexCount {
+            for e in graph.offsets[v]..<graph.offsets[v + 1] { edgeSource[e] = Int32(v) }
+        }
+        var destination = [UInt32](repeating: 0, count: edges)
+        var bucketStart = [Int](repeating: 0, count: partitions + 1)
         graph.targets.withUnsafeBufferPointer { targets in
             for e in 0..<edges {
-                let target = targets[e]
-                if let slot = slotOf.index(of: target) {
-                    local[e] = slot
-                } else {
-                    let q = partitioner.partition(of: target)
-                    let slot = Int32(perPartition[q].count)
-                    perPartition[q].append(target)
-                    _ = slotOf.insertIfAbsent(target, slot)
-                    local[e] = slot
-                }
+                let q = partitioner.partition(of: targets[e])
+                destination[e] = UInt32(q)
+                bucketStart[q + 1] += 1
             }
         }
-        var base = [0]
-        var targets: [Int64] = []
-        targets.reserveCapacity(slotOf.count)
-        for q in 0..<partitions {
-            targets += perPartition[q]
-            base.append(targets.count)
+        for q in 0..<partitions { bucketStart[q + 1] += bucketStart[q] }
+        var bucket = [Int32](repeating: 0, count: edges)
+        var next = bucketStart
+        for e in 0..<edges {
+            let q = Int(destination[e])
+            bucket[next[q]] = Int32(e)
+            next[q] += 1
         }
-        for e in 0..<edges { local[e] += Int32(base[partitioner.partition(of: graph.targets[e])]) }
-        var start = [Int32](repeating: 0, count: targets.count + 1)
-        for e in 0..<edges { start[Int(local[e]) + 1] += 1 }
-        for s in 0..<targets.count { start[s + 1] += start[s] }
-        var fill = start
+        var local = [Int32](repeating: 0, count: edges)
+        var targets: [Int64] = []
+        var base = [0]
+        var start: [Int32] = [0]
         var sources = [Int32](repeating: 0, count: edges)
-        for v in 0..<graph.vertexCount {
-            for e in graph.offsets[v]..<graph.offsets[v + 1] {
-                let s = Int(local[e])
-                sources[Int(fill[s])] = Int32(v)
-                fill[s] += 1
+        var perSlot: [Int32] = []
+        for q in 0..<partitions {
+            // Slots of q in order of first appearance along the edges.
+            let first = targets.count
+            let slotOf = VertexIndexMap(expectedCount: (bucketStart[q + 1] - bucketStart[q]) / 4)
+            for k in bucketStart[q]..<bucketStart[q + 1] {
+                let e = Int(bucket[k])
+                let target = graph.targets[e]
+                let (slot, inserted) = slotOf.insertIfAbsent(target, Int32(targets.count - first))
+                if inserted { targets.append(target) }
+                local[e] = Int32(first) + slot
+            }
+            base.append(targets.count)
+            // The edges into each slot of q, in source order.
+            let slots = targets.count - first
+            perSlot.removeAll(keepingCapacity: true)
+            perSlot.append(contentsOf: repeatElement(0, count: slots + 1))
+            for k in bucketStart[q]..<bucketStart[q + 1] { perSlot[Int(local[Int(bucket[k])]) - first + 1] += 1 }
+            for i in 0..<slots { perSlot[i + 1] += perSlot[i] }
+            let offset = Int32(bucketStart[q])
+            for i in stride(from: 1, through: slots, by: 1) { start.append(offset + perSlot[i]) }
+            for k in bucketStart[q]..<bucketStart[q + 1] {
+                let e = Int(bucket[k])
+                let i = Int(local[e]) - first
+                sources[Int(offset + perSlot[i])] = edgeSource[e]
+                perSlot[i] += 1
             }
         }
         edgeSlots = local

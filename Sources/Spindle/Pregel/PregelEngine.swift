@@ -326,7 +326,9 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             }
             let writer =
                 dir == nil
-                ? PartitionedFileWriter(memoryNamed: "messages of partition \(p) in superstep \(payload.superstep)", partitionCount: settings.partitions)
+                ? PartitionedFileWriter(
+                    memoryNamed: "messages of partition \(p) in superstep \(payload.superstep)", partitionCount: settings.partitions,
+                    expectedBytes: routing.slotTargets.count * (MemoryLayout<Message>.size + 1))
                 : try PartitionedFileWriter(path: path, partitionCount: settings.partitions)
             for q in 0..<settings.partitions {
                 try denseOutbox.withBlock(routing.slotBase[q]..<routing.slotBase[q + 1]) { block in

@@ -1,9 +1,11 @@
 import SpindlePosix
 
-/// The records a Pregel load task writes for each partition and the partition's owner reads back: chunks
-/// of packed 64-bit little-endian words, the chunk's kind in its one-byte key. A chunk holds whole edges.
+/// The records a Pregel load task writes for each partition and the partition's owner reads back: the
+/// chunk's kind in a one-byte key; the value is `u32 itemCount` (little-endian) and the items, each id a
+/// zigzag LEB128 varint (small ids take few bytes), each weight 8 raw little-endian bytes. A chunk holds
+/// whole items.
 enum EdgeChunk {
-    /// What a chunk's words are.
+    /// What a chunk's items are.
     enum Kind: UInt8 {
         /// (source, target) pairs.
         case edges = 1
@@ -13,7 +15,7 @@ enum EdgeChunk {
         /// Ids of vertices that exist because they appeared as targets.
         case vertices = 3
 
-        /// Words per item.
+        /// Words per item in a writer's buffer.
         var stride: Int {
             switch self {
             case .edges: 2
@@ -23,26 +25,98 @@ enum EdgeChunk {
         }
     }
 
-    /// Words per chunk record at most (256 KiB).
-    static let maxWords = 32 * 1024
+    /// Items per chunk record at most.
+    static let maxItems = 16 * 1024
 
-    /// Calls `body` with every chunk of `segment` (a partition's bytes from one load task), checking kinds and sizes.
-    /// - Throws: `CorruptDataError` naming `source` for a bad block, kind or length.
+    /// Appends the chunk value for `words` (whole items of `kind`, as a writer buffers them) to `bytes`.
+    static func encode(_ words: UnsafeBufferPointer<Int64>, kind: Kind, into bytes: inout [UInt8]) {
+        let items = words.count / kind.stride
+        bytes.removeAll(keepingCapacity: true)
+        bytes.reserveCapacity(4 + words.count * 10)
+        withUnsafeBytes(of: UInt32(items).littleEndian) { bytes.append(contentsOf: $0) }
+        var i = 0
+        while i < words.count {
+            appendZigZag(words[i], to: &bytes)
+            if kind != .vertices { appendZigZag(words[i + 1], to: &bytes) }
+            if kind == .weightedEdges { withUnsafeBytes(of: words[i + 2].littleEndian) { bytes.append(contentsOf: $0) } }
+            i += kind.stride
+        }
+    }
+
+    @inline(__always) private static func appendZigZag(_ value: Int64, to bytes: inout [UInt8]) {
+        var v = UInt64(bitPattern: (value << 1) ^ (value >> 63))
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    /// Calls `body` with every chunk of `segment` (a partition's bytes from one load task).
+    /// - Throws: `CorruptDataError` naming `source` for a bad block or kind.
     static func forEachChunk(
         in segment: UnsafeRawBufferPointer, source: String, owner: AnyObject?, verified: Bool, _ body: (Kind, UnsafeRawBufferPointer) throws -> Void
     ) throws {
         var cursor = RecordCursor(blocks: segment, source: source, owner: owner, checksumsVerified: verified)
         while try cursor.next() {
-            guard cursor.key.count == 1, let kind = Kind(rawValue: cursor.key[0]), cursor.value.count % (8 * kind.stride) == 0 else {
-                throw CorruptDataError(source: source, offset: 0, detail: "a loaded edge chunk has an unknown kind or a partial item")
+            guard cursor.key.count == 1, let kind = Kind(rawValue: cursor.key[0]), cursor.value.count >= 4 else {
+                throw CorruptDataError(source: source, offset: 0, detail: "a loaded edge chunk has an unknown kind or no item count")
             }
             try body(kind, cursor.value)
         }
     }
 
-    /// Word `i` of a chunk.
-    @inline(__always) static func word(_ chunk: UnsafeRawBufferPointer, _ i: Int) -> Int64 {
-        Int64(littleEndian: chunk.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))
+    /// The number of items in a chunk value.
+    static func itemCount(_ chunk: UnsafeRawBufferPointer) -> Int {
+        Int(UInt32(littleEndian: chunk.loadUnaligned(as: UInt32.self)))
+    }
+
+    /// Reads the items of one chunk in order: `nextId()` for each id, `nextWeightBits()` for each weight.
+    struct Reader {
+        private let chunk: UnsafeRawBufferPointer
+        private let source: String
+        private var position = 4
+        /// Items in the chunk.
+        let items: Int
+
+        init(_ chunk: UnsafeRawBufferPointer, source: String) {
+            self.chunk = chunk
+            self.source = source
+            items = EdgeChunk.itemCount(chunk)
+        }
+
+        /// The next zigzag varint id.
+        @inline(__always) mutating func nextId() throws(CorruptDataError) -> Int64 {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard position < chunk.count, shift < 64 else {
+                    throw CorruptDataError(source: source, offset: position, detail: "a loaded edge chunk ends inside an id")
+                }
+                let byte = chunk[position]
+                position += 1
+                result |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { break }
+                shift += 7
+            }
+            return Int64(bitPattern: result >> 1) ^ -Int64(bitPattern: result & 1)
+        }
+
+        /// The next 8-byte weight.
+        @inline(__always) mutating func nextWeightBits() throws(CorruptDataError) -> Int64 {
+            guard chunk.count - position >= 8 else {
+                throw CorruptDataError(source: source, offset: position, detail: "a loaded edge chunk ends inside a weight")
+            }
+            defer { position += 8 }
+            return Int64(littleEndian: chunk.loadUnaligned(fromByteOffset: position, as: Int64.self))
+        }
+
+        /// Checks that the items filled the chunk exactly.
+        func finish() throws(CorruptDataError) {
+            guard position == chunk.count else {
+                throw CorruptDataError(source: source, offset: position, detail: "a loaded edge chunk has bytes after its \(items) items")
+            }
+        }
     }
 }
 
@@ -58,6 +132,8 @@ final class EdgeBucketWriter {
     @exclusivity(unchecked) private var vertexIds: [[Int64]]
     @exclusivity(unchecked) private var bufferedWords = 0
     private var runs: [String] = []
+    /// Reused for encoding chunks.
+    private var scratch: [UInt8] = []
 
     /// - Parameters:
     ///   - weighted: whether edges carry a weight word (jobs whose edge values take memory).
@@ -106,23 +182,24 @@ final class EdgeBucketWriter {
     }
 
     private func writeBuffers(_ q: Int, to writer: PartitionedFileWriter) throws {
-        try Self.write(edgeWords[q], kind: weighted ? .weightedEdges : .edges, partition: q, to: writer)
-        try Self.write(vertexIds[q], kind: .vertices, partition: q, to: writer)
+        try write(edgeWords[q], kind: weighted ? .weightedEdges : .edges, partition: q, to: writer)
+        try write(vertexIds[q], kind: .vertices, partition: q, to: writer)
         bufferedWords -= edgeWords[q].count + vertexIds[q].count
         edgeWords[q] = []
         vertexIds[q] = []
     }
 
-    private static func write(_ words: [Int64], kind: EdgeChunk.Kind, partition q: Int, to writer: PartitionedFileWriter) throws {
+    private func write(_ words: [Int64], kind: EdgeChunk.Kind, partition q: Int, to writer: PartitionedFileWriter) throws {
         guard !words.isEmpty else { return }
-        let itemsPerChunk = EdgeChunk.maxWords / kind.stride
+        let wordsPerChunk = EdgeChunk.maxItems * kind.stride
         var key = kind.rawValue
         try withUnsafeBytes(of: &key) { key in
-            try words.withUnsafeBytes { raw in
+            try words.withUnsafeBufferPointer { all in
                 var start = 0
                 while start < words.count {
-                    let end = min(words.count, start + itemsPerChunk * kind.stride)
-                    try writer.append(partition: q, key: key, value: UnsafeRawBufferPointer(rebasing: raw[(8 * start)..<(8 * end)]))
+                    let end = min(words.count, start + wordsPerChunk)
+                    EdgeChunk.encode(UnsafeBufferPointer(rebasing: all[start..<end]), kind: kind, into: &scratch)
+                    try scratch.withUnsafeBytes { try writer.append(partition: q, key: key, value: $0) }
                     start = end
                 }
             }

@@ -1,7 +1,8 @@
 /// Builds a partition's ``GraphPartition`` from the edge chunks its loaders sent (see ``EdgeChunk``), which
 /// arrive in no particular id order: vertex ids come out sorted ascending, each source's edges in arrival
-/// order (segments in the order given, chunks in file order), parallel edges and self-loops kept. Every
-/// source gets one hash lookup per edge; no sorting of edges.
+/// order (segments in the order given, chunks in file order), parallel edges and self-loops kept. Edges
+/// are ordered by a stable radix sort of their sources, which streams through memory instead of probing
+/// a hash table per edge.
 enum GraphPartitionAssembler {
     /// One load task's bytes for the partition.
     struct Segment {
@@ -16,74 +17,76 @@ enum GraphPartitionAssembler {
 
     /// - Throws: `CorruptDataError` for a damaged segment.
     static func assemble<EdgeValue>(_ segments: [Segment], edgeValue: (Double?) -> EdgeValue) throws -> GraphPartition<EdgeValue> {
-        var chunks: [(kind: EdgeChunk.Kind, bytes: UnsafeRawBufferPointer)] = []
+        var chunks: [(kind: EdgeChunk.Kind, bytes: UnsafeRawBufferPointer, source: String)] = []
         var edgeCount = 0
+        var markerCount = 0
         for segment in segments {
             try EdgeChunk.forEachChunk(in: segment.bytes, source: segment.name, owner: segment.owner, verified: segment.verified) { kind, bytes in
-                chunks.append((kind, bytes))
-                if kind != .vertices { edgeCount += bytes.count / (8 * kind.stride) }
+                chunks.append((kind, bytes, segment.name))
+                if kind == .vertices { markerCount += EdgeChunk.itemCount(bytes) } else { edgeCount += EdgeChunk.itemCount(bytes) }
             }
         }
-        // Pass 1: number the vertices in order of first appearance; remember each edge's source number.
-        let index = VertexIndexMap(expectedCount: edgeCount / 32)
-        var firstSeen: [Int64] = []
-        var edgeSource = [Int32](repeating: 0, count: edgeCount)
-        var e = 0
-        for (kind, bytes) in chunks {
-            let stride = kind.stride
-            for i in 0..<(bytes.count / (8 * stride)) {
-                let id = EdgeChunk.word(bytes, i * stride)
-                let (number, inserted) = index.insertIfAbsent(id, Int32(firstSeen.count))
-                if inserted { firstSeen.append(id) }
-                if kind != .vertices {
-                    edgeSource[e] = number
-                    e += 1
-                }
-            }
-        }
-        // Local indices follow id order.
-        let n = firstSeen.count
-        var order = [Int32](unsafeUninitializedCapacity: n) { buffer, count in
-            for i in 0..<n { buffer[i] = Int32(i) }
-            count = n
-        }
-        firstSeen.withUnsafeBufferPointer { seen in order.sort { seen[Int($0)] < seen[Int($1)] } }
-        var rank = [Int32](repeating: 0, count: n)
-        var ids = [Int64](repeating: 0, count: n)
-        for r in 0..<n {
-            let number = Int(order[r])
-            rank[number] = Int32(r)
-            ids[r] = firstSeen[number]
-            index.update(ids[r], Int32(r))
-        }
-        // Pass 2: counting sort of the edges by local source index.
-        var offsets = [Int](repeating: 0, count: n + 1)
-        for k in 0..<edgeCount { offsets[Int(rank[Int(edgeSource[k])]) + 1] += 1 }
-        for i in 0..<n { offsets[i + 1] += offsets[i] }
-        var fill = Array(offsets.dropLast())
-        var targets = [Int64](repeating: 0, count: edgeCount)
-        var weights: [Double?] = []
+        // Decode: each edge's source key, and its target (or, with edge values, its number: targets and
+        // weights are gathered after the sort).
         let valued = MemoryLayout<EdgeValue>.size > 0
-        if valued { weights = Array(repeating: nil, count: edgeCount) }
-        e = 0
-        for (kind, bytes) in chunks where kind != .vertices {
-            let stride = kind.stride
-            for i in 0..<(bytes.count / (8 * stride)) {
-                let local = Int(rank[Int(edgeSource[e])])
-                let position = fill[local]
-                fill[local] = position + 1
-                targets[position] = EdgeChunk.word(bytes, i * stride + 1)
-                if valued && kind == .weightedEdges {
-                    let weight = Double(bitPattern: UInt64(bitPattern: EdgeChunk.word(bytes, i * stride + 2)))
-                    weights[position] = weight.isNaN ? nil : weight
+        var sourceKeys = [UInt64](repeating: 0, count: edgeCount)
+        var payload = [Int64](repeating: 0, count: edgeCount)
+        var edgeTargets = [Int64](repeating: 0, count: valued ? edgeCount : 0)
+        var edgeWeights = [Int64](repeating: 0, count: valued ? edgeCount : 0)
+        var markerKeys = [UInt64](repeating: 0, count: markerCount)
+        var e = 0
+        var m = 0
+        let absent = Int64(bitPattern: Double.nan.bitPattern)
+        for (kind, bytes, source) in chunks {
+            var reader = EdgeChunk.Reader(bytes, source: source)
+            for _ in 0..<reader.items {
+                let id = try reader.nextId()
+                if kind == .vertices {
+                    markerKeys[m] = PairRadixSort.key(id)
+                    m += 1
+                    continue
+                }
+                sourceKeys[e] = PairRadixSort.key(id)
+                let target = try reader.nextId()
+                let weight = kind == .weightedEdges ? try reader.nextWeightBits() : absent
+                if valued {
+                    payload[e] = Int64(e)
+                    edgeTargets[e] = target
+                    edgeWeights[e] = weight
+                } else {
+                    payload[e] = target
                 }
                 e += 1
             }
+            try reader.finish()
         }
+        PairRadixSort.sort(keys: &sourceKeys, values: &payload)
+        var none = [Void](repeating: (), count: markerCount)
+        PairRadixSort.sort(keys: &markerKeys, values: &none)
+        // Vertices: the union of sources and markers, in id order; each with its run of sorted edges.
+        var ids: [Int64] = []
+        var offsets: [Int] = [0]
+        var i = 0
+        var j = 0
+        while i < edgeCount || j < markerCount {
+            let key = i < edgeCount && (j == markerCount || sourceKeys[i] <= markerKeys[j]) ? sourceKeys[i] : markerKeys[j]
+            ids.append(PairRadixSort.id(key))
+            while i < edgeCount && sourceKeys[i] == key { i += 1 }
+            while j < markerCount && markerKeys[j] == key { j += 1 }
+            offsets.append(i)
+        }
+        let index = VertexIndexMap(expectedCount: ids.count)
+        for (local, id) in ids.enumerated() { _ = index.insertIfAbsent(id, Int32(local)) }
+        let targets: [Int64]
         let edgeValues: [EdgeValue]
         if valued {
-            edgeValues = weights.map(edgeValue)
+            targets = payload.map { edgeTargets[Int($0)] }
+            edgeValues = payload.map { number in
+                let weight = Double(bitPattern: UInt64(bitPattern: edgeWeights[Int(number)]))
+                return edgeValue(weight.isNaN ? nil : weight)
+            }
         } else {
+            targets = payload
             edgeValues = Array(repeating: edgeValue(nil), count: edgeCount)
         }
         return GraphPartition(ids: ids, offsets: offsets, targets: targets, edgeValues: edgeValues, index: index)
