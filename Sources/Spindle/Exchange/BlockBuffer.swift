@@ -18,6 +18,14 @@ final class BlockBuffer: @unchecked Sendable {
         count = array.count
     }
 
+    /// Takes ownership of `storage` (allocated with `UnsafeMutableRawBufferPointer.allocate(byteCount:alignment:)`),
+    /// of which the first `count` bytes are held; it is deallocated with this buffer.
+    init(adopting storage: UnsafeMutableRawBufferPointer, count: Int) {
+        precondition(count <= storage.count, "BlockBuffer: adopting \(count) bytes of a \(storage.count)-byte allocation")
+        self.storage = storage
+        self.count = count
+    }
+
     private static func copy(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutableRawBufferPointer {
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(bytes.count, 1), alignment: 16)
         if let source = bytes.baseAddress, bytes.count > 0 {

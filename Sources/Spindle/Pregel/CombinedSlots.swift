@@ -234,6 +234,38 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
         return try scratch.withUnsafeBytes(body)
     }
 
+    /// Appends the dense block for slots `range` (see ``withBlock(_:_:)``) to `builder` as partition `q`'s
+    /// record with an empty key, written in place when combining is arithmetic.
+    func appendBlock(_ range: Range<Int>, partition q: Int, to builder: DirectBlockFileBuilder) throws {
+        let noKey = UnsafeRawBufferPointer(start: nil, count: 0)
+        guard arithmetic else {
+            try withBlock(range) { block in
+                try builder.append(partition: q, key: noKey, valueCount: block.count) { $0.copyMemory(from: block) }
+            }
+            return
+        }
+        let n = range.count
+        let bitmapBytes = (n + 7) / 8
+        let flags = present + range.lowerBound
+        var messages = 0
+        for k in 0..<n where flags[k] { messages += 1 }
+        let raw = UnsafeRawPointer(values + range.lowerBound)
+        builder.append(partition: q, key: noKey, valueCount: 4 + bitmapBytes + 8 * messages) { out in
+            let base = out.baseAddress!
+            base.storeBytes(of: UInt32(n).littleEndian, as: UInt32.self)
+            for b in 0..<bitmapBytes {
+                var byte: UInt8 = 0
+                for j in 0..<min(8, n - 8 * b) where flags[8 * b + j] { byte |= 1 << UInt8(j) }
+                base.storeBytes(of: byte, toByteOffset: 4 + b, as: UInt8.self)
+            }
+            var at = 4 + bitmapBytes
+            for k in 0..<n where flags[k] {
+                base.storeBytes(of: raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).littleEndian, toByteOffset: at, as: UInt64.self)
+                at += 8
+            }
+        }
+    }
+
     /// Combines a dense block (see ``withBlock(_:_:)``) from a sender into these slots through the sender's
     /// slot-to-local-index map; returns the number of messages.
     /// - Throws: `CorruptDataError` naming `source` when the block does not match the map.

@@ -257,15 +257,21 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             let compute = try definition.makeCompute(context.parameters)
             let vertex = VertexContext<VertexValue, EdgeValue, Message>(
                 initial: values[0], partition: graph, aggregators: definition.aggregators, previous: previous, globals: globals, outbox: outbox)
-            vertex.superstep = payload.superstep
-            vertex.totalVertices = payload.totalVertices
+            vertex.storedSuperstep = payload.superstep
+            vertex.storedTotalVertices = payload.totalVertices
             vertex.dense = denseOutbox
             vertex.edgeSlots = state.routing?.edgeSlots ?? []
             vertex.broadcasts = slots?.broadcasts
             var messages: [Message] = []
+            let ids = graph.ids
+            let offsets = graph.offsets
             for i in 0..<graph.vertexCount {
-                let id = graph.ids[i]
-                messages.removeAll(keepingCapacity: true)
+                let id = ids[i]
+                if messages.count == 1 {
+                    messages.removeLast()  // the usual case with a combiner; cheaper than removeAll
+                } else if !messages.isEmpty {
+                    messages.removeAll(keepingCapacity: true)
+                }
                 if let slots, slots.inbox.holds(i) { messages.append(slots.inbox.message(i)) }
                 while hasMessage {
                     let target = Int64(shuffleBytes: inbox.key)
@@ -280,16 +286,21 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                 }
                 guard !halted[i] || !messages.isEmpty else { continue }
                 vertex.local = i
-                vertex.id = id
-                vertex.value = values[i]
+                vertex.edgeStart = offsets[i]
+                vertex.storedOutDegree = offsets[i + 1] - offsets[i]
+                vertex.storedID = id
+                vertex.storedValue = values[i]
                 vertex.halted = false
                 compute(vertex, messages)
-                values[i] = vertex.value
+                values[i] = vertex.storedValue
                 halted[i] = vertex.halted
                 if !vertex.halted { active += 1 }
-                if i & 4095 == 4095 { try context.checkCancelled() }
-                if let failure = sink.failure { throw failure }
+                if i & 4095 == 4095 {
+                    try context.checkCancelled()
+                    if let failure = sink.failure { throw failure }
+                }
             }
+            if let failure = sink.failure { throw failure }
             directSends = slots?.outbox.added ?? 0
             broadcastEdges = vertex.broadcastEdges
             if let slots, let routing = state.routing, broadcastEdges > 0 {
@@ -314,7 +325,16 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         let path = dir.map { CheckpointStore.messagesPath($0, partition: p) } ?? "\(prefix)-messages.out"
         var sizes: [Int]
         let messages: PartitionedFile
-        if let denseOutbox, let routing = state.routing {
+        if let denseOutbox, let routing = state.routing, dir == nil, outbox.output.emitted == 0 {
+            // Only dense slots, kept in memory: each destination's block is written in place.
+            let builder = DirectBlockFileBuilder(
+                name: "messages of partition \(p) in superstep \(payload.superstep)", partitionCount: settings.partitions,
+                expectedBytes: routing.slotTargets.count * (MemoryLayout<Message>.size + 1) + 64 * settings.partitions)
+            for q in 0..<settings.partitions {
+                try denseOutbox.appendBlock(routing.slotBase[q]..<routing.slotBase[q + 1], partition: q, to: builder)
+            }
+            (messages, sizes) = try builder.finish()
+        } else if let denseOutbox, let routing = state.routing {
             // Each destination's stretch of dense slots first (an empty key sorts first), then keyed sends.
             // Kept in memory unless they belong to a checkpoint.
             var keyed: PartitionedFile?

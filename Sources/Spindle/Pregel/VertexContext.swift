@@ -4,15 +4,28 @@ import SpindleCore
 /// value, its out-edges, the superstep, the graph's size, and the ways to send messages, vote to halt and
 /// aggregate. One context object is reused for every vertex of a partition (no per-vertex objects).
 public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & Sendable> {
+    // The public properties are computed over unchecked storage: a compute closure lives in another module,
+    // where a stored class property would cost a dynamic exclusivity check per access.
+    @exclusivity(unchecked) var storedID: Int64 = 0
+    @exclusivity(unchecked) var storedValue: VertexValue
+    @exclusivity(unchecked) var storedSuperstep = 0
+    @exclusivity(unchecked) var storedTotalVertices = 0
+    @exclusivity(unchecked) var storedOutDegree = 0
+
     /// The vertex id (as in the input).
-    @exclusivity(unchecked) public internal(set) var id: Int64 = 0
+    public var id: Int64 { storedID }
     /// The vertex's value; assign to change it.
-    @exclusivity(unchecked) public var value: VertexValue
+    public var value: VertexValue {
+        get { storedValue }
+        set { storedValue = newValue }
+    }
     /// The current superstep, from 0.
-    @exclusivity(unchecked) public internal(set) var superstep = 0
+    public var superstep: Int { storedSuperstep }
     /// Vertices in the whole graph.
-    @exclusivity(unchecked) public internal(set) var totalVertices = 0
-    var partition: GraphPartition<EdgeValue>
+    public var totalVertices: Int { storedTotalVertices }
+    /// Number of out-edges.
+    public var outDegree: Int { storedOutDegree }
+    let partition: GraphPartition<EdgeValue>
     @exclusivity(unchecked) @usableFromInline var local = 0
     @exclusivity(unchecked) var halted = false
     @exclusivity(unchecked) var aggregates: AggregatorValues
@@ -21,6 +34,8 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     /// The aggregators' names, searched linearly: a handful of short strings compare faster than they hash.
     let aggregatorNames: [String]
     let aggregators: [Aggregator]
+    /// The aggregators' kinds, so built-in folds need no closure call.
+    let aggregatorKinds: [Aggregator.Kind]
     let outbox: MessageOutbox<Message>
     /// Dense slots for sends along edges (jobs with a combiner), with each edge's slot.
     @exclusivity(unchecked) @usableFromInline var dense: CombinedSlots<Message>?
@@ -35,7 +50,7 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
         initial: VertexValue, partition: GraphPartition<EdgeValue>, aggregators: [Aggregator], previous: AggregatorValues,
         globals: [String: Double], outbox: MessageOutbox<Message>
     ) {
-        value = initial
+        storedValue = initial
         self.partition = partition
         self.aggregators = aggregators
         aggregates = AggregatorValues(aggregators)
@@ -43,6 +58,7 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
         self.globals = globals
         self.outbox = outbox
         aggregatorNames = aggregators.map(\.name)
+        aggregatorKinds = aggregators.map(\.kind)
     }
 
     @inline(__always) private func aggregatorIndex(_ name: String) -> Int {
@@ -51,7 +67,8 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     }
 
     /// Number of out-edges.
-    public var outDegree: Int { partition.outDegree(local) }
+    /// The vertex's out-edges in the partition's edge arrays (set with `local`).
+    @exclusivity(unchecked) @usableFromInline var edgeStart = 0
 
     /// The target of out-edge `i` (0..<outDegree).
     public func edgeTarget(_ i: Int) -> Int64 { partition.edgeTarget(local, i) }
@@ -64,7 +81,7 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     public func send(to target: Int64, _ message: Message) { outbox.send(to: target, message) }
 
     /// Sends `message` along every out-edge.
-    @inlinable public func sendToAllNeighbors(_ message: Message) {
+    public func sendToAllNeighbors(_ message: Message) {
         let (start, end) = edgeRange
         if let broadcasts {
             guard start < end else { return }
@@ -80,12 +97,12 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
 
     /// Sends `message` along out-edge `i` (0..<outDegree): the same as `send(to: edgeTarget(i), message)`,
     /// but with the target resolved in advance.
-    @inlinable public func send(alongEdge i: Int, _ message: Message) {
+    public func send(alongEdge i: Int, _ message: Message) {
         let e = edgeRange.0 + i
         if let dense { dense.add(slot: Int(edgeSlots[e]), message) } else { sendSlow(toEdge: e, message) }
     }
 
-    @usableFromInline var edgeRange: (Int, Int) { partition.edgeRange(local) }
+    var edgeRange: (Int, Int) { (edgeStart, edgeStart + storedOutDegree) }
 
     @usableFromInline func sendSlow(toEdge e: Int, _ message: Message) { outbox.send(to: partition.targets[e], message) }
 
@@ -95,7 +112,8 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     /// Contributes `amount` to aggregator `name` (for a count aggregator, contributes 1).
     public func aggregate(_ name: String, _ amount: Double) {
         let i = aggregatorIndex(name)
-        aggregates.values[i] = aggregators[i].add(amount, to: aggregates.values[i])
+        let partial = aggregates.values[i]
+        aggregates.values[i] = aggregatorKinds[i].add(amount, to: partial) ?? aggregators[i].add(amount, to: partial)
     }
 
     /// The value of aggregator `name` folded over the previous superstep (its identity in superstep 0).

@@ -83,8 +83,8 @@ struct SegmentFetcher {
             try connection.send(Frame(kind: MessageKind.fetchRequest.rawValue, payload: FetchRequest(attempt: source.attempt, partition: partition).wireEncoded()))
             let path = "\(scratchPrefix)-from-map-\(source.mapIndex)"
             let writer = inMemory ? nil : try FileWriter(path: path, mode: .createTruncate)
-            var memory: [UInt8] = []
-            if inMemory { memory.reserveCapacity(source.bytes) }
+            var memory: UnsafeMutableRawBufferPointer? = inMemory ? .allocate(byteCount: max(1, source.bytes), alignment: 16) : nil
+            defer { memory?.deallocate() }
             var received = 0
             while true {
                 guard let frame = try connection.receive(timeout: timeout) else {
@@ -94,7 +94,14 @@ struct SegmentFetcher {
                 case .fetchBlock:
                     try frame.payload.withUnsafeBytes { bytes in
                         _ = try BlockValidator.validate(bytes, source: "map task \(source.mapIndex) output from \(address)")
-                        if let writer { try writer.write(bytes) } else { memory.append(contentsOf: bytes) }
+                        if let writer {
+                            try writer.write(bytes)
+                        } else if let memory, bytes.count > 0 {
+                            guard received + bytes.count <= memory.count else {
+                                throw FetchError("the server sent more than the \(source.bytes) bytes the map reported")
+                            }
+                            (memory.baseAddress! + received).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                        }
                     }
                     received += frame.payload.count
                 case .fetchEnd:
@@ -103,7 +110,8 @@ struct SegmentFetcher {
                         throw FetchError("received \(received) bytes, the server announced \(total), the map reported \(source.bytes)")
                     }
                     guard let writer else {
-                        let buffer = BlockBuffer(memory)
+                        let buffer = BlockBuffer(adopting: memory!, count: received)
+                        memory = nil
                         return Segment(mapIndex: source.mapIndex, bytes: buffer.bytes, owner: buffer, verified: true)
                     }
                     try writer.close()

@@ -28,7 +28,7 @@ enum EdgeChunk {
     /// Items per chunk record at most.
     static let maxItems = 16 * 1024
 
-    /// Appends the chunk value for `words` (whole items of `kind`, as a writer buffers them) to `bytes`.
+    /// Replaces the contents of `bytes` with the chunk value for `words` (whole items of `kind`, as a writer buffers them).
     static func encode(_ words: UnsafeBufferPointer<Int64>, kind: Kind, into bytes: inout [UInt8]) {
         let items = words.count / kind.stride
         bytes.removeAll(keepingCapacity: true)
@@ -206,21 +206,30 @@ final class EdgeBucketWriter {
         }
     }
 
-    /// Writes the partitioned file at `path` (runs first, then the buffers, partition by partition), removes
-    /// the runs, and returns each partition's byte size.
+    /// Writes the partitioned file at `path`, removes the runs, and returns each partition's byte size. Each
+    /// partition holds its edge chunks (every run's, then the buffered ones), then its vertex chunks likewise:
+    /// records stay sorted by their kind key, and each source's edges keep the order they were added in.
     func finish(path: String) throws -> [Int] {
-        let runFiles = try runs.map { try PartitionedFile(path: $0) }
         let writer = try PartitionedFileWriter(path: path, partitionCount: partitions)
+        let runFiles = try runs.map { try PartitionedFile(path: $0) }
+        let edgeKind: EdgeChunk.Kind = weighted ? .weightedEdges : .edges
         for q in 0..<partitions {
-            for run in runFiles {
-                var cursor = run.cursor(q)
-                while try cursor.next() { try writer.append(partition: q, key: cursor.key, value: cursor.value) }
+            for kind in [edgeKind, .vertices] {
+                for run in runFiles {
+                    var cursor = run.cursor(q)
+                    while try cursor.next() {
+                        guard cursor.key.count == 1 && cursor.key[0] == kind.rawValue else { continue }
+                        try writer.append(partition: q, key: cursor.key, value: cursor.value)
+                    }
+                }
+                try write(kind == .vertices ? vertexIds[q] : edgeWords[q], kind: kind, partition: q, to: writer)
             }
-            try writeBuffers(q, to: writer)
+            bufferedWords -= edgeWords[q].count + vertexIds[q].count
+            edgeWords[q] = []
+            vertexIds[q] = []
         }
-        let sizes = try writer.finish(sync: false)
         for path in runs { try? FileSystem.unlink(path) }
         runs = []
-        return sizes
+        return try writer.finish(sync: false)
     }
 }

@@ -1,5 +1,5 @@
-/// Stable LSD radix sort of keys with a payload each, 8 bits per pass, skipping the bytes in which all keys
-/// agree (vertex ids usually use few of their 64 bits, so a graph's ids sort in two or three passes).
+/// Stable LSD radix sort of keys with a payload each, over only the bits in which the keys differ, at most
+/// 11 bits per pass (vertex ids usually use few of their 64 bits, so a graph's ids sort in two passes).
 /// Sequential reads and 256 write streams per pass: friendlier to the caches than a hash table.
 enum PairRadixSort {
     /// The key of a signed id: unsigned order equals the ids' order.
@@ -19,33 +19,41 @@ enum PairRadixSort {
             all &= k
         }
         let varying = any ^ all
+        guard varying != 0 else { return }
+        let low = varying.trailingZeroBitCount
+        let span = 64 - varying.leadingZeroBitCount - low
+        let passes = (span + 10) / 11
+        let digitBits = (span + passes - 1) / passes
+        let mask = (UInt64(1) << UInt64(digitBits)) - 1
         var keyScratch = keys
         var valueScratch = values
         var sortedInScratch = false
-        var counts = [Int](repeating: 0, count: 256)
-        for byte in 0..<8 where (varying >> UInt64(8 * byte)) & 0xFF != 0 {
-            let shift = UInt64(8 * byte)
+        var counts = [Int](repeating: 0, count: 1 << digitBits)
+        for pass in 0..<passes {
+            let shift = UInt64(low + pass * digitBits)
             keys.withUnsafeMutableBufferPointer { a in
                 keyScratch.withUnsafeMutableBufferPointer { b in
                     values.withUnsafeMutableBufferPointer { va in
                         valueScratch.withUnsafeMutableBufferPointer { vb in
-                            let (fromKeys, toKeys) = sortedInScratch ? (b, a) : (a, b)
-                            let (fromValues, toValues) = sortedInScratch ? (vb, va) : (va, vb)
-                            for i in 0..<256 { counts[i] = 0 }
-                            for i in 0..<n { counts[Int((fromKeys[i] >> shift) & 0xFF)] += 1 }
-                            var sum = 0
-                            for i in 0..<256 {
-                                let c = counts[i]
-                                counts[i] = sum
-                                sum += c
-                            }
-                            for i in 0..<n {
-                                let k = fromKeys[i]
-                                let digit = Int((k >> shift) & 0xFF)
-                                let at = counts[digit]
-                                counts[digit] = at + 1
-                                toKeys[at] = k
-                                toValues[at] = fromValues[i]
+                            counts.withUnsafeMutableBufferPointer { counts in
+                                let (fromKeys, toKeys) = sortedInScratch ? (b, a) : (a, b)
+                                let (fromValues, toValues) = sortedInScratch ? (vb, va) : (va, vb)
+                                for i in 0..<counts.count { counts[i] = 0 }
+                                for i in 0..<n { counts[Int((fromKeys[i] >> shift) & mask)] += 1 }
+                                var sum = 0
+                                for i in 0..<counts.count {
+                                    let c = counts[i]
+                                    counts[i] = sum
+                                    sum += c
+                                }
+                                for i in 0..<n {
+                                    let k = fromKeys[i]
+                                    let digit = Int((k >> shift) & mask)
+                                    let at = counts[digit]
+                                    counts[digit] = at + 1
+                                    toKeys[at] = k
+                                    toValues[at] = fromValues[i]
+                                }
                             }
                         }
                     }

@@ -1,0 +1,99 @@
+import Testing
+
+@testable import Spindle
+
+@Suite struct MessageRoutingTests {
+    /// A partition of `sources` random sources with up to 12 edges each to `targetRange` random targets
+    /// (so targets repeat), self-loops, extreme ids, and a few vertices without edges.
+    static func randomGraph(seed: UInt64, sources: Int = 2000, targetRange: UInt64 = 3000) -> GraphPartition<Void> {
+        var rng = SplitMix64(seed: seed)
+        var edges: [(Int64, Int64, Void)] = []
+        for _ in 0..<sources {
+            let source = randomVertexId(&rng, range: 100_000)
+            for _ in 0..<(rng.next() % 13) {
+                let target = rng.next() % 20 == 0 ? source : randomVertexId(&rng, range: targetRange)
+                edges.append((source, target, ()))
+            }
+        }
+        return GraphPartition.build(unsorted: edges, vertices: [-42, 42, .max])
+    }
+
+    /// Checks every documented property of `routing` for `graph`.
+    static func expectConsistent<E>(_ routing: MessageRouting, _ graph: GraphPartition<E>, _ partitioner: VertexPartitioner) {
+        let partitions = partitioner.partitions
+        let slots = routing.slotTargets.count
+        #expect(routing.edgeSlots.count == graph.edgeCount)
+        #expect(routing.slotBase.count == partitions + 1)
+        #expect(routing.slotBase.first == 0 && routing.slotBase.last == slots)
+        #expect(zip(routing.slotBase, routing.slotBase.dropFirst()).allSatisfy { $0 <= $1 })
+        // Each edge's slot: in its target's partition's range, naming its target.
+        var badEdges: [Int] = []
+        for e in 0..<graph.edgeCount {
+            let s = Int(routing.edgeSlots[e])
+            let q = partitioner.partition(of: graph.targets[e])
+            if !(routing.slotBase[q]..<routing.slotBase[q + 1]).contains(s) || routing.slotTargets[s] != graph.targets[e] { badEdges.append(e) }
+        }
+        #expect(badEdges.isEmpty, "edges with a wrong slot: \(badEdges.prefix(5))")
+        // Per destination: the distinct targets of its edges, in order of first appearance.
+        for q in 0..<partitions {
+            var seen = Set<Int64>()
+            let expected = graph.targets.filter { partitioner.partition(of: $0) == q && seen.insert($0).inserted }
+            #expect(firstDifference(Array(routing.slotTargets[routing.slotBase[q]..<routing.slotBase[q + 1]]), expected) == nil, "partition \(q)")
+            #expect(firstDifference(routing.targetBytes(for: q), expected.flatMap { id in withUnsafeBytes(of: id.littleEndian, Array.init) }) == nil)
+        }
+        // The transpose: per slot, the local index of the source of each of its edges, ascending.
+        var expectedSources = [[Int32]](repeating: [], count: slots)
+        for v in 0..<graph.vertexCount {
+            for e in graph.offsets[v]..<graph.offsets[v + 1] { expectedSources[Int(routing.edgeSlots[e])].append(Int32(v)) }
+        }
+        #expect(routing.slotEdgeStart.count == slots + 1)
+        #expect(routing.slotEdgeStart.first == 0 && routing.slotEdgeStart.last.map(Int.init) == graph.edgeCount)
+        #expect(routing.slotSources.count == graph.edgeCount)
+        let badSlots = (0..<slots).filter { s in
+            Array(routing.slotSources[Int(routing.slotEdgeStart[s])..<Int(routing.slotEdgeStart[s + 1])]) != expectedSources[s]
+        }
+        #expect(badSlots.isEmpty, "slots with wrong sources: \(badSlots.prefix(5))")
+    }
+
+    @Test func smallGraphGetsSlotsInOrderOfFirstAppearance() {
+        let graph = GraphPartition<Void>.build(unsorted: [(1, 5, ()), (1, 7, ()), (2, 5, ()), (3, 3, ()), (3, 5, ())], vertices: [])
+        let routing = MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: 1))
+        #expect(routing.slotTargets == [5, 7, 3])
+        #expect(routing.edgeSlots == [0, 1, 0, 2, 0])
+        #expect(routing.slotBase == [0, 3])
+        #expect(routing.slotEdgeStart == [0, 3, 4, 5])
+        #expect(routing.slotSources == [0, 1, 2, 0, 2])
+    }
+
+    @Test(arguments: [1, 3, 8], [1 as UInt64, 2, 3])
+    func randomGraphsRouteConsistently(partitions: Int, seed: UInt64) {
+        let graph = Self.randomGraph(seed: seed)
+        let partitioner = VertexPartitioner(partitions: partitions)
+        let routing = MessageRouting(graph: graph, partitioner: partitioner)
+        Self.expectConsistent(routing, graph, partitioner)
+        let again = MessageRouting(graph: graph, partitioner: partitioner)
+        #expect(firstDifference(again.edgeSlots, routing.edgeSlots) == nil, "same slots every time")
+        #expect(firstDifference(again.slotTargets, routing.slotTargets) == nil, "same slots every time")
+        #expect(firstDifference(again.slotSources, routing.slotSources) == nil, "same slots every time")
+    }
+
+    /// Many edges per target (a few hundred targets) and many distinct ones (each edge its own target).
+    @Test(arguments: [1, 3, 8])
+    func denseAndSparseTargetsRouteConsistently(partitions: Int) {
+        let partitioner = VertexPartitioner(partitions: partitions)
+        for graph in [Self.randomGraph(seed: 7, targetRange: 300), Self.randomGraph(seed: 8, targetRange: 1 << 40)] {
+            Self.expectConsistent(MessageRouting(graph: graph, partitioner: partitioner), graph, partitioner)
+        }
+    }
+
+    @Test(arguments: [1, 3, 8])
+    func graphsWithoutEdgesHaveNoSlots(partitions: Int) {
+        let partitioner = VertexPartitioner(partitions: partitions)
+        for graph in [GraphPartition<Void>(), GraphPartition<Void>.build(unsorted: [], vertices: [1, 2, 3])] {
+            let routing = MessageRouting(graph: graph, partitioner: partitioner)
+            #expect(routing.slotTargets.isEmpty && routing.edgeSlots.isEmpty && routing.slotSources.isEmpty)
+            #expect(routing.slotBase == Array(repeating: 0, count: partitions + 1))
+            #expect(routing.slotEdgeStart == [0])
+        }
+    }
+}
