@@ -34,6 +34,18 @@ final class OutputLineWriter {
         bytes += line.count
     }
 
+    /// Writes one record of a key (text before escaping) and a single field, without building a fields array.
+    func write(keyText: [UInt8], field: String) throws {
+        line.removeAll(keepingCapacity: true)
+        Self.appendEscaped(keyText, to: &line)
+        line.append(0x09)
+        Self.appendEscaped(field.utf8, to: &line)
+        line.append(0x0A)
+        try file.write(line)
+        records += 1
+        bytes += line.count
+    }
+
     /// Writes `text` followed by a newline, unescaped; the caller guarantees it holds no newline.
     func writeRawLine(_ text: UnsafeRawBufferPointer) throws {
         try file.write(text)

@@ -391,6 +391,18 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         return TaskOutcome(payload: report.wireEncoded(), statistics: statistics)
     }
 
+    /// Appends the decimal digits of `n` (with a minus sign when negative), as `String(n)` spells it.
+    static func appendDecimal(_ n: Int64, to bytes: inout [UInt8]) {
+        var magnitude = n.magnitude
+        if n < 0 { bytes.append(0x2D) }
+        let start = bytes.count
+        repeat {
+            bytes.append(0x30 + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
+    }
+
     /// The partition's message slots, emptied for a new superstep (allocated once per partition and epoch).
     private func combinedSlots(_ state: State) -> SuperstepSlots<Message> {
         if let slots = state.slots as? SuperstepSlots<Message> {
@@ -417,8 +429,12 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         let path = OutputCommitter.temporaryPath(
             outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: MapReduceSettings.partName(payload.partition))
         let writer = try OutputLineWriter(path: path)
+        var key: [UInt8] = []
+        let ids = state.graph.ids
         for i in 0..<state.graph.vertexCount {
-            try writer.write(keyText: Array(String(state.graph.ids[i]).utf8), fields: [definition.formatValue(state.values[i])])
+            key.removeAll(keepingCapacity: true)
+            Self.appendDecimal(ids[i], to: &key)
+            try writer.write(keyText: key, field: definition.formatValue(state.values[i]))
         }
         try writer.finish()
         var statistics = AttemptStatistics()
