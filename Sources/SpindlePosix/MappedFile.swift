@@ -31,6 +31,19 @@ public final class MappedFile: @unchecked Sendable {
         if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
     }
 
+    /// Lets the kernel take back this process's copies of the whole pages inside `range` (bytes already read):
+    /// they stop counting towards the resident set, and reading them again faults them back in from the page
+    /// cache. Keeps a process that streams through large mapped files within its memory budget.
+    public func releasePages(_ range: Range<Int>) {
+        guard let base else { return }
+        let start = (max(0, range.lowerBound) + Self.pageSize - 1) / Self.pageSize * Self.pageSize
+        let end = min(range.upperBound, count) / Self.pageSize * Self.pageSize
+        guard start < end else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+
+    private static let pageSize = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
+
     /// The file's bytes; valid while this object is alive.
     public var bytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: base, count: count)

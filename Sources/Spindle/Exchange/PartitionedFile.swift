@@ -100,6 +100,18 @@ final class PartitionedFile: Sendable {
         return false
     }
 
+    /// Releases the pages of a mapped file between `start` and `end` (see ``PageReleasing``).
+    func releasePages(from start: UnsafeRawPointer, to end: UnsafeRawPointer) {
+        if case .mapped(let file) = storage { file.releasePages(from: start, to: end) }
+    }
+
+    /// Releases the pages of partition `p`'s segment once it has been read or sent.
+    func releasePages(of p: Int) {
+        let segment = segment(p)
+        guard let start = segment.baseAddress else { return }
+        releasePages(from: start, to: start + segment.count)
+    }
+
     /// Size of the whole file in bytes.
     var fileSize: Int { storage.bytes.count }
 
@@ -116,7 +128,7 @@ final class PartitionedFile: Sendable {
     }
 
     /// A cursor over the records of partition `p`; it keeps this file mapped and reports file offsets in errors.
-    func cursor(_ p: Int) -> RecordCursor {
-        RecordCursor(blocks: segment(p), source: path, baseOffset: offsets[p], owner: self)
+    func cursor(_ p: Int, releasingPages: Bool = false) -> RecordCursor {
+        RecordCursor(blocks: segment(p), source: path, baseOffset: offsets[p], owner: self, releasingPages: releasingPages)
     }
 }

@@ -16,6 +16,8 @@ struct RecordCursor {
     private let owner: AnyObject?
     /// Skip the checksum of every block (see `init`).
     private let checksumsVerified: Bool
+    /// Hands the pages of blocks already read back to `owner` (see `init`).
+    private var releaser: PageReleaser?
     /// Start of the next block to enter.
     private var nextBlock = 0
     /// Position of the next record in the current block, and the block's end.
@@ -31,9 +33,15 @@ struct RecordCursor {
 
     /// A cursor over `blocks`, which must stay alive (keep `owner`, if given, referenced). `checksumsVerified`:
     /// the caller has checked every block's CRC32C already (as `SegmentFetcher` does when a segment arrives)
-    /// or the bytes never left this process's memory, so the cursor checks only the framing.
-    init(blocks: UnsafeRawBufferPointer, source: String, baseOffset: Int = 0, owner: AnyObject? = nil, checksumsVerified: Bool = false) {
+    /// or the bytes never left this process's memory, so the cursor checks only the framing. `releasingPages`:
+    /// the blocks are read once, front to back, so the pages of blocks left behind may be released (when
+    /// `owner` is a memory-mapped file; see ``PageReleasing``); records already returned stay readable.
+    init(
+        blocks: UnsafeRawBufferPointer, source: String, baseOffset: Int = 0, owner: AnyObject? = nil, checksumsVerified: Bool = false,
+        releasingPages: Bool = false
+    ) {
         self.checksumsVerified = checksumsVerified
+        releaser = releasingPages ? PageReleaser(owner: owner, start: blocks.baseAddress) : nil
         base = blocks.count > 0 ? blocks.baseAddress : nil
         count = blocks.count
         self.source = source
@@ -62,6 +70,7 @@ struct RecordCursor {
     private mutating func enterBlock() throws(CorruptDataError) {
         let base = base!
         let start = nextBlock
+        releaser?.consumed(upTo: base + start)
         guard count - start >= RecordBlock.headerSize else {
             throw corrupt(start, "truncated block header (\(count - start) bytes left)")
         }

@@ -5,11 +5,12 @@ import SpindlePosix
 /// `--max-record`, reporting progress and noticing cancellation about every MiB.
 enum InputRecordReader {
     /// Calls `body` for every owned line of `split`. `firstLineNumbers[i]`, if present, is the line number
-    /// of chunk i's first owned line.
+    /// of chunk i's first owned line. `releasingPages`: hand the pages of lines already read back to the
+    /// kernel as the split is read, so a map task of any size stays within its memory budget.
     /// - Throws: ``InputError`` for a line longer than `maxRecord` (unless skipped), and what `body` throws.
     static func forEachRecord(
         in split: InputSplit, firstLineNumbers: [Int], maxRecord: Int, skipBadRecords: Bool, counters: Counters, context: TaskContext?,
-        _ body: (TextRecord) throws -> Void
+        releasingPages: Bool = false, _ body: (TextRecord) throws -> Void
     ) throws {
         let total = max(1, split.byteCount)
         var done = 0
@@ -19,6 +20,7 @@ enum InputRecordReader {
             var lineNumber = index < firstLineNumbers.count ? firstLineNumbers[index] : 0
             var nextCheck = 0
             var records = 0
+            var releasedUpTo = chunk.start
             try scanner.forEachLine(start: chunk.start, end: chunk.end) { start, end in
                 defer { if lineNumber > 0 { lineNumber += 1 } }
                 if end - start > maxRecord {
@@ -33,6 +35,10 @@ enum InputRecordReader {
                 try body(TextRecord(bytes: UnsafeRawBufferPointer(rebasing: file.bytes[start..<end]), path: chunk.path, offset: start, lineNumber: lineNumber))
                 if start >= nextCheck {
                     nextCheck = start + (1 << 20)
+                    if releasingPages && start - releasedUpTo >= PageReleaser.stride {
+                        file.releasePages(releasedUpTo..<start)
+                        releasedUpTo = start
+                    }
                     if let context {
                         try context.checkCancelled()
                         context.setProgress(Double(done + start - chunk.start) / Double(total))

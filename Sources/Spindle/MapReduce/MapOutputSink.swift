@@ -163,7 +163,7 @@ final class MapOutputSink<Value: WireCodable & Sendable> {
         let files = try runs.map { try PartitionedFile(path: $0) }
         let writer = try PartitionedFileWriter(path: path, partitionCount: partitioner.partitions)
         for partition in 0..<partitioner.partitions {
-            let merger = RunMerger(cursors: files.map { $0.cursor(partition) })
+            let merger = RunMerger(cursors: files.map { $0.cursor(partition, releasingPages: true) })
             guard let combine else {
                 while try merger.next() { try writer.append(partition: partition, key: merger.key, value: merger.value) }
                 continue

@@ -55,7 +55,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         let output = MapOutput<Key, Value>(sink: sink, combine: definition.combine, counters: counters)
         try InputRecordReader.forEachRecord(
             in: payload.split, firstLineNumbers: payload.firstLineNumbers, maxRecord: settings.maxRecord, skipBadRecords: settings.skipBadRecords,
-            counters: counters, context: context
+            counters: counters, context: context, releasingPages: true
         ) { record in
             try map(record, output)
             if let failure = sink.failure { throw failure }
@@ -90,7 +90,8 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         let fetched = segments.reduce(0) { $0 + $1.bytes.count }
         counters.increment(CounterName.shuffleBytes, by: fetched)
         let sourceNames = segments.map { "map task \($0.mapIndex) output" }
-        let merger = RunMerger(cursors: zip(segments, sourceNames).map { RecordCursor(blocks: $0.bytes, source: $1) })
+        let merger = RunMerger(
+            cursors: zip(segments, sourceNames).map { RecordCursor(blocks: $0.bytes, source: $1, owner: $0.owner, releasingPages: true) })
         let group = ReduceGroup(merger: merger)
         let path = OutputCommitter.temporaryPath(
             outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: MapReduceSettings.partName(payload.partition))

@@ -91,5 +91,6 @@ final class ExchangeServer: Sendable {
             try connection.send(Frame(kind: MessageKind.fetchBlock.rawValue, payload: Array(segment[range])))
         }
         try connection.send(Frame(kind: MessageKind.fetchEnd.rawValue, payload: segment.count.wireEncoded()))
+        file.releasePages(of: request.partition)
     }
 }
