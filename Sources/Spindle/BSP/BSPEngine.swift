@@ -102,8 +102,19 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
             withExtendedLifetime(segments) {}
             partition = BSPPartition(state: state, halted: false, epoch: payload.epoch, superstep: -1)
         }
+        if let previous = context.services.heldPartitions.object(p, as: BSPPartition<State>.self) {
+            Self.release(previous.servedMessages, context: context)
+        }
         context.services.heldPartitions.set(p, partition)
         return TaskOutcome(payload: PregelTaskReport(vertices: 1).wireEncoded(), statistics: AttemptStatistics())
+    }
+
+    /// Stops serving message outputs and deletes their scratch files.
+    private static func release(_ outputs: [(superstep: Int, attempt: AttemptID, scratchFile: String?)], context: TaskContext) {
+        for output in outputs {
+            context.services.exchange.unregister(output.attempt)
+            if let file = output.scratchFile { try? FileSystem.unlink(file) }
+        }
     }
 
     /// Runs one superstep of the partition (unless it voted to halt and got no message), writes the messages
@@ -146,6 +157,11 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
             }
         }
         context.services.exchange.register(assignment.attempt, file: try PartitionedFile(path: path))
+        // Superstep s reads the messages of s - 1 only; older ones are no longer needed.
+        held.servedMessages.append((payload.superstep, assignment.attempt, dir == nil ? path : nil))
+        let stale = held.servedMessages.prefix { $0.superstep < payload.superstep - 1 }
+        Self.release(Array(stale), context: context)
+        held.servedMessages.removeFirst(stale.count)
         withExtendedLifetime(inbox) {}
         held.state = state
         held.halted = halted
