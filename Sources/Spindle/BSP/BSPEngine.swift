@@ -102,10 +102,10 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
             withExtendedLifetime(segments) {}
             partition = BSPPartition(state: state, halted: false, epoch: payload.epoch, superstep: -1)
         }
-        if let previous = context.services.heldPartitions.object(p, as: BSPPartition<State>.self) {
+        if let previous = context.services.partitions.object(p, as: BSPPartition<State>.self) {
             Self.release(previous.servedMessages, context: context)
         }
-        context.services.heldPartitions.set(p, partition)
+        context.services.partitions.set(p, partition)
         return TaskOutcome(payload: PregelTaskReport(vertices: 1).wireEncoded(), statistics: AttemptStatistics())
     }
 
@@ -192,7 +192,7 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
     }
 
     private func heldPartition(_ p: Int, epoch: Int, context: TaskContext) throws -> BSPPartition<State> {
-        guard let held = context.services.heldPartitions.object(p, as: BSPPartition<State>.self), held.epoch == epoch else {
+        guard let held = context.services.partitions.object(p, as: BSPPartition<State>.self), held.epoch == epoch else {
             throw TaskFailure("partition \(p) is not prepared on this worker for epoch \(epoch)")
         }
         return held

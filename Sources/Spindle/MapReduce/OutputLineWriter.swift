@@ -22,24 +22,29 @@ final class OutputLineWriter {
 
     /// Writes one record from key text (before escaping) and fields.
     func write(keyText: [UInt8], fields: [String]) throws {
-        line.removeAll(keepingCapacity: true)
-        Self.appendEscaped(keyText, to: &line)
-        for field in fields {
-            line.append(0x09)
-            Self.appendEscaped(field.utf8, to: &line)
-        }
-        line.append(0x0A)
-        try file.write(line)
-        records += 1
-        bytes += line.count
+        startLine(keyText)
+        for field in fields { appendField(field) }
+        try endLine()
     }
 
     /// Writes one record of a key (text before escaping) and a single field, without building a fields array.
     func write(keyText: [UInt8], field: String) throws {
+        startLine(keyText)
+        appendField(field)
+        try endLine()
+    }
+
+    private func startLine(_ keyText: [UInt8]) {
         line.removeAll(keepingCapacity: true)
         Self.appendEscaped(keyText, to: &line)
+    }
+
+    private func appendField(_ field: String) {
         line.append(0x09)
         Self.appendEscaped(field.utf8, to: &line)
+    }
+
+    private func endLine() throws {
         line.append(0x0A)
         try file.write(line)
         records += 1

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A Pregel partition held by its owner between supersteps: the graph and the vertex values and halt flags
 /// after the last committed superstep this worker ran.
 final class PartitionState<VertexValue, EdgeValue>: @unchecked Sendable {  // Used by one task at a time (tasks of a worker run one after another).
@@ -24,18 +22,5 @@ final class PartitionState<VertexValue, EdgeValue>: @unchecked Sendable {  // Us
         self.halted = halted
         self.epoch = epoch
         self.superstep = superstep
-    }
-}
-
-/// The worker's partitions, by partition index (type-erased: the job's types are known to its engine).
-final class PartitionStore: Sendable {
-    private let states = Mutex<[Int: any Sendable]>([:])
-
-    func state<V, E>(_ partition: Int, as: PartitionState<V, E>.Type) -> PartitionState<V, E>? {
-        states.withLock { $0[partition] as? PartitionState<V, E> }
-    }
-
-    func set<V, E>(_ partition: Int, _ state: PartitionState<V, E>) {
-        states.withLock { $0[partition] = state }
     }
 }

@@ -107,7 +107,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     private func prepare(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
         let p = payload.partition
         let graph: GraphPartition<EdgeValue>
-        if let existing = context.services.partitions.state(p, as: State.self) {
+        if let existing = context.services.partitions.object(p, as: State.self) {
             graph = existing.graph
             for (_, attempt) in existing.servedMessages { context.services.exchange.unregister(attempt) }
             existing.servedMessages = []
@@ -132,7 +132,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         var sizes: [Int] = []
         if definition.combiner != nil {
             // Resolve message targets once: slots per destination partition, whose ids the owners learn next.
-            let routing = context.services.partitions.state(p, as: State.self)?.routing ?? MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
+            let routing = context.services.partitions.object(p, as: State.self)?.routing ?? MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
             state.routing = routing
             let path = "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)-routing.out"
             let writer = try PartitionedFileWriter(path: path, partitionCount: settings.partitions)
@@ -151,31 +151,26 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     /// Fetches every partition's slot ids for this partition and maps them to local vertex indices.
     private func resolve(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
         let p = payload.partition
-        guard let state = context.services.partitions.state(p, as: State.self), state.epoch == payload.epoch else {
+        guard let state = context.services.partitions.object(p, as: State.self), state.epoch == payload.epoch else {
             throw TaskFailure("partition \(p) is not prepared on this worker for epoch \(payload.epoch)")
         }
-        guard case .exchange(let sources) = payload.inbox else { throw TaskFailure("a resolve task without sources") }
-        let fetcher = SegmentFetcher(
-            secret: context.services.secret, server: context.services.exchange,
-            scratchPrefix: "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)", mapStage: -1, inMemory: true)
-        let segments: [SegmentFetcher.Segment]
-        do { segments = try fetcher.fetch(partition: p, sources: sources, context: context) } catch let failure as BlamelessFailure {
-            throw BlamelessFailure(description: failure.description, lostOutputs: [])
-        }
+        guard case .exchange = payload.inbox else { throw TaskFailure("a resolve task without sources") }
+        let routings = try SuperstepInbox(payload.inbox, partition: p, attempt: assignment.attempt, context: context, inMemory: true)
         var local = Array(repeating: [Int32](), count: settings.partitions)
-        for segment in segments {
-            var cursor = RecordCursor(blocks: segment.bytes, source: "routing of partition \(segment.mapIndex)", owner: segment.owner)
+        for segment in routings.segments {
+            let source = "routing of partition \(segment.sender)"
+            var cursor = RecordCursor(blocks: segment.bytes, source: source, owner: segment.owner, checksumsVerified: segment.verified)
             guard try cursor.next() else { continue }
             let ids = cursor.value
             var indices = [Int32](repeating: 0, count: ids.count / 8)
             for k in indices.indices {
                 let id = Int64(littleEndian: ids.loadUnaligned(fromByteOffset: k * 8, as: Int64.self))
                 guard let index = state.graph.localIndex(of: id) else {
-                    throw TaskFailure("partition \(segment.mapIndex) has edges to vertex \(id), which partition \(p) does not hold")
+                    throw TaskFailure("partition \(segment.sender) has edges to vertex \(id), which partition \(p) does not hold")
                 }
                 indices[k] = Int32(index)
             }
-            local[segment.mapIndex] = indices
+            local[segment.sender] = indices
         }
         state.inbound = InboundRouting(localIndices: local)
         return TaskOutcome(payload: PregelTaskReport(vertices: state.graph.vertexCount).wireEncoded(), statistics: AttemptStatistics())
@@ -185,7 +180,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     /// compute on every active vertex or vertex with messages, and writes the messages it sends.
     private func superstep(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
         let p = payload.partition
-        guard let state = context.services.partitions.state(p, as: State.self), state.epoch == payload.epoch else {
+        guard let state = context.services.partitions.object(p, as: State.self), state.epoch == payload.epoch else {
             throw TaskFailure("partition \(p) is not prepared on this worker for epoch \(payload.epoch)")
         }
         let graph = state.graph
@@ -205,34 +200,16 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             throw TaskFailure("partition \(p) has no resolved message routing on this worker")
         }
         let slots = dense ? combinedSlots(state) : nil
-        var owners: [AnyObject] = []
+        let incoming = try SuperstepInbox(payload.inbox, partition: p, attempt: assignment.attempt, context: context, inMemory: true)
         var cursors: [RecordCursor] = []
         var received = 0
-        func take(sender: Int, bytes: UnsafeRawBufferPointer, owner: AnyObject, source: String, verified: Bool) throws {
-            owners.append(owner)
-            var cursor = RecordCursor(blocks: bytes, source: source, owner: owner, checksumsVerified: verified)
+        for (segment, segmentCursor) in zip(incoming.segments, incoming.cursors()) {
+            var cursor = segmentCursor
             if let slots, try cursor.next(), cursor.key.isEmpty {
-                received += try slots.inbox.scatter(cursor.value, localIndices: state.inbound!.localIndices[sender], source: source)
+                received += try slots.inbox.scatter(cursor.value, localIndices: state.inbound!.localIndices[segment.sender], source: segment.source)
                 cursors.append(cursor)
             } else {
-                cursors.append(RecordCursor(blocks: bytes, source: source, owner: owner, checksumsVerified: verified))
-            }
-        }
-        switch payload.inbox {
-        case .none: break
-        case .exchange(let sources):
-            let fetcher = SegmentFetcher(
-                secret: context.services.secret, server: context.services.exchange,
-                scratchPrefix: "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)", mapStage: -1, inMemory: true)
-            let segments: [SegmentFetcher.Segment]
-            do { segments = try fetcher.fetch(partition: p, sources: sources, context: context) } catch let failure as BlamelessFailure {
-                throw BlamelessFailure(description: failure.description, lostOutputs: [])
-            }
-            for s in segments { try take(sender: s.mapIndex, bytes: s.bytes, owner: s.owner, source: "messages of partition \(s.mapIndex)", verified: s.verified) }
-        case .checkpoint(let paths):
-            for (sender, path) in paths.enumerated() {
-                let file = try PartitionedFile(path: path)
-                try take(sender: sender, bytes: file.segment(p), owner: file, source: path, verified: false)
+                cursors.append(segmentCursor)
             }
         }
         let inbox = RunMerger(cursors: cursors)
@@ -321,7 +298,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         if hasMessage {
             throw TaskFailure("a message was sent to vertex \(Int64(shuffleBytes: inbox.key)), which does not exist (superstep \(payload.superstep - 1))")
         }
-        withExtendedLifetime(owners) {}
+        withExtendedLifetime(incoming) {}
         let path = dir.map { CheckpointStore.messagesPath($0, partition: p) } ?? "\(prefix)-messages.out"
         var sizes: [Int]
         let messages: PartitionedFile
@@ -421,7 +398,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
 
     /// Writes `vertex<TAB>value` for every vertex of the partition, in id order, to its part file.
     private func output(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
-        guard let state = context.services.partitions.state(payload.partition, as: State.self), state.epoch == payload.epoch,
+        guard let state = context.services.partitions.object(payload.partition, as: State.self), state.epoch == payload.epoch,
             state.values.count == state.graph.vertexCount
         else {
             throw TaskFailure("partition \(payload.partition) is not on this worker for output")

@@ -24,25 +24,13 @@ enum CheckpointStore {
         var bits = [UInt8](repeating: 0, count: (halted.count + 7) / 8)
         for (i, h) in halted.enumerated() where h { bits[i / 8] |= 1 << (i % 8) }
         w.writeRaw(bits)
-        let crc = w.bytes.withUnsafeBytes { CRC32C.checksum($0) }
-        w.writeFixed(crc)
-        try FileSystem.writeFileAtomically(path, w.bytes)
+        try seal(&w, to: path)
     }
 
     /// Reads and checks a state file written by ``writeState(_:values:halted:)``.
     /// - Throws: ``CorruptDataError`` when the checksum, the framing or the vertex count is wrong.
     static func readState<V: WireCodable>(_ path: String, expectedCount: Int, as: V.Type) throws -> (values: [V], halted: [Bool]) {
-        let bytes = try FileSystem.readFile(path)
-        guard bytes.count >= stateMagic.count + 5 else { throw CorruptDataError(source: path, offset: 0, detail: "truncated checkpoint state") }
-        let body = bytes.count - 4
-        let stored = bytes[body...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }.littleEndian
-        let actual = bytes[..<body].withUnsafeBytes { CRC32C.checksum($0) }
-        guard stored == actual else { throw CorruptDataError(source: path, offset: 0, detail: "checkpoint state checksum mismatch") }
-        return try bytes[..<body].withUnsafeBytes { buffer in
-            var r = WireReader(buffer)
-            guard Array(try r.readRaw(count: stateMagic.count)) == stateMagic else {
-                throw CorruptDataError(source: path, offset: 0, detail: "not a checkpoint state file")
-            }
+        try readSealed(path, magic: stateMagic, what: "a checkpoint state file") { r in
             let count = try r.read(Int.self)
             guard count == expectedCount else {
                 throw CorruptDataError(source: path, offset: 0, detail: "checkpoint holds \(count) vertices, the partition has \(expectedCount)")
@@ -52,7 +40,6 @@ enum CheckpointStore {
             for _ in 0..<count { values.append(try V(from: &r)) }
             let bits = try r.readRaw(count: (count + 7) / 8)
             let halted = (0..<count).map { bits[$0 / 8] & (1 << ($0 % 8)) != 0 }
-            try r.expectEnd()
             return (values, halted)
         }
     }
@@ -63,25 +50,41 @@ enum CheckpointStore {
         var w = WireWriter(reservingCapacity: reservingCapacity + blobMagic.count + 4)
         w.writeRaw(blobMagic)
         encode(&w)
-        let crc = w.bytes.withUnsafeBytes { CRC32C.checksum($0) }
-        w.writeFixed(crc)
-        try FileSystem.writeFileAtomically(path, w.bytes)
+        try seal(&w, to: path)
     }
 
     /// Reads a file written by ``writeBlob(_:reservingCapacity:_:)``: checks its checksum and framing, then
     /// hands its contents to `decode`, which must consume all of them.
     /// - Throws: ``CorruptDataError`` when the checksum or the framing is wrong, and what `decode` throws.
     static func readBlob<T>(_ path: String, _ decode: (inout WireReader) throws -> T) throws -> T {
-        let bytes = try FileSystem.readFile(path)
-        guard bytes.count >= blobMagic.count + 4 else { throw CorruptDataError(source: path, offset: 0, detail: "truncated checkpoint state") }
+        try readSealed(path, magic: blobMagic, what: "a checkpoint state file of a BSP job", decode)
+    }
+
+    /// Appends the CRC32C of everything written so far and writes the file atomically.
+    private static func seal(_ w: inout WireWriter, to path: String) throws {
+        let crc = w.bytes.withUnsafeBytes { CRC32C.checksum($0) }
+        w.writeFixed(crc)
+        try FileSystem.writeFileAtomically(path, w.bytes)
+    }
+
+    /// Whether `bytes` end with the CRC32C of the bytes before it.
+    private static func checksumMatches(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4 else { return false }
         let body = bytes.count - 4
         let stored = bytes[body...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }.littleEndian
-        let actual = bytes[..<body].withUnsafeBytes { CRC32C.checksum($0) }
-        guard stored == actual else { throw CorruptDataError(source: path, offset: 0, detail: "checkpoint state checksum mismatch") }
-        return try bytes[..<body].withUnsafeBytes { buffer in
+        return stored == bytes[..<body].withUnsafeBytes { CRC32C.checksum($0) }
+    }
+
+    /// Reads a file written through ``seal(_:to:)`` that starts with `magic`, checks its checksum, and hands
+    /// the contents after the magic to `decode`, which must consume all of them.
+    private static func readSealed<T>(_ path: String, magic: [UInt8], what: String, _ decode: (inout WireReader) throws -> T) throws -> T {
+        let bytes = try FileSystem.readFile(path)
+        guard bytes.count >= magic.count + 4 else { throw CorruptDataError(source: path, offset: 0, detail: "truncated checkpoint state") }
+        guard checksumMatches(bytes) else { throw CorruptDataError(source: path, offset: 0, detail: "checkpoint state checksum mismatch") }
+        return try bytes[..<(bytes.count - 4)].withUnsafeBytes { buffer in
             var r = WireReader(buffer)
-            guard Array(try r.readRaw(count: blobMagic.count)) == blobMagic else {
-                throw CorruptDataError(source: path, offset: 0, detail: "not a checkpoint state file of a BSP job")
+            guard Array(try r.readRaw(count: magic.count)) == magic else {
+                throw CorruptDataError(source: path, offset: 0, detail: "not \(what)")
             }
             let value = try decode(&r)
             try r.expectEnd()
@@ -93,10 +96,7 @@ enum CheckpointStore {
     static func verify(_ dir: String, partitions: Int) -> Bool {
         guard FileSystem.exists("\(dir)/MANIFEST") else { return false }
         for p in 0..<partitions {
-            guard let bytes = try? FileSystem.readFile(statePath(dir, partition: p)), bytes.count > 8 else { return false }
-            let body = bytes.count - 4
-            let stored = bytes[body...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }.littleEndian
-            guard stored == bytes[..<body].withUnsafeBytes({ CRC32C.checksum($0) }) else { return false }
+            guard let bytes = try? FileSystem.readFile(statePath(dir, partition: p)), bytes.count > 8, checksumMatches(bytes) else { return false }
             guard let file = try? PartitionedFile(path: messagesPath(dir, partition: p)) else { return false }
             for q in 0..<file.partitionCount where (try? BlockValidator.validate(file.segment(q), source: file.path)) == nil { return false }
         }

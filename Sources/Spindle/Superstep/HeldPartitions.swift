@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Per-partition objects a worker keeps between the tasks of a superstep job (type-erased: each engine knows
-/// the type it stores). ``PartitionStore`` is the same for ``PartitionState``; a BSP partition is not one.
+/// the type it stores, a Pregel ``PartitionState`` or a ``BSPPartition``).
 final class HeldPartitions: Sendable {
     private let objects = Mutex<[Int: any Sendable]>([:])
 

@@ -53,10 +53,8 @@ final class WorkerServices: Sendable {
     /// The job's shared secret (for fetching from other workers).
     let secret: [UInt8]
 
-    /// Graph partitions this worker owns in a Pregel job, with their vertex values, kept between supersteps.
-    let partitions = PartitionStore()
-    /// Partitions of a BSP job this worker owns, with their states, kept between supersteps.
-    let heldPartitions = HeldPartitions()
+    /// The partitions this worker owns in a superstep job (Pregel or BSP), kept between supersteps.
+    let partitions = HeldPartitions()
 
     init(exchange: ExchangeServer, secret: [UInt8]) {
         self.exchange = exchange

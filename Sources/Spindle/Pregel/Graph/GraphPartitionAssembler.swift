@@ -61,7 +61,7 @@ enum GraphPartitionAssembler {
             try reader.finish()
         }
         PairRadixSort.sort(keys: &sourceKeys, values: &payload)
-        var none = [Void](repeating: (), count: markerCount)
+        var none: [Void] = Array(repeating: (), count: markerCount)  // markers carry no payload
         PairRadixSort.sort(keys: &markerKeys, values: &none)
         // Vertices: the union of sources and markers, in id order; each with its run of sorted edges.
         var ids: [Int64] = []

@@ -68,20 +68,6 @@ final class VertexIndexMap: @unchecked Sendable {  // Filled by one task; only r
         }
     }
 
-    /// Replaces the index of `id`, which must be in the map (precondition).
-    func update(_ id: Int64, _ value: Int32) {
-        precondition(value >= 0, "VertexIndexMap indices are non-negative")
-        var slot = Int(truncatingIfNeeded: Self.mix(id)) & mask
-        while true {
-            precondition(entries[slot].value >= 0, "VertexIndexMap.update of an id that is not in the map")
-            if entries[slot].key == id {
-                entries[slot].value = value
-                return
-            }
-            slot = (slot + 1) & mask
-        }
-    }
-
     private func grow() {
         let old = entries
         let oldCapacity = mask + 1

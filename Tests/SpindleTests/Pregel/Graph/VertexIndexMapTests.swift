@@ -28,17 +28,6 @@ import Testing
         for (i, id) in extremeVertexIds.enumerated() { #expect(map.index(of: id) == Int32(i), "id \(id)") }
     }
 
-    @Test func updateReplacesTheIndex() {
-        let map = VertexIndexMap()
-        _ = map.insertIfAbsent(.min, 3)
-        _ = map.insertIfAbsent(9, 4)
-        map.update(.min, 0)
-        #expect(map.index(of: .min) == 0)
-        #expect(map.index(of: 9) == 4)
-        #expect(map.count == 2)
-        #expect(map.insertIfAbsent(.min, 8) == (0, false))
-    }
-
     /// 200k operations, a quarter of them repeats, from 16 entries through many doublings (or none, when
     /// the map is sized up front), checked against a `Dictionary`.
     @Test(arguments: [0, 1000, 400_000])
@@ -62,13 +51,6 @@ import Testing
         }
         #expect(wrongInserts == 0)
         #expect(model.count > 100_000)
-        #expect(map.count == model.count)
-        // Move every third id to a new index.
-        for (n, id) in model.keys.sorted().enumerated() where n % 3 == 0 {
-            let value = Int32(n / 3)
-            map.update(id, value)
-            model[id] = value
-        }
         #expect(map.count == model.count)
         let wrong = model.filter { map.index(of: $0.key) != $0.value }
         #expect(wrong.isEmpty, "\(wrong.count) ids with a wrong index, e.g. \(Array(wrong.prefix(3)))")

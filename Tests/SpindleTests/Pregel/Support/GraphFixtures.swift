@@ -29,7 +29,7 @@ enum GraphFixtures {
     /// parallel edges are kept. `weighted` adds weights (multiples of 0.25 in 0...10, some lines without a
     /// weight); `extremeIds` maps raw ids 0 and 1 to Int64.max and Int64.min.
     static func rmat(scale: Int = 9, edgeFactor: Int = 8, seed: UInt64, weighted: Bool = false, extremeIds: Bool = false) -> [OracleGraph.Edge] {
-        var rng = FixtureRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var edges: [OracleGraph.Edge] = []
         for _ in 0..<(edgeFactor << scale) {
             var source = 0
@@ -60,7 +60,7 @@ enum GraphFixtures {
     /// tree, two clusters joined by one edge, five isolated edges, and a vertex with only a self-loop. Ids are
     /// random, distinct, of both signs; the edges are shuffled.
     static func components(seed: UInt64) -> (edges: [OracleGraph.Edge], groups: [[Int64]]) {
-        var rng = FixtureRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var used: Set<Int64> = []
         func freshIDs(_ count: Int) -> [Int64] {
             var ids: [Int64] = []
@@ -131,19 +131,7 @@ enum GraphFixtures {
     }
 }
 
-/// SplitMix64, kept private here so the fixtures depend on nothing else in the test target.
-private struct FixtureRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A uniform Double in [0, 1).
     mutating func unit() -> Double { Double(next() >> 11) / 9_007_199_254_740_992 }
 }
