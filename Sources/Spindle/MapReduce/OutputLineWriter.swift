@@ -59,6 +59,13 @@ final class OutputLineWriter {
         bytes += text.count + 1
     }
 
+    /// Writes `count` whole lines, each already escaped and ending in a newline.
+    func writeRawLines(_ text: UnsafeRawBufferPointer, count: Int) throws {
+        try file.write(text)
+        records += count
+        bytes += text.count
+    }
+
     /// Flushes, fsyncs and closes the file, so it can be committed by rename.
     func finish() throws {
         try file.sync()

@@ -171,6 +171,19 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
     private func gather<T: Comparable & AdditiveArithmetic>(
         _ type: T.Type, _ broadcasts: CombinedSlots<Message>, _ start: UnsafeBufferPointer<Int32>, _ sources: UnsafeBufferPointer<Int32>
     ) {
+        switch kind {
+        case .sum: gather(T.self, SumFold.self, broadcasts, start, sources)
+        case .min: gather(T.self, MinFold.self, broadcasts, start, sources)
+        case .max: gather(T.self, MaxFold.self, broadcasts, start, sources)
+        case .custom: preconditionFailure("custom combiners are not arithmetic")
+        }
+    }
+
+    @inline(__always)
+    private func gather<T: Comparable & AdditiveArithmetic, Fold: ArithmeticFold>(
+        _ type: T.Type, _ fold: Fold.Type, _ broadcasts: CombinedSlots<Message>, _ start: UnsafeBufferPointer<Int32>,
+        _ sources: UnsafeBufferPointer<Int32>
+    ) {
         let typed = UnsafeMutableRawPointer(values).assumingMemoryBound(to: T.self)
         let sent = UnsafeMutableRawPointer(broadcasts.values).assumingMemoryBound(to: T.self)
         let sending = broadcasts.present
@@ -180,13 +193,7 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
             var any = false
             for k in Int(start[s])..<Int(start[s + 1]) {
                 let v = Int(sources[k])
-                let message = sent[v]
-                switch kind {
-                case .sum: accumulated += message
-                case .min: accumulated = Swift.min(accumulated, message)
-                case .max: accumulated = Swift.max(accumulated, message)
-                case .custom: preconditionFailure("custom combiners are not arithmetic")
-                }
+                accumulated = Fold.fold(accumulated, sent[v])
                 any = any || sending[v]
             }
             if any {
@@ -308,4 +315,18 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
         try r.expectEnd()
         return received
     }
+}
+
+/// A built-in combiner's arithmetic, as a type, so a loop specialised for it has no switch inside.
+@usableFromInline protocol ArithmeticFold {
+    static func fold<T: Comparable & AdditiveArithmetic>(_ a: T, _ b: T) -> T
+}
+@usableFromInline enum SumFold: ArithmeticFold {
+    @inline(__always) @usableFromInline static func fold<T: Comparable & AdditiveArithmetic>(_ a: T, _ b: T) -> T { a + b }
+}
+@usableFromInline enum MinFold: ArithmeticFold {
+    @inline(__always) @usableFromInline static func fold<T: Comparable & AdditiveArithmetic>(_ a: T, _ b: T) -> T { Swift.min(a, b) }
+}
+@usableFromInline enum MaxFold: ArithmeticFold {
+    @inline(__always) @usableFromInline static func fold<T: Comparable & AdditiveArithmetic>(_ a: T, _ b: T) -> T { Swift.max(a, b) }
 }

@@ -9,8 +9,8 @@ struct MessageRouting: Sendable {
     let edgeSlots: [Int32]
     /// Slots of destination partition q are `slotBase[q]..<slotBase[q+1]`.
     let slotBase: [Int]
-    /// The target vertex id of each slot (within a destination partition, in order of first appearance
-    /// along the edges, so the same graph always gets the same slots).
+    /// The target vertex id of each slot. Within a destination partition, slots are ordered by the number of
+    /// edges into them, then by first appearance along the edges, so the same graph always gets the same slots.
     let slotTargets: [Int64]
     /// The edges into each slot, transposed: slot `s` is the target of the out-edges of local vertices
     /// `slotSources[slotEdgeStart[s]..<slotEdgeStart[s+1]]` (one entry per edge). Lets a superstep in which
@@ -52,20 +52,35 @@ struct MessageRouting: Sendable {
         var start: [Int32] = [0]
         var sources = [Int32](repeating: 0, count: edges)
         var perSlot: [Int32] = []
+        var appearance: [Int64] = []
+        var rank: [Int32] = []
         for q in 0..<partitions {
-            // Slots of q in order of first appearance along the edges.
+            // Slots of q numbered in order of first appearance along the edges...
             let first = targets.count
             let slotOf = VertexIndexMap(expectedCount: (bucketStart[q + 1] - bucketStart[q]) / 4)
+            appearance.removeAll(keepingCapacity: true)
             for k in bucketStart[q]..<bucketStart[q + 1] {
                 let e = Int(bucket[k])
                 let target = graph.targets[e]
-                let (slot, inserted) = slotOf.insertIfAbsent(target, Int32(targets.count - first))
-                if inserted { targets.append(target) }
-                local[e] = Int32(first) + slot
+                let (slot, inserted) = slotOf.insertIfAbsent(target, Int32(appearance.count))
+                if inserted { appearance.append(target) }
+                local[e] = slot
+            }
+            let slots = appearance.count
+            perSlot.removeAll(keepingCapacity: true)
+            perSlot.append(contentsOf: repeatElement(0, count: slots + 1))
+            for k in bucketStart[q]..<bucketStart[q + 1] { perSlot[Int(local[Int(bucket[k])]) + 1] += 1 }
+            // ...then ordered by their number of edges (stable): runs of equal counts keep the trip count of
+            // the gather's inner loop predictable.
+            Self.rankByCount(perSlot, into: &rank)
+            targets.append(contentsOf: repeatElement(0, count: slots))
+            for i in 0..<slots { targets[first + Int(rank[i])] = appearance[i] }
+            for k in bucketStart[q]..<bucketStart[q + 1] {
+                let e = Int(bucket[k])
+                local[e] = Int32(first) + rank[Int(local[e])]
             }
             base.append(targets.count)
             // The edges into each slot of q, in source order.
-            let slots = targets.count - first
             perSlot.removeAll(keepingCapacity: true)
             perSlot.append(contentsOf: repeatElement(0, count: slots + 1))
             for k in bucketStart[q]..<bucketStart[q + 1] { perSlot[Int(local[Int(bucket[k])]) - first + 1] += 1 }
@@ -84,6 +99,25 @@ struct MessageRouting: Sendable {
         slotTargets = targets
         slotEdgeStart = start
         slotSources = sources
+    }
+
+    /// Counts above this share one class when slots are ordered by count.
+    static let countClasses = 64
+
+    /// `rank[i]`: the position of slot `i` when slots are ordered by their edge count (`counts[i + 1]`, capped
+    /// at ``countClasses``), ties in slot order.
+    static func rankByCount(_ counts: [Int32], into rank: inout [Int32]) {
+        let slots = counts.count - 1
+        var classStart = [Int32](repeating: 0, count: countClasses + 2)
+        for i in 0..<slots { classStart[Int(min(counts[i + 1], Int32(countClasses))) + 1] += 1 }
+        for c in 0...countClasses { classStart[c + 1] += classStart[c] }
+        rank.removeAll(keepingCapacity: true)
+        rank.append(contentsOf: repeatElement(0, count: slots))
+        for i in 0..<slots {
+            let c = Int(min(counts[i + 1], Int32(countClasses)))
+            rank[i] = classStart[c]
+            classStart[c] += 1
+        }
     }
 
     /// The slot target ids for destination partition q, as little-endian bytes (what the receiver resolves).

@@ -54,9 +54,6 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         let buckets = EdgeBucketWriter(
             partitions: settings.partitions, weighted: MemoryLayout<EdgeValue>.size > 0, budget: settings.bufferBytes, scratchPrefix: prefix,
             expectedEdges: split.byteCount / 12 * (undirected ? 2 : 1))
-        // Targets marked lately, by hash: a lossy filter that keeps most repeated markers of popular targets
-        // off the exchange (a repeated marker is harmless).
-        var recentTargets = [Int64](repeating: .min, count: 1 << 16)
         var edges = 0
         var sent = 0
         var skipped = 0
@@ -80,13 +77,8 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             if undirected {
                 buckets.addEdge(partition: vertices.partition(of: target), source: target, target: source, weight: weight)
                 sent += 1
-            } else {
-                let slot = Int(truncatingIfNeeded: VertexIndexMap.mix(target)) & 0xFFFF
-                if recentTargets[slot] != target || target == .min {
-                    recentTargets[slot] = target
-                    buckets.addVertex(partition: vertices.partition(of: target), id: target)
-                    sent += 1
-                }
+            } else if buckets.addTarget(partition: vertices.partition(of: target), id: target) {
+                sent += 1
             }
             if edges & 0xFFFF == 0 { try buckets.spillIfNeeded() }
         }
@@ -406,12 +398,37 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         let path = OutputCommitter.temporaryPath(
             outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: MapReduceSettings.partName(payload.partition))
         let writer = try OutputLineWriter(path: path)
-        var key: [UInt8] = []
         let ids = state.graph.ids
-        for i in 0..<state.graph.vertexCount {
-            key.removeAll(keepingCapacity: true)
-            Self.appendDecimal(ids[i], to: &key)
-            try writer.write(keyText: key, field: definition.formatValue(state.values[i]))
+        if definition.customFormat == nil && (VertexValue.self == Double.self || VertexValue.self == Int64.self) {
+            // Default formatting of a number: its digits need no escaping; lines go out in batches.
+            var lines: [UInt8] = []
+            lines.reserveCapacity(1 << 17)
+            var batched = 0
+            for i in 0..<state.graph.vertexCount {
+                Self.appendDecimal(ids[i], to: &lines)
+                lines.append(0x09)
+                if VertexValue.self == Int64.self {
+                    Self.appendDecimal(unsafeBitCast(state.values[i], to: Int64.self), to: &lines)
+                } else {
+                    var text = unsafeBitCast(state.values[i], to: Double.self).description
+                    text.withUTF8 { lines.append(contentsOf: $0) }
+                }
+                lines.append(0x0A)
+                batched += 1
+                if lines.count >= 1 << 16 {
+                    try lines.withUnsafeBytes { try writer.writeRawLines($0, count: batched) }
+                    lines.removeAll(keepingCapacity: true)
+                    batched = 0
+                }
+            }
+            try lines.withUnsafeBytes { try writer.writeRawLines($0, count: batched) }
+        } else {
+            var key: [UInt8] = []
+            for i in 0..<state.graph.vertexCount {
+                key.removeAll(keepingCapacity: true)
+                Self.appendDecimal(ids[i], to: &key)
+                try writer.write(keyText: key, field: definition.formatValue(state.values[i]))
+            }
         }
         try writer.finish()
         var statistics = AttemptStatistics()

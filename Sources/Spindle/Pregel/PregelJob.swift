@@ -33,7 +33,14 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
     public var aggregators: [Aggregator]
     /// Runs on the coordinator after every superstep; may halt the job or set global values.
     public var makeMasterCompute: (@Sendable (JobParameters) -> @Sendable (inout MasterContext) -> Void)?
-    public var formatValue: @Sendable (VertexValue) -> String
+    /// Turns a vertex value into its output text (by default its `description`).
+    public var formatValue: @Sendable (VertexValue) -> String {
+        get { customFormat ?? { "\($0)" } }
+        set { customFormat = newValue }
+    }
+    /// The job's own `formatValue`, or nil for the default, which the engine writes without building Strings
+    /// for `Double` and `Int64` values.
+    var customFormat: (@Sendable (VertexValue) -> String)?
 
     public init(
         name: String, summary: String, parameters: [JobParameter] = [], defaultInput: (@Sendable () throws -> [String])? = nil,
@@ -45,7 +52,7 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
         combiner: MessageCombiner<Message>? = nil,
         aggregators: [Aggregator] = [],
         makeMasterCompute: (@Sendable (JobParameters) -> @Sendable (inout MasterContext) -> Void)? = nil,
-        formatValue: @escaping @Sendable (VertexValue) -> String = { "\($0)" }
+        formatValue: (@Sendable (VertexValue) -> String)? = nil
     ) {
         self.name = name
         self.summary = summary
@@ -59,7 +66,7 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
         self.combiner = combiner ?? combine.map { .custom($0) }
         self.aggregators = aggregators
         self.makeMasterCompute = makeMasterCompute
-        self.formatValue = formatValue
+        self.customFormat = formatValue
     }
 
     /// The job to register with ``Spindle/main(jobs:arguments:)``.

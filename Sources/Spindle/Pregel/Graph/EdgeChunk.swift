@@ -128,9 +128,12 @@ final class EdgeBucketWriter {
     private let weighted: Bool
     private let budget: Int
     private let scratchPrefix: String
-    @exclusivity(unchecked) private var edgeWords: [[Int64]]
-    @exclusivity(unchecked) private var vertexIds: [[Int64]]
-    @exclusivity(unchecked) private var bufferedWords = 0
+    private let edgeWords: WordBuckets
+    private let vertexIds: WordBuckets
+    /// Targets marked lately, by hash: a lossy filter that keeps most repeated markers of popular targets
+    /// off the exchange (a repeated marker is harmless). Starts with `Int64.min`, which is therefore never filtered.
+    private let recentTargets: UnsafeMutablePointer<Int64>
+    private static let recentTargetSlots = 1 << 16
     private var runs: [String] = []
     /// Reused for encoding chunks.
     private var scratch: [UInt8] = []
@@ -144,28 +147,39 @@ final class EdgeBucketWriter {
         self.weighted = weighted
         self.budget = max(1 << 16, budget)
         self.scratchPrefix = scratchPrefix
-        edgeWords = Array(repeating: [], count: partitions)
-        vertexIds = Array(repeating: [], count: partitions)
         let words = min(self.budget / 8, expectedEdges * (weighted ? 3 : 2)) / partitions
-        for q in 0..<partitions { edgeWords[q].reserveCapacity(words + words / 8) }
+        edgeWords = WordBuckets(partitions: partitions, reserving: words + words / 8)
+        vertexIds = WordBuckets(partitions: partitions, reserving: words / 8)
+        recentTargets = .allocate(capacity: Self.recentTargetSlots)
+        recentTargets.initialize(repeating: .min, count: Self.recentTargetSlots)
+    }
+
+    deinit { recentTargets.deallocate() }
+
+    /// Words buffered in memory.
+    private var bufferedWords: Int {
+        (0..<partitions).reduce(0) { $0 + edgeWords.count($1) + vertexIds.count($1) }
     }
 
     /// Buffers edge `source -> target` for partition `q`.
     @inline(__always) func addEdge(partition q: Int, source: Int64, target: Int64, weight: Double?) {
-        edgeWords[q].append(source)
-        edgeWords[q].append(target)
-        if weighted {
-            edgeWords[q].append(Int64(bitPattern: (weight ?? .nan).bitPattern))
-            bufferedWords &+= 3
-        } else {
-            bufferedWords &+= 2
-        }
+        edgeWords.append(q, source, target)
+        if weighted { edgeWords.append(q, Int64(bitPattern: (weight ?? .nan).bitPattern)) }
     }
 
     /// Buffers the existence of vertex `id` for partition `q`.
     @inline(__always) func addVertex(partition q: Int, id: Int64) {
-        vertexIds[q].append(id)
-        bufferedWords &+= 1
+        vertexIds.append(q, id)
+    }
+
+    /// Buffers the existence of edge target `id` for partition `q` unless the same id was buffered lately
+    /// (a lossy filter without branches: popular targets repeat often). Returns whether it was buffered.
+    @inline(__always) @discardableResult func addTarget(partition q: Int, id: Int64) -> Bool {
+        let slot = Int(truncatingIfNeeded: VertexIndexMap.mix(id)) & (Self.recentTargetSlots - 1)
+        let new = (recentTargets[slot] != id) || id == .min
+        recentTargets[slot] = id
+        vertexIds.append(q, id, keeping: new)
+        return new
     }
 
     /// Spills the buffers to a run file once they pass the budget.
@@ -176,32 +190,27 @@ final class EdgeBucketWriter {
     private func spill() throws {
         let path = "\(scratchPrefix)-edges-run\(runs.count)"
         let writer = try PartitionedFileWriter(path: path, partitionCount: partitions)
-        for q in 0..<partitions { try writeBuffers(q, to: writer) }
+        for q in 0..<partitions {
+            try write(edgeWords.words(q), kind: weighted ? .weightedEdges : .edges, partition: q, to: writer)
+            try write(vertexIds.words(q), kind: .vertices, partition: q, to: writer)
+            edgeWords.removeAll(q)
+            vertexIds.removeAll(q)
+        }
         _ = try writer.finish(sync: false)
         runs.append(path)
     }
 
-    private func writeBuffers(_ q: Int, to writer: PartitionedFileWriter) throws {
-        try write(edgeWords[q], kind: weighted ? .weightedEdges : .edges, partition: q, to: writer)
-        try write(vertexIds[q], kind: .vertices, partition: q, to: writer)
-        bufferedWords -= edgeWords[q].count + vertexIds[q].count
-        edgeWords[q] = []
-        vertexIds[q] = []
-    }
-
-    private func write(_ words: [Int64], kind: EdgeChunk.Kind, partition q: Int, to writer: PartitionedFileWriter) throws {
+    private func write(_ words: UnsafeBufferPointer<Int64>, kind: EdgeChunk.Kind, partition q: Int, to writer: PartitionedFileWriter) throws {
         guard !words.isEmpty else { return }
         let wordsPerChunk = EdgeChunk.maxItems * kind.stride
         var key = kind.rawValue
         try withUnsafeBytes(of: &key) { key in
-            try words.withUnsafeBufferPointer { all in
-                var start = 0
-                while start < words.count {
-                    let end = min(words.count, start + wordsPerChunk)
-                    EdgeChunk.encode(UnsafeBufferPointer(rebasing: all[start..<end]), kind: kind, into: &scratch)
-                    try scratch.withUnsafeBytes { try writer.append(partition: q, key: key, value: $0) }
-                    start = end
-                }
+            var start = 0
+            while start < words.count {
+                let end = min(words.count, start + wordsPerChunk)
+                EdgeChunk.encode(UnsafeBufferPointer(rebasing: words[start..<end]), kind: kind, into: &scratch)
+                try scratch.withUnsafeBytes { try writer.append(partition: q, key: key, value: $0) }
+                start = end
             }
         }
     }
@@ -222,11 +231,10 @@ final class EdgeBucketWriter {
                         try writer.append(partition: q, key: cursor.key, value: cursor.value)
                     }
                 }
-                try write(kind == .vertices ? vertexIds[q] : edgeWords[q], kind: kind, partition: q, to: writer)
+                try write(kind == .vertices ? vertexIds.words(q) : edgeWords.words(q), kind: kind, partition: q, to: writer)
             }
-            bufferedWords -= edgeWords[q].count + vertexIds[q].count
-            edgeWords[q] = []
-            vertexIds[q] = []
+            edgeWords.removeAll(q, releasing: true)
+            vertexIds.removeAll(q, releasing: true)
         }
         for path in runs { try? FileSystem.unlink(path) }
         runs = []

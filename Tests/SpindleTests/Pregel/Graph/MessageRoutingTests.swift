@@ -34,10 +34,15 @@ import Testing
             if !(routing.slotBase[q]..<routing.slotBase[q + 1]).contains(s) || routing.slotTargets[s] != graph.targets[e] { badEdges.append(e) }
         }
         #expect(badEdges.isEmpty, "edges with a wrong slot: \(badEdges.prefix(5))")
-        // Per destination: the distinct targets of its edges, in order of first appearance.
+        // Per destination: the distinct targets of its edges, by edge count (capped), then in order of first appearance.
         for q in 0..<partitions {
             var seen = Set<Int64>()
-            let expected = graph.targets.filter { partitioner.partition(of: $0) == q && seen.insert($0).inserted }
+            let inOrder = graph.targets.filter { partitioner.partition(of: $0) == q && seen.insert($0).inserted }
+            var edgesInto: [Int64: Int] = [:]
+            for target in graph.targets { edgesInto[target, default: 0] += 1 }
+            let expected = inOrder.enumerated().sorted {
+                (min(edgesInto[$0.element]!, MessageRouting.countClasses), $0.offset) < (min(edgesInto[$1.element]!, MessageRouting.countClasses), $1.offset)
+            }.map(\.element)
             #expect(firstDifference(Array(routing.slotTargets[routing.slotBase[q]..<routing.slotBase[q + 1]]), expected) == nil, "partition \(q)")
             #expect(firstDifference(routing.targetBytes(for: q), expected.flatMap { id in withUnsafeBytes(of: id.littleEndian, Array.init) }) == nil)
         }
@@ -55,14 +60,24 @@ import Testing
         #expect(badSlots.isEmpty, "slots with wrong sources: \(badSlots.prefix(5))")
     }
 
-    @Test func smallGraphGetsSlotsInOrderOfFirstAppearance() {
+    @Test func smallGraphGetsSlotsByEdgeCountThenFirstAppearance() {
         let graph = GraphPartition<Void>.build(unsorted: [(1, 5, ()), (1, 7, ()), (2, 5, ()), (3, 3, ()), (3, 5, ())], vertices: [])
         let routing = MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: 1))
-        #expect(routing.slotTargets == [5, 7, 3])
-        #expect(routing.edgeSlots == [0, 1, 0, 2, 0])
+        #expect(routing.slotTargets == [7, 3, 5])
+        #expect(routing.edgeSlots == [2, 0, 2, 1, 2])
         #expect(routing.slotBase == [0, 3])
-        #expect(routing.slotEdgeStart == [0, 3, 4, 5])
-        #expect(routing.slotSources == [0, 1, 2, 0, 2])
+        #expect(routing.slotEdgeStart == [0, 1, 2, 5])
+        #expect(routing.slotSources == [0, 2, 0, 1, 2])
+    }
+
+    @Test func slotsAreRankedByCappedCountThenSlotOrder() {
+        // counts[i + 1] is slot i's count; counts above the cap share a class.
+        let cap = Int32(MessageRouting.countClasses)
+        var rank: [Int32] = []
+        MessageRouting.rankByCount([0, 3, 1, cap + 5, 3, cap, 1], into: &rank)
+        #expect(rank == [2, 0, 4, 3, 5, 1])
+        MessageRouting.rankByCount([0], into: &rank)
+        #expect(rank.isEmpty)
     }
 
     @Test(arguments: [1, 3, 8], [1 as UInt64, 2, 3])
