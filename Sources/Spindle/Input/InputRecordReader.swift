@@ -28,8 +28,7 @@ enum InputRecordReader {
                         counters.increment(CounterName.skippedRecords)
                         return true
                     }
-                    throw InputError(
-                        message: "the line at \(chunk.path) byte \(start) is \(end - start) bytes, longer than --max-record \(ByteSize.format(maxRecord)); raise --max-record or pass --skip-bad-records")
+                    throw lineTooLong(path: chunk.path, offset: start, length: end - start, maxRecord: maxRecord)
                 }
                 records += 1
                 try body(TextRecord(bytes: UnsafeRawBufferPointer(rebasing: file.bytes[start..<end]), path: chunk.path, offset: start, lineNumber: lineNumber))
@@ -50,6 +49,12 @@ enum InputRecordReader {
             done += chunk.end - chunk.start
         }
         counters.increment(CounterName.mapInputBytes, by: split.byteCount)
+    }
+
+    /// The error for a line longer than `--max-record`.
+    static func lineTooLong(path: String, offset: Int, length: Int, maxRecord: Int) -> InputError {
+        InputError(
+            message: "the line at \(path) byte \(offset) is \(length) bytes, longer than --max-record \(ByteSize.format(maxRecord)); raise --max-record or pass --skip-bad-records")
     }
 
     /// The number of lines each chunk of `split` owns (for line numbering).

@@ -57,10 +57,21 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         var edges = 0
         var sent = 0
         var skipped = 0
-        try InputRecordReader.forEachRecord(
-            in: split, firstLineNumbers: [], maxRecord: settings.maxRecord, skipBadRecords: settings.skipBadRecords, counters: counters, context: context
-        ) { record in
-            guard let line = EdgeListParser.parse(record.bytes) else {
+        try EdgeListReader.forEachEdge(
+            in: split, maxRecord: settings.maxRecord, skipBadRecords: settings.skipBadRecords, counters: counters, context: context,
+            edge: { source, target, weight in
+                edges += 1
+                buckets.addEdge(partition: vertices.partition(of: source), source: source, target: target, weight: weight)
+                sent += 1
+                if undirected {
+                    buckets.addEdge(partition: vertices.partition(of: target), source: target, target: source, weight: weight)
+                    sent += 1
+                } else if buckets.addTarget(partition: vertices.partition(of: target), id: target) {
+                    sent += 1
+                }
+                if edges & 0xFFFF == 0 { try buckets.spillIfNeeded() }
+            },
+            malformed: { record in
                 if settings.skipBadRecords {
                     skipped += 1
                     return
@@ -69,19 +80,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                 let number = EdgeListParser.lineNumber(of: record.offset, in: file.bytes)
                 throw InputError(
                     message: "malformed edge at \(record.path):\(number): \(EdgeListParser.problem(record.bytes)); fix the line or pass --skip-bad-records")
-            }
-            guard case .edge(let source, let target, let weight) = line else { return }
-            edges += 1
-            buckets.addEdge(partition: vertices.partition(of: source), source: source, target: target, weight: weight)
-            sent += 1
-            if undirected {
-                buckets.addEdge(partition: vertices.partition(of: target), source: target, target: source, weight: weight)
-                sent += 1
-            } else if buckets.addTarget(partition: vertices.partition(of: target), id: target) {
-                sent += 1
-            }
-            if edges & 0xFFFF == 0 { try buckets.spillIfNeeded() }
-        }
+            })
         let path = "\(prefix)-edges.out"
         let sizes = try buckets.finish(path: path)
         context.services.exchange.register(assignment.attempt, file: try PartitionedFile(path: path))

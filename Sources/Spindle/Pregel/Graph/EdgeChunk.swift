@@ -31,25 +31,35 @@ enum EdgeChunk {
     /// Replaces the contents of `bytes` with the chunk value for `words` (whole items of `kind`, as a writer buffers them).
     static func encode(_ words: UnsafeBufferPointer<Int64>, kind: Kind, into bytes: inout [UInt8]) {
         let items = words.count / kind.stride
-        bytes.removeAll(keepingCapacity: true)
-        bytes.reserveCapacity(4 + words.count * 10)
-        withUnsafeBytes(of: UInt32(items).littleEndian) { bytes.append(contentsOf: $0) }
-        var i = 0
-        while i < words.count {
-            appendZigZag(words[i], to: &bytes)
-            if kind != .vertices { appendZigZag(words[i + 1], to: &bytes) }
-            if kind == .weightedEdges { withUnsafeBytes(of: words[i + 2].littleEndian) { bytes.append(contentsOf: $0) } }
-            i += kind.stride
+        // At most 10 bytes per varint and 8 per weight.
+        bytes = [UInt8](unsafeUninitializedCapacity: 4 + words.count * 10) { buffer, count in
+            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+            start.storeBytes(of: UInt32(items).littleEndian, as: UInt32.self)
+            var out = start + 4
+            var i = 0
+            while i < words.count {
+                out = appendZigZag(words[i], at: out)
+                if kind != .vertices { out = appendZigZag(words[i + 1], at: out) }
+                if kind == .weightedEdges {
+                    out.storeBytes(of: words[i + 2].littleEndian, as: Int64.self)
+                    out += 8
+                }
+                i += kind.stride
+            }
+            count = out - start
         }
     }
 
-    @inline(__always) private static func appendZigZag(_ value: Int64, to bytes: inout [UInt8]) {
+    @inline(__always) private static func appendZigZag(_ value: Int64, at out: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
         var v = UInt64(bitPattern: (value << 1) ^ (value >> 63))
+        var out = out
         while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            out.storeBytes(of: UInt8(truncatingIfNeeded: v) | 0x80, as: UInt8.self)
+            out += 1
             v >>= 7
         }
-        bytes.append(UInt8(v))
+        out.storeBytes(of: UInt8(v), as: UInt8.self)
+        return out + 1
     }
 
     /// Calls `body` with every chunk of `segment` (a partition's bytes from one load task).

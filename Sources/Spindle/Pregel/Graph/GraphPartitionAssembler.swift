@@ -29,11 +29,12 @@ enum GraphPartitionAssembler {
         // Decode: each edge's source key, and its target (or, with edge values, its number: targets and
         // weights are gathered after the sort).
         let valued = MemoryLayout<EdgeValue>.size > 0
-        var sourceKeys = [UInt64](repeating: 0, count: edgeCount)
-        var payload = [Int64](repeating: 0, count: edgeCount)
-        var edgeTargets = [Int64](repeating: 0, count: valued ? edgeCount : 0)
-        var edgeWeights = [Int64](repeating: 0, count: valued ? edgeCount : 0)
-        var markerKeys = [UInt64](repeating: 0, count: markerCount)
+        // (Every element is written below before it is read, so the arrays start uninitialised.)
+        var sourceKeys = [UInt64](unsafeUninitializedCapacity: edgeCount) { $1 = edgeCount }
+        var payload = [Int64](unsafeUninitializedCapacity: edgeCount) { $1 = edgeCount }
+        var edgeTargets = [Int64](unsafeUninitializedCapacity: valued ? edgeCount : 0) { $1 = valued ? edgeCount : 0 }
+        var edgeWeights = [Int64](unsafeUninitializedCapacity: valued ? edgeCount : 0) { $1 = valued ? edgeCount : 0 }
+        var markerKeys = [UInt64](unsafeUninitializedCapacity: markerCount) { $1 = markerCount }
         var e = 0
         var m = 0
         let absent = Int64(bitPattern: Double.nan.bitPattern)

@@ -19,7 +19,7 @@ import Testing
     }
 
     /// Checks every documented property of `routing` for `graph`.
-    static func expectConsistent<E>(_ routing: MessageRouting, _ graph: GraphPartition<E>, _ partitioner: VertexPartitioner) {
+    static func expectConsistent<E>(_ routing: MessageRouting, _ graph: GraphPartition<E>, _ partitioner: VertexPartitioner, edgesPerTable: Int = 1 << 16) {
         let partitions = partitioner.partitions
         let slots = routing.slotTargets.count
         #expect(routing.edgeSlots.count == graph.edgeCount)
@@ -34,15 +34,18 @@ import Testing
             if !(routing.slotBase[q]..<routing.slotBase[q + 1]).contains(s) || routing.slotTargets[s] != graph.targets[e] { badEdges.append(e) }
         }
         #expect(badEdges.isEmpty, "edges with a wrong slot: \(badEdges.prefix(5))")
-        // Per destination: the distinct targets of its edges, by edge count (capped), then in order of first appearance.
+        // Per destination: the distinct targets of its edges, by edge count (capped), then by target group, then in
+        // order of first appearance.
+        let groups = MessageRouting.targetGroups(edges: graph.edgeCount, partitions: partitions, edgesPerTable: edgesPerTable)
+        var edgesInto: [Int64: Int] = [:]
+        for target in graph.targets { edgesInto[target, default: 0] += 1 }
         for q in 0..<partitions {
             var seen = Set<Int64>()
             let inOrder = graph.targets.filter { partitioner.partition(of: $0) == q && seen.insert($0).inserted }
-            var edgesInto: [Int64: Int] = [:]
-            for target in graph.targets { edgesInto[target, default: 0] += 1 }
-            let expected = inOrder.enumerated().sorted {
-                (min(edgesInto[$0.element]!, MessageRouting.countClasses), $0.offset) < (min(edgesInto[$1.element]!, MessageRouting.countClasses), $1.offset)
-            }.map(\.element)
+            func order(_ item: (offset: Int, element: Int64)) -> (Int, Int, Int) {
+                (min(edgesInto[item.element]!, MessageRouting.countClasses), MessageRouting.targetGroup(of: item.element, groups: groups), item.offset)
+            }
+            let expected = inOrder.enumerated().sorted { order($0) < order($1) }.map(\.element)
             #expect(firstDifference(Array(routing.slotTargets[routing.slotBase[q]..<routing.slotBase[q + 1]]), expected) == nil, "partition \(q)")
             #expect(firstDifference(routing.targetBytes(for: q), expected.flatMap { id in withUnsafeBytes(of: id.littleEndian, Array.init) }) == nil)
         }
@@ -92,13 +95,27 @@ import Testing
         #expect(firstDifference(again.slotSources, routing.slotSources) == nil, "same slots every time")
     }
 
-    /// Many edges per target (a few hundred targets) and many distinct ones (each edge its own target).
-    @Test(arguments: [1, 3, 8])
-    func denseAndSparseTargetsRouteConsistently(partitions: Int) {
+    /// Many edges per target (a few hundred targets) and many distinct ones (each edge its own target); with
+    /// one lookup table per destination and with many target groups.
+    @Test(arguments: [1, 3, 8], [1 << 16, 64])
+    func denseAndSparseTargetsRouteConsistently(partitions: Int, edgesPerTable: Int) {
         let partitioner = VertexPartitioner(partitions: partitions)
         for graph in [Self.randomGraph(seed: 7, targetRange: 300), Self.randomGraph(seed: 8, targetRange: 1 << 40)] {
-            Self.expectConsistent(MessageRouting(graph: graph, partitioner: partitioner), graph, partitioner)
+            let routing = MessageRouting(graph: graph, partitioner: partitioner, edgesPerTable: edgesPerTable)
+            Self.expectConsistent(routing, graph, partitioner, edgesPerTable: edgesPerTable)
         }
+    }
+
+    @Test func targetGroupsArePowersOfTwoCoveringTheEdges() {
+        #expect(MessageRouting.targetGroups(edges: 100, partitions: 4, edgesPerTable: 1000) == 1)
+        #expect(MessageRouting.targetGroups(edges: 4001, partitions: 4, edgesPerTable: 1000) == 2)
+        #expect(MessageRouting.targetGroups(edges: 2_000_000, partitions: 8, edgesPerTable: 1 << 16) == 4)
+        #expect(MessageRouting.targetGroups(edges: .max / 2, partitions: 1, edgesPerTable: 1) == 64)
+        var rng = SplitMix64(seed: 9)
+        let counts = (0..<8000).reduce(into: [Int](repeating: 0, count: 8)) { counts, _ in
+            counts[MessageRouting.targetGroup(of: randomVertexId(&rng), groups: 8)] += 1
+        }
+        #expect(counts.allSatisfy { $0 > 700 }, "groups of random ids are about even: \(counts)")
     }
 
     @Test(arguments: [1, 3, 8])

@@ -8,9 +8,8 @@ import Testing
         case random64, smallIds, signedIds, extremeIds, highByteOnly, middleByteOnly, sparseBits, allEqual, sorted, reversed, single, two, empty
         var testDescription: String { rawValue }
 
-        func make(seed: UInt64) -> [UInt64] {
+        func make(seed: UInt64, count n: Int) -> [UInt64] {
             var rng = SplitMix64(seed: seed)
-            let n = 30_000
             switch self {
             case .random64: return (0..<n).map { _ in rng.next() }
             case .smallIds: return (0..<n).map { _ in PairRadixSort.key(Int64(rng.next() % 500)) }
@@ -34,9 +33,10 @@ import Testing
         keys.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
     }
 
-    @Test(arguments: Keys.allCases)
-    func equalsAStableReferenceSort(keys kind: Keys) {
-        let original = kind.make(seed: 0x5EED)
+    /// Below and above `PairRadixSort.bucketingThreshold` (passes only; a bucketing pass first).
+    @Test(arguments: Keys.allCases, [1000, 30_000])
+    func equalsAStableReferenceSort(keys kind: Keys, count: Int) {
+        let original = kind.make(seed: 0x5EED, count: count)
         var keys = original
         var values = Array(original.indices)
         PairRadixSort.sort(keys: &keys, values: &values)
@@ -45,14 +45,20 @@ import Testing
         #expect(firstDifference(keys, order.map { original[$0] }) == nil)
     }
 
-    @Test func carriesNonTrivialPayloads() {
+    struct Payload: BitwiseCopyable, Equatable {
+        var edge: Int32
+        var weight: Double
+    }
+
+    @Test(arguments: [5000, 40_000])
+    func carriesWiderPayloads(count: Int) {
         var rng = SplitMix64(seed: 3)
-        let ids = (0..<5000).map { _ in randomVertexId(&rng, range: 100) }
+        let ids = (0..<count).map { _ in randomVertexId(&rng, range: 1 << 20) }
         var keys = ids.map(PairRadixSort.key)
-        var values = ids.indices.map { "edge \($0) from \(ids[$0])" }
+        var values = ids.indices.map { Payload(edge: Int32($0), weight: Double(ids[$0]) / 3) }
         PairRadixSort.sort(keys: &keys, values: &values)
         let order = referenceOrder(ids.map(PairRadixSort.key))
-        #expect(firstDifference(values, order.map { "edge \($0) from \(ids[$0])" }) == nil)
+        #expect(firstDifference(values, order.map { Payload(edge: Int32($0), weight: Double(ids[$0]) / 3) }) == nil)
         #expect(firstDifference(keys.map(PairRadixSort.id), order.map { ids[$0] }) == nil)
     }
 

@@ -1,0 +1,90 @@
+import SpindlePosix
+
+/// Reads the edge lines a split owns straight from the mapped input files: one pass over the bytes for the
+/// common line `digits<blanks>digits\n`, and ``EdgeListParser`` for every other line (comments, blank
+/// lines, weights, signs, `\r`, malformed ones), so the results equal parsing every line with it. Owns lines
+/// as ``InputRecordReader`` does, enforces `--max-record` the same way, and notices cancellation and reports
+/// progress about every MiB.
+enum EdgeListReader {
+    /// Calls `edge(source, target, weight)` for every edge line of `split`, in order, and `malformed` with
+    /// every line the parser rejects.
+    /// - Throws: ``InputError`` for a line longer than `maxRecord` (unless `skipBadRecords`), and what the
+    ///   closures throw.
+    static func forEachEdge(
+        in split: InputSplit, maxRecord: Int, skipBadRecords: Bool, counters: Counters, context: TaskContext?,
+        edge: (Int64, Int64, Double?) throws -> Void, malformed: (TextRecord) throws -> Void
+    ) throws {
+        let total = max(1, split.byteCount)
+        var done = 0
+        for chunk in split.chunks {
+            let file = try MappedFile(path: chunk.path)
+            let scanner = LineScanner(bytes: file.bytes)
+            let count = file.bytes.count
+            guard count > 0, let raw = file.bytes.baseAddress else { continue }
+            let base = raw.assumingMemoryBound(to: UInt8.self)
+            var lineStart = scanner.firstLineStart(from: chunk.start)
+            let limit = min(chunk.end, count)
+            var nextCheck = 0
+            var records = 0
+            while lineStart < limit {
+                if lineStart >= nextCheck {
+                    nextCheck = lineStart + (1 << 20)
+                    if let context {
+                        try context.checkCancelled()
+                        context.setProgress(Double(done + lineStart - chunk.start) / Double(total))
+                    }
+                }
+                // The common line, parsed as it is scanned; at most 18 digits per id, so no overflow.
+                var i = lineStart
+                let sourceStart = i
+                var source: UInt64 = 0
+                while i < count {
+                    let digit = base[i] &- 0x30
+                    if digit > 9 { break }
+                    source = source &* 10 &+ UInt64(digit)
+                    i &+= 1
+                }
+                if i > sourceStart && i - sourceStart <= 18 && i < count && isBlank(base[i]) {
+                    i &+= 1
+                    while i < count && isBlank(base[i]) { i &+= 1 }
+                    let targetStart = i
+                    var target: UInt64 = 0
+                    while i < count {
+                        let digit = base[i] &- 0x30
+                        if digit > 9 { break }
+                        target = target &* 10 &+ UInt64(digit)
+                        i &+= 1
+                    }
+                    if i > targetStart && i - targetStart <= 18 && (i == count || base[i] == 0x0A) && i - lineStart <= maxRecord {
+                        records &+= 1
+                        try edge(Int64(source), Int64(target), nil)
+                        lineStart = i &+ 1
+                        continue
+                    }
+                }
+                // Any other line.
+                let lineEnd = scanner.indexOfNewline(from: lineStart) ?? count
+                defer { lineStart = lineEnd + 1 }
+                if lineEnd - lineStart > maxRecord {
+                    guard skipBadRecords else {
+                        throw InputRecordReader.lineTooLong(path: chunk.path, offset: lineStart, length: lineEnd - lineStart, maxRecord: maxRecord)
+                    }
+                    counters.increment(CounterName.skippedRecords)
+                    continue
+                }
+                records &+= 1
+                let line = UnsafeRawBufferPointer(start: raw + lineStart, count: lineEnd - lineStart)
+                switch EdgeListParser.parse(line) {
+                case .edge(let source, let target, let weight)?: try edge(source, target, weight)
+                case .skip?: break
+                case nil: try malformed(TextRecord(bytes: line, path: chunk.path, offset: lineStart, lineNumber: 0))
+                }
+            }
+            counters.increment(CounterName.mapInputRecords, by: records)
+            done += chunk.end - chunk.start
+        }
+        counters.increment(CounterName.mapInputBytes, by: split.byteCount)
+    }
+
+    @inline(__always) private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+}
