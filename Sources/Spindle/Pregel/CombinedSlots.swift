@@ -70,7 +70,7 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
     @inline(__always) func message(_ i: Int) -> Message { values[i] }
 
     /// Combines `message` into slot `slot`.
-    @inlinable func add(slot: Int, _ message: Message) {
+    @inlinable @inline(__always) func add(slot: Int, _ message: Message) {
         added &+= 1
         if arithmetic {
             if Message.self == Double.self {

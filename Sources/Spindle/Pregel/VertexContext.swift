@@ -6,36 +6,39 @@ import SpindleCore
 public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & Sendable> {
     // The public properties are computed over unchecked storage: a compute closure lives in another module,
     // where a stored class property would cost a dynamic exclusivity check per access.
-    @exclusivity(unchecked) var storedID: Int64 = 0
-    @exclusivity(unchecked) var storedValue: VertexValue
-    @exclusivity(unchecked) var storedSuperstep = 0
-    @exclusivity(unchecked) var storedTotalVertices = 0
-    @exclusivity(unchecked) var storedOutDegree = 0
+    // The hot accessors are inlinable, so a compute closure in another module reads them without calls.
+    @exclusivity(unchecked) @usableFromInline var storedID: Int64 = 0
+    @exclusivity(unchecked) @usableFromInline var storedValue: VertexValue
+    @exclusivity(unchecked) @usableFromInline var storedSuperstep = 0
+    @exclusivity(unchecked) @usableFromInline var storedTotalVertices = 0
+    @exclusivity(unchecked) @usableFromInline var storedOutDegree = 0
 
     /// The vertex id (as in the input).
-    public var id: Int64 { storedID }
+    @inlinable public var id: Int64 { storedID }
     /// The vertex's value; assign to change it.
-    public var value: VertexValue {
+    @inlinable public var value: VertexValue {
         get { storedValue }
         set { storedValue = newValue }
     }
     /// The current superstep, from 0.
-    public var superstep: Int { storedSuperstep }
+    @inlinable public var superstep: Int { storedSuperstep }
     /// Vertices in the whole graph.
-    public var totalVertices: Int { storedTotalVertices }
+    @inlinable public var totalVertices: Int { storedTotalVertices }
     /// Number of out-edges.
-    public var outDegree: Int { storedOutDegree }
+    @inlinable public var outDegree: Int { storedOutDegree }
     let partition: GraphPartition<EdgeValue>
     @exclusivity(unchecked) @usableFromInline var local = 0
-    @exclusivity(unchecked) var halted = false
-    @exclusivity(unchecked) var aggregates: AggregatorValues
-    @exclusivity(unchecked) var previousAggregates: AggregatorValues
+    @exclusivity(unchecked) @usableFromInline var halted = false
+    /// This partition's partial folds, one per aggregator (what `aggregate` adds to).
+    @usableFromInline let partials: UnsafeMutablePointer<Double>
+    /// The folds of the previous superstep.
+    @usableFromInline let previousAggregates: [Double]
     var globals: [String: Double]
     /// The aggregators' names, searched linearly: a handful of short strings compare faster than they hash.
-    let aggregatorNames: [String]
+    @usableFromInline let aggregatorNames: [String]
     let aggregators: [Aggregator]
-    /// The aggregators' kinds, so built-in folds need no closure call.
-    let aggregatorKinds: [Aggregator.Kind]
+    /// The aggregators' built-in folds as codes an inlined `aggregate` switches on (see ``foldCode(_:)``).
+    @usableFromInline let foldCodes: [UInt8]
     let outbox: MessageOutbox<Message>
     /// Dense slots for sends along edges (jobs with a combiner), with each edge's slot.
     @exclusivity(unchecked) @usableFromInline var dense: CombinedSlots<Message>?
@@ -53,17 +56,46 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
         storedValue = initial
         self.partition = partition
         self.aggregators = aggregators
-        aggregates = AggregatorValues(aggregators)
-        previousAggregates = previous
+        partials = .allocate(capacity: max(1, aggregators.count))
+        partials.initialize(from: aggregators.map(\.identity), count: aggregators.count)
+        previousAggregates = previous.values
         self.globals = globals
         self.outbox = outbox
         aggregatorNames = aggregators.map(\.name)
-        aggregatorKinds = aggregators.map(\.kind)
+        foldCodes = aggregators.map { Self.foldCode($0.kind) }
     }
 
-    @inline(__always) private func aggregatorIndex(_ name: String) -> Int {
-        for i in aggregatorNames.indices where aggregatorNames[i] == name { return i }
+    deinit { partials.deallocate() }
+
+    /// The partial folds of this partition's contributions.
+    var aggregates: AggregatorValues {
+        AggregatorValues(values: Array(UnsafeBufferPointer(start: partials, count: aggregators.count)))
+    }
+
+    /// 0 sum, 1 min, 2 max, 3 count, 4 a custom fold.
+    static func foldCode(_ kind: Aggregator.Kind) -> UInt8 {
+        switch kind {
+        case .sum: 0
+        case .min: 1
+        case .max: 2
+        case .count: 3
+        case .custom: 4
+        }
+    }
+
+    /// The index of aggregator `name`; names of another length are skipped without comparing them.
+    @inlinable @inline(__always) func aggregatorIndex(_ name: String) -> Int {
+        let length = name.utf8.count
+        for i in aggregatorNames.indices where aggregatorNames[i].utf8.count == length && aggregatorNames[i] == name { return i }
+        noAggregator(name)
+    }
+
+    @usableFromInline func noAggregator(_ name: String) -> Never {
         preconditionFailure("the job declares no aggregator '\(name)'")
+    }
+
+    @usableFromInline func addCustom(_ amount: Double, to i: Int) {
+        partials[i] = aggregators[i].add(amount, to: partials[i])
     }
 
     /// Number of out-edges.
@@ -81,7 +113,7 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     public func send(to target: Int64, _ message: Message) { outbox.send(to: target, message) }
 
     /// Sends `message` along every out-edge.
-    public func sendToAllNeighbors(_ message: Message) {
+    @inlinable @inline(__always) public func sendToAllNeighbors(_ message: Message) {
         let (start, end) = edgeRange
         if let broadcasts {
             guard start < end else { return }
@@ -102,23 +134,29 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
         if let dense { dense.add(slot: Int(edgeSlots[e]), message) } else { sendSlow(toEdge: e, message) }
     }
 
-    var edgeRange: (Int, Int) { (edgeStart, edgeStart + storedOutDegree) }
+    @usableFromInline var edgeRange: (Int, Int) { (edgeStart, edgeStart + storedOutDegree) }
 
     @usableFromInline func sendSlow(toEdge e: Int, _ message: Message) { outbox.send(to: partition.targets[e], message) }
 
     /// Deactivates the vertex; an incoming message reactivates it.
-    public func voteToHalt() { halted = true }
+    @inlinable public func voteToHalt() { halted = true }
 
     /// Contributes `amount` to aggregator `name` (for a count aggregator, contributes 1).
-    public func aggregate(_ name: String, _ amount: Double) {
+    @inlinable @inline(__always) public func aggregate(_ name: String, _ amount: Double) {
         let i = aggregatorIndex(name)
-        let partial = aggregates.values[i]
-        aggregates.values[i] = aggregatorKinds[i].add(amount, to: partial) ?? aggregators[i].add(amount, to: partial)
+        let partial = partials[i]
+        switch foldCodes[i] {
+        case 0: partials[i] = partial + amount
+        case 1: partials[i] = Swift.min(partial, amount)
+        case 2: partials[i] = Swift.max(partial, amount)
+        case 3: partials[i] = partial + 1
+        default: addCustom(amount, to: i)
+        }
     }
 
     /// The value of aggregator `name` folded over the previous superstep (its identity in superstep 0).
-    public func aggregated(_ name: String) -> Double {
-        previousAggregates.values[aggregatorIndex(name)]
+    @inlinable @inline(__always) public func aggregated(_ name: String) -> Double {
+        previousAggregates[aggregatorIndex(name)]
     }
 
     /// A global value set by master compute (nil if never set).
