@@ -5,14 +5,19 @@ import SpindlePosix
 
 /// Serves a worker's committed map outputs to reducers over TCP: after the handshake (role `fetch`), each
 /// `fetchRequest` is answered with `fetchBlock` frames holding whole CRC32C-checked blocks of the requested
-/// partition (at most 1 MiB each), then `fetchEnd` with the byte count, or `fetchError` with a reason.
+/// partition (at most 1 MiB each), then `fetchEnd` with the byte count, or `fetchError` with a reason. A
+/// connection serves requests until it is idle for ``idleTimeout``.
 final class ExchangeServer: Sendable {
     private let listener: TCPListener
     private let secret: [UInt8]
     private let outputs = Mutex<[AttemptID: PartitionedFile]>([:])
     private let stopped = Atomic<Bool>(false)
-    /// Bounds concurrent fetch connections.
-    private let slots = DispatchSemaphore(value: 16)
+    /// Bounds concurrent fetch connections (reducers keep theirs open between fetches; see ``FetchConnectionPool``).
+    private let slots = DispatchSemaphore(value: 256)
+    /// How long a connection may wait for its next request before the server closes it.
+    static let idleTimeout: Duration = .seconds(10)
+    /// This worker's open connections to other workers' exchange servers, for its fetches.
+    let connections = FetchConnectionPool()
     static let maxChunk = 1 << 20
 
     /// Listens on `host` (port chosen by the system).
@@ -47,6 +52,7 @@ final class ExchangeServer: Sendable {
     func stop() {
         stopped.store(true, ordering: .relaxed)
         listener.close()
+        connections.closeAll()
     }
 
     private func acceptLoop() {
@@ -67,7 +73,7 @@ final class ExchangeServer: Sendable {
             try connection.socket.setSendTimeout(.seconds(30))
             let role = try Handshaking.acceptAsServer(connection, secret: secret, timeout: RuntimeDefaults.handshakeTimeout)
             guard role == .fetch else { return }
-            while let frame = try connection.receive(timeout: .seconds(60)) {
+            while let frame = try connection.receive(timeout: Self.idleTimeout) {
                 guard frame.kind == MessageKind.fetchRequest.rawValue else { return }
                 let request = try WireReader.decode(FetchRequest.self, from: frame.payload)
                 try answer(request, on: connection)

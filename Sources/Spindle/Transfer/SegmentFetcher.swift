@@ -75,11 +75,36 @@ struct SegmentFetcher {
         }
         let address = "\(source.host):\(source.port)"
         do {
+            if let reused = server.connections.take(address) {
+                do {
+                    return try receive(source, partition: partition, on: reused, reused: true, address: address)
+                } catch is StaleConnection {
+                    // The server closed it while it was idle; fetch over a new connection.
+                }
+            }
             let socket = try TCPSocket.connect(host: source.host, port: source.port, timeout: .seconds(5))
             try socket.setSendTimeout(timeout)
             let connection = FramedSocket(socket: socket)
-            defer { connection.close() }
-            try Handshaking.connectAsClient(connection, secret: secret, role: .fetch, timeout: RuntimeDefaults.handshakeTimeout)
+            do {
+                try Handshaking.connectAsClient(connection, secret: secret, role: .fetch, timeout: RuntimeDefaults.handshakeTimeout)
+            } catch {
+                connection.close()
+                throw error
+            }
+            return try receive(source, partition: partition, on: connection, reused: false, address: address)
+        } catch let error as FetchError {
+            throw FetchError("fetching map task \(source.mapIndex)'s output from \(address) failed: \(error.description)")
+        } catch {
+            throw FetchError("fetching map task \(source.mapIndex)'s output from \(address) failed: \(error)")
+        }
+    }
+
+    /// Requests the segment on `connection` and receives it, verifying every block. The connection goes back
+    /// to the pool after a complete answer and is closed otherwise.
+    /// - Throws: ``StaleConnection`` when a `reused` connection fails before any answer arrives.
+    private func receive(_ source: MapOutputSource, partition: Int, on connection: FramedSocket, reused: Bool, address: String) throws -> Segment {
+        var answered = false
+        do {
             try connection.send(Frame(kind: MessageKind.fetchRequest.rawValue, payload: FetchRequest(attempt: source.attempt, partition: partition).wireEncoded()))
             let path = "\(scratchPrefix)-from-map-\(source.mapIndex)"
             let writer = inMemory ? nil : try FileWriter(path: path, mode: .createTruncate)
@@ -90,6 +115,7 @@ struct SegmentFetcher {
                 guard let frame = try connection.receive(timeout: timeout) else {
                     throw FetchError("no data for \(DurationText.format(timeout))")
                 }
+                answered = true
                 switch MessageKind(rawValue: frame.kind) {
                 case .fetchBlock:
                     try frame.payload.withUnsafeBytes { bytes in
@@ -109,27 +135,34 @@ struct SegmentFetcher {
                     guard total == received, total == source.bytes else {
                         throw FetchError("received \(received) bytes, the server announced \(total), the map reported \(source.bytes)")
                     }
-                    guard let writer else {
+                    let segment: Segment
+                    if let writer {
+                        try writer.close()
+                        let file = try MappedFile(path: path)
+                        segment = Segment(mapIndex: source.mapIndex, bytes: file.bytes, owner: file)
+                    } else {
                         let buffer = BlockBuffer(adopting: memory!, count: received)
                         memory = nil
-                        return Segment(mapIndex: source.mapIndex, bytes: buffer.bytes, owner: buffer, verified: true)
+                        segment = Segment(mapIndex: source.mapIndex, bytes: buffer.bytes, owner: buffer, verified: true)
                     }
-                    try writer.close()
-                    let file = try MappedFile(path: path)
-                    return Segment(mapIndex: source.mapIndex, bytes: file.bytes, owner: file)
+                    server.connections.give(connection, to: address)
+                    return segment
                 case .fetchError:
                     throw FetchError(try WireReader.decode(String.self, from: frame.payload))
                 default:
                     throw FetchError("unexpected frame kind \(frame.kind)")
                 }
             }
-        } catch let error as FetchError {
-            throw FetchError("fetching map task \(source.mapIndex)'s output from \(address) failed: \(error.description)")
         } catch {
-            throw FetchError("fetching map task \(source.mapIndex)'s output from \(address) failed: \(error)")
+            connection.close()
+            if reused && !answered { throw StaleConnection() }
+            throw error
         }
     }
 }
+
+/// A reused fetch connection failed before the server answered (it may have closed the connection).
+private struct StaleConnection: Error {}
 
 struct FetchError: Error, CustomStringConvertible {
     var description: String

@@ -1,0 +1,59 @@
+import Synchronization
+import SpindlePosix
+
+/// Authenticated fetch connections to other workers' exchange servers, kept open between fetches so that
+/// a superstep's many small fetches skip the connect and the handshake. A connection is given back only
+/// after a complete answer; one idle longer than `maxIdle` is closed instead of reused (servers close
+/// connections idle for ``ExchangeServer/idleTimeout``, which is longer).
+final class FetchConnectionPool: Sendable {
+    /// Idle connections kept per server at most (a fetch uses up to four at a time).
+    static let maxIdlePerServer = 4
+    /// Idle time after which a connection is not reused.
+    let maxIdle: Duration
+
+    init(maxIdle: Duration = .seconds(5)) { self.maxIdle = maxIdle }
+
+    private struct Idle: Sendable {
+        var connection: FramedSocket
+        var since: UInt64
+    }
+    private let idle = Mutex<[String: [Idle]]>([:])
+
+    /// An idle connection to `server` ("host:port"), if one is fresh enough.
+    func take(_ server: String) -> FramedSocket? {
+        let now = MonotonicClock.nanoseconds()
+        let limit = UInt64(max(0, maxIdle.components.seconds)) * 1_000_000_000 + UInt64(max(0, maxIdle.components.attoseconds / 1_000_000_000))
+        var stale: [FramedSocket] = []
+        let found: FramedSocket? = idle.withLock { pool in
+            while let last = pool[server]?.popLast() {
+                if now - last.since <= limit { return last.connection }
+                stale.append(last.connection)
+            }
+            return nil
+        }
+        for connection in stale { connection.close() }
+        return found
+    }
+
+    /// Keeps `connection` to `server` for reuse (or closes it when enough are kept).
+    func give(_ connection: FramedSocket, to server: String) {
+        let kept = idle.withLock { pool in
+            guard pool[server, default: []].count < Self.maxIdlePerServer else { return false }
+            pool[server, default: []].append(Idle(connection: connection, since: MonotonicClock.nanoseconds()))
+            return true
+        }
+        if !kept { connection.close() }
+    }
+
+    /// Idle connections kept for `server`.
+    func idleCount(_ server: String) -> Int { idle.withLock { $0[server]?.count ?? 0 } }
+
+    /// Closes every idle connection.
+    func closeAll() {
+        let all = idle.withLock { pool in
+            defer { pool = [:] }
+            return pool.values.flatMap { $0.map(\.connection) }
+        }
+        for connection in all { connection.close() }
+    }
+}
