@@ -26,7 +26,8 @@ final class FetchConnectionPool: Sendable {
         var stale: [FramedSocket] = []
         let found: FramedSocket? = idle.withLock { pool in
             while let last = pool[server]?.popLast() {
-                if now - last.since <= limit { return last.connection }
+                // (Given back after `now` was read: fresh.)
+                if last.since >= now || now - last.since <= limit { return last.connection }
                 stale.append(last.connection)
             }
             return nil
