@@ -37,24 +37,12 @@ enum EdgeListReader {
                 // The common line, parsed as it is scanned; at most 18 digits per id, so no overflow.
                 var i = lineStart
                 let sourceStart = i
-                var source: UInt64 = 0
-                while i < count {
-                    let digit = base[i] &- 0x30
-                    if digit > 9 { break }
-                    source = source &* 10 &+ UInt64(digit)
-                    i &+= 1
-                }
+                let source = digits(base, &i, count)
                 if i > sourceStart && i - sourceStart <= 18 && i < count && isBlank(base[i]) {
                     i &+= 1
                     while i < count && isBlank(base[i]) { i &+= 1 }
                     let targetStart = i
-                    var target: UInt64 = 0
-                    while i < count {
-                        let digit = base[i] &- 0x30
-                        if digit > 9 { break }
-                        target = target &* 10 &+ UInt64(digit)
-                        i &+= 1
-                    }
+                    let target = digits(base, &i, count)
                     if i > targetStart && i - targetStart <= 18 && (i == count || base[i] == 0x0A) && i - lineStart <= maxRecord {
                         records &+= 1
                         try edge(Int64(source), Int64(target), nil)
@@ -84,6 +72,18 @@ enum EdgeListReader {
             done += chunk.end - chunk.start
         }
         counters.increment(CounterName.mapInputBytes, by: split.byteCount)
+    }
+
+    /// The value of the decimal digits at `i` (none: 0), advancing `i` past them; wraps beyond 19 digits.
+    @inline(__always) private static func digits(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ count: Int) -> UInt64 {
+        var value: UInt64 = 0
+        while i < count {
+            let digit = base[i] &- 0x30
+            if digit > 9 { break }
+            value = value &* 10 &+ UInt64(digit)
+            i &+= 1
+        }
+        return value
     }
 
     @inline(__always) private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
