@@ -12,7 +12,6 @@ public enum Sort {
             defaultInput: { [try SampleData.textCorpus()] },
             partitioning: .totalOrder(samples: 20_000),
             map: { record, output in output.emit(keyBytes: record.bytes, 1) },
-            combine: { total, count in total += count },
             reduce: { line, counts, output in
                 var copies = 0
                 for count in counts { copies += count }
