@@ -31,15 +31,11 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
         }
     }
 
-    private func scratchPrefix(_ assignment: TaskAssignment, _ context: TaskContext) -> String {
-        "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)"
-    }
-
     /// Runs the job's load function on every line of a split; writes what it sends, by destination partition.
     private func load(_ assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
         let split = try WireReader.decode(InputSplit.self, from: assignment.payload)
         let counters = Counters()
-        let prefix = scratchPrefix(assignment, context)
+        let prefix = context.scratchPrefix
         let outbox = BSPOutbox<Message>(partitionCount: settings.partitions, budget: settings.bufferBytes, scratchPrefix: prefix)
         let loader = BSPLoader<Message>(partitionCount: settings.partitions)
         let load = try definition.makeLoad(context.parameters)
@@ -89,7 +85,7 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
         } else {
             // Lost load outputs fail this task blamelessly, naming the load tasks to run again.
             let fetcher = SegmentFetcher(
-                secret: context.services.secret, server: context.services.exchange, scratchPrefix: scratchPrefix(assignment, context),
+                secret: context.services.secret, server: context.services.exchange, scratchPrefix: context.scratchPrefix,
                 mapStage: SuperstepDriver.loadStage)
             let segments = try fetcher.fetch(partition: p, sources: payload.loadSources, context: context)
             let messages = BSPMessages<Message>(
@@ -127,10 +123,10 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
         guard held.superstep == payload.superstep - 1 else {
             throw TaskFailure("partition \(p) holds the state after superstep \(held.superstep) on this worker, not after \(payload.superstep - 1)")
         }
-        let inbox = try SuperstepInbox(payload.inbox, partition: p, attempt: assignment.attempt, context: context)
+        let inbox = try SuperstepInbox(payload.inbox, partition: p, context: context)
         let messages = BSPMessages<Message>(inbox.cursors(), isEmpty: inbox.isEmpty)
         let outbox = BSPOutbox<Message>(
-            partitionCount: settings.partitions, budget: settings.bufferBytes, scratchPrefix: scratchPrefix(assignment, context))
+            partitionCount: settings.partitions, budget: settings.bufferBytes, scratchPrefix: context.scratchPrefix)
         var globals: [String: Double] = [:]
         for pair in payload.globals { globals[pair.first] = pair.second }
         let bsp = BSPContext<Message>(
@@ -147,7 +143,7 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
             halted = bsp.halted
         }
         let dir = payload.checkpointDirectory
-        let path = dir.map { CheckpointStore.messagesPath($0, partition: p) } ?? "\(scratchPrefix(assignment, context))-messages.out"
+        let path = dir.map { CheckpointStore.messagesPath($0, partition: p) } ?? "\(context.scratchPrefix)-messages.out"
         let sizes = try outbox.finish(path: path)
         if let dir {
             try FileSystem.syncFile(path)

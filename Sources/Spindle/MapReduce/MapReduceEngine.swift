@@ -40,7 +40,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         let payload = try WireReader.decode(MapTaskPayload.self, from: assignment.payload)
         let counters = Counters()
         let map = try definition.makeMap(context.parameters)
-        let prefix = "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)"
+        let prefix = context.scratchPrefix
         var direct: MapOutputSink<Value>.DirectOutput?
         if settings.reducers == 0 {
             let path = OutputCommitter.temporaryPath(
@@ -83,7 +83,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         guard let makeReduce = definition.makeReduce else { throw TaskFailure("a map-only job has no reduce tasks") }
         let reduce = try makeReduce(context.parameters)
         let counters = Counters()
-        let prefix = "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)"
+        let prefix = context.scratchPrefix
         let fetcher = SegmentFetcher(
             secret: context.services.secret, server: context.services.exchange, scratchPrefix: prefix, mapStage: settings.mapStage)
         let segments = try fetcher.fetch(partition: payload.partition, sources: payload.sources, context: context)

@@ -49,7 +49,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         let split = try WireReader.decode(InputSplit.self, from: assignment.payload)
         let undirected = definition.undirected(context.parameters)
         let counters = Counters()
-        let prefix = "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)"
+        let prefix = context.scratchPrefix
         let vertices = VertexPartitioner(partitions: settings.partitions)
         let buckets = EdgeBucketWriter(
             partitions: settings.partitions, weighted: MemoryLayout<EdgeValue>.size > 0, budget: settings.bufferBytes, scratchPrefix: prefix,
@@ -105,7 +105,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         } else {
             let fetcher = SegmentFetcher(
                 secret: context.services.secret, server: context.services.exchange,
-                scratchPrefix: "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)", mapStage: SuperstepDriver.loadStage,
+                scratchPrefix: context.scratchPrefix, mapStage: SuperstepDriver.loadStage,
                 inMemory: true)
             let segments = try fetcher.fetch(partition: p, sources: payload.loadSources, context: context)
             graph = try GraphPartitionAssembler.assemble(
@@ -125,7 +125,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             // Resolve message targets once: slots per destination partition, whose ids the owners learn next.
             let routing = context.services.partitions.object(p, as: State.self)?.routing ?? MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
             state.routing = routing
-            let path = "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)-routing.out"
+            let path = context.scratchPrefix + "-routing.out"
             let writer = try PartitionedFileWriter(path: path, partitionCount: settings.partitions)
             for q in 0..<settings.partitions {
                 let bytes = routing.targetBytes(for: q)
@@ -146,7 +146,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             throw TaskFailure("partition \(p) is not prepared on this worker for epoch \(payload.epoch)")
         }
         guard case .exchange = payload.inbox else { throw TaskFailure("a resolve task without sources") }
-        let routings = try SuperstepInbox(payload.inbox, partition: p, attempt: assignment.attempt, context: context, inMemory: true)
+        let routings = try SuperstepInbox(payload.inbox, partition: p, context: context, inMemory: true)
         var local = Array(repeating: [Int32](), count: settings.partitions)
         for segment in routings.segments {
             let source = "routing of partition \(segment.sender)"
@@ -191,7 +191,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             throw TaskFailure("partition \(p) has no resolved message routing on this worker")
         }
         let slots = dense ? combinedSlots(state) : nil
-        let incoming = try SuperstepInbox(payload.inbox, partition: p, attempt: assignment.attempt, context: context, inMemory: true)
+        let incoming = try SuperstepInbox(payload.inbox, partition: p, context: context, inMemory: true)
         var cursors: [RecordCursor] = []
         var received = 0
         for (segment, segmentCursor) in zip(incoming.segments, incoming.cursors()) {
@@ -208,7 +208,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
 
         let counters = Counters()
         let dir = payload.checkpointDirectory
-        let prefix = "\(context.scratchDirectory)/attempt-\(assignment.attempt.rawValue)"
+        let prefix = context.scratchPrefix
         let sink = MapOutputSink<Message>(
             budget: settings.bufferBytes, partitioner: partitioner(settings), combine: definition.combine, scratchPrefix: prefix, counters: counters,
             direct: nil)

@@ -29,14 +29,14 @@ struct SuperstepInbox {
     /// - Throws: a non-blaming failure that names no lost output when a sender's output cannot be fetched
     ///   (superstep outputs are not recomputed one by one: the driver rolls every partition back when a worker
     ///   is lost); ``CorruptDataError`` or a system error for a damaged or missing checkpoint file.
-    init(_ source: InboxSource, partition: Int, attempt: AttemptID, context: TaskContext, inMemory: Bool = false) throws {
+    init(_ source: InboxSource, partition: Int, context: TaskContext, inMemory: Bool = false) throws {
         switch source {
         case .none:
             segments = []
         case .exchange(let sources):
             let fetcher = SegmentFetcher(
                 secret: context.services.secret, server: context.services.exchange,
-                scratchPrefix: "\(context.scratchDirectory)/attempt-\(attempt.rawValue)", mapStage: -1, inMemory: inMemory)
+                scratchPrefix: context.scratchPrefix, mapStage: -1, inMemory: inMemory)
             do {
                 segments = try fetcher.fetch(partition: partition, sources: sources, context: context).map {
                     Segment(

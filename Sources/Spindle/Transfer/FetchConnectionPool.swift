@@ -3,15 +3,18 @@ import SpindlePosix
 
 /// Authenticated fetch connections to other workers' exchange servers, kept open between fetches so that
 /// a superstep's many small fetches skip the connect and the handshake. A connection is given back only
-/// after a complete answer; one idle longer than `maxIdle` is closed instead of reused (servers close
+/// after a complete answer; one idle longer than its `maxIdle` is closed instead of reused (servers close
 /// connections idle for ``ExchangeServer/idleTimeout``, which is longer).
 final class FetchConnectionPool: Sendable {
     /// Idle connections kept per server at most (a fetch uses up to four at a time).
     static let maxIdlePerServer = 4
-    /// Idle time after which a connection is not reused.
-    let maxIdle: Duration
+    /// Idle time after which a connection is not reused, in nanoseconds.
+    private let maxIdleNanoseconds: UInt64
 
-    init(maxIdle: Duration = .seconds(5)) { self.maxIdle = maxIdle }
+    init(maxIdle: Duration = .seconds(5)) {
+        let (seconds, attoseconds) = maxIdle.components
+        maxIdleNanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
 
     private struct Idle: Sendable {
         var connection: FramedSocket
@@ -22,12 +25,11 @@ final class FetchConnectionPool: Sendable {
     /// An idle connection to `server` ("host:port"), if one is fresh enough.
     func take(_ server: String) -> FramedSocket? {
         let now = MonotonicClock.nanoseconds()
-        let limit = UInt64(max(0, maxIdle.components.seconds)) * 1_000_000_000 + UInt64(max(0, maxIdle.components.attoseconds / 1_000_000_000))
         var stale: [FramedSocket] = []
         let found: FramedSocket? = idle.withLock { pool in
             while let last = pool[server]?.popLast() {
                 // (Given back after `now` was read: fresh.)
-                if last.since >= now || now - last.since <= limit { return last.connection }
+                if last.since >= now || now - last.since <= maxIdleNanoseconds { return last.connection }
                 stale.append(last.connection)
             }
             return nil

@@ -25,6 +25,9 @@ final class TaskContext: Sendable {
         self.services = services
     }
 
+    /// Where this attempt's scratch files begin: `scratchDirectory/attempt-N`, followed by a suffix of the caller's.
+    var scratchPrefix: String { "\(scratchDirectory)/attempt-\(attempt.rawValue)" }
+
     /// Whether the coordinator asked to abandon this attempt.
     var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
     func cancel() { cancelled.store(true, ordering: .relaxed) }
