@@ -27,80 +27,104 @@ struct MessageRouting: Sendable {
         let partitions = partitioner.partitions
         let edges = graph.targets.count
         let groups = Self.targetGroups(edges: edges, partitions: partitions, edgesPerTable: edgesPerTable)
+        let buckets = partitions * groups
         // The edges bucketed by (destination partition, target group), in edge order, each with its target and
-        // source, so that every later pass reads its bucket sequentially.
-        var destination = [UInt32](unsafeUninitializedCapacity: edges) { $1 = edges }
-        var bucketStart = [Int](repeating: 0, count: partitions * groups + 1)
-        graph.targets.withUnsafeBufferPointer { targets in
-            for e in 0..<edges {
-                let b = partitioner.partition(of: targets[e]) * groups + Self.targetGroup(of: targets[e], groups: groups)
-                destination[e] = UInt32(b)
-                bucketStart[b + 1] += 1
-            }
-        }
-        for b in 0..<(partitions * groups) { bucketStart[b + 1] += bucketStart[b] }
+        // source, so that every later pass reads its bucket sequentially. (Every element of the uninitialised
+        // arrays is written before it is read.)
+        var bucketStart = [Int](repeating: 0, count: buckets + 1)
         var bucketed = [BucketedEdge](unsafeUninitializedCapacity: edges) { $1 = edges }
-        var next = bucketStart
-        for v in 0..<graph.vertexCount {
-            for e in graph.offsets[v]..<graph.offsets[v + 1] {
-                let b = Int(destination[e])
-                bucketed[next[b]] = BucketedEdge(target: graph.targets[e], edge: Int32(e), source: Int32(v))
-                next[b] += 1
-            }
-        }
-        // The slot of each bucketed edge, and of each edge.
         var slotOf = [Int32](unsafeUninitializedCapacity: edges) { $1 = edges }
         var local = [Int32](unsafeUninitializedCapacity: edges) { $1 = edges }
+        var sources = [Int32](unsafeUninitializedCapacity: edges) { $1 = edges }
         var targets: [Int64] = []
         var base = [0]
         var start: [Int32] = [0]
-        var sources = [Int32](unsafeUninitializedCapacity: edges) { $1 = edges }
-        var perSlot: [Int32] = []
         var appearance: [Int64] = []
+        var perSlot: [Int32] = []
         var rank: [Int32] = []
-        for q in 0..<partitions {
-            // Slots of q numbered group by group, in order of first appearance along the edges...
-            let first = targets.count
-            let qEdges = bucketStart[q * groups]..<bucketStart[(q + 1) * groups]
-            appearance.removeAll(keepingCapacity: true)
-            for g in 0..<groups {
-                let group = bucketStart[q * groups + g]..<bucketStart[q * groups + g + 1]
-                let index = VertexIndexMap(expectedCount: group.count / 4)
-                for k in group {
-                    let target = bucketed[k].target
-                    let (slot, inserted) = index.insertIfAbsent(target, Int32(appearance.count))
-                    if inserted { appearance.append(target) }
-                    slotOf[k] = slot
+        graph.targets.withUnsafeBufferPointer { graphTargets in
+            graph.offsets.withUnsafeBufferPointer { offsets in
+                slotOf.withUnsafeMutableBufferPointer { slotOf in
+                    // Bucket of each edge (kept in `slotOf` until the slots replace it), and the bucket sizes.
+                    for e in 0..<edges {
+                        let target = graphTargets[e]
+                        let b = partitioner.partition(of: target) &* groups &+ Self.targetGroup(of: target, groups: groups)
+                        slotOf[e] = Int32(truncatingIfNeeded: b)
+                        bucketStart[b &+ 1] &+= 1
+                    }
+                    for b in 0..<buckets { bucketStart[b + 1] += bucketStart[b] }
+                    var next = bucketStart
+                    bucketed.withUnsafeMutableBufferPointer { bucketed in
+                        next.withUnsafeMutableBufferPointer { next in
+                            for v in 0..<graph.vertexCount {
+                                for e in offsets[v]..<offsets[v &+ 1] {
+                                    let b = Int(slotOf[e])
+                                    bucketed[next[b]] = BucketedEdge(
+                                        target: graphTargets[e], edge: Int32(truncatingIfNeeded: e), source: Int32(truncatingIfNeeded: v))
+                                    next[b] &+= 1
+                                }
+                            }
+                        }
+                    }
                 }
             }
-            let slots = appearance.count
-            perSlot.removeAll(keepingCapacity: true)
-            perSlot.append(contentsOf: repeatElement(0, count: slots + 1))
-            for k in qEdges { perSlot[Int(slotOf[k]) + 1] += 1 }
-            // ...then ordered by their number of edges (stable): runs of equal counts keep the trip count of
-            // the gather's inner loop predictable.
-            Self.rankByCount(perSlot, into: &rank)
-            targets.append(contentsOf: repeatElement(0, count: slots))
-            for i in 0..<slots { targets[first + Int(rank[i])] = appearance[i] }
-            for k in qEdges {
-                let slot = Int32(first) + rank[Int(slotOf[k])]
-                slotOf[k] = slot
-                local[Int(bucketed[k].edge)] = slot
-            }
-            base.append(targets.count)
-            // The edges into each slot of q, in source order (a slot's edges share its group, in edge order).
-            perSlot.removeAll(keepingCapacity: true)
-            perSlot.append(contentsOf: repeatElement(0, count: slots + 1))
-            for k in qEdges { perSlot[Int(slotOf[k]) - first + 1] += 1 }
-            for i in 0..<slots { perSlot[i + 1] += perSlot[i] }
-            let offset = Int32(qEdges.lowerBound)
-            for i in stride(from: 1, through: slots, by: 1) { start.append(offset + perSlot[i]) }
-            perSlot.withUnsafeMutableBufferPointer { next in
-                sources.withUnsafeMutableBufferPointer { sources in
-                    for k in qEdges {
-                        let i = Int(slotOf[k]) - first
-                        sources[Int(offset + next[i])] = bucketed[k].source
-                        next[i] += 1
+        }
+        // One lookup table for every group, emptied in between, sized for the largest group.
+        let index = VertexIndexMap(expectedCount: (0..<buckets).map { bucketStart[$0 + 1] - bucketStart[$0] }.max()! / 4)
+        bucketed.withUnsafeBufferPointer { bucketed in
+            slotOf.withUnsafeMutableBufferPointer { slotOf in
+                for q in 0..<partitions {
+                    // Slots of q numbered group by group, in order of first appearance along the edges...
+                    let first = targets.count
+                    let qEdges = bucketStart[q * groups]..<bucketStart[(q + 1) * groups]
+                    appearance.removeAll(keepingCapacity: true)
+                    for g in 0..<groups {
+                        index.removeAll()
+                        for k in bucketStart[q * groups + g]..<bucketStart[q * groups + g + 1] {
+                            let target = bucketed[k].target
+                            let (slot, inserted) = index.insertIfAbsent(target, Int32(truncatingIfNeeded: appearance.count))
+                            if inserted { appearance.append(target) }
+                            slotOf[k] = slot
+                        }
+                    }
+                    let slots = appearance.count
+                    perSlot.removeAll(keepingCapacity: true)
+                    perSlot.append(contentsOf: repeatElement(0, count: slots + 1))
+                    perSlot.withUnsafeMutableBufferPointer { perSlot in
+                        for k in qEdges { perSlot[Int(slotOf[k]) &+ 1] &+= 1 }
+                    }
+                    // ...then ordered by their number of edges (stable): runs of equal counts keep the trip count of
+                    // the gather's inner loop predictable.
+                    Self.rankByCount(perSlot, into: &rank)
+                    targets.append(contentsOf: repeatElement(0, count: slots))
+                    // Where each ranked slot's edges start in `sources`: its predecessors' edge counts summed.
+                    var edgeStart = [Int32](repeating: 0, count: slots + 1)
+                    for i in 0..<slots {
+                        let r = Int(rank[i])
+                        targets[first + r] = appearance[i]
+                        edgeStart[r + 1] = perSlot[i + 1]
+                    }
+                    let offset = Int32(qEdges.lowerBound)
+                    edgeStart[0] = offset
+                    for r in 0..<slots { edgeStart[r + 1] &+= edgeStart[r] }
+                    start.append(contentsOf: edgeStart[1...])
+                    base.append(targets.count)
+                    // One pass over q's edges: each edge's final slot, and its source in the slot's stretch of
+                    // `sources` (a slot's edges share its group, in edge order, so the sources come out ascending).
+                    rank.withUnsafeBufferPointer { rank in
+                        local.withUnsafeMutableBufferPointer { local in
+                            sources.withUnsafeMutableBufferPointer { sources in
+                                edgeStart.withUnsafeMutableBufferPointer { next in
+                                    for k in qEdges {
+                                        let r = Int(rank[Int(slotOf[k])])
+                                        let edge = bucketed[k]
+                                        local[Int(edge.edge)] = Int32(truncatingIfNeeded: first &+ r)
+                                        sources[Int(next[r])] = edge.source
+                                        next[r] &+= 1
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }

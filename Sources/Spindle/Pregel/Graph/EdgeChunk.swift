@@ -97,6 +97,33 @@ enum EdgeChunk {
 
         /// The next zigzag varint id.
         @inline(__always) mutating func nextId() throws(CorruptDataError) -> Int64 {
+            let result: UInt64
+            if chunk.count - position >= 8, let varint = Self.decodeShort(chunk.baseAddress! + position) {
+                result = varint.value
+                position &+= varint.length
+            } else {
+                result = try nextLongId()
+            }
+            return Int64(bitPattern: result >> 1) ^ -Int64(bitPattern: result & 1)
+        }
+
+        /// Decodes a varint of at most 7 bytes from the 8 bytes at `p` without a loop: the 7-bit groups
+        /// below the first byte without a continuation bit are packed together with shifts and masks.
+        /// Returns nil for a longer varint.
+        @inline(__always) static func decodeShort(_ p: UnsafeRawPointer) -> (value: UInt64, length: Int)? {
+            let word = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+            let ends = ~word & 0x8080_8080_8080_8080
+            let endBit = ends.trailingZeroBitCount  // 7, 15, ... for the last byte; 64 when none ends
+            guard endBit < 56 else { return nil }
+            var x = word & ((1 &<< UInt64(endBit &+ 1)) &- 1) & 0x7F7F_7F7F_7F7F_7F7F
+            x = ((x & 0x7F00_7F00_7F00_7F00) >> 1) | (x & 0x007F_007F_007F_007F)
+            x = ((x & 0x3FFF_0000_3FFF_0000) >> 2) | (x & 0x0000_3FFF_0000_3FFF)
+            x = ((x & 0x0FFF_FFFF_0000_0000) >> 4) | (x & 0x0000_0000_0FFF_FFFF)
+            return (x, (endBit &+ 1) >> 3)
+        }
+
+        /// A varint near the end of the chunk or longer than 7 bytes, a byte at a time.
+        @inline(never) private mutating func nextLongId() throws(CorruptDataError) -> UInt64 {
             var result: UInt64 = 0
             var shift: UInt64 = 0
             while true {
@@ -109,7 +136,7 @@ enum EdgeChunk {
                 if byte < 0x80 { break }
                 shift += 7
             }
-            return Int64(bitPattern: result >> 1) ^ -Int64(bitPattern: result & 1)
+            return result
         }
 
         /// The next 8-byte weight.

@@ -1,8 +1,10 @@
 /// Builds a partition's ``GraphPartition`` from the edge chunks its loaders sent (see ``EdgeChunk``), which
 /// arrive in no particular id order: vertex ids come out sorted ascending, each source's edges in arrival
-/// order (segments in the order given, chunks in file order), parallel edges and self-loops kept. Edges
-/// are ordered by a stable radix sort of their sources, which streams through memory instead of probing
-/// a hash table per edge.
+/// order (segments in the order given, chunks in file order), parallel edges and self-loops kept.
+///
+/// One pass decodes the chunks and gives every distinct id a number in order of first appearance (one
+/// lookup in the partition's id map per edge, a table that stays in the cache, instead of sorting the
+/// edges); only the distinct ids are sorted, and a second pass moves each edge into its source's run.
 enum GraphPartitionAssembler {
     /// One load task's bytes for the partition.
     struct Segment {
@@ -26,34 +28,37 @@ enum GraphPartitionAssembler {
                 if kind == .vertices { markerCount += EdgeChunk.itemCount(bytes) } else { edgeCount += EdgeChunk.itemCount(bytes) }
             }
         }
-        // Decode: each edge's source key, and its target (or, with edge values, its number: targets and
-        // weights are gathered after the sort).
         let valued = MemoryLayout<EdgeValue>.size > 0
-        // (Every element is written below before it is read, so the arrays start uninitialised.)
-        var sourceKeys = [UInt64](unsafeUninitializedCapacity: edgeCount) { $1 = edgeCount }
+        // Pass 1: each edge's source number and its target (with edge values, its own index: targets and
+        // weights are gathered at the end); each number's edge count; the ids by number.
+        // (Every element of the uninitialised arrays is written below before it is read.)
+        var sourceNumbers = [Int32](unsafeUninitializedCapacity: edgeCount) { $1 = edgeCount }
         var payload = [Int64](unsafeUninitializedCapacity: edgeCount) { $1 = edgeCount }
         var edgeTargets = [Int64](unsafeUninitializedCapacity: valued ? edgeCount : 0) { $1 = valued ? edgeCount : 0 }
         var edgeWeights = [Int64](unsafeUninitializedCapacity: valued ? edgeCount : 0) { $1 = valued ? edgeCount : 0 }
-        var markerKeys = [UInt64](unsafeUninitializedCapacity: markerCount) { $1 = markerCount }
-        var e = 0
-        var m = 0
+        // Sized for an average degree of 16 or so; it grows when there are more vertices.
+        let index = VertexIndexMap(expectedCount: (edgeCount + markerCount) / 32)
+        var idsByNumber: [Int64] = []
+        var degrees: [Int32] = []
         let absent = Int64(bitPattern: Double.nan.bitPattern)
+        var e = 0
         for (kind, bytes, source) in chunks {
             var reader = EdgeChunk.Reader(bytes, source: source)
             for _ in 0..<reader.items {
                 let id = try reader.nextId()
-                if kind == .vertices {
-                    markerKeys[m] = PairRadixSort.key(id)
-                    m += 1
-                    continue
+                let (number, inserted) = index.insertIfAbsent(id, Int32(truncatingIfNeeded: idsByNumber.count))
+                if inserted {
+                    idsByNumber.append(id)
+                    degrees.append(0)
                 }
-                sourceKeys[e] = PairRadixSort.key(id)
+                if kind == .vertices { continue }
+                degrees[Int(number)] &+= 1
+                sourceNumbers[e] = number
                 let target = try reader.nextId()
-                let weight = kind == .weightedEdges ? try reader.nextWeightBits() : absent
                 if valued {
                     payload[e] = Int64(e)
                     edgeTargets[e] = target
-                    edgeWeights[e] = weight
+                    edgeWeights[e] = kind == .weightedEdges ? try reader.nextWeightBits() : absent
                 } else {
                     payload[e] = target
                 }
@@ -61,35 +66,50 @@ enum GraphPartitionAssembler {
             }
             try reader.finish()
         }
-        PairRadixSort.sort(keys: &sourceKeys, values: &payload)
-        var none: [Void] = Array(repeating: (), count: markerCount)  // markers carry no payload
-        PairRadixSort.sort(keys: &markerKeys, values: &none)
-        // Vertices: the union of sources and markers, in id order; each with its run of sorted edges.
-        var ids: [Int64] = []
-        var offsets: [Int] = [0]
-        var i = 0
-        var j = 0
-        while i < edgeCount || j < markerCount {
-            let key = i < edgeCount && (j == markerCount || sourceKeys[i] <= markerKeys[j]) ? sourceKeys[i] : markerKeys[j]
-            ids.append(PairRadixSort.id(key))
-            while i < edgeCount && sourceKeys[i] == key { i += 1 }
-            while j < markerCount && markerKeys[j] == key { j += 1 }
-            offsets.append(i)
+        // The distinct ids in order, each number's rank among them, and the vertices' edge offsets.
+        let vertexCount = idsByNumber.count
+        var ids = idsByNumber.map(PairRadixSort.key)
+        var numbers = (0..<vertexCount).map { Int32(truncatingIfNeeded: $0) }
+        PairRadixSort.sort(keys: &ids, values: &numbers)
+        var rank = [Int32](unsafeUninitializedCapacity: vertexCount) { $1 = vertexCount }
+        var offsets = [Int](unsafeUninitializedCapacity: vertexCount + 1) { $1 = vertexCount + 1 }
+        offsets[0] = 0
+        for r in 0..<vertexCount {
+            let number = Int(numbers[r])
+            rank[number] = Int32(truncatingIfNeeded: r)
+            offsets[r + 1] = offsets[r] + Int(degrees[number])
         }
-        let index = VertexIndexMap(expectedCount: ids.count)
-        for (local, id) in ids.enumerated() { _ = index.insertIfAbsent(id, Int32(local)) }
+        index.updateValues { rank[Int($0)] }
+        // Pass 2: every edge into its source's run, in arrival order.
+        var sorted = [Int64](unsafeUninitializedCapacity: edgeCount) { $1 = edgeCount }
+        var next = Array(offsets.dropLast())
+        sourceNumbers.withUnsafeBufferPointer { sourceNumbers in
+            payload.withUnsafeBufferPointer { payload in
+                rank.withUnsafeBufferPointer { rank in
+                    next.withUnsafeMutableBufferPointer { next in
+                        sorted.withUnsafeMutableBufferPointer { sorted in
+                            for e in 0..<edgeCount {
+                                let r = Int(rank[Int(sourceNumbers[e])])
+                                sorted[next[r]] = payload[e]
+                                next[r] &+= 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
         let targets: [Int64]
         let edgeValues: [EdgeValue]
         if valued {
-            targets = payload.map { edgeTargets[Int($0)] }
-            edgeValues = payload.map { number in
+            targets = sorted.map { edgeTargets[Int($0)] }
+            edgeValues = sorted.map { number in
                 let weight = Double(bitPattern: UInt64(bitPattern: edgeWeights[Int(number)]))
                 return edgeValue(weight.isNaN ? nil : weight)
             }
         } else {
-            targets = payload
+            targets = sorted
             edgeValues = Array(repeating: edgeValue(nil), count: edgeCount)
         }
-        return GraphPartition(ids: ids, offsets: offsets, targets: targets, edgeValues: edgeValues, index: index)
+        return GraphPartition(ids: ids.map(PairRadixSort.id), offsets: offsets, targets: targets, edgeValues: edgeValues, index: index)
     }
 }

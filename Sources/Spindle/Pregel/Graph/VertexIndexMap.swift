@@ -68,6 +68,22 @@ final class VertexIndexMap: @unchecked Sendable {  // Filled by one task; only r
         }
     }
 
+    /// Replaces every stored index `i` with `transform(i)`, which must be non-negative.
+    func updateValues(_ transform: (Int32) -> Int32) {
+        for slot in 0...mask where entries[slot].value >= 0 {
+            let value = transform(entries[slot].value)
+            precondition(value >= 0, "VertexIndexMap indices are non-negative")
+            entries[slot].value = value
+        }
+    }
+
+    /// Empties the map, keeping its capacity.
+    func removeAll() {
+        guard count > 0 else { return }
+        entries.update(repeating: Entry(key: 0, value: -1), count: mask + 1)
+        count = 0
+    }
+
     private func grow() {
         let old = entries
         let oldCapacity = mask + 1

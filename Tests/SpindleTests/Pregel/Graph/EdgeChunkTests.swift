@@ -198,6 +198,39 @@ import Testing
         #expect(try Self.decode(Self.encode([], .edges), .edges) == [])
     }
 
+    /// Ids of every varint length from 1 to 10 bytes, in runs long enough that some are read with the
+    /// word-at-a-time path and the last ones, near the chunk's end, a byte at a time.
+    @Test func idsOfEveryLengthRoundTripThroughBothDecodePaths() throws {
+        var ids: [Int64] = []
+        for bits in stride(from: 0, through: 63, by: 3) {
+            let magnitude = Int64(bitPattern: (UInt64(1) << UInt64(bits)) - 1)
+            ids += [magnitude, -magnitude - 1, magnitude / 2 + 1]
+        }
+        ids += [.max, .min]
+        for rotation in 0..<4 {
+            let words = Array(ids[rotation...] + ids[..<rotation])
+            #expect(try Self.decode(Self.encode(words, .vertices), .vertices) == words)
+        }
+        let values: [UInt64] = [0, 1, 127, 128, 16_383, 16_384, (1 << 49) - 1, 1 << 49, (1 << 56) - 1]
+        for value in values {
+            var bytes = [UInt8](repeating: 0xFF, count: 16)
+            var rest = value
+            var length = 0
+            repeat {
+                bytes[length] = UInt8(truncatingIfNeeded: rest & 0x7F) | (rest >= 0x80 ? 0x80 : 0)
+                rest >>= 7
+                length += 1
+            } while rest > 0
+            let decoded: (value: UInt64, length: Int)? = bytes.withUnsafeBytes { EdgeChunk.Reader.decodeShort($0.baseAddress!) }
+            if length <= 7 {
+                #expect(decoded?.value == value, "\(value)")
+                #expect(decoded?.length == length, "\(value)")
+            } else {
+                #expect(decoded == nil, "\(value) takes \(length) bytes")
+            }
+        }
+    }
+
     @Test func encodeReplacesWhatTheScratchHeld() {
         var bytes: [UInt8] = [9, 9, 9, 9, 9, 9]
         [Int64(1)].withUnsafeBufferPointer { EdgeChunk.encode($0, kind: .vertices, into: &bytes) }

@@ -21,6 +21,17 @@ import Testing
         #expect(map.index(of: 7) == nil)
     }
 
+    @Test func updateValuesRewritesEveryIndexAndRemoveAllEmpties() {
+        let map = VertexIndexMap()
+        for (i, id) in extremeVertexIds.enumerated() { _ = map.insertIfAbsent(id, Int32(i)) }
+        map.updateValues { 1000 - $0 }
+        for (i, id) in extremeVertexIds.enumerated() { #expect(map.index(of: id) == 1000 - Int32(i), "id \(id)") }
+        map.removeAll()
+        #expect(map.count == 0)
+        for id in extremeVertexIds { #expect(map.index(of: id) == nil) }
+        #expect(map.insertIfAbsent(extremeVertexIds[0], 3) == (3, true))
+    }
+
     @Test func extremeIdsAreOrdinaryKeys() {
         let map = VertexIndexMap()
         for (i, id) in extremeVertexIds.enumerated() { #expect(map.insertIfAbsent(id, Int32(i)) == (Int32(i), true)) }
