@@ -231,41 +231,50 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             vertex.edgeSlots = state.routing?.edgeSlots ?? []
             vertex.broadcasts = slots?.broadcasts
             var messages: [Message] = []
-            let ids = graph.ids
-            let offsets = graph.offsets
-            for i in 0..<graph.vertexCount {
-                let id = ids[i]
-                if messages.count == 1 {
-                    messages.removeLast()  // the usual case with a combiner; cheaper than removeAll
-                } else if !messages.isEmpty {
-                    messages.removeAll(keepingCapacity: true)
-                }
-                if let slots, slots.inbox.holds(i) { messages.append(slots.inbox.message(i)) }
-                while hasMessage {
-                    let target = Int64(shuffleBytes: inbox.key)
-                    if target > id { break }
-                    guard target == id else {
-                        throw TaskFailure("a message was sent to vertex \(target), which does not exist (superstep \(payload.superstep - 1))")
+            // The combined inbox's slots, read directly: the loop runs once per vertex.
+            let combinedPresent = slots?.inbox.present
+            let combinedValues = slots?.inbox.values
+            try graph.ids.withUnsafeBufferPointer { ids in
+                try graph.offsets.withUnsafeBufferPointer { offsets in
+                    try values.withUnsafeMutableBufferPointer { values in
+                        try halted.withUnsafeMutableBufferPointer { halted in
+                            for i in 0..<ids.count {
+                                let id = ids[i]
+                                if messages.count == 1 {
+                                    messages.removeLast()  // the usual case with a combiner; cheaper than removeAll
+                                } else if !messages.isEmpty {
+                                    messages.removeAll(keepingCapacity: true)
+                                }
+                                if let combinedPresent, combinedPresent[i] { messages.append(combinedValues.unsafelyUnwrapped[i]) }
+                                while hasMessage {
+                                    let target = Int64(shuffleBytes: inbox.key)
+                                    if target > id { break }
+                                    guard target == id else {
+                                        throw TaskFailure("a message was sent to vertex \(target), which does not exist (superstep \(payload.superstep - 1))")
+                                    }
+                                    var reader = WireReader(inbox.value)
+                                    messages.append(try Message(from: &reader))
+                                    received += 1
+                                    hasMessage = try inbox.next()
+                                }
+                                guard !halted[i] || !messages.isEmpty else { continue }
+                                vertex.local = i
+                                vertex.edgeStart = offsets[i]
+                                vertex.storedOutDegree = offsets[i + 1] - offsets[i]
+                                vertex.storedID = id
+                                vertex.storedValue = values[i]
+                                vertex.halted = false
+                                compute(vertex, messages)
+                                values[i] = vertex.storedValue
+                                halted[i] = vertex.halted
+                                if !vertex.halted { active += 1 }
+                                if i & 4095 == 4095 {
+                                    try context.checkCancelled()
+                                    if let failure = sink.failure { throw failure }
+                                }
+                            }
+                        }
                     }
-                    var reader = WireReader(inbox.value)
-                    messages.append(try Message(from: &reader))
-                    received += 1
-                    hasMessage = try inbox.next()
-                }
-                guard !halted[i] || !messages.isEmpty else { continue }
-                vertex.local = i
-                vertex.edgeStart = offsets[i]
-                vertex.storedOutDegree = offsets[i + 1] - offsets[i]
-                vertex.storedID = id
-                vertex.storedValue = values[i]
-                vertex.halted = false
-                compute(vertex, messages)
-                values[i] = vertex.storedValue
-                halted[i] = vertex.halted
-                if !vertex.halted { active += 1 }
-                if i & 4095 == 4095 {
-                    try context.checkCancelled()
-                    if let failure = sink.failure { throw failure }
                 }
             }
             if let failure = sink.failure { throw failure }
