@@ -64,7 +64,7 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
     }
 
     /// Whether slot `i` holds a message.
-    @inline(__always) func holds(_ i: Int) -> Bool { present[i] }
+    @inlinable @inline(__always) func holds(_ i: Int) -> Bool { present[i] }
 
     /// The message in slot `i`, which must hold one.
     @inline(__always) func message(_ i: Int) -> Message { values[i] }
@@ -146,13 +146,15 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
     /// Folds into every slot `s` the messages that vertices broadcast to their neighbours (`broadcasts`, one
     /// slot per local vertex) along the edges into `s` (`sources[start[s]..<start[s+1]]`): one sequential pass
     /// over the slots with reads from the (small) broadcast array. Does not count toward ``added``.
-    func gather(_ broadcasts: CombinedSlots<Message>, start: [Int32], sources: [Int32]) {
+    /// `everySourceSends` says that every source in `sources` broadcast: then every slot with an edge gets a
+    /// message, and presence is not looked up per edge.
+    func gather(_ broadcasts: CombinedSlots<Message>, start: [Int32], sources: [Int32], everySourceSends: Bool = false) {
         start.withUnsafeBufferPointer { start in
             sources.withUnsafeBufferPointer { sources in
                 if arithmetic && Message.self == Double.self {
-                    gather(Double.self, broadcasts, start, sources)
+                    gather(Double.self, broadcasts, start, sources, everySourceSends: everySourceSends)
                 } else if arithmetic && Message.self == Int64.self {
-                    gather(Int64.self, broadcasts, start, sources)
+                    gather(Int64.self, broadcasts, start, sources, everySourceSends: everySourceSends)
                 } else {
                     for s in 0..<count {
                         for k in Int(start[s])..<Int(start[s + 1]) {
@@ -169,13 +171,35 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
 
     @inline(__always)
     private func gather<T: Comparable & AdditiveArithmetic>(
-        _ type: T.Type, _ broadcasts: CombinedSlots<Message>, _ start: UnsafeBufferPointer<Int32>, _ sources: UnsafeBufferPointer<Int32>
+        _ type: T.Type, _ broadcasts: CombinedSlots<Message>, _ start: UnsafeBufferPointer<Int32>, _ sources: UnsafeBufferPointer<Int32>,
+        everySourceSends: Bool
     ) {
-        switch kind {
-        case .sum: gather(T.self, SumFold.self, broadcasts, start, sources)
-        case .min: gather(T.self, MinFold.self, broadcasts, start, sources)
-        case .max: gather(T.self, MaxFold.self, broadcasts, start, sources)
-        case .custom: preconditionFailure("custom combiners are not arithmetic")
+        switch (kind, everySourceSends) {
+        case (.sum, false): gather(T.self, SumFold.self, broadcasts, start, sources)
+        case (.sum, true): gatherFromAll(T.self, SumFold.self, broadcasts, start, sources)
+        case (.min, false): gather(T.self, MinFold.self, broadcasts, start, sources)
+        case (.min, true): gatherFromAll(T.self, MinFold.self, broadcasts, start, sources)
+        case (.max, false): gather(T.self, MaxFold.self, broadcasts, start, sources)
+        case (.max, true): gatherFromAll(T.self, MaxFold.self, broadcasts, start, sources)
+        case (.custom, _): preconditionFailure("custom combiners are not arithmetic")
+        }
+    }
+
+    /// ``gather(_:_:_:_:_:)`` when every source sends: no presence per edge, and every slot with an edge holds a message.
+    @inline(__always)
+    private func gatherFromAll<T: Comparable & AdditiveArithmetic, Fold: ArithmeticFold>(
+        _ type: T.Type, _ fold: Fold.Type, _ broadcasts: CombinedSlots<Message>, _ start: UnsafeBufferPointer<Int32>,
+        _ sources: UnsafeBufferPointer<Int32>
+    ) {
+        let typed = UnsafeMutableRawPointer(values).assumingMemoryBound(to: T.self)
+        let sent = UnsafeRawPointer(broadcasts.values).assumingMemoryBound(to: T.self)
+        for s in 0..<count {
+            let edges = Int(start[s])..<Int(start[s + 1])
+            guard !edges.isEmpty else { continue }
+            var accumulated = typed[s]
+            for k in edges { accumulated = Fold.fold(accumulated, sent[Int(sources[k])]) }
+            typed[s] = accumulated
+            present[s] = true
         }
     }
 
@@ -290,7 +314,8 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
         if arithmetic {
             for k in 0..<n where bits[k >> 3] & (1 << UInt8(k & 7)) != 0 { received += 1 }
             guard payload.count == 8 * received else {
-                throw CorruptDataError(source: source, offset: 4 + bitmapBytes, detail: "a dense message block holds \(payload.count) bytes for \(received) messages")
+                throw CorruptDataError(
+                    source: source, offset: 4 + bitmapBytes, detail: "a dense message block holds \(payload.count) bytes for \(received) messages")
             }
             var at = 0
             localIndices.withUnsafeBufferPointer { local in

@@ -79,7 +79,9 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                 let file = try MappedFile(path: record.path)
                 let number = EdgeListParser.lineNumber(of: record.offset, in: file.bytes)
                 throw InputError(
-                    message: "malformed edge at \(record.path):\(number): \(EdgeListParser.problem(record.bytes)); fix the line or pass --skip-bad-records")
+                    message:
+                        "malformed edge at \(record.path):\(number): \(EdgeListParser.problem(record.bytes)); fix the line or pass --skip-bad-records"
+                )
             })
         let path = "\(prefix)-edges.out"
         let sizes = try buckets.finish(path: path)
@@ -95,7 +97,9 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
 
     /// Builds the partition's graph from the loaders' outputs (unless this worker has it) and sets its
     /// values from a checkpoint, or marks them for initialisation.
-    private func prepare(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
+    private func prepare(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws
+        -> TaskOutcome
+    {
         let p = payload.partition
         let graph: GraphPartition<EdgeValue>
         if let existing = context.services.partitions.object(p, as: State.self) {
@@ -109,7 +113,8 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                 inMemory: true)
             let segments = try fetcher.fetch(partition: p, sources: payload.loadSources, context: context)
             graph = try GraphPartitionAssembler.assemble(
-                segments.map { .init(bytes: $0.bytes, name: "load task \($0.mapIndex) output", owner: $0.owner, verified: $0.verified) }, edgeValue: definition.edgeValue)
+                segments.map { .init(bytes: $0.bytes, name: "load task \($0.mapIndex) output", owner: $0.owner, verified: $0.verified) },
+                edgeValue: definition.edgeValue)
             withExtendedLifetime(segments) {}
         }
         var values: [VertexValue] = []
@@ -123,7 +128,9 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         var sizes: [Int] = []
         if definition.combiner != nil {
             // Resolve message targets once: slots per destination partition, whose ids the owners learn next.
-            let routing = context.services.partitions.object(p, as: State.self)?.routing ?? MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
+            let routing =
+                context.services.partitions.object(p, as: State.self)?.routing
+                ?? MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
             state.routing = routing
             let path = context.scratchPrefix + "-routing.out"
             let writer = try PartitionedFileWriter(path: path, partitionCount: settings.partitions)
@@ -140,7 +147,9 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     }
 
     /// Fetches every partition's slot ids for this partition and maps them to local vertex indices.
-    private func resolve(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
+    private func resolve(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws
+        -> TaskOutcome
+    {
         let p = payload.partition
         guard let state = context.services.partitions.object(p, as: State.self), state.epoch == payload.epoch else {
             throw TaskFailure("partition \(p) is not prepared on this worker for epoch \(payload.epoch)")
@@ -169,7 +178,9 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
 
     /// Runs one superstep on a partition: merges its incoming messages with its sorted vertices, calls
     /// compute on every active vertex or vertex with messages, and writes the messages it sends.
-    private func superstep(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
+    private func superstep(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws
+        -> TaskOutcome
+    {
         let p = payload.partition
         guard let state = context.services.partitions.object(p, as: State.self), state.epoch == payload.epoch else {
             throw TaskFailure("partition \(p) is not prepared on this worker for epoch \(payload.epoch)")
@@ -250,7 +261,8 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                                     let target = Int64(shuffleBytes: inbox.key)
                                     if target > id { break }
                                     guard target == id else {
-                                        throw TaskFailure("a message was sent to vertex \(target), which does not exist (superstep \(payload.superstep - 1))")
+                                        throw TaskFailure(
+                                            "a message was sent to vertex \(target), which does not exist (superstep \(payload.superstep - 1))")
                                     }
                                     var reader = WireReader(inbox.value)
                                     messages.append(try Message(from: &reader))
@@ -284,7 +296,9 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                 // Deliver the broadcasts along the edges: by slot when most edges carry one (sequential
                 // writes, reads from the small broadcast array), by vertex when few do.
                 if broadcastEdges * 4 >= graph.edgeCount {
-                    slots.outbox.gather(slots.broadcasts, start: routing.slotEdgeStart, sources: routing.slotSources)
+                    slots.outbox.gather(
+                        slots.broadcasts, start: routing.slotEdgeStart, sources: routing.slotSources,
+                        everySourceSends: vertex.broadcastingEdges == graph.edgeCount)
                 } else {
                     routing.edgeSlots.withUnsafeBufferPointer { edgeSlots in
                         for v in 0..<graph.vertexCount where slots.broadcasts.holds(v) {
@@ -296,7 +310,8 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             aggregates = vertex.aggregates
         }
         if hasMessage {
-            throw TaskFailure("a message was sent to vertex \(Int64(shuffleBytes: inbox.key)), which does not exist (superstep \(payload.superstep - 1))")
+            throw TaskFailure(
+                "a message was sent to vertex \(Int64(shuffleBytes: inbox.key)), which does not exist (superstep \(payload.superstep - 1))")
         }
         withExtendedLifetime(incoming) {}
         let path = dir.map { CheckpointStore.messagesPath($0, partition: p) } ?? "\(prefix)-messages.out"
@@ -397,7 +412,9 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     }
 
     /// Writes `vertex<TAB>value` for every vertex of the partition, in id order, to its part file.
-    private func output(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
+    private func output(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws
+        -> TaskOutcome
+    {
         guard let state = context.services.partitions.object(payload.partition, as: State.self), state.epoch == payload.epoch,
             state.values.count == state.graph.vertexCount
         else {

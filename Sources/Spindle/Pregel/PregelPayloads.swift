@@ -18,7 +18,8 @@ struct PregelSettings: WireCodable, Sendable {
         w.write(partitions); w.write(bufferBytes); w.write(maxRecord); w.write(skipBadRecords); w.write(outputDirectory); w.write(checkpointDirectory)
     }
     init(from r: inout WireReader) throws {
-        partitions = try r.read(Int.self); bufferBytes = try r.read(Int.self); maxRecord = try r.read(Int.self); skipBadRecords = try r.read(Bool.self)
+        partitions = try r.read(Int.self); bufferBytes = try r.read(Int.self); maxRecord = try r.read(Int.self);
+        skipBadRecords = try r.read(Bool.self)
         outputDirectory = try r.read(String.self); checkpointDirectory = try r.read(String.self)
     }
 }
@@ -83,7 +84,9 @@ struct PartitionTaskPayload: WireCodable, Sendable {
     }
 
     init(from r: inout WireReader) throws {
-        guard let kind = PregelTaskKind(rawValue: try r.readByte()) else { throw WireError.invalidValue(type: "PregelTaskKind", detail: "unknown kind") }
+        guard let kind = PregelTaskKind(rawValue: try r.readByte()) else {
+            throw WireError.invalidValue(type: "PregelTaskKind", detail: "unknown kind")
+        }
         self.kind = kind
         partition = try r.read(Int.self); epoch = try r.read(Int.self); superstep = try r.read(Int.self); totalVertices = try r.read(Int.self)
         loadSources = try r.read([MapOutputSource].self); restoreStatePath = try r.read(String?.self)
@@ -109,12 +112,16 @@ struct PregelTaskReport: WireCodable, Sendable {
     var aggregates: [Double]
     var skippedLines: Int
 
-    init(partitionSizes: [Int] = [], vertices: Int = 0, edges: Int = 0, activeVertices: Int = 0, messagesSent: Int = 0, aggregates: [Double] = [], skippedLines: Int = 0) {
+    init(
+        partitionSizes: [Int] = [], vertices: Int = 0, edges: Int = 0, activeVertices: Int = 0, messagesSent: Int = 0, aggregates: [Double] = [],
+        skippedLines: Int = 0
+    ) {
         self.partitionSizes = partitionSizes; self.vertices = vertices; self.edges = edges; self.activeVertices = activeVertices
         self.messagesSent = messagesSent; self.aggregates = aggregates; self.skippedLines = skippedLines
     }
     func encode(to w: inout WireWriter) {
-        w.write(partitionSizes); w.write(vertices); w.write(edges); w.write(activeVertices); w.write(messagesSent); w.write(aggregates); w.write(skippedLines)
+        w.write(partitionSizes); w.write(vertices); w.write(edges); w.write(activeVertices); w.write(messagesSent); w.write(aggregates);
+        w.write(skippedLines)
     }
     init(from r: inout WireReader) throws {
         partitionSizes = try r.read([Int].self); vertices = try r.read(Int.self); edges = try r.read(Int.self); activeVertices = try r.read(Int.self)

@@ -36,6 +36,8 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     var globals: [String: Double]
     /// The aggregators' names, searched linearly: a handful of short strings compare faster than they hash.
     @usableFromInline let aggregatorNames: [String]
+    /// The two words of each name's `String` value (see ``aggregatorIndex(_:)``).
+    @usableFromInline let aggregatorNameWords: [StringWords]
     let aggregators: [Aggregator]
     /// The aggregators' built-in folds as codes an inlined `aggregate` switches on (see ``foldCode(_:)``).
     @usableFromInline let foldCodes: [UInt8]
@@ -46,8 +48,10 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     /// Broadcasts (sends to all neighbours) of this superstep, one slot per local vertex, delivered to the
     /// edge slots after the compute loop (jobs with a combiner).
     @exclusivity(unchecked) @usableFromInline var broadcasts: CombinedSlots<Message>?
-    /// Out-edges covered by `broadcasts`.
+    /// Out-edges covered by `broadcasts`, once per broadcast.
     @exclusivity(unchecked) @usableFromInline var broadcastEdges = 0
+    /// Out-edges of the vertices that broadcast (each vertex counted once).
+    @exclusivity(unchecked) @usableFromInline var broadcastingEdges = 0
 
     init(
         initial: VertexValue, partition: GraphPartition<EdgeValue>, aggregators: [Aggregator], previous: AggregatorValues,
@@ -62,6 +66,7 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
         self.globals = globals
         self.outbox = outbox
         aggregatorNames = aggregators.map(\.name)
+        aggregatorNameWords = aggregatorNames.map { unsafeBitCast($0, to: StringWords.self) }
         foldCodes = aggregators.map { Self.foldCode($0.kind) }
     }
 
@@ -83,8 +88,17 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
         }
     }
 
-    /// The index of aggregator `name`; names of another length are skipped without comparing them.
+    /// The index of aggregator `name`. First by the two words a `String` value is made of: equal words are the
+    /// same string, and a name written as a literal in the job (a short one is stored inside those words) has
+    /// the words of the declared name, so the usual lookup is two comparisons per aggregator. Otherwise by
+    /// content, skipping names of another length.
     @inlinable @inline(__always) func aggregatorIndex(_ name: String) -> Int {
+        let words = unsafeBitCast(name, to: StringWords.self)
+        for i in aggregatorNameWords.indices where aggregatorNameWords[i] == words { return i }
+        return aggregatorIndexByContent(name)
+    }
+
+    @usableFromInline func aggregatorIndexByContent(_ name: String) -> Int {
         let length = name.utf8.count
         for i in aggregatorNames.indices where aggregatorNames[i].utf8.count == length && aggregatorNames[i] == name { return i }
         noAggregator(name)
@@ -117,6 +131,7 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
         let (start, end) = edgeRange
         if let broadcasts {
             guard start < end else { return }
+            if !broadcasts.holds(local) { broadcastingEdges &+= end - start }
             broadcasts.add(slot: local, message)
             broadcastEdges &+= end - start
         } else if let dense {
@@ -161,6 +176,12 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
 
     /// A global value set by master compute (nil if never set).
     public func global(_ name: String) -> Double? { globals[name] }
+}
+
+/// The two machine words of a `String` value, compared to recognise the same string cheaply.
+@usableFromInline struct StringWords: Equatable {
+    @usableFromInline var first: UInt64
+    @usableFromInline var second: UInt64
 }
 
 /// What master compute sees between supersteps, on the coordinator.

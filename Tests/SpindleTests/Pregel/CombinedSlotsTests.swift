@@ -198,6 +198,15 @@ private struct Harness<M: WireCodable & Sendable & Equatable>: SlotChecks {
         #expect(firstDifference(contents(gathered), expected) == nil, "gather")
         #expect(gathered.added == 0)
         #expect(expected.contains { $0 == nil } && expected.contains { $0 != nil })
+
+        // When every vertex sends, the gather that skips presence agrees (slots without edges stay empty).
+        var everyone = pattern
+        everyone.sends = pattern.sends.indices.map { v in pattern.sends[v] ?? Int64(v % 5) + 1 }
+        let all = CombinedSlots(count: everyone.sends.count, combiner: combiner)
+        for (v, n) in everyone.sends.enumerated() { all.add(slot: v, make(n!)) }
+        let fromAll = CombinedSlots(count: everyone.slots, combiner: combiner)
+        fromAll.gather(all, start: everyone.slotStart, sources: everyone.slotSources, everySourceSends: true)
+        #expect(firstDifference(contents(fromAll), model(everyone)) == nil, "gather from every source")
     }
 
     func blocksRoundTrip(seed: UInt64) throws {

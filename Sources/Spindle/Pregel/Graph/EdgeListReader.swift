@@ -75,8 +75,15 @@ enum EdgeListReader {
     }
 
     /// The value of the decimal digits at `i` (none: 0), advancing `i` past them; wraps beyond 19 digits.
+    /// Up to 8 digits at a time when 8 bytes can be read (see ``eightDigits(_:)``).
     @inline(__always) private static func digits(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ count: Int) -> UInt64 {
         var value: UInt64 = 0
+        while count - i >= 8 {
+            let (chunk, length) = eightDigits(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            value = value &* powersOfTen[length] &+ chunk
+            i &+= length
+            if length < 8 { return value }
+        }
         while i < count {
             let digit = base[i] &- 0x30
             if digit > 9 { break }
@@ -84,6 +91,26 @@ enum EdgeListReader {
             i &+= 1
         }
         return value
+    }
+
+    /// 10^0 ... 10^8.
+    private static let powersOfTen: [UInt64] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+
+    /// The value of the leading decimal digits of `word` (8 bytes of text, first byte lowest) and their count,
+    /// 0 to 8, without a loop: the digits are shifted to the top bytes (zeros fill the bottom ones) and
+    /// combined pairwise by three multiplications: bytes into 2-digit, then 4-digit, then 8-digit numbers.
+    @inline(__always) static func eightDigits(_ word: UInt64) -> (value: UInt64, length: Int) {
+        let word = UInt64(littleEndian: word)
+        let digits = word &- 0x3030_3030_3030_3030
+        // High bit of each byte that is not a digit: below '0' (the subtraction borrowed) or above '9'.
+        let notDigit = (digits | (word &+ 0x4646_4646_4646_4646)) & 0x8080_8080_8080_8080
+        let length = notDigit.trailingZeroBitCount >> 3
+        guard length > 0 else { return (0, 0) }
+        var v = digits &<< UInt64(64 - 8 * length)
+        v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) &>> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
+        v = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
+        return (v, length)
     }
 
     @inline(__always) private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }

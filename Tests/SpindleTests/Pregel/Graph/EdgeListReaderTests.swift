@@ -71,6 +71,22 @@ import Testing
         }
     }
 
+    /// Every prefix of digits, followed by every kind of byte, read eight bytes at a time.
+    @Test func eightDigitsReadsTheLeadingDigitsOfAWord() {
+        let digits = Array("31415926".utf8)
+        for length in 0...8 {
+            for next in UInt8(0)...UInt8(255) {
+                var bytes = Array(digits[0..<length]) + [next] + Array(repeating: UInt8(ascii: "7"), count: 8)
+                bytes = Array(bytes[0..<8])
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                let text = bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }
+                let result = EdgeListReader.eightDigits(word)
+                #expect(result.length == text.count, "\(bytes)")
+                #expect(result.value == (text.isEmpty ? 0 : UInt64(String(decoding: text, as: UTF8.self))!), "\(bytes)")
+            }
+        }
+    }
+
     @Test func everyShapeAloneEqualsTheParser() throws {
         let dir = try TemporaryDirectory()
         for (k, line) in Self.lineShapes.enumerated() {
