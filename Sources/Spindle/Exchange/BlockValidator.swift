@@ -18,8 +18,9 @@ enum BlockValidator {
                 throw CorruptDataError(source: source, offset: baseOffset + position, detail: "block with empty payload")
             }
             guard length <= left - RecordBlock.headerSize else {
-                throw CorruptDataError(source: source, offset: baseOffset + position,
-                                       detail: "block payload of \(length) bytes runs past the end (\(left - RecordBlock.headerSize) bytes left)")
+                throw CorruptDataError(
+                    source: source, offset: baseOffset + position,
+                    detail: "block payload of \(length) bytes runs past the end (\(left - RecordBlock.headerSize) bytes left)")
             }
             let payload = UnsafeRawBufferPointer(start: base + position + RecordBlock.headerSize, count: length)
             guard CRC32C.checksum(payload) == RecordBlock.loadU32(base, position + 4) else {

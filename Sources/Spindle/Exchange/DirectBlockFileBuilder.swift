@@ -2,8 +2,9 @@ import SpindleCore
 
 /// Builds a partitioned file in memory (the format of `PartitionedFileWriter`, see `RecordBlock`) from large
 /// records that each get a block of their own and are written in place: the caller fills each value directly
-/// in the file's memory, which is then checksummed once; nothing is copied. Used for a superstep's dense
-/// message blocks.
+/// in the file's memory; nothing is copied. Used for a superstep's dense message blocks, which mostly stay in
+/// this process: their checksums are left for the exchange server to fill in as it sends blocks to another
+/// worker (see ``PartitionedFile/checksumsPending``).
 final class DirectBlockFileBuilder {
     /// Names the file in errors.
     let name: String
@@ -47,9 +48,8 @@ final class DirectBlockFileBuilder {
         p += key.count
         p += RecordBlock.storeVarint(valueCount, at: p)
         try fill(UnsafeMutableRawBufferPointer(start: p, count: valueCount))
-        let payload = UnsafeRawBufferPointer(start: block + RecordBlock.headerSize, count: payloadCount)
         block.storeBytes(of: UInt32(payloadCount).littleEndian, toByteOffset: 0, as: UInt32.self)
-        block.storeBytes(of: CRC32C.checksum(payload).littleEndian, toByteOffset: 4, as: UInt32.self)
+        block.storeBytes(of: UInt32(0), toByteOffset: 4, as: UInt32.self)  // pending
         count += RecordBlock.headerSize + payloadCount
     }
 
@@ -65,6 +65,6 @@ final class DirectBlockFileBuilder {
         storage = .allocate(byteCount: 1, alignment: 16)
         count = 0
         let sizes = (0..<partitionCount).map { offsets[$0 + 1] - offsets[$0] }
-        return (try PartitionedFile(memory: buffer, name: name), sizes)
+        return (try PartitionedFile(memory: buffer, name: name, checksumsPending: true), sizes)
     }
 }

@@ -69,8 +69,10 @@ enum EntrySorter {
     }
 
     /// Sorts each run of equal (partition, prefix) whose keys are not all identical.
-    private static func fixTies(_ base: UnsafeMutablePointer<Entry>, _ count: Int, _ scratch: UnsafeMutablePointer<Entry>,
-                                _ arena: UnsafeRawPointer) {
+    private static func fixTies(
+        _ base: UnsafeMutablePointer<Entry>, _ count: Int, _ scratch: UnsafeMutablePointer<Entry>,
+        _ arena: UnsafeRawPointer
+    ) {
         var i = 0
         while i < count {
             let first = base[i]
@@ -86,8 +88,10 @@ enum EntrySorter {
     }
 
     /// Stable merge sort of `count` entries at `base`, using `scratch` (room for `count` entries).
-    static func mergeSort(_ base: UnsafeMutablePointer<Entry>, _ count: Int, _ scratch: UnsafeMutablePointer<Entry>,
-                          _ arena: UnsafeRawPointer) {
+    static func mergeSort(
+        _ base: UnsafeMutablePointer<Entry>, _ count: Int, _ scratch: UnsafeMutablePointer<Entry>,
+        _ arena: UnsafeRawPointer
+    ) {
         var start = 0
         while start < count {
             insertionSort(base + start, Swift.min(runLength, count - start), arena)
@@ -128,8 +132,10 @@ enum EntrySorter {
 
     /// Merges the sorted runs `source[lo..<mid]` and `source[mid..<hi]` into `target[lo..<hi]`, left run first on ties.
     @inline(__always)
-    private static func merge(_ source: UnsafeMutablePointer<Entry>, _ lo: Int, _ mid: Int, _ hi: Int,
-                              into target: UnsafeMutablePointer<Entry>, _ arena: UnsafeRawPointer) {
+    private static func merge(
+        _ source: UnsafeMutablePointer<Entry>, _ lo: Int, _ mid: Int, _ hi: Int,
+        into target: UnsafeMutablePointer<Entry>, _ arena: UnsafeRawPointer
+    ) {
         // Already in order (common for presorted input): copy straight through.
         if mid >= hi || !RecordBuffer.less(source[mid], source[mid - 1], arena) {
             (target + lo).update(from: source + lo, count: hi - lo)

@@ -20,6 +20,10 @@ final class PartitionedFile: Sendable {
     /// R+1 offsets: partition p is `offsets[p]..<offsets[p+1]`.
     let offsets: [Int]
     private let storage: Storage
+    /// The blocks' CRC32C fields are not filled in: the file lives in this process's memory and is read here
+    /// without checks; the exchange server fills them in when it sends blocks to another process
+    /// (``RecordBlock/fillChecksums(_:)``). Only files built by `DirectBlockFileBuilder` are.
+    let checksumsPending: Bool
 
     private enum Storage: Sendable {
         case mapped(MappedFile)
@@ -38,15 +42,18 @@ final class PartitionedFile: Sendable {
     init(path: String) throws {
         let mapped = try MappedFile(path: path)
         self.path = path
+        checksumsPending = false
         storage = .mapped(mapped)
         offsets = try PartitionedFile.readFooter(mapped.bytes, source: path)
         partitionCount = offsets.count - 1
     }
 
     /// A partitioned file held in memory: `bytes` as the file would hold them (see `PartitionedFileWriter.finishInMemory`).
+    /// With `checksumsPending`, the blocks' CRC32C fields are not filled in yet (see ``checksumsPending``).
     /// Throws `CorruptDataError` naming `name` for a bad footer.
-    init(memory bytes: BlockBuffer, name: String) throws {
+    init(memory bytes: BlockBuffer, name: String, checksumsPending: Bool = false) throws {
         path = name
+        self.checksumsPending = checksumsPending
         storage = .memory(bytes)
         offsets = try PartitionedFile.readFooter(bytes.bytes, source: name)
         partitionCount = offsets.count - 1
@@ -94,7 +101,8 @@ final class PartitionedFile: Sendable {
     /// Byte size of each partition's segment.
     var partitionSizes: [Int] { (0..<partitionCount).map { offsets[$0 + 1] - offsets[$0] } }
 
-    /// Whether the file is held in this process's memory (its blocks were checksummed as they were written here).
+    /// Whether the file is held in this process's memory (its blocks were checksummed as they were written here,
+    /// or their checksums are pending), so that reading it here needs no checks.
     var isInMemory: Bool {
         if case .memory = storage { return true }
         return false

@@ -19,8 +19,8 @@ final class PartitionedFileWriter {
     private var offsets: [Int] = [0]
     private var finished = false
     #if DEBUG
-    private var lastKey: [UInt8] = []
-    private var lastKeyPartition = -1
+        private var lastKey: [UInt8] = []
+        private var lastKeyPartition = -1
     #endif
 
     /// Creates (or truncates) the file at `path` for `partitionCount` partitions (at least 1).
@@ -57,19 +57,21 @@ final class PartitionedFileWriter {
     /// Appends a record to `partition`, which must be >= the previous record's partition and < `partitionCount`.
     func append(partition: Int, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
         precondition(!finished, "PartitionedFileWriter: append after finish")
-        precondition(partition >= currentPartition && partition < partitionCount,
-                     "PartitionedFileWriter: partition \(partition) out of order (current \(currentPartition), count \(partitionCount))")
+        precondition(
+            partition >= currentPartition && partition < partitionCount,
+            "PartitionedFileWriter: partition \(partition) out of order (current \(currentPartition), count \(partitionCount))")
         if partition != currentPartition {
             try advance(to: partition)
         }
         #if DEBUG
-        lastKey.withUnsafeBytes { last in
-            assert(lastKeyPartition != partition || ByteString.compare(last, key) <= 0,
-                   "PartitionedFileWriter: keys within partition \(partition) are not sorted")
-        }
-        lastKey.removeAll(keepingCapacity: true)
-        lastKey.append(contentsOf: key)
-        lastKeyPartition = partition
+            lastKey.withUnsafeBytes { last in
+                assert(
+                    lastKeyPartition != partition || ByteString.compare(last, key) <= 0,
+                    "PartitionedFileWriter: keys within partition \(partition) are not sorted")
+            }
+            lastKey.removeAll(keepingCapacity: true)
+            lastKey.append(contentsOf: key)
+            lastKeyPartition = partition
         #endif
         try blocks.append(key: key, value: value)
     }

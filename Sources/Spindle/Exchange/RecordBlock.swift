@@ -31,6 +31,22 @@ enum RecordBlock {
     /// Longest varint a reader accepts (enough for any length that fits a block).
     static let maxVarintBytes = 5
 
+    /// Fills in the CRC32C field of every block of `segment`, whole blocks whose checksums were left pending (see
+    /// `PartitionedFile.checksumsPending`). Stops at a malformed header, which the receiver's validation reports.
+    static func fillChecksums(_ segment: inout [UInt8]) {
+        segment.withUnsafeMutableBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var position = 0
+            while bytes.count - position >= headerSize {
+                let length = Int(loadU32(base, position))
+                guard length > 0 && length <= bytes.count - position - headerSize else { return }
+                let payload = UnsafeRawBufferPointer(start: base + position + headerSize, count: length)
+                base.storeBytes(of: CRC32C.checksum(payload).littleEndian, toByteOffset: position + 4, as: UInt32.self)
+                position += headerSize + length
+            }
+        }
+    }
+
     /// Number of bytes `value` takes as a LEB128 varint.
     @inline(__always)
     static func varintSize(_ value: Int) -> Int {

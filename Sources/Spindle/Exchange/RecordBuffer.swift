@@ -40,9 +40,10 @@ final class RecordBuffer {
             let start = arena + arenaCount
             RecordBlock.copy(key, to: start)
             RecordBlock.copy(value, to: start + key.count)
-            let entry = Entry(prefix: RecordBlock.keyPrefix(key), partition: UInt32(truncatingIfNeeded: partition),
-                              offset: UInt32(truncatingIfNeeded: arenaCount),
-                              keyLength: UInt32(truncatingIfNeeded: key.count), valueLength: UInt32(truncatingIfNeeded: value.count))
+            let entry = Entry(
+                prefix: RecordBlock.keyPrefix(key), partition: UInt32(truncatingIfNeeded: partition),
+                offset: UInt32(truncatingIfNeeded: arenaCount),
+                keyLength: UInt32(truncatingIfNeeded: key.count), valueLength: UInt32(truncatingIfNeeded: value.count))
             if sorted && count > 0 && RecordBuffer.less(entry, entries[count - 1], arena) { sorted = false }
             (entries + count).initialize(to: entry)
             count += 1
@@ -73,8 +74,9 @@ final class RecordBuffer {
     /// An empty buffer with room for `arenaCapacity` data bytes and `entryCapacity` records before it grows.
     init(arenaCapacity: Int = 1 << 16, entryCapacity: Int = 1024) {
         let arenaCapacity = Swift.max(arenaCapacity, 16), entryCapacity = Swift.max(entryCapacity, 16)
-        core = Core(arena: .allocate(byteCount: arenaCapacity, alignment: 16), arenaCapacity: arenaCapacity,
-                    entries: .allocate(capacity: entryCapacity), entryCapacity: entryCapacity)
+        core = Core(
+            arena: .allocate(byteCount: arenaCapacity, alignment: 16), arenaCapacity: arenaCapacity,
+            entries: .allocate(capacity: entryCapacity), entryCapacity: entryCapacity)
     }
 
     deinit {
@@ -111,8 +113,9 @@ final class RecordBuffer {
 
     /// `less` for equal partitions and prefixes: the key bytes after the prefix, then insertion order.
     static func tieLess(_ a: Entry, _ b: Entry, _ arena: UnsafeRawPointer) -> Bool {
-        let c = RecordBlock.compareAfterEqualPrefix(UnsafeRawBufferPointer(start: arena + Int(a.offset), count: Int(a.keyLength)),
-                                                    UnsafeRawBufferPointer(start: arena + Int(b.offset), count: Int(b.keyLength)))
+        let c = RecordBlock.compareAfterEqualPrefix(
+            UnsafeRawBufferPointer(start: arena + Int(a.offset), count: Int(a.keyLength)),
+            UnsafeRawBufferPointer(start: arena + Int(b.offset), count: Int(b.keyLength)))
         if c != 0 { return c < 0 }
         if a.offset != b.offset { return a.offset < b.offset }
         return a.keyLength &+ a.valueLength < b.keyLength &+ b.valueLength
@@ -161,9 +164,10 @@ final class RecordBuffer {
             for i in batchStart..<batchEnd {
                 let e = entries[i]
                 let start = arena + Int(e.offset)
-                try writer.append(partition: Int(e.partition),
-                                  key: UnsafeRawBufferPointer(start: start, count: Int(e.keyLength)),
-                                  value: UnsafeRawBufferPointer(start: start + Int(e.keyLength), count: Int(e.valueLength)))
+                try writer.append(
+                    partition: Int(e.partition),
+                    key: UnsafeRawBufferPointer(start: start, count: Int(e.keyLength)),
+                    value: UnsafeRawBufferPointer(start: start + Int(e.keyLength), count: Int(e.valueLength)))
             }
             batchStart = batchEnd
         }

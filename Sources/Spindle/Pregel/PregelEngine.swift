@@ -241,45 +241,57 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             vertex.dense = denseOutbox
             vertex.edgeSlots = state.routing?.edgeSlots ?? []
             vertex.broadcasts = slots?.broadcasts
+            // A vertex's messages: its combined one alone in `single` (reused) when no keyed ones are addressed to it,
+            // else gathered in `messages`. The combined inbox's slots are read directly: this runs once per vertex.
             var messages: [Message] = []
-            // The combined inbox's slots, read directly: the loop runs once per vertex.
+            var single: [Message] = []
+            let none: [Message] = []
             let combinedPresent = slots?.inbox.present
             let combinedValues = slots?.inbox.values
             try graph.ids.withUnsafeBufferPointer { ids in
                 try graph.offsets.withUnsafeBufferPointer { offsets in
                     try values.withUnsafeMutableBufferPointer { values in
                         try halted.withUnsafeMutableBufferPointer { halted in
-                            for i in 0..<ids.count {
-                                let id = ids[i]
-                                if messages.count == 1 {
-                                    messages.removeLast()  // the usual case with a combiner; cheaper than removeAll
-                                } else if !messages.isEmpty {
-                                    messages.removeAll(keepingCapacity: true)
-                                }
-                                if let combinedPresent, combinedPresent[i] { messages.append(combinedValues.unsafelyUnwrapped[i]) }
-                                while hasMessage {
-                                    let target = Int64(shuffleBytes: inbox.key)
-                                    if target > id { break }
-                                    guard target == id else {
-                                        throw TaskFailure(
-                                            "a message was sent to vertex \(target), which does not exist (superstep \(payload.superstep - 1))")
-                                    }
-                                    var reader = WireReader(inbox.value)
-                                    messages.append(try Message(from: &reader))
-                                    received += 1
-                                    hasMessage = try inbox.next()
-                                }
-                                guard !halted[i] || !messages.isEmpty else { continue }
+                            @inline(__always) func run(_ i: Int, _ messages: [Message]) {
                                 vertex.local = i
                                 vertex.edgeStart = offsets[i]
                                 vertex.storedOutDegree = offsets[i + 1] - offsets[i]
-                                vertex.storedID = id
+                                vertex.storedID = ids[i]
                                 vertex.storedValue = values[i]
                                 vertex.halted = false
                                 compute(vertex, messages)
                                 values[i] = vertex.storedValue
                                 halted[i] = vertex.halted
                                 if !vertex.halted { active += 1 }
+                            }
+                            for i in 0..<ids.count {
+                                let id = ids[i]
+                                let holdsCombined = combinedPresent?[i] ?? false
+                                if !hasMessage || Int64(shuffleBytes: inbox.key) > id {
+                                    if holdsCombined {
+                                        let message = combinedValues.unsafelyUnwrapped[i]
+                                        if single.isEmpty { single.append(message) } else { single[0] = message }
+                                        run(i, single)
+                                    } else if !halted[i] {
+                                        run(i, none)
+                                    }
+                                } else {
+                                    messages.removeAll(keepingCapacity: true)
+                                    if holdsCombined { messages.append(combinedValues.unsafelyUnwrapped[i]) }
+                                    while hasMessage {
+                                        let target = Int64(shuffleBytes: inbox.key)
+                                        if target > id { break }
+                                        guard target == id else {
+                                            throw TaskFailure(
+                                                "a message was sent to vertex \(target), which does not exist (superstep \(payload.superstep - 1))")
+                                        }
+                                        var reader = WireReader(inbox.value)
+                                        messages.append(try Message(from: &reader))
+                                        received += 1
+                                        hasMessage = try inbox.next()
+                                    }
+                                    run(i, messages)
+                                }
                                 if i & 4095 == 4095 {
                                     try context.checkCancelled()
                                     if let failure = sink.failure { throw failure }

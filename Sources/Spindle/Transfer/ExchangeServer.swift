@@ -85,7 +85,8 @@ final class ExchangeServer: Sendable {
 
     private func answer(_ request: FetchRequest, on connection: FramedSocket) throws {
         guard let file = localOutput(request.attempt) else {
-            try connection.send(Frame(kind: MessageKind.fetchError.rawValue, payload: "this worker holds no output of \(request.attempt)".wireEncoded()))
+            try connection.send(
+                Frame(kind: MessageKind.fetchError.rawValue, payload: "this worker holds no output of \(request.attempt)".wireEncoded()))
             return
         }
         guard request.partition >= 0 && request.partition < file.partitionCount else {
@@ -94,7 +95,9 @@ final class ExchangeServer: Sendable {
         }
         let segment = file.segment(request.partition)
         for range in BlockValidator.boundaries(of: segment, maxChunk: Self.maxChunk) {
-            try connection.send(Frame(kind: MessageKind.fetchBlock.rawValue, payload: Array(segment[range])))
+            var payload = Array(segment[range])
+            if file.checksumsPending { RecordBlock.fillChecksums(&payload) }
+            try connection.send(Frame(kind: MessageKind.fetchBlock.rawValue, payload: payload))
         }
         try connection.send(Frame(kind: MessageKind.fetchEnd.rawValue, payload: segment.count.wireEncoded()))
         file.releasePages(of: request.partition)

@@ -7,7 +7,9 @@ extension ExchangeTests {
     @Suite struct BlockValidatorTests {
         static func segment(seed: UInt64) throws -> [UInt8] {
             var rng = SplitMix64(seed: seed)
-            var records = (0..<20_000).map { _ in TestRecord(partition: 0, key: randomBytes(Int(rng.next() % 16), &rng), value: randomBytes(Int(rng.next() % 64), &rng)) }
+            var records = (0..<20_000).map { _ in
+                TestRecord(partition: 0, key: randomBytes(Int(rng.next() % 16), &rng), value: randomBytes(Int(rng.next() % 64), &rng))
+            }
             records.insert(TestRecord(partition: 0, key: [1], value: randomBytes(150_000, &rng)), at: 10_000)
             return try encodeBlocks(records)
         }
@@ -20,11 +22,33 @@ extension ExchangeTests {
             #expect(try BlockValidator.validate(UnsafeRawBufferPointer(start: nil, count: 0), source: "seg") == 0)
         }
 
+        /// Blocks built in memory with their checksums pending are read here unchecked and validate once the
+        /// exchange server has filled the checksums in for sending.
+        @Test func pendingChecksumsAreFilledInForSending() throws {
+            let builder = DirectBlockFileBuilder(name: "dense", partitionCount: 3, expectedBytes: 16)
+            for (q, size) in [(0, 40), (0, 70_000), (2, 5)] {
+                builder.append(partition: q, key: UnsafeRawBufferPointer(start: nil, count: 0), valueCount: size) { out in
+                    for k in 0..<size { out[k] = UInt8(truncatingIfNeeded: k &* 31 &+ q) }
+                }
+            }
+            let (file, sizes) = try builder.finish()
+            #expect(file.checksumsPending && file.isInMemory)
+            #expect(sizes[1] == 0)
+            var cursor = RecordCursor(blocks: file.segment(0), source: "dense", owner: file, checksumsVerified: true)
+            #expect(try cursor.next() && cursor.value.count == 40)
+            var segment = Array(file.segment(0))
+            #expect(throws: CorruptDataError.self) { try segment.withUnsafeBytes { _ = try BlockValidator.validate($0, source: "dense") } }
+            RecordBlock.fillChecksums(&segment)
+            #expect(try segment.withUnsafeBytes { try BlockValidator.validate($0, source: "dense") } == 2)
+        }
+
         @Test func validateReportsDamageWithOffset() throws {
             var bytes = try Self.segment(seed: 2)
             let third = blockLayout(bytes)[2]
             bytes[third.offset + 8 + third.length / 2] ^= 1
-            let error = #expect(throws: CorruptDataError.self) { try bytes.withUnsafeBytes { _ = try BlockValidator.validate($0, source: "seg", baseOffset: 100) } }
+            let error = #expect(throws: CorruptDataError.self) {
+                try bytes.withUnsafeBytes { _ = try BlockValidator.validate($0, source: "seg", baseOffset: 100) }
+            }
             #expect(error?.offset == 100 + third.offset)
             #expect(error?.detail == "block checksum mismatch")
             let truncated = Array(try Self.segment(seed: 2).dropLast(3))
