@@ -22,6 +22,9 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
     @exclusivity(unchecked) private var scratch: [UInt8] = []
     /// Messages added since the last reset.
     @exclusivity(unchecked) @usableFromInline var added = 0
+    /// Every slot holds a message (known after a gather from every source that reached every slot), so blocks
+    /// need no per-slot presence test.
+    @exclusivity(unchecked) private(set) var everySlotHolds = false
 
     init(count: Int, combiner: MessageCombiner<Message>) {
         self.count = count
@@ -61,6 +64,7 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
         }
         present.update(repeating: false, count: count)
         added = 0
+        everySlotHolds = false
     }
 
     /// Whether slot `i` holds a message.
@@ -193,6 +197,7 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
     ) {
         let typed = UnsafeMutableRawPointer(values).assumingMemoryBound(to: T.self)
         let sent = UnsafeRawPointer(broadcasts.values).assumingMemoryBound(to: T.self)
+        var reached = 0
         for s in 0..<count {
             let edges = Int(start[s])..<Int(start[s + 1])
             guard !edges.isEmpty else { continue }
@@ -200,7 +205,9 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
             for k in edges { accumulated = Fold.fold(accumulated, sent[Int(sources[k])]) }
             typed[s] = accumulated
             present[s] = true
+            reached &+= 1
         }
+        if reached == count { everySlotHolds = true }
     }
 
     @inline(__always)
@@ -279,11 +286,25 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
         let bitmapBytes = (n + 7) / 8
         let flags = present + range.lowerBound
         var messages = 0
-        for k in 0..<n where flags[k] { messages += 1 }
+        if everySlotHolds {
+            messages = n
+        } else {
+            for k in 0..<n where flags[k] { messages += 1 }
+        }
         let raw = UnsafeRawPointer(values + range.lowerBound)
         builder.append(partition: q, key: noKey, valueCount: 4 + bitmapBytes + 8 * messages) { out in
             let base = out.baseAddress!
             base.storeBytes(of: UInt32(n).littleEndian, as: UInt32.self)
+            if everySlotHolds {
+                // Every bit set (the last byte's unused bits clear), then the messages as they lie.
+                (base + 4).initializeMemory(as: UInt8.self, repeating: 0xFF, count: bitmapBytes)
+                if n % 8 != 0 { base.storeBytes(of: UInt8((1 << (n % 8)) - 1), toByteOffset: 3 + bitmapBytes, as: UInt8.self) }
+                for k in 0..<n {
+                    let word = raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).littleEndian
+                    base.storeBytes(of: word, toByteOffset: 4 + bitmapBytes + 8 * k, as: UInt64.self)
+                }
+                return
+            }
             for b in 0..<bitmapBytes {
                 var byte: UInt8 = 0
                 for j in 0..<min(8, n - 8 * b) where flags[8 * b + j] { byte |= 1 << UInt8(j) }
@@ -312,6 +333,21 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
         let payload = UnsafeRawBufferPointer(rebasing: block[(4 + bitmapBytes)...])
         var received = 0
         if arithmetic {
+            // Every bit set (the usual case, where every vertex sends): one pass without bit tests.
+            if payload.count == 8 * n && Self.allBitsSet(bits, count: n) {
+                localIndices.withUnsafeBufferPointer { local in
+                    for k in 0..<n {
+                        let word = UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self))
+                        if Message.self == Double.self {
+                            fold(Int(local[k]), Double(bitPattern: word))
+                        } else {
+                            fold(Int(local[k]), Int64(bitPattern: word))
+                        }
+                    }
+                }
+                added &+= n
+                return n
+            }
             for k in 0..<n where bits[k >> 3] & (1 << UInt8(k & 7)) != 0 { received += 1 }
             guard payload.count == 8 * received else {
                 throw CorruptDataError(
@@ -339,6 +375,22 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
         }
         try r.expectEnd()
         return received
+    }
+}
+
+extension CombinedSlots {
+    /// Whether the first `count` bits of `bits` (bit k in byte k/8) are all set.
+    static func allBitsSet(_ bits: UnsafeRawBufferPointer, count: Int) -> Bool {
+        var k = 0
+        while k + 64 <= count {
+            guard bits.loadUnaligned(fromByteOffset: k >> 3, as: UInt64.self) == .max else { return false }
+            k += 64
+        }
+        while k < count {
+            guard bits[k >> 3] & (1 << UInt8(k & 7)) != 0 else { return false }
+            k += 1
+        }
+        return true
     }
 }
 

@@ -53,6 +53,9 @@ import Testing
     func blocksScatterThroughALocalIndexMap(_ setup: Setup) throws { try setup.checks.blocksRoundTrip(seed: 2) }
 
     @Test(arguments: Setup.allCases)
+    func blocksOfSlotsThatAllHoldAMessage(_ setup: Setup) throws { try setup.checks.fullBlocksRoundTrip(seed: 5) }
+
+    @Test(arguments: Setup.allCases)
     func resetEmptiesEverySlot(_ setup: Setup) { setup.checks.resetEmpties(seed: 3) }
 
     @Test(arguments: Setup.allCases)
@@ -97,6 +100,7 @@ private protocol SlotChecks {
     func blocksRoundTrip(seed: UInt64) throws
     func resetEmpties(seed: UInt64)
     func damagedBlocksThrow(seed: UInt64) throws
+    func fullBlocksRoundTrip(seed: UInt64) throws
 }
 
 /// Random sends: `vertices` vertices with out-edges into `slots` slots (parallel edges allowed; a few slots
@@ -236,6 +240,42 @@ private struct Harness<M: WireCodable & Sendable & Equatable>: SlotChecks {
             #expect(receiver.added == round * sent.count(where: { $0 != nil }))
         }
         #expect(firstDifference(contents(sender), sent) == nil, "withBlock leaves the sender's slots alone")
+    }
+
+    /// Every vertex sends and every slot has an edge: the gather fills every slot, and the blocks written in
+    /// place equal `withBlock`'s and scatter like any other.
+    func fullBlocksRoundTrip(seed: UInt64) throws {
+        var pattern = SendPattern(seed: seed)
+        // Give the slots without edges one edge each, from vertex 0, and let every vertex send.
+        var into = [[Int32]](repeating: [], count: pattern.slots)
+        for v in pattern.sends.indices {
+            for e in pattern.offsets[v]..<pattern.offsets[v + 1] { into[Int(pattern.edgeSlots[e])].append(Int32(v)) }
+        }
+        for s in into.indices where into[s].isEmpty { into[s] = [0] }
+        pattern.slotSources = into.flatMap { $0 }
+        pattern.slotStart = [0] + into.reduce(into: [Int32]()) { starts, sources in starts.append((starts.last ?? 0) + Int32(sources.count)) }
+        pattern.sends = pattern.sends.indices.map { v in pattern.sends[v] ?? Int64(v % 7) - 3 }
+        let broadcasts = CombinedSlots(count: pattern.sends.count, combiner: combiner)
+        for (v, n) in pattern.sends.enumerated() { broadcasts.add(slot: v, make(n!)) }
+        let sender = CombinedSlots(count: pattern.slots, combiner: combiner)
+        sender.gather(broadcasts, start: pattern.slotStart, sources: pattern.slotSources, everySourceSends: true)
+        let sent = contents(sender)
+        #expect(sent.allSatisfy { $0 != nil })
+        let cuts = [0, 150, 150, 451, pattern.slots]
+        let builder = DirectBlockFileBuilder(name: "dense", partitionCount: cuts.count - 1, expectedBytes: 64)
+        for q in 0..<(cuts.count - 1) { try sender.appendBlock(cuts[q]..<cuts[q + 1], partition: q, to: builder) }
+        let (file, _) = try builder.finish()
+        let receiver = CombinedSlots(count: pattern.slots, combiner: combiner)
+        for q in 0..<(cuts.count - 1) {
+            let range = cuts[q]..<cuts[q + 1]
+            var cursor = RecordCursor(blocks: file.segment(q), source: "dense", owner: file, checksumsVerified: true)
+            #expect(try cursor.next())
+            let block = Array(cursor.value)
+            #expect(block == (try sender.withBlock(range) { Array($0) }), "slots \(range)")
+            let received = try block.withUnsafeBytes { try receiver.scatter($0, localIndices: range.map { Int32($0) }, source: "dense") }
+            #expect(received == range.count)
+        }
+        #expect(firstDifference(contents(receiver), sent) == nil)
     }
 
     func resetEmpties(seed: UInt64) {
