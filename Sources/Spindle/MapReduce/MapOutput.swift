@@ -9,13 +9,19 @@ public final class MapOutput<Key: ShuffleKey, Value: WireCodable & Sendable> {
     public let counters: Counters
     @usableFromInline let table: CombiningTable<Value>?
     @usableFromInline let sink: MapOutputSink<Value>
+    /// `table` again, unretained, for the once-per-record path: a call through the strong property
+    /// retains and releases the table around it, which costs more than the call. Safe because this
+    /// object keeps the table alive.
+    @usableFromInline let unretainedTable: Unmanaged<CombiningTable<Value>>?
     @exclusivity(unchecked) @usableFromInline var keyScratch: [UInt8] = []
     @exclusivity(unchecked) @usableFromInline var emitted = 0
 
     init(sink: MapOutputSink<Value>, combine: (@Sendable (inout Value, Value) -> Void)?, counters: Counters) {
         self.sink = sink
         self.counters = counters
-        self.table = (combine != nil && !sink.isDirect) ? CombiningTable(combine: combine!) : nil
+        let table = (combine != nil && !sink.isDirect) ? CombiningTable(combine: combine!) : nil
+        self.table = table
+        unretainedTable = table.map { Unmanaged.passUnretained($0) }
     }
 
     /// Emits one record.
@@ -27,9 +33,12 @@ public final class MapOutput<Key: ShuffleKey, Value: WireCodable & Sendable> {
 
     @inlinable func add(keyBytes: UnsafeRawBufferPointer, value: Value) {
         emitted &+= 1
-        if let table {
-            table.add(key: keyBytes, hash: StableHash.hash(keyBytes), value: value)
-            if table.byteCount > sink.budget { sink.spill(table) }
+        if let unretainedTable {
+            let full = unretainedTable._withUnsafeGuaranteedRef { table in
+                table.add(key: keyBytes, hash: StableHash.hash(keyBytes), value: value)
+                return table.byteCount > sink.budget
+            }
+            if full { sink.spill(table!) }
         } else {
             sink.append(key: keyBytes, value: value)
         }
