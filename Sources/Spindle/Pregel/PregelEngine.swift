@@ -243,15 +243,17 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             vertex.broadcasts = slots?.broadcasts
             // A vertex's messages: its combined one alone in `single` (reused) when no keyed ones are addressed to it,
             // else gathered in `messages`. The combined inbox's slots are read directly: this runs once per vertex.
-            var messages: [Message] = []
-            var single: [Message] = []
-            let none: [Message] = []
             let combinedPresent = slots?.inbox.present
             let combinedValues = slots?.inbox.values
             try graph.ids.withUnsafeBufferPointer { ids in
                 try graph.offsets.withUnsafeBufferPointer { offsets in
                     try values.withUnsafeMutableBufferPointer { values in
                         try halted.withUnsafeMutableBufferPointer { halted in
+                            // Declared here, not captured from outside the closures, so that passing them to
+                            // `compute` needs no retain.
+                            var messages: [Message] = []
+                            var single: [Message] = []
+                            let none: [Message] = []
                             @inline(__always) func run(_ i: Int, _ messages: [Message]) {
                                 vertex.local = i
                                 vertex.edgeStart = offsets[i]
