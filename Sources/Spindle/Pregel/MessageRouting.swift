@@ -26,6 +26,8 @@ struct MessageRouting: Sendable {
     init<E>(graph: GraphPartition<E>, partitioner: VertexPartitioner, edgesPerTable: Int = 1 << 16) {
         let partitions = partitioner.partitions
         let edges = graph.targets.count
+        // (So edge, vertex and slot numbers fit the 32-bit conversions below; the assembler refuses larger partitions.)
+        precondition(edges < Int(Int32.max), "MessageRouting: a partition of \(edges) edges")
         let groups = Self.targetGroups(edges: edges, partitions: partitions, edgesPerTable: edgesPerTable)
         let buckets = partitions * groups
         // The edges bucketed by (destination partition, target group), in edge order, each with its target and

@@ -28,6 +28,10 @@ enum GraphPartitionAssembler {
                 if kind == .vertices { markerCount += EdgeChunk.itemCount(bytes) } else { edgeCount += EdgeChunk.itemCount(bytes) }
             }
         }
+        // Edge and vertex numbers are 32-bit below (so the conversions cannot truncate).
+        guard edgeCount + markerCount < Int(Int32.max) else {
+            throw TaskFailure("a graph partition holds \(edgeCount) edges and \(markerCount) vertex markers, more than 2^31; use more --partitions")
+        }
         let valued = MemoryLayout<EdgeValue>.size > 0
         // Pass 1: each edge's source number and its target (with edge values, its own index: targets and
         // weights are gathered at the end); each number's edge count; the ids by number.
