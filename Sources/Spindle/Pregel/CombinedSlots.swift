@@ -318,6 +318,15 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
         }
     }
 
+    /// Folds a message received as 8 little-endian bytes (arithmetic combining) into slot `slot`.
+    @inline(__always) private func fold(_ slot: Int, word: UInt64) {
+        if Message.self == Double.self {
+            fold(slot, Double(bitPattern: UInt64(littleEndian: word)))
+        } else {
+            fold(slot, Int64(bitPattern: UInt64(littleEndian: word)))
+        }
+    }
+
     /// Combines a dense block (see ``withBlock(_:_:)``) from a sender into these slots through the sender's
     /// slot-to-local-index map; returns the number of messages.
     /// - Throws: `CorruptDataError` naming `source` when the block does not match the map.
@@ -336,14 +345,7 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
             // Every bit set (the usual case, where every vertex sends): one pass without bit tests.
             if payload.count == 8 * n && Self.allBitsSet(bits, count: n) {
                 localIndices.withUnsafeBufferPointer { local in
-                    for k in 0..<n {
-                        let word = UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self))
-                        if Message.self == Double.self {
-                            fold(Int(local[k]), Double(bitPattern: word))
-                        } else {
-                            fold(Int(local[k]), Int64(bitPattern: word))
-                        }
-                    }
+                    for k in 0..<n { fold(Int(local[k]), word: payload.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)) }
                 }
                 added &+= n
                 return n
@@ -356,13 +358,8 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
             var at = 0
             localIndices.withUnsafeBufferPointer { local in
                 for k in 0..<n where bits[k >> 3] & (1 << UInt8(k & 7)) != 0 {
-                    let word = UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+                    fold(Int(local[k]), word: payload.loadUnaligned(fromByteOffset: at, as: UInt64.self))
                     at += 8
-                    if Message.self == Double.self {
-                        fold(Int(local[k]), Double(bitPattern: word))
-                    } else {
-                        fold(Int(local[k]), Int64(bitPattern: word))
-                    }
                 }
             }
             added &+= received
