@@ -81,7 +81,8 @@ struct MessageRouting: Sendable {
                     let qEdges = bucketStart[q * groups]..<bucketStart[(q + 1) * groups]
                     appearance.removeAll(keepingCapacity: true)
                     for g in 0..<groups {
-                        index.removeAll()
+                        let groupFirst = appearance.count
+                        defer { index.removeAll(inserted: appearance[groupFirst...]) }
                         for k in bucketStart[q * groups + g]..<bucketStart[q * groups + g + 1] {
                             let target = bucketed[k].target
                             let (slot, inserted) = index.insertIfAbsent(target, Int32(truncatingIfNeeded: appearance.count))

@@ -84,6 +84,21 @@ final class VertexIndexMap: @unchecked Sendable {  // Filled by one task; only r
         count = 0
     }
 
+    /// Empties the map, which holds exactly the ids `inserted` (in the order they were inserted): a map much
+    /// larger than its contents frees their entries one by one, latest first (so every probe chain it
+    /// follows is still intact), instead of clearing the whole table.
+    func removeAll<C: BidirectionalCollection<Int64>>(inserted: C) {
+        guard count > 0 else { return }
+        guard 8 * count < mask + 1 else { return removeAll() }
+        precondition(inserted.count == count, "VertexIndexMap: removeAll(inserted:) needs every id it holds")
+        for id in inserted.reversed() {
+            var slot = Int(truncatingIfNeeded: Self.mix(id)) & mask
+            while entries[slot].key != id || entries[slot].value < 0 { slot = (slot + 1) & mask }
+            entries[slot] = Entry(key: 0, value: -1)
+        }
+        count = 0
+    }
+
     private func grow() {
         let old = entries
         let oldCapacity = mask + 1

@@ -32,6 +32,25 @@ import Testing
         #expect(map.insertIfAbsent(extremeVertexIds[0], 3) == (3, true))
     }
 
+    /// Emptying by the inserted ids, latest first, leaves no entry behind, also where probe chains collide.
+    @Test(arguments: [10, 3000])
+    func removeAllByInsertedIdsEmptiesTheMap(ids: Int) {
+        var rng = SplitMix64(seed: 0xFEED)
+        let map = VertexIndexMap(expectedCount: 20_000)
+        for round in 0..<3 {
+            var inserted: [Int64] = []
+            for _ in 0..<ids {
+                let id = round == 1 ? Int64(inserted.count) * 65_536 : randomVertexId(&rng, range: 5_000)  // round 1: one hash run
+                if map.insertIfAbsent(id, Int32(inserted.count)).inserted { inserted.append(id) }
+            }
+            #expect(map.count == inserted.count)
+            map.removeAll(inserted: inserted[...])
+            #expect(map.count == 0)
+            for id in inserted { #expect(map.index(of: id) == nil, "id \(id) in round \(round)") }
+        }
+        #expect(map.insertIfAbsent(7, 0) == (0, true) && map.index(of: 7) == 0)
+    }
+
     @Test func extremeIdsAreOrdinaryKeys() {
         let map = VertexIndexMap()
         for (i, id) in extremeVertexIds.enumerated() { #expect(map.insertIfAbsent(id, Int32(i)) == (Int32(i), true)) }
