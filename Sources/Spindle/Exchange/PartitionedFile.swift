@@ -21,8 +21,9 @@ final class PartitionedFile: Sendable {
     let offsets: [Int]
     private let storage: Storage
     /// The blocks' CRC32C fields are not filled in: the file lives in this process's memory and is read here
-    /// without checks; the exchange server fills them in when it sends blocks to another process
-    /// (``RecordBlock/fillChecksums(_:)``). Only files built by `DirectBlockFileBuilder` are.
+    /// without checks; the exchange server sends each block to another process behind a header of its own
+    /// with the checksum (``RecordBlock/storeHeader(payload:into:at:)``). Only files built by
+    /// `DirectBlockFileBuilder` are.
     let checksumsPending: Bool
 
     private enum Storage: Sendable {

@@ -31,19 +31,29 @@ enum RecordBlock {
     /// Longest varint a reader accepts (enough for any length that fits a block).
     static let maxVarintBytes = 5
 
-    /// Fills in the CRC32C field of every block of `segment`, whole blocks whose checksums were left pending (see
-    /// `PartitionedFile.checksumsPending`). Stops at a malformed header, which the receiver's validation reports.
-    static func fillChecksums(_ segment: inout [UInt8]) {
-        segment.withUnsafeMutableBytes { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var position = 0
-            while bytes.count - position >= headerSize {
-                let length = Int(loadU32(base, position))
-                guard length > 0 && length <= bytes.count - position - headerSize else { return }
-                let payload = UnsafeRawBufferPointer(start: base + position + headerSize, count: length)
-                base.storeBytes(of: CRC32C.checksum(payload).littleEndian, toByteOffset: position + 4, as: UInt32.self)
-                position += headerSize + length
-            }
+    /// The payload ranges of the whole blocks at the start of `segment`, stopping at a malformed header, whose
+    /// bytes are left out (the receiver's validation then reports the segment as cut short).
+    static func blockRanges(_ segment: UnsafeRawBufferPointer) -> [Range<Int>] {
+        guard let base = segment.baseAddress else { return [] }
+        var ranges: [Range<Int>] = []
+        var position = 0
+        while segment.count - position >= headerSize {
+            let length = Int(loadU32(base, position))
+            guard length > 0 && length <= segment.count - position - headerSize else { break }
+            ranges.append((position + headerSize)..<(position + headerSize + length))
+            position += headerSize + length
+        }
+        return ranges
+    }
+
+    /// Writes a block header for `payload` (its length and CRC32C) at `offset` of `bytes`: how blocks whose
+    /// checksums were left pending (see `PartitionedFile.checksumsPending`) get them when they are sent.
+    static func storeHeader(payload: UnsafeRawBufferPointer, into bytes: inout [UInt8], at offset: Int) {
+        let length = UInt32(payload.count).littleEndian
+        let crc = CRC32C.checksum(payload).littleEndian
+        bytes.withUnsafeMutableBytes { out in
+            out.storeBytes(of: length, toByteOffset: offset, as: UInt32.self)
+            out.storeBytes(of: crc, toByteOffset: offset + 4, as: UInt32.self)
         }
     }
 

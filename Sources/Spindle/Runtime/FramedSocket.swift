@@ -27,6 +27,17 @@ final class FramedSocket: Sendable {
         try sendLock.withLock { _ in try socket.writeAll(bytes) }
     }
 
+    /// Sends one frame whose payload is `parts` one after another, written from where they lie (no copy
+    /// into a frame); the whole frame is written or the call throws.
+    func send(kind: UInt8, parts: [UnsafeRawBufferPointer]) throws {
+        var header: [UInt8] = []
+        Frame.appendHeader(kind: kind, payloadCount: parts.reduce(0) { $0 + $1.count }, to: &header)
+        try sendLock.withLock { _ in
+            try socket.writeAll(header)
+            for part in parts where !part.isEmpty { try socket.writeAll(part) }
+        }
+    }
+
     /// Sends a control message.
     func send(_ message: ControlMessage) throws { try send(message.frame()) }
 

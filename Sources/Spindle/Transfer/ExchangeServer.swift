@@ -94,10 +94,27 @@ final class ExchangeServer: Sendable {
             return
         }
         let segment = file.segment(request.partition)
+        // Blocks are sent from the file's memory. Pending checksums are computed into headers of their own,
+        // sent in place of the blocks' (the file itself is never written to).
         for range in BlockValidator.boundaries(of: segment, maxChunk: Self.maxChunk) {
-            var payload = Array(segment[range])
-            if file.checksumsPending { RecordBlock.fillChecksums(&payload) }
-            try connection.send(Frame(kind: MessageKind.fetchBlock.rawValue, payload: payload))
+            let chunk = UnsafeRawBufferPointer(rebasing: segment[range])
+            guard file.checksumsPending else {
+                try connection.send(kind: MessageKind.fetchBlock.rawValue, parts: [chunk])
+                continue
+            }
+            let blocks = RecordBlock.blockRanges(chunk)
+            var headers = [UInt8](repeating: 0, count: RecordBlock.headerSize * blocks.count)
+            for (i, block) in blocks.enumerated() {
+                RecordBlock.storeHeader(payload: UnsafeRawBufferPointer(rebasing: chunk[block]), into: &headers, at: RecordBlock.headerSize * i)
+            }
+            try headers.withUnsafeBytes { headers in
+                var parts: [UnsafeRawBufferPointer] = []
+                for (i, block) in blocks.enumerated() {
+                    parts.append(UnsafeRawBufferPointer(rebasing: headers[(RecordBlock.headerSize * i)..<(RecordBlock.headerSize * (i + 1))]))
+                    parts.append(UnsafeRawBufferPointer(rebasing: chunk[block]))
+                }
+                try connection.send(kind: MessageKind.fetchBlock.rawValue, parts: parts)
+            }
         }
         try connection.send(Frame(kind: MessageKind.fetchEnd.rawValue, payload: segment.count.wireEncoded()))
         file.releasePages(of: request.partition)

@@ -22,8 +22,8 @@ extension ExchangeTests {
             #expect(try BlockValidator.validate(UnsafeRawBufferPointer(start: nil, count: 0), source: "seg") == 0)
         }
 
-        /// Blocks built in memory with their checksums pending are read here unchecked and validate once the
-        /// exchange server has filled the checksums in for sending.
+        /// Blocks built in memory with their checksums pending are read here unchecked, and validate as the
+        /// exchange server sends them: each payload behind a header of its own with the checksum.
         @Test func pendingChecksumsAreFilledInForSending() throws {
             let builder = DirectBlockFileBuilder(name: "dense", partitionCount: 3, expectedBytes: 16)
             for (q, size) in [(0, 40), (0, 70_000), (2, 5)] {
@@ -36,10 +36,18 @@ extension ExchangeTests {
             #expect(sizes[1] == 0)
             var cursor = RecordCursor(blocks: file.segment(0), source: "dense", owner: file, checksumsVerified: true)
             #expect(try cursor.next() && cursor.value.count == 40)
-            var segment = Array(file.segment(0))
-            #expect(throws: CorruptDataError.self) { try segment.withUnsafeBytes { _ = try BlockValidator.validate($0, source: "dense") } }
-            RecordBlock.fillChecksums(&segment)
-            #expect(try segment.withUnsafeBytes { try BlockValidator.validate($0, source: "dense") } == 2)
+            let segment = file.segment(0)
+            #expect(throws: CorruptDataError.self) { _ = try BlockValidator.validate(segment, source: "dense") }
+            let blocks = RecordBlock.blockRanges(segment)
+            #expect(blocks.map(\.count) == [40 + 2, 70_000 + 4])  // each payload: empty key, value length, value
+            var sent: [UInt8] = []
+            for block in blocks {
+                var header = [UInt8](repeating: 0, count: RecordBlock.headerSize)
+                RecordBlock.storeHeader(payload: UnsafeRawBufferPointer(rebasing: segment[block]), into: &header, at: 0)
+                sent += header + Array(segment[block])
+            }
+            #expect(sent.count == segment.count)
+            #expect(try sent.withUnsafeBytes { try BlockValidator.validate($0, source: "dense") } == 2)
         }
 
         @Test func validateReportsDamageWithOffset() throws {
