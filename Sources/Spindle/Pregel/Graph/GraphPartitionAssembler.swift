@@ -3,8 +3,8 @@
 /// order (segments in the order given, chunks in file order), parallel edges and self-loops kept.
 ///
 /// One pass decodes the chunks and gives every distinct id a number in order of first appearance (one
-/// lookup in the partition's id map per edge, a table that stays in the cache, instead of sorting the
-/// edges); only the distinct ids are sorted, and a second pass moves each edge into its source's run.
+/// lookup in the partition's id map per edge, cheaper than moving every edge through a radix sort); only
+/// the distinct ids are sorted, and a second pass moves each edge into its source's run.
 enum GraphPartitionAssembler {
     /// One load task's bytes for the partition.
     struct Segment {
