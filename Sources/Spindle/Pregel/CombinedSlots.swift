@@ -178,60 +178,47 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
         _ type: T.Type, _ broadcasts: CombinedSlots<Message>, _ start: UnsafeBufferPointer<Int32>, _ sources: UnsafeBufferPointer<Int32>,
         everySourceSends: Bool
     ) {
+        // Constant arguments, so that each inlined loop is specialised for them.
         switch (kind, everySourceSends) {
-        case (.sum, false): gather(T.self, SumFold.self, broadcasts, start, sources)
-        case (.sum, true): gatherFromAll(T.self, SumFold.self, broadcasts, start, sources)
-        case (.min, false): gather(T.self, MinFold.self, broadcasts, start, sources)
-        case (.min, true): gatherFromAll(T.self, MinFold.self, broadcasts, start, sources)
-        case (.max, false): gather(T.self, MaxFold.self, broadcasts, start, sources)
-        case (.max, true): gatherFromAll(T.self, MaxFold.self, broadcasts, start, sources)
+        case (.sum, false): gather(T.self, SumFold.self, broadcasts, start, sources, everySourceSends: false)
+        case (.sum, true): gather(T.self, SumFold.self, broadcasts, start, sources, everySourceSends: true)
+        case (.min, false): gather(T.self, MinFold.self, broadcasts, start, sources, everySourceSends: false)
+        case (.min, true): gather(T.self, MinFold.self, broadcasts, start, sources, everySourceSends: true)
+        case (.max, false): gather(T.self, MaxFold.self, broadcasts, start, sources, everySourceSends: false)
+        case (.max, true): gather(T.self, MaxFold.self, broadcasts, start, sources, everySourceSends: true)
         case (.custom, _): preconditionFailure("custom combiners are not arithmetic")
         }
     }
 
-    /// ``gather(_:_:_:_:_:)`` when every source sends: no presence per edge, and every slot with an edge holds a message.
-    @inline(__always)
-    private func gatherFromAll<T: Comparable & AdditiveArithmetic, Fold: ArithmeticFold>(
-        _ type: T.Type, _ fold: Fold.Type, _ broadcasts: CombinedSlots<Message>, _ start: UnsafeBufferPointer<Int32>,
-        _ sources: UnsafeBufferPointer<Int32>
-    ) {
-        let typed = UnsafeMutableRawPointer(values).assumingMemoryBound(to: T.self)
-        let sent = UnsafeRawPointer(broadcasts.values).assumingMemoryBound(to: T.self)
-        var reached = 0
-        for s in 0..<count {
-            let edges = Int(start[s])..<Int(start[s + 1])
-            guard !edges.isEmpty else { continue }
-            var accumulated = typed[s]
-            for k in edges { accumulated = Fold.fold(accumulated, sent[Int(sources[k])]) }
-            typed[s] = accumulated
-            present[s] = true
-            reached &+= 1
-        }
-        if reached == count { everySlotHolds = true }
-    }
-
+    /// The arithmetic gather, inlined at each call so that `everySourceSends` is a constant in its loop: when
+    /// every source sends, presence is not read per edge, and every slot with an edge holds a message.
     @inline(__always)
     private func gather<T: Comparable & AdditiveArithmetic, Fold: ArithmeticFold>(
         _ type: T.Type, _ fold: Fold.Type, _ broadcasts: CombinedSlots<Message>, _ start: UnsafeBufferPointer<Int32>,
-        _ sources: UnsafeBufferPointer<Int32>
+        _ sources: UnsafeBufferPointer<Int32>, everySourceSends: Bool
     ) {
         let typed = UnsafeMutableRawPointer(values).assumingMemoryBound(to: T.self)
-        let sent = UnsafeMutableRawPointer(broadcasts.values).assumingMemoryBound(to: T.self)
+        let sent = UnsafeRawPointer(broadcasts.values).assumingMemoryBound(to: T.self)
         let sending = broadcasts.present
+        var reached = 0
         // Broadcast values of silent vertices are the identity, so only presence needs a branch.
         for s in 0..<count {
+            let edges = Int(start[s])..<Int(start[s + 1])
             var accumulated = typed[s]
             var any = false
-            for k in Int(start[s])..<Int(start[s + 1]) {
+            for k in edges {
                 let v = Int(sources[k])
                 accumulated = Fold.fold(accumulated, sent[v])
-                any = any || sending[v]
+                if !everySourceSends { any = any || sending[v] }
             }
+            if everySourceSends { any = !edges.isEmpty }
             if any {
                 typed[s] = accumulated
                 present[s] = true
+                reached &+= 1
             }
         }
+        if everySourceSends && reached == count { everySlotHolds = true }
     }
 
     /// Calls `body` with the dense block for slots `range`: `u32` slot count, a presence bitmap (bit k of
