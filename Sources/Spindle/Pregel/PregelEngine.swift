@@ -112,6 +112,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                 scratchPrefix: context.scratchPrefix, mapStage: SuperstepDriver.loadStage,
                 inMemory: true)
             let segments = try fetcher.fetch(partition: p, sources: payload.loadSources, context: context)
+            if let ahead = payload.ahead { fetcher.prefetch(ahead) }
             graph = try GraphPartitionAssembler.assemble(
                 segments.map { .init(bytes: $0.bytes, name: "load task \($0.mapIndex) output", owner: $0.owner, verified: $0.verified) },
                 edgeValue: definition.edgeValue)
@@ -155,7 +156,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             throw TaskFailure("partition \(p) is not prepared on this worker for epoch \(payload.epoch)")
         }
         guard case .exchange = payload.inbox else { throw TaskFailure("a resolve task without sources") }
-        let routings = try SuperstepInbox(payload.inbox, partition: p, context: context, inMemory: true)
+        let routings = try SuperstepInbox(payload.inbox, partition: p, context: context, inMemory: true, ahead: payload.ahead)
         var local = Array(repeating: [Int32](), count: settings.partitions)
         for segment in routings.segments {
             let source = "routing of partition \(segment.sender)"
@@ -202,7 +203,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             throw TaskFailure("partition \(p) has no resolved message routing on this worker")
         }
         let slots = dense ? combinedSlots(state) : nil
-        let incoming = try SuperstepInbox(payload.inbox, partition: p, context: context, inMemory: true)
+        let incoming = try SuperstepInbox(payload.inbox, partition: p, context: context, inMemory: true, ahead: payload.ahead)
         var cursors: [RecordCursor] = []
         var received = 0
         for (segment, segmentCursor) in zip(incoming.segments, incoming.cursors()) {

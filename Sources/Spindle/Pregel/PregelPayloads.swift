@@ -66,10 +66,13 @@ struct PartitionTaskPayload: WireCodable, Sendable {
     var globals: [Pair<String, Double>]
     /// Write a checkpoint of this superstep into this directory.
     var checkpointDirectory: String?
+    /// The partition this worker runs next in this stage, whose input it may fetch while running this one.
+    var ahead: FetchAhead?
 
     init(kind: PregelTaskKind, partition: Int, epoch: Int) {
         self.kind = kind; self.partition = partition; self.epoch = epoch; superstep = 0; totalVertices = 0; loadSources = []
         restoreStatePath = nil; inbox = .none; initialize = false; aggregates = []; globals = []; checkpointDirectory = nil
+        ahead = nil
     }
 
     func encode(to w: inout WireWriter) {
@@ -80,7 +83,7 @@ struct PartitionTaskPayload: WireCodable, Sendable {
         case .exchange(let sources): w.writeByte(1); w.write(sources)
         case .checkpoint(let paths): w.writeByte(2); w.write(paths)
         }
-        w.write(initialize); w.write(aggregates); w.write(globals); w.write(checkpointDirectory)
+        w.write(initialize); w.write(aggregates); w.write(globals); w.write(checkpointDirectory); w.write(ahead)
     }
 
     init(from r: inout WireReader) throws {
@@ -98,6 +101,7 @@ struct PartitionTaskPayload: WireCodable, Sendable {
         }
         initialize = try r.read(Bool.self); aggregates = try r.read([Double].self); globals = try r.read([Pair<String, Double>].self)
         checkpointDirectory = try r.read(String?.self)
+        ahead = try r.read(FetchAhead?.self)
     }
 }
 

@@ -115,11 +115,8 @@ final class SuperstepDriver: JobDriver {
         case .load:
             return splits[task.index].wireEncoded()
         case .prepare(let restore):
-            payload.loadSources = loadOutputs.enumerated().compactMap { index, output in
-                guard let output, let address = exchangeAddresses[output.worker] else { return nil }
-                return MapOutputSource(
-                    mapIndex: index, attempt: output.attempt, host: address.host, port: address.port, bytes: output.sizes[task.index])
-            }
+            payload.loadSources = loadSources(for: task.index)
+            payload.ahead = nextOwned(after: task.index).map { FetchAhead(partition: $0, sources: loadSources(for: $0)) }
             if let restore {
                 payload.restoreStatePath = CheckpointStore.statePath(
                     CheckpointStore.directory(root: checkpointRoot, superstep: restore.superstep), partition: task.index)
@@ -128,6 +125,7 @@ final class SuperstepDriver: JobDriver {
         case .resolve(_, let prepareStage):
             payload.kind = .resolve
             payload.inbox = .exchange(sources(of: prepareStage, for: task.index))
+            payload.ahead = nextOwned(after: task.index).map { FetchAhead(partition: $0, sources: sources(of: prepareStage, for: $0)) }
         case .superstep(let s, let inbox, let checkpoint):
             payload.kind = .superstep
             payload.superstep = s
@@ -142,6 +140,7 @@ final class SuperstepDriver: JobDriver {
                 payload.inbox = .checkpoint((0..<partitions).map { CheckpointStore.messagesPath(dir, partition: $0) })
             case .previousStage(let stage):
                 payload.inbox = .exchange(sources(of: stage, for: task.index))
+                payload.ahead = nextOwned(after: task.index).map { FetchAhead(partition: $0, sources: sources(of: stage, for: $0)) }
             }
         case .output:
             payload.kind = .output
@@ -209,6 +208,22 @@ final class SuperstepDriver: JobDriver {
         } else {
             addSuperstep(0, inbox: .none, control: control)
         }
+    }
+
+    /// Where the load outputs hold partition `partition`'s edges.
+    private func loadSources(for partition: Int) -> [MapOutputSource] {
+        loadOutputs.enumerated().compactMap { index, output in
+            guard let output, let address = exchangeAddresses[output.worker] else { return nil }
+            return MapOutputSource(
+                mapIndex: index, attempt: output.attempt, host: address.host, port: address.port, bytes: output.sizes[partition])
+        }
+    }
+
+    /// The partition after `partition` with the same owner: the one its worker runs next in a stage (a worker
+    /// is given its partitions' tasks in index order).
+    private func nextOwned(after partition: Int) -> Int? {
+        guard partition < owners.count else { return nil }
+        return (partition + 1..<owners.count).first { owners[$0] == owners[partition] }
     }
 
     /// Where the outputs of `stage` (one task per partition) hold partition `partition`'s data.

@@ -25,11 +25,12 @@ struct SuperstepInbox {
     init() { segments = [] }
 
     /// Gathers `partition`'s messages from `source`; fetched ones are kept in memory when `inMemory` (for
-    /// engines that hold their partitions in memory anyway), else in scratch files.
+    /// engines that hold their partitions in memory anyway), else in scratch files. Then, in memory only, it
+    /// starts fetching the messages of `ahead`'s partition in the background (see ``SegmentPrefetches``).
     /// - Throws: a non-blaming failure that names no lost output when a sender's output cannot be fetched
     ///   (superstep outputs are not recomputed one by one: the driver rolls every partition back when a worker
     ///   is lost); ``CorruptDataError`` or a system error for a damaged or missing checkpoint file.
-    init(_ source: InboxSource, partition: Int, context: TaskContext, inMemory: Bool = false) throws {
+    init(_ source: InboxSource, partition: Int, context: TaskContext, inMemory: Bool = false, ahead: FetchAhead? = nil) throws {
         switch source {
         case .none:
             segments = []
@@ -45,6 +46,7 @@ struct SuperstepInbox {
             } catch let failure as BlamelessFailure {
                 throw BlamelessFailure(description: failure.description, lostOutputs: [])
             }
+            if let ahead { fetcher.prefetch(ahead) }
         case .checkpoint(let paths):
             segments = try paths.enumerated().map { sender, path in
                 let file = try PartitionedFile(path: path)

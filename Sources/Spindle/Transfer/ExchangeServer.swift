@@ -18,6 +18,8 @@ final class ExchangeServer: Sendable {
     static let idleTimeout: Duration = .seconds(10)
     /// This worker's open connections to other workers' exchange servers, for its fetches.
     let connections = FetchConnectionPool()
+    /// Segments this worker fetched from other workers ahead of the tasks that will read them.
+    let prefetched = SegmentPrefetches()
     static let maxChunk = 1 << 20
 
     /// Listens on `host` (port chosen by the system).

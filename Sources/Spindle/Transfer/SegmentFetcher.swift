@@ -37,7 +37,7 @@ struct SegmentFetcher {
             while true {
                 let i = next.add(1, ordering: .relaxed).oldValue
                 guard i < sources.count, !context.isCancelled else { return }
-                let result = Result { try fetchOne(sources[i], partition: partition) }
+                let result = Result { try fetchOne(sources[i], partition: partition, context: context) }
                 results.withLock { $0[i] = result }
                 if case .failure = result { return }
             }
@@ -65,7 +65,27 @@ struct SegmentFetcher {
         return segments
     }
 
-    private func fetchOne(_ source: MapOutputSource, partition: Int) throws -> Segment {
+    /// Starts fetching `ahead`'s partition from those of its sources that live on other workers, in the
+    /// background, for a later ``fetch(partition:sources:context:)`` of it to find in
+    /// ``ExchangeServer/prefetched``. Sources on this worker are read in place when the task runs. Only a fetcher
+    /// that keeps segments in memory fetches ahead (scratch files are named after the task that reads them).
+    func prefetch(_ ahead: FetchAhead) {
+        guard inMemory else { return }
+        let remote = ahead.sources.filter { server.localOutput($0.attempt) == nil }
+        let keys = remote.map { SegmentPrefetches.Key(attempt: $0.attempt, partition: ahead.partition) }
+        let started = server.prefetched.start(keys, keeping: Set(ahead.sources.map(\.attempt)))
+        guard !started.isEmpty else { return }
+        let sources = Dictionary(remote.map { ($0.attempt, $0) }, uniquingKeysWith: { first, _ in first })
+        let fetcher = self
+        DispatchQueue.global().async {
+            DispatchQueue.concurrentPerform(iterations: started.count) { i in
+                let (key, pending) = started[i]
+                pending.finish(Result { try fetcher.fetchRemote(sources[key.attempt]!, partition: key.partition) })
+            }
+        }
+    }
+
+    private func fetchOne(_ source: MapOutputSource, partition: Int, context: TaskContext) throws -> Segment {
         if let file = server.localOutput(source.attempt) {
             let bytes = file.segment(partition)
             guard bytes.count == source.bytes else {
@@ -73,6 +93,17 @@ struct SegmentFetcher {
             }
             return Segment(mapIndex: source.mapIndex, bytes: bytes, owner: file, verified: file.isInMemory)
         }
+        if let pending = server.prefetched.take(.init(attempt: source.attempt, partition: partition)),
+            let segment = try pending.segment(timeout: timeout, context: context), segment.bytes.count == source.bytes
+        {
+            return segment
+        }
+        // Not fetched ahead, or that fetch failed: fetch now (a failure that persists is reported from here).
+        return try fetchRemote(source, partition: partition)
+    }
+
+    /// Fetches `source`'s segment of `partition` from its worker's exchange server.
+    private func fetchRemote(_ source: MapOutputSource, partition: Int) throws -> Segment {
         let address = "\(source.host):\(source.port)"
         do {
             if let reused = server.connections.take(address) {
