@@ -38,11 +38,17 @@ public struct InputSplit: Sendable, Equatable, WireCodable {
 
 /// Cuts input files into splits of about `splitSize` bytes, packing small files together.
 enum InputSplitter {
-    /// The split size used when `--split-size` is not given: about four splits per worker, within 1 MiB...128 MiB.
+    /// The split size used when `--split-size` is not given: eight splits per worker (rounded up, so no sliver
+    /// is left over), within 1 MiB...128 MiB. Eight rather than fewer, so that when one worker runs slower than
+    /// the other the stage's tail, where the fast one has nothing left to take, is short.
     static func defaultSplitSize(totalBytes: Int, workers: Int) -> Int {
-        let target = totalBytes / max(1, workers * 4)
+        let splits = max(1, workers * splitsPerWorker)
+        let target = (totalBytes + splits - 1) / splits
         return min(128 << 20, max(1 << 20, target))
     }
+
+    /// Splits per worker by default.
+    static let splitsPerWorker = 8
 
     static func split(_ files: [InputFile], splitSize: Int) -> [InputSplit] {
         precondition(splitSize > 0)
