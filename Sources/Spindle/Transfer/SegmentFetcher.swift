@@ -6,7 +6,8 @@ import SpindlePosix
 /// Gathers a reduce partition from the map outputs that hold it: directly from this worker's own outputs,
 /// or over TCP from other workers' exchange servers, a few at a time, verifying every block's CRC32C as it
 /// arrives. A source that cannot be fetched intact makes the task fail blamelessly, naming the map task,
-/// so the coordinator runs that map again.
+/// so the coordinator runs that map again. An in-memory fetcher can also fetch a partition ahead of the task
+/// that will read it (``prefetch(_:)``); a later fetch of that partition takes those segments.
 struct SegmentFetcher {
     let secret: [UInt8]
     let server: ExchangeServer
