@@ -17,9 +17,11 @@ extension ExchangeTests {
             return SegmentFetcher.Segment(mapIndex: 0, bytes: buffer.bytes, owner: buffer, verified: true)
         }
 
-        private func context(_ services: WorkerServices, scratch: String) -> TaskContext {
-            TaskContext(
-                worker: WorkerID(1), assignment: TaskAssignment(attempt: AttemptID(99), task: TaskID(stage: 1, index: 0), payload: []),
+        /// A task's context on a worker whose exchange server is `exchange` (a new, unstarted one by default).
+        fileprivate static func context(exchange: ExchangeServer? = nil, scratch: String = "/nonexistent") throws -> TaskContext {
+            let services = WorkerServices(exchange: try exchange ?? ExchangeServer(host: "127.0.0.1", secret: secret), secret: secret)
+            return TaskContext(
+                worker: WorkerID(2), assignment: TaskAssignment(attempt: AttemptID(99), task: TaskID(stage: 1, index: 0), payload: []),
                 descriptor: JobDescriptor(
                     job: "test", parameters: [], heartbeatInterval: .seconds(1), heartbeatTimeout: .seconds(5), engineSettings: []),
                 parameters: JobParameters(pairs: []), scratchDirectory: scratch, services: services)
@@ -53,10 +55,7 @@ extension ExchangeTests {
         }
 
         @Test func aFinishedPrefetchGivesItsSegmentOrNilAfterAFailure() throws {
-            let dir = try FileSystem.makeTemporaryDirectory(prefix: "spindle-prefetch-test-")
-            defer { try? FileSystem.removeTree(dir) }
-            let services = WorkerServices(exchange: try ExchangeServer(host: "127.0.0.1", secret: Self.secret), secret: Self.secret)
-            let context = context(services, scratch: dir)
+            let context = try Self.context()
 
             let succeeded = SegmentPrefetches.Pending()
             succeeded.finish(.success(segment([1, 2, 3])))
@@ -69,10 +68,7 @@ extension ExchangeTests {
         }
 
         @Test func waitingForAPrefetchIsBoundedAndEndsOnCancellation() throws {
-            let dir = try FileSystem.makeTemporaryDirectory(prefix: "spindle-prefetch-test-")
-            defer { try? FileSystem.removeTree(dir) }
-            let services = WorkerServices(exchange: try ExchangeServer(host: "127.0.0.1", secret: Self.secret), secret: Self.secret)
-            let context = context(services, scratch: dir)
+            let context = try Self.context()
             let stuck = SegmentPrefetches.Pending()
             let started = MonotonicClock.nanoseconds()
             #expect(throws: FetchError.self) { _ = try stuck.segment(timeout: .milliseconds(200), context: context) }
@@ -106,12 +102,7 @@ extension ExchangeTests {
                 serving.start()
                 serving.register(attempt, file: file)
                 fetching = try ExchangeServer(host: "127.0.0.1", secret: SegmentPrefetchTests.secret)
-                let services = WorkerServices(exchange: fetching, secret: SegmentPrefetchTests.secret)
-                context = TaskContext(
-                    worker: WorkerID(2), assignment: TaskAssignment(attempt: AttemptID(99), task: TaskID(stage: 1, index: 0), payload: []),
-                    descriptor: JobDescriptor(
-                        job: "test", parameters: [], heartbeatInterval: .seconds(1), heartbeatTimeout: .seconds(5), engineSettings: []),
-                    parameters: JobParameters(pairs: []), scratchDirectory: dir, services: services)
+                context = try SegmentPrefetchTests.context(exchange: fetching, scratch: dir)
                 fetcher = SegmentFetcher(
                     secret: SegmentPrefetchTests.secret, server: fetching, scratchPrefix: dir + "/attempt-99", mapStage: 0, inMemory: true)
             }
