@@ -2,8 +2,8 @@ import Foundation
 import SpindlePosix
 import Testing
 
-/// Checkpoint / replay: a worker is SIGKILLed at a chosen superstep and the job still ends with the result
-/// of a failure-free run.
+/// Checkpoint / replay: a worker is SIGKILLed (or SIGSTOPped) at a chosen superstep and the job still ends
+/// with the result of a failure-free run.
 @Suite(.serialized) struct PregelRecoveryTests {
     private struct Run {
         let dir: TemporaryDirectory
@@ -18,10 +18,10 @@ import Testing
         return Int(task.dropFirst("superstep ".count).prefix { $0.isNumber })
     }
 
-    /// Runs `job` with 3 workers, waits until `condition` holds on the event log, SIGKILLs the worker of the
-    /// newest attempt, and waits for the job to end.
+    /// Runs `job` with 3 workers, waits until `condition` holds on the event log, sends `signal` (SIGKILL by
+    /// default) to the worker of the newest attempt, and waits for the job to end.
     private func runAndKill(
-        job: String = "slowpagerank", checkpointEvery: Int, extra: [String] = [], graphText: String? = nil,
+        job: String = "slowpagerank", checkpointEvery: Int, extra: [String] = [], graphText: String? = nil, signal: Int32 = Signal.kill,
         beforeKill: (TemporaryDirectory, EventLogReader) throws -> Void = { _, _ in },
         when condition: (EventLogReader) -> Bool
     ) throws -> Run {
@@ -30,15 +30,17 @@ import Testing
         let path = try GraphFixtures.write(text, to: dir.file("g/g.txt"))
         let log = EventLogReader(path: dir.file("events.jsonl"))
         let coordinator = try TestJobsBinary.start(
-            ["run", job, "--input", dir.file("g"), "--output", dir.file("out"), "--workers", "3", "--partitions", "6",
-             "--checkpoint-every", "\(checkpointEvery)", "--heartbeat-timeout", "1s", "--event-log", dir.file("events.jsonl")] + extra,
+            [
+                "run", job, "--input", dir.file("g"), "--output", dir.file("out"), "--workers", "3", "--partitions", "6",
+                "--checkpoint-every", "\(checkpointEvery)", "--heartbeat-timeout", "1s", "--event-log", dir.file("events.jsonl"),
+            ] + extra,
             in: dir.path, name: "coordinator")
         #expect(eventually(within: .seconds(60)) { condition(log) }, "the kill condition never held: \(log.events().suffix(5))")
         try beforeKill(dir, log)
         let newest = try #require(log.events(named: "attempt_started").last)
         let victim = try #require(newest["worker"] as? Int)
         let killedAfter = log.events().count
-        sendSignal(Signal.kill, to: try #require(log.workerPIDs()[victim]))
+        sendSignal(signal, to: try #require(log.workerPIDs()[victim]))
         let result = try coordinator.finish(timeout: .seconds(120))
         return Run(dir: dir, log: log, result: result, killedAfterEvent: killedAfter, graph: try OracleGraph(contentsOf: path))
     }
@@ -88,6 +90,23 @@ import Testing
         #expect(replayedSupersteps(run).allSatisfy { $0 >= 4 })
     }
 
+    @Test func aWorkerStoppedMidSuperstepIsDeclaredDeadAndTheOthersFinishFromTheCheckpoint() throws {
+        // The survivors' tasks may be fetching (or have fetched ahead) from the stopped worker: they must not
+        // wait for it beyond the rollback.
+        let started = MonotonicClock.nanoseconds()
+        let run = try runAndKill(checkpointEvery: 4, signal: Signal.stop) { log in
+            log.events(named: "checkpoint").contains { $0["superstep"] as? Int == 3 } && self.started(5)(log)
+        }
+        let seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9
+        try expectFailureFreePageRank(run)
+        #expect(
+            (run.log.events(named: "worker_lost").first?["cause"] as? String)?.contains("no heartbeat") == true,
+            "\(run.log.events(named: "worker_lost"))")
+        #expect(rollbackTarget(run) == 3)
+        #expect(replayedSupersteps(run).allSatisfy { $0 >= 4 })
+        #expect(seconds < 60, "the job took \(seconds) s after a worker stopped")
+    }
+
     @Test func corruptedCheckpointIsDetectedAndTheOneBeforeItIsUsed() throws {
         let run = try runAndKill(
             checkpointEvery: 2,
@@ -117,7 +136,9 @@ import Testing
             when: { log in log.events(named: "checkpoint").contains { $0["superstep"] as? Int == 2 } && started(4)(log) })
         #expect(run.result.exitCode == 0, "stderr: \(run.result.stderr)")
         #expect(rollbackTarget(run) == 2)
-        #expect(try PregelOutput.numbers(JobOutput(directory: run.dir.file("out")).lines()) == Dictionary(uniqueKeysWithValues: run.graph.vertices.map { ($0, 28.0) }))
+        #expect(
+            try PregelOutput.numbers(JobOutput(directory: run.dir.file("out")).lines())
+                == Dictionary(uniqueKeysWithValues: run.graph.vertices.map { ($0, 28.0) }))
         let success = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run.dir.file("out/_SUCCESS")))) as! [String: Any]
         #expect((success["aggregators"] as! [String: Double])["one"] == Double(run.graph.vertices.count))
     }
