@@ -53,17 +53,23 @@ struct RunCommand {
         if let splitSize, splitSize < 1 { throw UsageError("--split-size must be at least 1 byte") }
         let maxRecord = try a.size("max-record", default: RuntimeDefaults.maxRecord)
 
-        let inputValues = a.values("input")
-        let inputs: [InputFile]
+        var inputValues = a.values("input")
         if inputValues.isEmpty {
             guard let defaultInput = job.defaultInput else {
                 throw UsageError("job '\(job.name)' needs --input PATH (a file, directory or glob)")
             }
-            inputs = try InputResolver.resolve(try defaultInput())
-        } else {
-            inputs = try InputResolver.resolve(inputValues)
+            inputValues = try defaultInput()
         }
-        let output = try OutputCommitter(directory: a.value("output") ?? "out/\(job.name)", overwrite: a.flag("overwrite"))
+        let inputs = try InputResolver.resolve(inputValues)
+        // Nothing the run reads, runs from or lives in may be deleted (--output) or overwritten (--event-log).
+        let outputGuard = try OutputGuard.current(inputs: inputValues.filter(FileSystem.isDirectory) + inputs.map(\.path))
+        let output = try OutputCommitter(directory: a.value("output") ?? "out/\(job.name)", overwrite: a.flag("overwrite"), guard: outputGuard)
+        let eventLogPath = a.value("event-log")
+        if let eventLogPath {
+            try EventLog.checkPath(eventLogPath)
+            let resolved = try OutputGuard.resolve(eventLogPath, what: "--event-log '\(eventLogPath)'")
+            try outputGuard.checkEventLog(resolved, shown: eventLogPath, output: output.resolvedDirectory)
+        }
 
         var options = CoordinatorOptions(
             job: job, parameters: parameters, inputs: inputs, output: output, localWorkers: localWorkers, listen: listen,
@@ -80,7 +86,7 @@ struct RunCommand {
         options.partitions = a.value("partitions") == nil ? nil : try a.int("partitions", default: 1, range: 1...100_000)
         options.checkpointEvery = try a.int("checkpoint-every", default: 10, range: 0...1_000_000)
         options.maxSupersteps = try a.int("max-supersteps", default: 10_000, range: 1...100_000_000)
-        options.eventLogPath = a.value("event-log")
+        options.eventLogPath = eventLogPath
         options.quiet = a.flag("quiet")
         return options
     }

@@ -1,29 +1,55 @@
 import SpindleCore
 import SpindlePosix
+import Synchronization
 
 /// Makes a job's output appear exactly once: attempts write under `OUTPUT/_temporary/` (a name no
 /// reader takes for output), the coordinator renames the one committing attempt's file into place
-/// after it was fsynced, and `_SUCCESS` is written last. A failed job leaves no `_SUCCESS`.
+/// after it was fsynced, and `_SUCCESS` is written last. A failed job leaves no `_SUCCESS`, no
+/// `_temporary` and none of the files it committed (``abort()``).
 final class OutputCommitter: Sendable {
-    /// The output directory (absolute).
+    /// The output directory (absolute; "." and ".." removed lexically, as the user wrote it otherwise).
     let directory: String
+    /// ``directory`` with symbolic links resolved: what ``prepare()`` replaces, and what was checked.
+    let resolvedDirectory: String
     var temporaryDirectory: String { directory + "/_temporary" }
 
-    /// Checks the output directory can be used: it must not exist unless `overwrite`.
-    /// - Throws: ``UsageError`` naming the directory.
-    init(directory: String, overwrite: Bool) throws(UsageError) {
+    private struct State {
+        /// Set by ``prepare()``: whether the directory existed before this run (then ``abort()`` keeps it).
+        var prepared = false
+        var existedBefore = false
+        /// The names this run committed or wrote in ``directory``, in order.
+        var written: [String] = []
+    }
+    private let state = Mutex(State())
+
+    /// Checks that the output directory can be used before anything starts: `outputGuard` must allow it
+    /// (``OutputGuard/checkOutput(_:shown:)``), it must not exist unless `overwrite`, and an existing one
+    /// must be a directory that is empty or holds only what Spindle writes.
+    /// - Throws: ``UsageError``, one sentence naming the directory.
+    init(directory: String, overwrite: Bool, guard outputGuard: OutputGuard) throws(UsageError) {
         let path = FileSystem.absolutePath(directory)
-        if FileSystem.exists(path) && !overwrite {
-            throw UsageError("output directory '\(directory)' already exists; remove it or pass --overwrite")
-        }
-        if FileSystem.exists(path) && !FileSystem.isDirectory(path) {
-            throw UsageError("output path '\(directory)' is a file, not a directory; choose another --output")
+        let resolved = try OutputGuard.resolve(path, what: "--output '\(directory)'")
+        try outputGuard.checkOutput(resolved, shown: directory)
+        if FileSystem.exists(path) {
+            guard overwrite else {
+                throw UsageError("output directory '\(directory)' already exists; remove it or pass --overwrite")
+            }
+            guard FileSystem.isDirectory(path) else {
+                throw UsageError("output path '\(directory)' is a file, not a directory; choose another --output")
+            }
+            try OutputGuard.checkReplaceable(entries: OutputGuard.entries(of: resolved, shown: directory), shown: directory)
         }
         self.directory = path
+        self.resolvedDirectory = resolved
     }
 
     /// Empties (when overwriting) and creates the output directory and its temporary area.
     func prepare() throws {
+        let existed = FileSystem.exists(directory)
+        state.withLock {
+            $0.prepared = true
+            $0.existedBefore = existed
+        }
         try FileSystem.removeTree(directory)
         try FileSystem.createDirectory(temporaryDirectory, intermediate: true)
     }
@@ -40,23 +66,41 @@ final class OutputCommitter: Sendable {
 
     /// Moves a finished attempt's file (already fsynced by the writer) to its final name.
     func commit(temporaryPath: String, as name: String) throws {
+        record(name)
         try FileSystem.rename(temporaryPath, to: "\(directory)/\(name)")
         try FileSystem.syncDirectory(directory)
     }
 
     /// Writes a whole output file atomically (for outputs the coordinator produces itself).
     func writeFile(_ name: String, _ bytes: [UInt8]) throws {
+        record(name)
         try FileSystem.writeFileAtomically("\(directory)/\(name)", bytes)
     }
 
     /// Removes the temporary area and writes `_SUCCESS` last.
     func succeed(_ success: JSONValue) throws {
         try FileSystem.removeTree(temporaryDirectory)
+        record("_SUCCESS")
         try FileSystem.writeFileAtomically("\(directory)/_SUCCESS", Array((success.serialized() + "\n").utf8))
     }
 
-    /// Leaves a failed job's directory without `_SUCCESS` and without temporary files.
+    /// The names this run has committed or written so far, in order.
+    var writtenNames: [String] { state.withLock { $0.written } }
+
+    /// Undoes a failed job's output: removes every file this run committed (and only those), `_temporary`,
+    /// and the directory itself when this run created it and nothing else is left in it. Does nothing
+    /// before ``prepare()``. Best effort: a file that cannot be removed is left.
     func abort() {
+        let (prepared, existedBefore, written) = state.withLock { ($0.prepared, $0.existedBefore, $0.written) }
+        guard prepared else { return }
+        for name in written.reversed() { try? FileSystem.unlink("\(directory)/\(name)") }
         try? FileSystem.removeTree(temporaryDirectory)
+        if !existedBefore, (try? FileSystem.removeDirectoryIfEmpty(directory)) == true { return }
+        try? FileSystem.syncDirectory(directory)
+    }
+
+    /// Remembers `name` as written by this run before it appears, so ``abort()`` can remove it.
+    private func record(_ name: String) {
+        state.withLock { $0.written.append(name) }
     }
 }

@@ -1,3 +1,4 @@
+import SpindleCore
 import Synchronization
 import SpindlePosix
 
@@ -11,6 +12,23 @@ final class EventLog: Sendable {
     init(path: String?) throws {
         writer = Mutex(try path.map { try FileWriter(path: $0, mode: .createTruncate) })
         start = MonotonicClock.nanoseconds()
+    }
+
+    /// Checks, before anything starts, that an event log can be created at `path`: the directory it
+    /// names exists (the log never creates directories) and `path` itself is not a directory. Which files
+    /// the log may not overwrite is ``OutputGuard/checkEventLog(_:shown:output:)``'s business.
+    /// - Throws: ``UsageError`` naming the event log and its directory.
+    static func checkPath(_ path: String) throws(UsageError) {
+        let parent = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        guard FileSystem.exists(parent) else {
+            throw UsageError("--event-log '\(path)': its directory '\(parent)' does not exist; create it first or choose another path")
+        }
+        guard FileSystem.isDirectory(parent) else {
+            throw UsageError("--event-log '\(path)': '\(parent)' is not a directory; choose another path")
+        }
+        if FileSystem.isDirectory(path) {
+            throw UsageError("--event-log '\(path)' is a directory; give the path of a file to write")
+        }
     }
 
     /// Appends one event.
