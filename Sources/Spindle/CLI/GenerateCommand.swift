@@ -1,7 +1,9 @@
 import SpindleCore
 import SpindlePosix
 
-/// `spindle generate text|graph ... OUT`: writes deterministic test data.
+/// `spindle generate text|graph ... OUT`: writes deterministic test data. Before writing it refuses an
+/// existing OUT without `--overwrite` and a size the target file system has no room for; the file then
+/// appears whole or not at all.
 enum GenerateCommand {
     static func execute(_ arguments: ParsedArguments) throws -> Int32 {
         let positionals = arguments.positionals
@@ -10,22 +12,69 @@ enum GenerateCommand {
         }
         let (kind, path) = (positionals[0], positionals[1])
         let seed = UInt64(try arguments.int("seed", default: 1, range: 0...Int.max))
-        let started = MonotonicClock.nanoseconds()
+        let write: () throws -> Void
+        let needed: Int
+        let shrink: String
         switch kind {
         case "text":
             let size = try arguments.size("size", default: 64 << 20)
             guard size > 0 else { throw UsageError("--size must be at least 1 byte") }
-            try TextGenerator.write(to: path, size: size, seed: seed)
+            (needed, shrink) = (size, "a smaller --size")
+            write = { try TextGenerator.write(to: path, size: size, seed: seed) }
         case "graph":
             guard arguments.flag("rmat") else { throw UsageError("'spindle generate graph' needs --rmat (the only graph model so far)") }
             let scale = try arguments.int("scale", default: 16, range: 1...40)
             let edgeFactor = try arguments.int("edge-factor", default: 16, range: 1...1024)
-            try GraphGenerator.writeRMAT(to: path, scale: scale, edgeFactor: edgeFactor, seed: seed)
+            (needed, shrink) = (GraphGenerator.maximumSize(scale: scale, edgeFactor: edgeFactor, seed: seed), "a smaller --scale or --edge-factor")
+            write = { try GraphGenerator.writeRMAT(to: path, scale: scale, edgeFactor: edgeFactor, seed: seed) }
         default:
             throw UsageError("unknown data kind '\(kind)' for 'spindle generate'; use text or graph")
+        }
+        try checkTarget(path, overwrite: arguments.flag("overwrite"))
+        try checkFreeSpace(needed: needed, for: path, shrink: shrink)
+        let started = MonotonicClock.nanoseconds()
+        do { try write() } catch {
+            throw GenerateFailure(message: "writing '\(path)' failed: \(error); nothing was left behind")
         }
         let seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9
         SystemInfo.writeStandardError("spindle: wrote \(ByteSize.format(try FileSystem.fileSize(path))) to \(path) in \(formatSeconds(seconds))\n")
         return 0
     }
+
+    /// Refuses a directory, an existing file without `overwrite`, and a path whose directory is missing.
+    /// - Throws: ``UsageError`` naming the path.
+    static func checkTarget(_ path: String, overwrite: Bool) throws(UsageError) {
+        if FileSystem.isDirectory(path) {
+            throw UsageError("'\(path)' is a directory; give the path of a file to write")
+        }
+        if FileSystem.exists(path) && !overwrite {
+            throw UsageError("'\(path)' already exists; pass --overwrite to replace it, or choose another path")
+        }
+        let directory = FileReplacement.directory(of: path)
+        guard FileSystem.isDirectory(directory) else {
+            throw UsageError("cannot write '\(path)': its directory '\(directory)' does not exist; create it first")
+        }
+    }
+
+    /// Refuses to start writing `needed` bytes that the file system holding `path` has no room for.
+    /// The whole size counts even when replacing a file: the new file is complete before the old goes.
+    /// - Throws: ``UsageError`` saying how much is needed and how much is free.
+    static func checkFreeSpace(needed: Int, for path: String, shrink: String) throws(UsageError) {
+        let directory = FileReplacement.directory(of: path)
+        let free: Int
+        do { free = try FileSystem.freeBytes(atPath: directory) } catch {
+            throw UsageError("cannot tell how much space is free for '\(path)': \(error)")
+        }
+        guard needed > free else { return }
+        throw UsageError(
+            "'\(path)' would need up to \(ByteSize.format(needed)) but the file system holding '\(directory)' has only "
+                + "\(ByteSize.format(free)) free; choose \(shrink), or another place")
+    }
+}
+
+/// `spindle generate` could not write its file (exit code 1); the partial file is already removed.
+struct GenerateFailure: Error, CustomStringConvertible {
+    /// One sentence naming the file and the cause.
+    var message: String
+    var description: String { message }
 }

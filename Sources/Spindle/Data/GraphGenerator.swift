@@ -12,15 +12,33 @@ enum GraphGenerator {
     static let ab: UInt64 = 24_904     // 0.76 * 32768
     static let abc: UInt64 = 31_130    // 0.95 * 32768
 
+    /// The two comment lines that open every generated graph.
+    static func header(scale: Int, edgeFactor: Int, seed: UInt64) -> String {
+        "# R-MAT scale \(scale) edge factor \(edgeFactor) seed \(seed)\n# FromNodeId\tToNodeId\n"
+    }
+
+    /// An upper bound of the size of the file ``writeRMAT(to:scale:edgeFactor:seed:)`` writes, known before
+    /// writing: the header, plus edgeFactor × 2^scale edge lines of at most 2 × d + 2 bytes each, where
+    /// d is the number of decimal digits of the largest vertex id 2^scale − 1 (two ids, a tab and a
+    /// newline). Real files are smaller, since most ids have fewer digits; `Int.max` if it overflows.
+    static func maximumSize(scale: Int, edgeFactor: Int, seed: UInt64) -> Int {
+        precondition(scale >= 0 && scale <= 62 && edgeFactor >= 0, "GraphGenerator: scale or edge factor out of range")
+        let digits = String((UInt64(1) << UInt64(scale)) - 1).utf8.count
+        let edges = edgeFactor.multipliedReportingOverflow(by: 1 << scale)
+        let lines = edges.partialValue.multipliedReportingOverflow(by: 2 * digits + 2)
+        let total = lines.partialValue.addingReportingOverflow(header(scale: scale, edgeFactor: edgeFactor, seed: seed).utf8.count)
+        return edges.overflow || lines.overflow || total.overflow ? Int.max : total.partialValue
+    }
+
     /// Creates or replaces `path` with an R-MAT graph of 2^scale vertices and edgeFactor * 2^scale
     /// directed edges: the lines `# R-MAT scale S edge factor E seed X` and `# FromNodeId\tToNodeId`,
-    /// then one `src\tdst\n` line per edge. `scale` is in 0...40 and `edgeFactor` >= 0.
+    /// then one `src\tdst\n` line per edge. `scale` is in 0...40 and `edgeFactor` >= 0. The file appears
+    /// whole or not at all (``FileReplacement``): on any failure nothing is left behind.
     static func writeRMAT(to path: String, scale: Int, edgeFactor: Int, seed: UInt64) throws {
         precondition(scale >= 0 && scale <= 40, "GraphGenerator: scale must be in 0...40")
         precondition(edgeFactor >= 0 && edgeFactor <= (Int.max >> scale), "GraphGenerator: edge factor out of range")
-        let writer = try FileWriter(path: path, mode: .createTruncate, bufferSize: 1 << 16)
-        do {
-            try writer.write(Array("# R-MAT scale \(scale) edge factor \(edgeFactor) seed \(seed)\n# FromNodeId\tToNodeId\n".utf8))
+        try FileReplacement.write(path) { writer in
+            try writer.write(Array(header(scale: scale, edgeFactor: edgeFactor, seed: seed).utf8))
             var edges = Edges(scale: scale, seed: seed)
             let chunkSize = 4 << 20
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize + 64, alignment: 16)
@@ -43,10 +61,6 @@ enum GraphGenerator {
                     try writer.write(UnsafeRawBufferPointer(start: out, count: used))
                 }
             }
-            try writer.close()
-        } catch {
-            try? writer.close()
-            throw error
         }
     }
 

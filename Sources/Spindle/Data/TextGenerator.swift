@@ -11,11 +11,11 @@ enum TextGenerator {
     static let vocabularySize = 50_000
 
     /// Creates or replaces `path` with exactly `size` bytes of text from `seed`. The last line may
-    /// be cut short, but the file ends with "\n" whenever `size` > 0.
+    /// be cut short, but the file ends with "\n" whenever `size` > 0. The file appears whole or not at
+    /// all (``FileReplacement``): on any failure nothing is left behind and an existing file is kept.
     static func write(to path: String, size: Int, seed: UInt64) throws {
         precondition(size >= 0, "TextGenerator: negative size")
-        let writer = try FileWriter(path: path, mode: .createTruncate, bufferSize: 1 << 16)
-        do {
+        try FileReplacement.write(path) { writer in
             var generator = Lines(seed: seed)
             let chunkSize = 4 << 20
             let slack = 4096  // more than any line (20 words of at most ~30 bytes)
@@ -32,10 +32,6 @@ enum TextGenerator {
                 try writer.write(UnsafeRawBufferPointer(start: out, count: take))
                 remaining -= take
             }
-            try writer.close()
-        } catch {
-            try? writer.close()
-            throw error
         }
     }
 
