@@ -67,9 +67,9 @@ struct OutputGuard: Sendable, Equatable {
         func refuse(_ reason: String) -> UsageError {
             UsageError("refusing --event-log '\(shown)': \(reason); write the event log somewhere else")
         }
-        for input in inputs {
-            if input == eventLog { throw refuse("it is the input '\(input)', which the log would overwrite") }
-            if Self.isSameOrInside(eventLog, input) { throw refuse("it is inside the input directory '\(input)'") }
+        if inputs.contains(eventLog) { throw refuse("it is the input '\(eventLog)', which the log would overwrite") }
+        if let directory = inputs.first(where: { Self.isSameOrInside(eventLog, $0) }) {
+            throw refuse("it is inside the input directory '\(directory)'")
         }
         if Self.isSameOrInside(eventLog, output) { throw refuse("it is inside the output directory '\(output)', which the run replaces") }
     }
