@@ -78,6 +78,42 @@ final class Fault: @unchecked Sendable {  // Used by one task thread only.
     }
 }
 
+/// Word count whose reduce of the word `poison` fails, but only once another reduce partition has committed
+/// a part file in `watch` (the job's output directory; it gives up waiting after 60 s): a job that fails with
+/// part of its output already committed. Touches `watch`/../committed-seen when it saw a part file.
+let failReduce = MapReduceJob<ByteString, Int>(
+    name: "failreduce", summary: "Test only: word count whose reduce of 'poison' fails after other parts committed",
+    parameters: [JobParameter("watch", .string, default: nil, help: "the output directory to watch for part files")],
+    makeMap: { _ in
+        let tokenizer = WordTokenizer(lowercase: false)
+        return { record, output in tokenizer.forEachWord(in: record.bytes) { output.emit(keyBytes: $0, 1) } }
+    },
+    combine: { $0 += $1 },
+    makeReduce: { parameters in
+        let watch = parameters.string("watch")
+        return { word, counts, output in
+            if word == ByteString("poison") {
+                let deadline = Date().addingTimeInterval(60)
+                while Date() < deadline {
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: watch)) ?? []
+                    if names.contains(where: { $0.hasPrefix("part-") }) {
+                        _ = FileManager.default.createFile(atPath: watch + "/../committed-seen", contents: nil)
+                        break
+                    }
+                    Thread.sleep(forTimeInterval: 0.02)
+                }
+                throw PoisonError()
+            }
+            var total = 0
+            for c in counts { total += c }
+            try output.write(word, total)
+        }
+    })
+
+struct PoisonError: Error, CustomStringConvertible {
+    var description: String { "the reduce of 'poison' fails on purpose" }
+}
+
 /// Word count that drops a marker file for every map and reduce task attempt it runs.
 let jobCount = MapReduceJob<ByteString, Int>(
     name: "jobcount", summary: "Test only: word count that leaves a marker file per task attempt",
@@ -395,7 +431,7 @@ let lineLengths = BSPJob<Pair<[Int64], Int64>, Int64>(     // State: (lengths, t
 
 Spindle.main(
     jobs: BuiltinJobs.all + [
-        crashTest.job, jobCount.job, timing.job, slowPageRank.job, masterTest.job,
+        crashTest.job, jobCount.job, failReduce.job, timing.job, slowPageRank.job, masterTest.job,
         inboxTest(name: "combinertest", combine: true).job, inboxTest(name: "nocombinertest", combine: false).job,
         slowBSPComponents.job, bspOrder.job, bspMaster.job, lineLengths.job,
     ])
