@@ -1,13 +1,13 @@
 import Spindle
 
 /// `sssp`: single-source shortest paths from `--param source=ID` over edge weights from the input's third
-/// column (default 1; weights must not be negative). Output: `vertex<TAB>distance`, an integer when the
-/// distance is integral, `inf` when the vertex is unreachable.
+/// column (default 1; a negative weight is a malformed record naming `file:line`). Output:
+/// `vertex<TAB>distance`, an integer when the distance is integral, `inf` when the vertex is unreachable.
 public enum ShortestPaths {
     public static var job: Job { definition.job }
 
     public static var definition: PregelJob<Double, Double, Double> {
-        PregelJob(
+        var definition = PregelJob<Double, Double, Double>(
             name: "sssp", summary: "Shortest path distances from one vertex of a graph (edge list)",
             parameters: [
                 JobParameter("source", .int(Int.min...Int.max), default: "0", help: "the vertex the distances are measured from"),
@@ -40,5 +40,11 @@ public enum ShortestPaths {
                 if distance == distance.rounded(), abs(distance) < 1e15 { return String(Int64(distance)) }
                 return "\(distance)"
             })
+        // Distances are only well defined without negative weights (a negative cycle has no shortest path,
+        // and the algorithm would run to --max-supersteps): such a line is a malformed record.
+        definition.checkWeight = { weight in
+            weight < 0 ? "negative weight \(weight) (sssp needs weights of 0 or more)" : nil
+        }
+        return definition
     }
 }

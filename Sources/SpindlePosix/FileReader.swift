@@ -1,4 +1,5 @@
 import Glibc
+import SpindleCore
 import Synchronization
 
 /// Random-access reads from a file with pread(2); safe to use from several threads at once.
@@ -11,22 +12,28 @@ public final class FileReader: @unchecked Sendable {
     /// The file descriptor (valid until `close()`).
     public let fd: Int32
     /// The file's size in bytes when it was opened.
-    public let size: Int
+    public var size: Int { identity.size }
+    /// The identity of the opened file (fstat on the descriptor) when it was opened.
+    public let identity: FileIdentity
     /// True once the fd has been closed.
     private let closed = Mutex(false)
 
     /// Opens `path` read-only.
     public init(path: String) throws {
         let fd = try SystemError.check("open", path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
-        var st = stat()
-        if fstat(fd, &st) == -1 {
-            let error = SystemError.fromErrno("fstat", path)
+        do {
+            identity = try FileIdentity.of(fd: fd, path: path)
+        } catch {
             _ = Glibc.close(fd)
             throw error
         }
         self.path = path
         self.fd = fd
-        self.size = Int(st.st_size)
+    }
+
+    /// The identity of the opened file now (fstat again): tells whether it changed since it was opened.
+    public func currentIdentity() throws -> FileIdentity {
+        try FileIdentity.of(fd: fd, path: path)
     }
 
     deinit { close() }

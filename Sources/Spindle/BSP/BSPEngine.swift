@@ -53,8 +53,8 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
                     skipped += 1
                     return
                 }
-                let file = try MappedFile(path: record.path)
-                let number = EdgeListParser.lineNumber(of: record.offset, in: file.bytes)
+                let planned = split.chunks.first { $0.path == record.path }?.identity
+                let number = try InputRecordReader.lineNumber(of: record.offset, path: record.path, planned: planned)
                 throw InputError(message: "malformed record at \(record.path):\(number): \(bad.reason); fix the line or pass --skip-bad-records")
             }
             records += 1

@@ -2,7 +2,8 @@ import SpindleCore
 import SpindlePosix
 
 /// `spindle run JOB ...`: validates everything a user can get wrong before any worker starts, then
-/// runs the coordinator. Returns 0 on success and 1 when the job fails; usage and input errors throw.
+/// runs the coordinator. Returns 0 on success, 1 when the job fails, and 2 when it fails on bad input (a
+/// malformed record, a line over `--max-record`, an input file that changed); usage and input errors throw.
 struct RunCommand {
     let registry: JobRegistry
     let arguments: ParsedArguments
@@ -17,6 +18,9 @@ struct RunCommand {
         case .failed(let message):
             SystemInfo.writeStandardError("spindle: job \(options.job.name) failed: \(message)\n")
             return 1
+        case .badInput(let message):
+            SystemInfo.writeStandardError("spindle: job \(options.job.name) failed: \(message)\n")
+            return 2
         }
     }
 

@@ -47,6 +47,9 @@ extension Coordinator: DriverControl {
                 do { try driver.stageCompleted(stage, control: self) } catch { fail("\(error)") }
             case .jobFailed(let task, let attempts, let cause):
                 fail("\(driver.describe(task)) failed \(attempts) times; last cause: \(cause)")
+            case .inputRejected(_, let cause):
+                failedOnInput = true
+                fail(cause)
             }
         }
     }

@@ -75,9 +75,11 @@ extension Coordinator {
                 events.record(
                     "attempt_failed",
                     [("attempt", .int(Int(failure.attempt.rawValue))), ("worker", .int(Int(worker.rawValue))),
-                     ("cause", .string(failure.cause)), ("blameless", .bool(failure.blameless))])
+                     ("cause", .string(failure.cause)), ("blameless", .bool(failure.blameless)), ("fatal", .bool(failure.fatal))])
             }
-            apply(scheduler.attemptFailed(failure.attempt, cause: failure.cause, counts: !failure.blameless, lostOutputs: failure.lostOutputs))
+            apply(
+                scheduler.attemptFailed(
+                    failure.attempt, cause: failure.cause, counts: !failure.blameless, lostOutputs: failure.lostOutputs, fatal: failure.fatal))
         default:
             throw ProtocolError.unexpectedKind(MessageKind(rawValue: message.frame().kind)!)
         }

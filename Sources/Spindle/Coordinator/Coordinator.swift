@@ -40,6 +40,8 @@ final class Coordinator {
     var started = false
     var finishRequested = false
     var failure: String?
+    /// The failure is bad input (a malformed record, a changed input file): exit code 2, not 1.
+    var failedOnInput = false
     var stageNames: [String] = []
     /// When each stage's first attempt started.
     var stageStarted: [Timestamp?] = []
@@ -115,7 +117,7 @@ final class Coordinator {
         if let failure {
             options.output.abort()
             events.record("job_failed", [("error", .string(failure))])
-            outcome = .failed(failure)
+            outcome = failedOnInput ? .badInput(failure) : .failed(failure)
         } else {
             events.record("job_succeeded", [("seconds", .double(MonotonicClock.now().duration(since: startTime).seconds))])
             outcome = .succeeded

@@ -35,4 +35,7 @@ struct CoordinatorOptions: Sendable {
 enum JobOutcome: Equatable {
     case succeeded
     case failed(String)
+    /// The job failed on bad input (a malformed record, a line over `--max-record`, an input file that
+    /// changed while the job ran), found by a task's first attempt: exit code 2, as for bad arguments.
+    case badInput(String)
 }

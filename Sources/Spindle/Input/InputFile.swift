@@ -1,10 +1,13 @@
 import SpindleCore
 import SpindlePosix
 
-/// One input file and its size when the job was planned.
+/// One input file, its size and its identity when the job was planned.
 public struct InputFile: Sendable, Equatable {
     public var path: String
     public var size: Int
+    /// The file as it was when the job was planned; every task that reads it checks that it still is (nil:
+    /// not checked, for files made by tests).
+    public var identity: FileIdentity? = nil
 }
 
 /// Bad `--input`: reported before any worker starts, with exit code 2.
@@ -47,11 +50,11 @@ enum InputResolver {
             guard FileSystem.isReadable(path) else {
                 throw InputError(message: "input file '\(path)' is not readable; check its permissions")
             }
-            let size: Int
-            do { size = try FileSystem.fileSize(path) } catch {
+            let identity: FileIdentity
+            do { identity = try FileIdentity.of(path: path) } catch {
                 throw InputError(message: "input file '\(path)' cannot be read: \(error)")
             }
-            files.append(InputFile(path: path, size: size))
+            files.append(InputFile(path: path, size: identity.size, identity: identity))
         }
         guard files.contains(where: { $0.size > 0 }) else {
             throw InputError(message: "the input is empty (\(files.count) file\(files.count == 1 ? "" : "s") of 0 bytes); nothing to do")

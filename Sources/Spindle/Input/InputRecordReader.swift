@@ -3,47 +3,58 @@ import SpindlePosix
 
 /// Reads the lines a split owns and hands them to the map function as ``TextRecord``s, enforcing
 /// `--max-record`, reporting progress and noticing cancellation about every MiB.
+///
+/// Files are read with ``LineBlockReader`` (large `pread`s into one buffer) and checked against the
+/// identity they were planned with (``InputFileReader``).
 enum InputRecordReader {
     /// Calls `body` for every owned line of `split`. `firstLineNumbers[i]`, if present, is the line number
-    /// of chunk i's first owned line. `releasingPages`: hand the pages of lines already read back to the
-    /// kernel as the split is read, so a map task of any size stays within its memory budget.
-    /// - Throws: ``InputError`` for a line longer than `maxRecord` (unless skipped), and what `body` throws.
+    /// of chunk i's first owned line.
+    /// - Throws: ``InputError`` for a line longer than `maxRecord` (unless skipped) or an input that changed,
+    ///   and what `body` throws.
     static func forEachRecord(
         in split: InputSplit, firstLineNumbers: [Int], maxRecord: Int, skipBadRecords: Bool, counters: Counters, context: TaskContext?,
-        releasingPages: Bool = false, _ body: (TextRecord) throws -> Void
+        _ body: (TextRecord) throws -> Void
     ) throws {
         let total = max(1, split.byteCount)
         var done = 0
         for (index, chunk) in split.chunks.enumerated() {
-            let file = try MappedFile(path: chunk.path)
-            let scanner = LineScanner(bytes: file.bytes)
+            let file = try InputFileReader(chunk)
             var lineNumber = index < firstLineNumbers.count ? firstLineNumbers[index] : 0
             var nextCheck = 0
             var records = 0
-            var releasedUpTo = chunk.start
-            try scanner.forEachLine(start: chunk.start, end: chunk.end) { start, end in
-                defer { if lineNumber > 0 { lineNumber += 1 } }
-                if end - start > maxRecord {
-                    if skipBadRecords {
-                        counters.increment(CounterName.skippedRecords)
+            func tooLong(_ offset: Int, _ length: Int) throws {
+                if skipBadRecords {
+                    counters.increment(CounterName.skippedRecords)
+                } else {
+                    throw lineTooLong(path: chunk.path, offset: offset, length: length, maxRecord: maxRecord)
+                }
+            }
+            try LineBlockReader(file: file, chunk: chunk, maxRecord: maxRecord).forEachBlock(
+                tooLong: { offset, length in
+                    try tooLong(offset, length)
+                    if lineNumber > 0 { lineNumber += 1 }
+                }
+            ) { block, blockOffset, limit in
+                try LineScanner(bytes: block).forEachLine(start: 0, end: limit) { start, end in
+                    defer { if lineNumber > 0 { lineNumber += 1 } }
+                    if end - start > maxRecord {
+                        try tooLong(blockOffset + start, end - start)
                         return true
                     }
-                    throw lineTooLong(path: chunk.path, offset: start, length: end - start, maxRecord: maxRecord)
-                }
-                records += 1
-                try body(TextRecord(bytes: UnsafeRawBufferPointer(rebasing: file.bytes[start..<end]), path: chunk.path, offset: start, lineNumber: lineNumber))
-                if start >= nextCheck {
-                    nextCheck = start + (1 << 20)
-                    if releasingPages && start - releasedUpTo >= PageReleaser.stride {
-                        file.releasePages(releasedUpTo..<start)
-                        releasedUpTo = start
+                    records += 1
+                    try body(
+                        TextRecord(
+                            bytes: UnsafeRawBufferPointer(rebasing: block[start..<end]), path: chunk.path, offset: blockOffset + start,
+                            lineNumber: lineNumber))
+                    if blockOffset + start >= nextCheck {
+                        nextCheck = blockOffset + start + (1 << 20)
+                        if let context {
+                            try context.checkCancelled()
+                            context.setProgress(Double(done + blockOffset + start - chunk.start) / Double(total))
+                        }
                     }
-                    if let context {
-                        try context.checkCancelled()
-                        context.setProgress(Double(done + start - chunk.start) / Double(total))
-                    }
+                    return true
                 }
-                return true
             }
             counters.increment(CounterName.mapInputRecords, by: records)
             done += chunk.end - chunk.start
@@ -60,19 +71,21 @@ enum InputRecordReader {
     /// The number of lines each chunk of `split` owns (for line numbering).
     static func countLines(in split: InputSplit) throws -> [Int] {
         try split.chunks.map { chunk in
-            let file = try MappedFile(path: chunk.path)
-            let scanner = LineScanner(bytes: file.bytes)
-            let first = scanner.firstLineStart(from: chunk.start)
-            let end = scanner.ownedEnd(start: chunk.start, end: chunk.end)
-            guard first < end else { return 0 }
+            let file = try InputFileReader(chunk)
             var lines = 0
-            var offset = first
-            while offset < end, let nl = scanner.indexOfNewline(from: offset), nl < end {
-                lines += 1
-                offset = nl + 1
+            // maxRecord 0: the buffer never grows; a line longer than it comes through `tooLong`, and counts.
+            try LineBlockReader(file: file, chunk: chunk, maxRecord: 0).forEachBlock(tooLong: { _, _ in lines += 1 }) { block, _, limit in
+                LineScanner(bytes: block).forEachLine(start: 0, end: limit) { _, _ in
+                    lines += 1
+                    return true
+                }
             }
-            if offset < end { lines += 1 }
             return lines
         }
+    }
+
+    /// The 1-based line number of byte `offset` of the file at `path`, checked against `planned` (for errors).
+    static func lineNumber(of offset: Int, path: String, planned: FileIdentity?) throws -> Int {
+        try InputFileReader(path: path, planned: planned).lineNumber(of: offset)
     }
 }

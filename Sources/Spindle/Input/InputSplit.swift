@@ -2,19 +2,26 @@ import SpindleCore
 
 /// A byte range of one input file. It owns every line that *starts* within `start..<end`, so ranges cut
 /// anywhere still give each line to exactly one split (the rule Hadoop's line reader uses).
+///
+/// It carries the file's identity as planned: the task reading it checks the file against it and reads no
+/// byte past the planned size (see ``InputFileReader``).
 public struct FileChunk: Sendable, Equatable, WireCodable {
     public var path: String
     public var start: Int
     public var end: Int
+    /// The whole file as it was when the job was planned (nil: not checked).
+    public var identity: FileIdentity?
 
-    public init(path: String, start: Int, end: Int) {
+    public init(path: String, start: Int, end: Int, identity: FileIdentity? = nil) {
         self.path = path
         self.start = start
         self.end = end
+        self.identity = identity
     }
-    public func encode(to w: inout WireWriter) { w.write(path); w.write(start); w.write(end) }
+    public func encode(to w: inout WireWriter) { w.write(path); w.write(start); w.write(end); w.write(identity) }
     public init(from r: inout WireReader) throws {
         path = try r.read(String.self); start = try r.read(Int.self); end = try r.read(Int.self)
+        identity = try r.read(FileIdentity?.self)
     }
 }
 
@@ -59,7 +66,7 @@ enum InputSplitter {
             var offset = 0
             while offset < file.size {
                 let take = min(file.size - offset, splitSize - currentBytes)
-                current.append(FileChunk(path: file.path, start: offset, end: offset + take))
+                current.append(FileChunk(path: file.path, start: offset, end: offset + take, identity: file.identity))
                 currentBytes += take
                 offset += take
                 if currentBytes == splitSize {

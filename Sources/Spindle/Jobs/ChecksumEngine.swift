@@ -25,18 +25,38 @@ struct ChecksumEngine: JobEngine {
         var results: [ChunkChecksum] = []
         var statistics = AttemptStatistics()
         for chunk in split.chunks {
-            let file = try MappedFile(path: chunk.path)
-            let scanner = LineScanner(bytes: file.bytes)
-            let first = scanner.firstLineStart(from: chunk.start)
-            let end = scanner.ownedEnd(start: chunk.start, end: chunk.end)
+            let file = try InputFileReader(chunk)
+            var first: Int?
+            var end = 0
             var lines = 0
-            scanner.forEachLine(start: chunk.start, end: chunk.end) { _, _ in
-                lines += 1
-                return true
+            var crc = CRC32C()
+            // maxRecord 0: lines longer than the buffer come through `tooLong`; their bytes are read again.
+            try LineBlockReader(file: file, chunk: chunk, maxRecord: 0).forEachBlock(
+                tooLong: { offset, length in
+                    first = first ?? offset
+                    lines += 1
+                    let stop = min(offset + length + 1, file.size)
+                    var position = offset
+                    while position < stop {
+                        let piece = try file.read(position..<min(stop, position + (1 << 20)))
+                        piece.withUnsafeBytes { crc.update($0) }
+                        position += piece.count
+                    }
+                    end = stop
+                }
+            ) { block, offset, limit in
+                first = first ?? offset
+                let owned = LineScanner(bytes: block).ownedEnd(start: 0, end: limit)
+                LineScanner(bytes: block).forEachLine(start: 0, end: limit) { _, _ in
+                    lines += 1
+                    return true
+                }
+                crc.update(UnsafeRawBufferPointer(rebasing: block[0..<owned]))
+                end = offset + owned
             }
-            let crc = first < end ? CRC32C.checksum(UnsafeRawBufferPointer(rebasing: file.bytes[first..<end])) : 0
-            results.append(ChunkChecksum(path: chunk.path, start: first, end: end, lines: lines, crc: crc))
-            statistics.bytesIn += end - first
+            let start = first ?? end
+            results.append(ChunkChecksum(path: chunk.path, start: start, end: max(start, end), lines: lines, crc: lines == 0 ? 0 : crc.value))
+            statistics.bytesIn += max(0, end - start)
             statistics.recordsIn += lines
         }
         let delay = context.parameters.duration("delay")

@@ -131,22 +131,30 @@ final class MapReduceDriver: JobDriver {
         for split in splits {
             var taken = 0
             for chunk in split.chunks where taken < perSplit {
-                let file = try MappedFile(path: chunk.path)
-                let scanner = LineScanner(bytes: file.bytes)
+                let file = try InputFileReader(chunk)
                 // Take lines from several places in the chunk, not only its start.
                 let places = 8
                 for place in 0..<places where taken < perSplit {
                     let start = chunk.start + (chunk.end - chunk.start) * place / places
                     let end = chunk.start + (chunk.end - chunk.start) * (place + 1) / places
-                    scanner.forEachLine(start: start, end: end) { lineStart, lineEnd in
-                        guard taken < perSplit, (taken * places) / perSplit <= place, lineEnd - lineStart <= setup.maxRecord else { return false }
-                        samples.append(TextRecordSample(line: Array(file.bytes[lineStart..<lineEnd]), path: chunk.path, offset: lineStart))
-                        taken += 1
-                        return true
-                    }
+                    let part = FileChunk(path: chunk.path, start: start, end: end, identity: chunk.identity)
+                    do {
+                        try LineBlockReader(file: file, chunk: part, maxRecord: setup.maxRecord, blockSize: 64 << 10).forEachBlock(tooLong: { _, _ in throw EnoughSamples() }) {
+                            block, offset, limit in
+                            try LineScanner(bytes: block).forEachLine(start: 0, end: limit) { lineStart, lineEnd in
+                                guard taken < perSplit, (taken * places) / perSplit <= place, lineEnd - lineStart <= setup.maxRecord else { throw EnoughSamples() }
+                                samples.append(TextRecordSample(line: Array(block[lineStart..<lineEnd]), path: chunk.path, offset: offset + lineStart))
+                                taken += 1
+                                return true
+                            }
+                        }
+                    } catch is EnoughSamples {}
                 }
             }
         }
         return try sampleKeys(samples)
     }
 }
+
+/// Ends reading one place of the input once it gave the samples it should.
+private struct EnoughSamples: Error {}

@@ -55,7 +55,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         let output = MapOutput<Key, Value>(sink: sink, combine: definition.combine, counters: counters)
         try InputRecordReader.forEachRecord(
             in: payload.split, firstLineNumbers: payload.firstLineNumbers, maxRecord: settings.maxRecord, skipBadRecords: settings.skipBadRecords,
-            counters: counters, context: context, releasingPages: true
+            counters: counters, context: context
         ) { record in
             try map(record, output)
             if let failure = sink.failure { throw failure }

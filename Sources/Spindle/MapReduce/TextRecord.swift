@@ -1,7 +1,7 @@
 /// One input line as the map function sees it: its bytes (without the newline), where it came from, and
 /// a String view made on demand.
 ///
-/// `bytes` points into the mapped input file and is valid only during the map call: copy what you keep.
+/// `bytes` points into a read buffer and is valid only during the map call: copy what you keep.
 public struct TextRecord {
     /// The line's bytes, without the trailing `\n` (a trailing `\r` is kept).
     public let bytes: UnsafeRawBufferPointer

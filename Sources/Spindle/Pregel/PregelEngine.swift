@@ -59,6 +59,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         var skipped = 0
         try EdgeListReader.forEachEdge(
             in: split, maxRecord: settings.maxRecord, skipBadRecords: settings.skipBadRecords, counters: counters, context: context,
+            weightProblem: definition.checkWeight,
             edge: { source, target, weight in
                 edges += 1
                 buckets.addEdge(partition: vertices.partition(of: source), source: source, target: target, weight: weight)
@@ -71,17 +72,14 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                 }
                 if edges & 0xFFFF == 0 { try buckets.spillIfNeeded() }
             },
-            malformed: { record in
+            malformed: { record, problem in
                 if settings.skipBadRecords {
                     skipped += 1
                     return
                 }
-                let file = try MappedFile(path: record.path)
-                let number = EdgeListParser.lineNumber(of: record.offset, in: file.bytes)
-                throw InputError(
-                    message:
-                        "malformed edge at \(record.path):\(number): \(EdgeListParser.problem(record.bytes)); fix the line or pass --skip-bad-records"
-                )
+                let planned = split.chunks.first { $0.path == record.path }?.identity
+                let number = try InputRecordReader.lineNumber(of: record.offset, path: record.path, planned: planned)
+                throw InputError(message: "malformed edge at \(record.path):\(number): \(problem); fix the line or pass --skip-bad-records")
             })
         let path = "\(prefix)-edges.out"
         let sizes = try buckets.finish(path: path)

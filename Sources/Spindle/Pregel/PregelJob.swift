@@ -20,6 +20,10 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
     public var undirected: @Sendable (JobParameters) -> Bool
     /// The value of an edge from the input's optional third column (nil when absent).
     public var edgeValue: @Sendable (Double?) -> EdgeValue
+    /// Why an edge weight read from the input is unusable (for example "negative weight -2"), or nil when it
+    /// is fine. A rejected weight makes its line a malformed record: the job fails at once naming `file:line`
+    /// (exit code 2), or skips and counts the line with `--skip-bad-records`. Nil (the default): any weight.
+    public var checkWeight: (@Sendable (Double) -> String?)? = nil
     /// The value of vertex `id` before superstep 0, given its out-degree and the number of vertices.
     public var makeInitialValue: @Sendable (JobParameters) -> @Sendable (_ id: Int64, _ outDegree: Int, _ totalVertices: Int) -> VertexValue
     public var makeCompute: @Sendable (JobParameters) throws -> Compute

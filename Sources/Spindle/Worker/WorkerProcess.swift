@@ -181,6 +181,9 @@ final class WorkerProcess: Sendable {
                 message = .finished(AttemptResult(attempt: context.attempt, payload: outcome.payload, statistics: statistics))
             } catch let failure as BlamelessFailure {
                 message = .failed(AttemptFailure(attempt: context.attempt, cause: failure.description, blameless: true, lostOutputs: failure.lostOutputs))
+            } catch let error as InputError {
+                // Bad input fails every attempt the same way: the job fails at once (exit code 2).
+                message = .failed(AttemptFailure(attempt: context.attempt, cause: error.message, fatal: true))
             } catch {
                 message = .failed(AttemptFailure(attempt: context.attempt, cause: "\(error)"))
             }

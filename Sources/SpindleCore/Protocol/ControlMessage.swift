@@ -192,7 +192,8 @@ public struct AttemptResult: WireCodable, Equatable, Sendable {
     }
 }
 
-/// A failed attempt: the cause, whether the task itself is to blame, and outputs found lost or corrupt.
+/// A failed attempt: the cause, whether the task itself is to blame, whether trying again could help, and
+/// outputs found lost or corrupt.
 public struct AttemptFailure: WireCodable, Equatable, Sendable {
     public var attempt: AttemptID
     public var cause: String
@@ -200,17 +201,21 @@ public struct AttemptFailure: WireCodable, Equatable, Sendable {
     public var blameless: Bool
     /// Committed tasks whose outputs could not be read; the coordinator runs them again.
     public var lostOutputs: [TaskID]
+    /// True when every attempt would fail the same way (a malformed input record, a line over
+    /// `--max-record`, an input file that changed): the job fails at once, without retries, as bad input.
+    public var fatal: Bool
 
-    public init(attempt: AttemptID, cause: String, blameless: Bool = false, lostOutputs: [TaskID] = []) {
+    public init(attempt: AttemptID, cause: String, blameless: Bool = false, lostOutputs: [TaskID] = [], fatal: Bool = false) {
         self.attempt = attempt
         self.cause = cause
         self.blameless = blameless
         self.lostOutputs = lostOutputs
+        self.fatal = fatal
     }
-    public func encode(to w: inout WireWriter) { w.write(attempt); w.write(cause); w.write(blameless); w.write(lostOutputs) }
+    public func encode(to w: inout WireWriter) { w.write(attempt); w.write(cause); w.write(blameless); w.write(lostOutputs); w.write(fatal) }
     public init(from r: inout WireReader) throws {
         attempt = try r.read(AttemptID.self); cause = try r.read(String.self)
-        blameless = try r.read(Bool.self); lostOutputs = try r.read([TaskID].self)
+        blameless = try r.read(Bool.self); lostOutputs = try r.read([TaskID].self); fatal = try r.read(Bool.self)
     }
 }
 

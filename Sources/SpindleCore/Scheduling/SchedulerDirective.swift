@@ -14,4 +14,7 @@ public enum SchedulerDirective: Equatable, Sendable {
     case stageCompleted(stage: Int)
     /// `task` failed `attempts` times; the job fails with `lastCause`.
     case jobFailed(task: TaskID, attempts: Int, lastCause: String)
+    /// An attempt of `task` found its input unusable in a way every attempt would (a malformed record, an
+    /// input file that changed): the job fails at once with `cause`, as bad input.
+    case inputRejected(task: TaskID, cause: String)
 }

@@ -180,12 +180,17 @@ public struct TaskScheduler: Sendable {
 
     /// An attempt reports failure with `cause`. When `counts` is false (the task was blameless, e.g. its
     /// input could not be fetched) the failure does not count towards `maxAttempts`. `lostOutputs` names
-    /// committed tasks whose output turned out to be unavailable or corrupt; they run again.
+    /// committed tasks whose output turned out to be unavailable or corrupt; they run again. When `fatal`
+    /// (every attempt would fail the same way: bad input) the job fails at once with ``SchedulerDirective/inputRejected(task:cause:)``,
+    /// unless the attempt was cancelled or its task committed meanwhile.
     public mutating func attemptFailed(
-        _ attempt: AttemptID, cause: String, counts: Bool = true, lostOutputs: [TaskID] = []
+        _ attempt: AttemptID, cause: String, counts: Bool = true, lostOutputs: [TaskID] = [], fatal: Bool = false
     ) -> [SchedulerDirective] {
-        guard attempts[attempt] != nil else {
+        guard let state = attempts[attempt] else {
             return [.reject(attempt: attempt, reason: "\(attempt) is not live (superseded or its worker was declared dead)")]
+        }
+        if fatal {
+            return rejectInput(attempt, state: state, cause: cause)
         }
         var directives = finishFailedAttempt(attempt, cause: cause, counts: counts)
         for lost in lostOutputs where stages[lost.stage].tasks[lost.index].committed != nil {
@@ -277,6 +282,19 @@ public struct TaskScheduler: Sendable {
         }
         requeue(id)
         return []
+    }
+
+    /// Ends a live attempt that found its input unusable, and with it the job.
+    private mutating func rejectInput(_ attempt: AttemptID, state: AttemptState, cause: String) -> [SchedulerDirective] {
+        attempts.removeValue(forKey: attempt)
+        freeWorker(state.worker, attempt: attempt)
+        let id = state.task
+        removeLive(attempt, of: id)
+        if state.cancelled || failedTask != nil || stages[id.stage].tasks[id.index].committed != nil { return [] }
+        stages[id.stage].tasks[id.index].failures += 1
+        stages[id.stage].tasks[id.index].lastCause = cause
+        failedTask = id
+        return [.inputRejected(task: id, cause: cause)]
     }
 
     private mutating func loseOutput(_ id: TaskID) -> [SchedulerDirective] {

@@ -65,8 +65,8 @@ import Testing
         let dir = try TemporaryDirectory()
         try GraphFixtures.write("1\n2\nthree\n4\n", to: dir.file("in/n.txt"))
         let result = try TestJobsBinary.run(
-            ["run", "bsporder", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "1", "--max-attempts", "1"], in: dir.path)
-        #expect(result.exitCode == 1)
+            ["run", "bsporder", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "1"], in: dir.path)
+        #expect(result.exitCode == 2, "bad input fails at its first attempt with exit code 2")
         #expect(result.stderr.contains("malformed record at \(dir.file("in/n.txt")):3: 'three' is not an integer"), "stderr: \(result.stderr)")
         // Skipped: its sends are dropped with it, so every partition still sees an ascending, complete load.
         let output = try run("bsporder", workers: 1, partitions: 2, ["--skip-bad-records", "--param", "rounds=0"], in: dir, output: "out2")

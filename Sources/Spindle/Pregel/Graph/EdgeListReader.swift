@@ -1,71 +1,88 @@
 import SpindlePosix
 
-/// Reads the edge lines a split owns straight from the mapped input files: one pass over the bytes for the
-/// common line `digits<blanks>digits\n`, and ``EdgeListParser`` for every other line (comments, blank
-/// lines, weights, signs, `\r`, malformed ones), so the results equal parsing every line with it. Owns lines
-/// as ``InputRecordReader`` does, enforces `--max-record` the same way, and notices cancellation and reports
-/// progress about every MiB.
+/// Reads the edge lines a split owns from the input files, in blocks of whole lines read with large
+/// `pread`s (``LineBlockReader``; files are checked against their planned identity, never mapped): one pass
+/// over the bytes for the common line `digits<blanks>digits\n`, and ``EdgeListParser`` for every other line
+/// (comments, blank lines, weights, signs, `\r`, malformed ones), so the results equal parsing every line
+/// with it. Owns lines as ``InputRecordReader`` does, enforces `--max-record` the same way, and notices
+/// cancellation and reports progress about every MiB.
 enum EdgeListReader {
     /// Calls `edge(source, target, weight)` for every edge line of `split`, in order, and `malformed` with
-    /// every line the parser rejects.
-    /// - Throws: ``InputError`` for a line longer than `maxRecord` (unless `skipBadRecords`), and what the
-    ///   closures throw.
+    /// every line the parser rejects and the reason, or whose weight `weightProblem` rejects (it returns why).
+    /// - Throws: ``InputError`` for a line longer than `maxRecord` (unless `skipBadRecords`) or an input that
+    ///   changed, and what the closures throw.
     static func forEachEdge(
         in split: InputSplit, maxRecord: Int, skipBadRecords: Bool, counters: Counters, context: TaskContext?,
-        edge: (Int64, Int64, Double?) throws -> Void, malformed: (TextRecord) throws -> Void
+        weightProblem: ((Double) -> String?)? = nil,
+        edge: (Int64, Int64, Double?) throws -> Void, malformed: (TextRecord, String) throws -> Void
     ) throws {
         let total = max(1, split.byteCount)
         var done = 0
         for chunk in split.chunks {
-            let file = try MappedFile(path: chunk.path)
-            let scanner = LineScanner(bytes: file.bytes)
-            let count = file.bytes.count
-            guard count > 0, let raw = file.bytes.baseAddress else { continue }
-            let base = raw.assumingMemoryBound(to: UInt8.self)
-            var lineStart = scanner.firstLineStart(from: chunk.start)
-            let limit = min(chunk.end, count)
-            var nextCheck = 0
+            let file = try InputFileReader(chunk)
             var records = 0
-            while lineStart < limit {
-                if lineStart >= nextCheck {
-                    nextCheck = lineStart + (1 << 20)
-                    if let context {
-                        try context.checkCancelled()
-                        context.setProgress(Double(done + lineStart - chunk.start) / Double(total))
-                    }
-                }
-                // The common line, parsed as it is scanned; at most 18 digits per id, so no overflow.
-                var i = lineStart
-                let sourceStart = i
-                let source = digits(base, &i, count)
-                if i > sourceStart && i - sourceStart <= 18 && i < count && isBlank(base[i]) {
-                    i &+= 1
-                    while i < count && isBlank(base[i]) { i &+= 1 }
-                    let targetStart = i
-                    let target = digits(base, &i, count)
-                    if i > targetStart && i - targetStart <= 18 && (i == count || base[i] == 0x0A) && i - lineStart <= maxRecord {
-                        records &+= 1
-                        try edge(Int64(source), Int64(target), nil)
-                        lineStart = i &+ 1
-                        continue
-                    }
-                }
-                // Any other line.
-                let lineEnd = scanner.indexOfNewline(from: lineStart) ?? count
-                defer { lineStart = lineEnd + 1 }
-                if lineEnd - lineStart > maxRecord {
+            var nextCheck = 0
+            try LineBlockReader(file: file, chunk: chunk, maxRecord: maxRecord).forEachBlock(
+                tooLong: { offset, length in
                     guard skipBadRecords else {
-                        throw InputRecordReader.lineTooLong(path: chunk.path, offset: lineStart, length: lineEnd - lineStart, maxRecord: maxRecord)
+                        throw InputRecordReader.lineTooLong(path: chunk.path, offset: offset, length: length, maxRecord: maxRecord)
                     }
                     counters.increment(CounterName.skippedRecords)
-                    continue
                 }
-                records &+= 1
-                let line = UnsafeRawBufferPointer(start: raw + lineStart, count: lineEnd - lineStart)
-                switch EdgeListParser.parse(line) {
-                case .edge(let source, let target, let weight)?: try edge(source, target, weight)
-                case .skip?: break
-                case nil: try malformed(TextRecord(bytes: line, path: chunk.path, offset: lineStart, lineNumber: 0))
+            ) { block, blockOffset, limit in
+                guard let raw = block.baseAddress else { return }
+                let count = block.count
+                let base = raw.assumingMemoryBound(to: UInt8.self)
+                let scanner = LineScanner(bytes: block)
+                var lineStart = 0
+                while lineStart < limit {
+                    if blockOffset + lineStart >= nextCheck {
+                        nextCheck = blockOffset + lineStart + (1 << 20)
+                        if let context {
+                            try context.checkCancelled()
+                            context.setProgress(Double(done + blockOffset + lineStart - chunk.start) / Double(total))
+                        }
+                    }
+                    // The common line, parsed as it is scanned; at most 18 digits per id, so no overflow.
+                    var i = lineStart
+                    let sourceStart = i
+                    let source = digits(base, &i, count)
+                    if i > sourceStart && i - sourceStart <= 18 && i < count && isBlank(base[i]) {
+                        i &+= 1
+                        while i < count && isBlank(base[i]) { i &+= 1 }
+                        let targetStart = i
+                        let target = digits(base, &i, count)
+                        if i > targetStart && i - targetStart <= 18 && (i == count || base[i] == 0x0A) && i - lineStart <= maxRecord {
+                            records &+= 1
+                            try edge(Int64(source), Int64(target), nil)
+                            lineStart = i &+ 1
+                            continue
+                        }
+                    }
+                    // Any other line.
+                    let lineEnd = scanner.indexOfNewline(from: lineStart) ?? count
+                    defer { lineStart = lineEnd + 1 }
+                    if lineEnd - lineStart > maxRecord {
+                        guard skipBadRecords else {
+                            throw InputRecordReader.lineTooLong(
+                                path: chunk.path, offset: blockOffset + lineStart, length: lineEnd - lineStart, maxRecord: maxRecord)
+                        }
+                        counters.increment(CounterName.skippedRecords)
+                        continue
+                    }
+                    records &+= 1
+                    let line = UnsafeRawBufferPointer(start: raw + lineStart, count: lineEnd - lineStart)
+                    let record = { TextRecord(bytes: line, path: chunk.path, offset: blockOffset + lineStart, lineNumber: 0) }
+                    switch EdgeListParser.parse(line) {
+                    case .edge(let source, let target, let weight)?:
+                        if let weight, let weightProblem, let problem = weightProblem(weight) {
+                            try malformed(record(), problem)
+                        } else {
+                            try edge(source, target, weight)
+                        }
+                    case .skip?: break
+                    case nil: try malformed(record(), EdgeListParser.problem(line))
+                    }
                 }
             }
             counters.increment(CounterName.mapInputRecords, by: records)

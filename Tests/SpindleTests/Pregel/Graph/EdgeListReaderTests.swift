@@ -49,7 +49,7 @@ import Testing
             try EdgeListReader.forEachEdge(
                 in: split, maxRecord: maxRecord, skipBadRecords: skipBadRecords, counters: Counters(), context: nil,
                 edge: { items.append(.edge($0, $1, $2?.bitPattern)) },
-                malformed: { items.append(.malformed(offset: $0.offset, line: String(decoding: $0.bytes, as: UTF8.self))) })
+                malformed: { record, _ in items.append(.malformed(offset: record.offset, line: String(decoding: record.bytes, as: UTF8.self))) })
         }
         return items
     }

@@ -1,0 +1,61 @@
+/// What identifies one version of a file: where it lives (device and inode), its size and its modification
+/// time to the nanosecond, as `fstat` gives them, and the machine they were taken on.
+///
+/// The planner records it for every input file; each task compares the file it opens with it
+/// (``changes(since:)``), so a file replaced, truncated, grown or rewritten while a job runs is noticed
+/// instead of silently giving part of the data. Device and inode numbers are only compared when both
+/// identities come from the same running kernel (the same `machine`, its boot id): another host that
+/// mounts the same files over NFS numbers devices in its own way.
+public struct FileIdentity: Sendable, Equatable, WireCodable {
+    /// The device holding the file (`st_dev`).
+    public var device: UInt64
+    /// The file's inode number (`st_ino`).
+    public var inode: UInt64
+    /// The file's size in bytes (`st_size`).
+    public var size: Int
+    /// The modification time (`st_mtim`): whole seconds since 1970 and nanoseconds within the second.
+    public var modifiedSeconds: Int64
+    public var modifiedNanoseconds: Int32
+    /// The machine (kernel boot id) the identity was taken on; empty when unknown.
+    public var machine: String
+
+    public init(device: UInt64, inode: UInt64, size: Int, modifiedSeconds: Int64, modifiedNanoseconds: Int32, machine: String) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modifiedSeconds = modifiedSeconds
+        self.modifiedNanoseconds = modifiedNanoseconds
+        self.machine = machine
+    }
+
+    public func encode(to w: inout WireWriter) {
+        w.write(device); w.write(inode); w.write(size); w.write(modifiedSeconds); w.write(modifiedNanoseconds); w.write(machine)
+    }
+
+    public init(from r: inout WireReader) throws {
+        device = try r.read(UInt64.self); inode = try r.read(UInt64.self); size = try r.read(Int.self)
+        modifiedSeconds = try r.read(Int64.self); modifiedNanoseconds = try r.read(Int32.self); machine = try r.read(String.self)
+    }
+
+    /// What changed from `planned` to this identity, as a clause for a sentence ("its size went from 10 to
+    /// 4 bytes"), or nil when nothing did. Several changes are joined with "and".
+    public func changes(since planned: FileIdentity) -> String? {
+        var changes: [String] = []
+        if machine == planned.machine && !machine.isEmpty && (device != planned.device || inode != planned.inode) {
+            changes.append("it was replaced by another file (inode \(planned.inode) on device \(planned.device) became inode \(inode) on device \(device))")
+        }
+        if size != planned.size {
+            changes.append("its size went from \(planned.size) to \(size) bytes")
+        }
+        if modifiedSeconds != planned.modifiedSeconds || modifiedNanoseconds != planned.modifiedNanoseconds {
+            changes.append("its modification time went from \(planned.modifiedText) to \(modifiedText)")
+        }
+        return changes.isEmpty ? nil : changes.joined(separator: " and ")
+    }
+
+    /// The modification time as seconds since 1970 with nine decimals, e.g. "1765022233.000000042".
+    public var modifiedText: String {
+        let nanos = String(modifiedNanoseconds)
+        return "\(modifiedSeconds).\(String(repeating: "0", count: max(0, 9 - nanos.count)))\(nanos)"
+    }
+}
