@@ -26,6 +26,10 @@ extension Coordinator {
                 refuse(peer, reason: "it sent frame kind \(frame.kind) instead of registering")
                 return
             }
+            if let problem = Self.problem(with: info) {
+                refuse(peer, reason: "its registration is invalid: \(problem)")
+                return
+            }
             register(peer, info: info)
         case .worker(let worker):
             monitor.heard(from: worker, now: MonotonicClock.now())
@@ -37,6 +41,17 @@ extension Coordinator {
         case .condemned(let worker, _):
             handleLateMessage(frame, from: worker, peer: peer)
         }
+    }
+
+    /// What is wrong with a registration, if anything: a port, a core count or a host name out of range.
+    static func problem(with info: WorkerInfo) -> String? {
+        if info.processID <= 0 { return "process id \(info.processID)" }
+        if info.exchangePort == 0 { return "exchange port 0" }
+        if !(1...(1 << 16)).contains(info.cores) { return "\(info.cores) cores" }
+        if info.host.utf8.count > 255 || info.host.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) {
+            return "host name '\(printable(info.host))'"
+        }
+        return nil
     }
 
     private func register(_ peer: Peer, info: WorkerInfo) {
@@ -60,40 +75,73 @@ extension Coordinator {
         if started { console.log("\(worker) joined from \(peer.connection.peer)") }
     }
 
+    /// Acts on a message from a live worker after checking every field of it against what the coordinator
+    /// knows (``TaskScheduler/checkReport(of:from:)`` and friends, then the driver's check of the payload).
+    /// A message that fails a check costs the worker its membership: it is declared lost (its work runs
+    /// again) and disconnected, with the reason and its address in the event log.
     private func handle(_ message: ControlMessage, from worker: WorkerID, peer: Peer) throws {
         switch message {
         case .heartbeat(let report):
+            let check = scheduler.checkHeartbeat(report, from: worker, previous: lastReported[worker])
+            guard check == .accepted else { return reject(worker, peer: peer, check) }
             progress[worker] = report.runningAttempt == nil ? nil : report.progress
         case .finished(let result):
+            let check = checkResult(result, from: worker)
+            guard check == .accepted else { return reject(worker, peer: peer, check) }
+            lastReported[worker] = result.attempt
             progress[worker] = nil
             workerPeakResident[worker] = max(workerPeakResident[worker] ?? 0, result.statistics.peakResidentBytes)
             apply(scheduler.attemptSucceeded(result.attempt, now: MonotonicClock.now()), result: result)
         case .failed(let failure):
-            progress[worker] = nil
-            if scheduler.task(of: failure.attempt) != nil {
-                failedAttempts += 1
-                events.record(
-                    "attempt_failed",
-                    [("attempt", .int(Int(failure.attempt.rawValue))), ("worker", .int(Int(worker.rawValue))),
-                     ("cause", .string(failure.cause)), ("blameless", .bool(failure.blameless)), ("fatal", .bool(failure.fatal))])
+            var check = scheduler.checkReport(of: failure.attempt, from: worker)
+            if check == .accepted, let task = scheduler.task(of: failure.attempt) {
+                check = scheduler.checkLostOutputs(failure.lostOutputs, reportedBy: task)
             }
-            apply(
-                scheduler.attemptFailed(
-                    failure.attempt, cause: failure.cause, counts: !failure.blameless, lostOutputs: failure.lostOutputs, fatal: failure.fatal))
+            guard check == .accepted else { return reject(worker, peer: peer, check) }
+            lastReported[worker] = failure.attempt
+            progress[worker] = nil
+            let cause = Self.printable(failure.cause)
+            failedAttempts += 1
+            events.record(
+                "attempt_failed",
+                [("attempt", .int(Int(failure.attempt.rawValue))), ("worker", .int(Int(worker.rawValue))),
+                 ("cause", .string(cause)), ("blameless", .bool(failure.blameless)), ("fatal", .bool(failure.fatal))])
+            apply(scheduler.attemptFailed(failure.attempt, cause: cause, counts: !failure.blameless, lostOutputs: failure.lostOutputs, fatal: failure.fatal))
         default:
             throw ProtocolError.unexpectedKind(MessageKind(rawValue: message.frame().kind)!)
         }
     }
 
-    /// A message from a worker declared dead: results are rejected (logged), then it is told to exit.
+    /// Checks a result: the worker's own current attempt, plausible statistics, and a payload the driver accepts.
+    private func checkResult(_ result: AttemptResult, from worker: WorkerID) -> ReportCheck {
+        let owned = scheduler.checkReport(of: result.attempt, from: worker)
+        guard owned == .accepted, let task = scheduler.task(of: result.attempt) else { return owned }
+        let statistics = TaskScheduler.checkStatistics(result.statistics)
+        guard statistics == .accepted else { return statistics }
+        return driver.validate(result, of: task)
+    }
+
+    /// Declares `worker` lost for a message that failed `check`, and disconnects it.
+    private func reject(_ worker: WorkerID, peer: Peer, _ check: ReportCheck) {
+        lose(worker, peer: peer, cause: "it sent an invalid message: \(check.reason ?? "unknown")")
+    }
+
+    /// A peer's text cut to 2000 characters with control characters replaced, fit for one log line.
+    static func printable(_ text: String) -> String {
+        let cut = text.count > 2000 ? String(text.prefix(2000)) + "..." : text
+        return String(String.UnicodeScalarView(cut.unicodeScalars.map { $0.value < 0x20 && $0 != "\n" ? "?" : $0 }))
+    }
+
+    /// A message from a worker declared dead: results are rejected (logged), then it is told to exit. Nothing
+    /// it sends reaches the scheduler: it owns no attempt any more, so any attempt id it names is not its own.
     private func handleLateMessage(_ frame: Frame, from worker: WorkerID, peer: Peer) {
         guard let message = try? ControlMessage(frame: frame) else { return close(peer) }
         switch message {
         case .finished(let result):
-            apply(scheduler.attemptSucceeded(result.attempt, now: MonotonicClock.now()))
+            apply([.reject(attempt: result.attempt, reason: "\(worker) was declared dead; its results are no longer accepted")])
             tellToExit(peer, worker: worker)
         case .failed(let failure):
-            apply(scheduler.attemptFailed(failure.attempt, cause: failure.cause))
+            apply([.reject(attempt: failure.attempt, reason: "\(worker) was declared dead; its reports are no longer accepted")])
             tellToExit(peer, worker: worker)
         case .heartbeat(let report) where report.runningAttempt == nil:
             tellToExit(peer, worker: worker)
@@ -110,7 +158,7 @@ extension Coordinator {
     /// Declares a silent worker dead; its connection stays open for a while so late results are seen and rejected.
     func condemn(_ peer: Peer, worker: WorkerID, now: Timestamp) {
         let cause = "no heartbeat for \(DurationText.format(options.heartbeatTimeout))"
-        markLost(worker, cause: cause)
+        markLost(worker, peer: peer, cause: cause)
         peer.state = .condemned(worker, until: now + RuntimeDefaults.condemnedGrace)
     }
 
@@ -120,17 +168,19 @@ extension Coordinator {
         if let pid = peer.info?.processID, let exit = launcher?.describeExit(pid: pid) {
             cause += " (\(exit))"
         }
-        markLost(worker, cause: cause)
+        markLost(worker, peer: peer, cause: cause)
         close(peer)
     }
 
-    private func markLost(_ worker: WorkerID, cause: String) {
+    private func markLost(_ worker: WorkerID, peer: Peer, cause: String) {
         workers[worker] = nil
         progress[worker] = nil
+        lastReported[worker] = nil
         monitor.forget(worker)
         workersLost += 1
-        events.record("worker_lost", [("worker", .int(Int(worker.rawValue))), ("cause", .string(cause))])
-        console.log("lost \(worker): \(cause)")
+        events.record(
+            "worker_lost", [("worker", .int(Int(worker.rawValue))), ("peer", .string(peer.connection.peer)), ("cause", .string(cause))])
+        console.log("lost \(worker) at \(peer.connection.peer): \(cause)")
         let running = scheduler.runningAttempt(on: worker)
         if running != nil { failedAttempts += 1 }
         apply(scheduler.workerLost(worker, cause: "\(worker) was lost: \(cause)"))

@@ -50,6 +50,8 @@ final class Coordinator {
     var failedAttempts = 0
     var workersLost = 0
     var progress: [WorkerID: Double] = [:]
+    /// The attempt each worker reported last (a heartbeat read before that report may still name it).
+    var lastReported: [WorkerID: AttemptID] = [:]
     /// The peak resident memory each worker reported with its latest result.
     var workerPeakResident: [WorkerID: Int] = [:]
     let startTime: Timestamp
@@ -223,8 +225,9 @@ final class Coordinator {
         let stage = (0..<scheduler.stageCount).first { !scheduler.isComplete(stage: $0) } ?? (scheduler.stageCount - 1)
         let done = scheduler.committedCount(stage: stage)
         let total = scheduler.taskCount(stage: stage)
-        let running = progress.values.reduce(0, +)
-        let share = total == 0 ? 1 : min(0.99, (Double(done) + running) / Double(total))
+        // Progress values are validated on arrival; clamping again keeps `Int(_:)` from trapping whatever comes.
+        let running = progress.values.reduce(0) { $0 + ($1.isFinite ? min(1, max(0, $1)) : 0) }
+        let share = total == 0 ? 1 : min(0.99, max(0, (Double(done) + running) / Double(total)))
         console.progress("\(stageNames[stage]): \(done)/\(total) tasks, \(Int(share * 100))%, \(workers.count) worker(s)")
     }
 

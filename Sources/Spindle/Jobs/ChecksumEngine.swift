@@ -115,6 +115,17 @@ final class ChecksumDriver: JobDriver {
 
     func describe(_ task: TaskID) -> String { "checksum task \(task.index) (input \(splits[task.index].summary))" }
 
+    func validate(_ result: AttemptResult, of task: TaskID) -> ReportCheck {
+        guard let chunks = try? WireReader.decode([ChunkChecksum].self, from: result.payload) else {
+            return .rejected(reason: "its result of \(describe(task)) does not decode")
+        }
+        let expected = splits[task.index].chunks
+        guard chunks.count == expected.count,
+            zip(chunks, expected).allSatisfy({ $0.path == $1.path && $0.start == $1.start && $0.end == $1.end && (0...($1.end - $1.start)).contains($0.lines) })
+        else { return .rejected(reason: "its result of \(describe(task)) does not describe the task's input chunks") }
+        return .accepted
+    }
+
     func committed(_ task: TaskID, attempt: AttemptID, worker: WorkerID, result: AttemptResult, control: any DriverControl) throws {
         results[task.index] = try WireReader.decode([ChunkChecksum].self, from: result.payload)
     }

@@ -64,6 +64,10 @@ protocol JobDriver: AnyObject {
     func payload(for task: TaskID) -> [UInt8]
     /// Describes a task for errors and logs, e.g. "map task 3 (input a.txt bytes 0-1048576)".
     func describe(_ task: TaskID) -> String
+    /// Checks a result of `task` from a worker before the scheduler sees it: the payload decodes, and every count,
+    /// size and index in it is in range for this job. A rejected result disconnects its worker (it never traps
+    /// later in ``committed(_:attempt:worker:result:control:)`` or when planning the next stage).
+    func validate(_ result: AttemptResult, of task: TaskID) -> ReportCheck
     /// The one attempt of `task` that commits: its output becomes part of the job's.
     func committed(_ task: TaskID, attempt: AttemptID, worker: WorkerID, result: AttemptResult, control: any DriverControl) throws
     /// A stage's tasks have all committed.

@@ -68,6 +68,42 @@ final class MapReduceDriver: JobDriver {
         return "reduce task \(task.index) (partition \(task.index) of \(settings.reducers))"
     }
 
+    func validate(_ result: AttemptResult, of task: TaskID) -> ReportCheck {
+        if task.stage == settings.countStage {
+            guard let counts = try? WireReader.decode([Int].self, from: result.payload) else {
+                return .rejected(reason: "its line counts for \(describe(task)) do not decode")
+            }
+            guard counts.count == splits[task.index].chunks.count else {
+                return .rejected(reason: "it reported \(counts.count) line counts for \(describe(task)), which has \(splits[task.index].chunks.count) chunks")
+            }
+            return ReportLimits.checkCounts(counts, "line counts")
+        }
+        guard let report = try? WireReader.decode(TaskReport.self, from: result.payload) else {
+            return .rejected(reason: "its report of \(describe(task)) does not decode")
+        }
+        let expectedSizes = task.stage == settings.mapStage && !mapOnly ? settings.reducers : 0
+        guard report.partitionSizes.count == expectedSizes else {
+            return .rejected(reason: "it reported \(report.partitionSizes.count) partition sizes for \(describe(task)), expected \(expectedSizes)")
+        }
+        if case .rejected(let reason) = ReportLimits.checkCounts(report.partitionSizes, "partition sizes") { return .rejected(reason: reason) }
+        return Self.checkCounters(report.counters)
+    }
+
+    /// Counters: at most ``ReportLimits/maxEntries``, named (at most 256 bytes, no control characters), each
+    /// value within ±``ReportLimits/maxCount`` so that sums over tasks cannot overflow.
+    static func checkCounters(_ counters: [Pair<String, Int>]) -> ReportCheck {
+        guard counters.count <= ReportLimits.maxEntries else { return .rejected(reason: "it reported \(counters.count) counters") }
+        for counter in counters {
+            guard !counter.first.isEmpty, counter.first.utf8.count <= 256, !counter.first.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+                return .rejected(reason: "it reported a counter with an invalid name")
+            }
+            guard counter.second.magnitude <= UInt(ReportLimits.maxCount) else {
+                return .rejected(reason: "counter '\(counter.first)' has an implausible value (\(counter.second))")
+            }
+        }
+        return .accepted
+    }
+
     func committed(_ task: TaskID, attempt: AttemptID, worker: WorkerID, result: AttemptResult, control: any DriverControl) throws {
         if task.stage == settings.countStage {
             lineCounts[task.index] = try WireReader.decode([Int].self, from: result.payload)

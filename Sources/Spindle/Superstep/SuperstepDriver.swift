@@ -148,6 +148,40 @@ final class SuperstepDriver: JobDriver {
         return payload.wireEncoded()
     }
 
+    func validate(_ result: AttemptResult, of task: TaskID) -> ReportCheck {
+        guard let report = try? WireReader.decode(PregelTaskReport.self, from: result.payload) else {
+            return .rejected(reason: "its report of \(describe(task)) does not decode")
+        }
+        let expectedSizes: Set<Int>
+        switch roles[task.stage] {
+        case .load?, .superstep?: expectedSizes = [partitions]
+        case .prepare?: expectedSizes = resolvesMessageTargets ? [partitions] : [0]
+        case .resolve?, .output?, nil: expectedSizes = [0]
+        }
+        guard expectedSizes.contains(report.partitionSizes.count) else {
+            return .rejected(reason: "it reported \(report.partitionSizes.count) partition sizes for \(describe(task)), expected \(expectedSizes.sorted()[0])")
+        }
+        let counts = [
+            ("vertices", report.vertices), ("edges", report.edges), ("active vertices", report.activeVertices),
+            ("messages sent", report.messagesSent), ("skipped lines", report.skippedLines),
+        ]
+        for (name, value) in counts {
+            if case .rejected(let reason) = ReportLimits.checkCount(value, name) { return .rejected(reason: reason) }
+        }
+        if case .rejected(let reason) = ReportLimits.checkCounts(report.partitionSizes, "partition sizes") { return .rejected(reason: reason) }
+        guard report.activeVertices <= report.vertices else {
+            return .rejected(reason: "it reported \(report.activeVertices) active of \(report.vertices) vertices")
+        }
+        if case .superstep? = roles[task.stage] {
+            guard report.aggregates.count == aggregators.count, !report.aggregates.contains(where: \.isNaN) else {
+                return .rejected(reason: "it reported \(report.aggregates.count) aggregator values (NaN or not \(aggregators.count))")
+            }
+        } else if !report.aggregates.isEmpty {
+            return .rejected(reason: "it reported aggregator values for \(describe(task)), which has none")
+        }
+        return .accepted
+    }
+
     func committed(_ task: TaskID, attempt: AttemptID, worker: WorkerID, result: AttemptResult, control: any DriverControl) throws {
         let report = try WireReader.decode(PregelTaskReport.self, from: result.payload)
         if let address = control.exchangeAddress(of: worker) { exchangeAddresses[worker] = address }

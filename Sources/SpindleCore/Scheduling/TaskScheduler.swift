@@ -193,7 +193,8 @@ public struct TaskScheduler: Sendable {
             return rejectInput(attempt, state: state, cause: cause)
         }
         var directives = finishFailedAttempt(attempt, cause: cause, counts: counts)
-        for lost in lostOutputs where stages[lost.stage].tasks[lost.index].committed != nil {
+        // Out-of-range ids are skipped, never indexed (``checkLostOutputs(_:reportedBy:)`` rejects them first).
+        for lost in lostOutputs where contains(lost) && stages[lost.stage].tasks[lost.index].committed != nil {
             directives += loseOutput(lost)
         }
         return directives
