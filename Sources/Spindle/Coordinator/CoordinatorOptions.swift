@@ -35,4 +35,6 @@ struct CoordinatorOptions: Sendable {
 enum JobOutcome: Equatable {
     case succeeded
     case failed(String)
+    /// Stopped by SIGINT or SIGTERM (`signal`); the text says so.
+    case stopped(signal: Int32, String)
 }
