@@ -2,8 +2,9 @@ import SpindleCore
 import SpindlePosix
 
 /// `spindle run JOB ...`: validates everything a user can get wrong before any worker starts, then
-/// runs the coordinator. Returns 0 on success, 1 when the job fails, and 2 when it fails on bad input (a
-/// malformed record, a line over `--max-record`, an input file that changed); usage and input errors throw.
+/// runs the coordinator. Returns 0 on success, 1 when the job fails, 2 when it fails on bad input (a
+/// malformed record, a line over `--max-record`, an input file that changed), and 130 / 143 when SIGINT /
+/// SIGTERM stopped it; usage and input errors throw.
 struct RunCommand {
     let registry: JobRegistry
     let arguments: ParsedArguments
@@ -21,6 +22,10 @@ struct RunCommand {
         case .badInput(let message):
             SystemInfo.writeStandardError("spindle: job \(options.job.name) failed: \(message)\n")
             return 2
+        case .stopped(let signal, _):
+            SystemInfo.writeStandardError(
+                "spindle: job \(options.job.name) was stopped by \(TerminationSignals.name(signal)); its workers were stopped and its temporary files removed\n")
+            return TerminationSignals.exitCode(for: signal)
         }
     }
 

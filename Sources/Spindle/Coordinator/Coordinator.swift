@@ -58,6 +58,10 @@ final class Coordinator {
     var lastHeartbeatSent: Timestamp
     /// Since when the job has had no live worker (bounded by the registration timeout).
     var workerlessSince: Timestamp?
+    /// The signal (SIGINT, SIGTERM) that stopped the job, if one did.
+    var stoppedBy: Int32?
+    /// How many times every local worker had died and replacements were started.
+    var replacementRounds = 0
 
     init(options: CoordinatorOptions) throws {
         self.options = options
@@ -77,9 +81,18 @@ final class Coordinator {
     }
 
     /// Runs the job to the end and returns how it went. Workers are stopped before it returns.
+    ///
+    /// SIGINT and SIGTERM stop the job cleanly: the loop sees the signal (``TerminationSignals``), the workers
+    /// are told to exit (and killed after a grace period), `OUTPUT/_temporary`, the workers' scratch and log
+    /// directories are removed, and the outcome is ``JobOutcome/stopped(signal:_:)``.
     func run() -> JobOutcome {
         events.record("job_started", [("job", .string(options.job.name)), ("listen", .string("\(options.listen.host):\(listener.port)"))])
         do {
+            try TerminationSignals.install()
+            let stale = ScratchDirectory.removeStale()
+            if !stale.isEmpty {
+                console.log("removed \(stale.count) stale scratch director\(stale.count == 1 ? "y" : "ies") of exited workers from \(ScratchDirectory.root)")
+            }
             try options.output.prepare()
             driver = try options.job.engine.makeDriver(
                 DriverSetup(
@@ -99,11 +112,15 @@ final class Coordinator {
                 console.log("listening on \(options.listen.host):\(listener.port); waiting for \(options.expectWorkers) worker(s)")
             }
             events.record("coordinator_listening", [("address", .string("\(options.listen.host):\(listener.port)"))])
-            while !finishRequested && failure == nil {
+            while !finishRequested && failure == nil && TerminationSignals.caught == nil {
                 try step()
             }
         } catch {
             fail("\(error)")
+        }
+        if let signal = TerminationSignals.caught, failure == nil {
+            stoppedBy = signal
+            fail("it was stopped by \(TerminationSignals.name(signal))")
         }
         if failure == nil {
             do {
@@ -114,12 +131,12 @@ final class Coordinator {
             }
         }
         console.finishLine()
-        shutdownWorkers(reason: failure == nil ? "the job finished" : "the job failed")
+        shutdownWorkers(reason: failure == nil ? "the job finished" : stoppedBy == nil ? "the job failed" : "the job was stopped", jobFailed: failure != nil)
         let outcome: JobOutcome
         if let failure {
             options.output.abort()
             events.record("job_failed", [("error", .string(failure))])
-            outcome = failedOnInput ? .badInput(failure) : .failed(failure)
+            outcome = stoppedBy.map { .stopped(signal: $0, failure) } ?? (failedOnInput ? .badInput(failure) : .failed(failure))
         } else {
             events.record("job_succeeded", [("seconds", .double(MonotonicClock.now().duration(since: startTime).seconds))])
             outcome = .succeeded
@@ -206,6 +223,7 @@ final class Coordinator {
             }
         }
         if workers.isEmpty {
+            replaceLocalWorkersIfAllDied()
             let since = workerlessSince ?? now
             workerlessSince = since
             if now.duration(since: since) > options.registrationTimeout {
@@ -218,6 +236,30 @@ final class Coordinator {
         if !started, let since = Optional(startTime), now.duration(since: since) > options.registrationTimeout, options.localWorkers > 0 {
             fail("only \(workers.count) of \(options.expectWorkers) local workers registered within \(DurationText.format(options.registrationTimeout))")
         }
+    }
+
+    /// When every local worker has died (the OOM killer, a user's `kill`) no join can come: starts as many
+    /// replacements as were started before, at most `--max-attempts` times, then fails naming the last cause.
+    private func replaceLocalWorkersIfAllDied() {
+        guard let launcher, options.localWorkers > 0, failure == nil, !finishRequested, TerminationSignals.caught == nil,
+            launcher.liveCount() == 0
+        else { return }
+        let cause = launcher.describeLastExit() ?? "they exited"
+        guard replacementRounds < options.scheduler.maxAttempts else {
+            fail(
+                "every local worker died, and so did \(replacementRounds) round(s) of replacements (--max-attempts \(options.scheduler.maxAttempts)); the last one: \(cause)")
+            return
+        }
+        replacementRounds += 1
+        let count = options.localWorkers
+        console.log("all local workers died (the last one: \(cause)); starting \(count) replacement(s), round \(replacementRounds) of at most \(options.scheduler.maxAttempts)")
+        events.record("workers_replaced", [("count", .int(count)), ("round", .int(replacementRounds)), ("cause", .string(cause))])
+        do {
+            try launcher.spawn(count)
+        } catch {
+            fail("every local worker died (the last one: \(cause)), and starting replacements failed: \(error)")
+        }
+        workerlessSince = nil
     }
 
     private func showProgress() {
@@ -243,9 +285,9 @@ final class Coordinator {
             coordinatorPeakResidentBytes: SystemInfo.peakResidentBytes())
     }
 
-    private func shutdownWorkers(reason: String) {
+    private func shutdownWorkers(reason: String, jobFailed: Bool) {
         for peer in peers.values {
-            if case .handshaking = peer.state {} else { try? peer.connection.send(.shutdown(reason: reason)) }
+            if case .handshaking = peer.state {} else { try? peer.connection.send(.shutdown(reason: reason, jobFailed: jobFailed)) }
             peer.connection.close()
         }
         peers.removeAll()

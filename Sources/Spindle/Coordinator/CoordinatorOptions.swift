@@ -38,4 +38,6 @@ enum JobOutcome: Equatable {
     /// The job failed on bad input (a malformed record, a line over `--max-record`, an input file that
     /// changed while the job ran), found by a task's first attempt: exit code 2, as for bad arguments.
     case badInput(String)
+    /// Stopped by SIGINT or SIGTERM (`signal`); the text says so.
+    case stopped(signal: Int32, String)
 }

@@ -3,7 +3,9 @@ import SpindleCore
 import SpindlePosix
 
 /// Spawns local worker processes of this same executable as direct children of the coordinator and
-/// stops them at the end. Each child's stderr goes to a file so its tail can explain a crash.
+/// stops them at the end. Each child's stderr goes to a file in a scratch directory of the launcher's
+/// (``ScratchDirectory``) so its tail can explain a crash; ``stopAll(grace:)`` removes that directory and
+/// the scratch directories of children it had to kill.
 final class LocalLauncher: Sendable {
     private struct Child: Sendable {
         var process: ChildProcess
@@ -18,7 +20,7 @@ final class LocalLauncher: Sendable {
     private let connectTimeout: Duration
 
     init(coordinator: HostPort, secret: [UInt8], connectTimeout: Duration = RuntimeDefaults.connectTimeout) throws {
-        self.logDirectory = try FileSystem.makeTemporaryDirectory(prefix: "spindle-workers-")
+        self.logDirectory = try ScratchDirectory.create(prefix: ScratchDirectory.logPrefix)
         self.executable = SystemInfo.currentExecutablePath()
         self.coordinator = coordinator
         self.secret = secret
@@ -37,6 +39,26 @@ final class LocalLauncher: Sendable {
                 stderrPath: stderrPath)
             children.withLock { $0.append(Child(process: process, stderrPath: stderrPath)) }
         }
+    }
+
+    /// How many children have not been seen to exit: reaps those that have (waitpid WNOHANG) and records
+    /// their exit status for ``describeExit(pid:wait:)``.
+    func liveCount() -> Int {
+        children.withLock { list in
+            for i in list.indices where list[i].exit == nil {
+                if let status = try? list[i].process.poll() { list[i].exit = status }
+            }
+            return list.filter { $0.exit == nil }.count
+        }
+    }
+
+    /// How many children were started in all.
+    var spawnedCount: Int { children.withLock { $0.count } }
+
+    /// ``describeExit(pid:wait:)`` of the most recently started child that has exited; nil when none has.
+    func describeLastExit() -> String? {
+        guard let pid = children.withLock({ $0.last { $0.exit != nil }?.process.pid }) else { return nil }
+        return describeExit(pid: pid, wait: .zero)
     }
 
     /// Whether `pid` is one of this launcher's children.
@@ -68,7 +90,9 @@ final class LocalLauncher: Sendable {
                 _ = try? child.process.wait(timeout: .seconds(2))
             }
         }
-        try? FileSystem.removeTree(logDirectory)
+        // A child killed here (or by the kernel, or a user) could not remove its own scratch directory.
+        ScratchDirectory.removeStale(owners: Set(list.map(\.process.pid)))
+        try? ScratchDirectory.remove(logDirectory)
     }
 
     /// The last line or so of a file, at most 300 bytes, on one line.

@@ -31,7 +31,9 @@ final class WorkerProcess: Sendable {
         self.state = Mutex(State(lastHeard: MonotonicClock.now()))
     }
 
-    /// Serves the coordinator until the job ends; returns the process exit code.
+    /// Serves the coordinator until the job ends; returns the process exit code: 0 when the job succeeded,
+    /// 1 when the coordinator said it failed, 3 when the coordinator was lost, 128 + N when stopped by
+    /// signal N (SIGINT 130, SIGTERM 143). The scratch directory is removed in every case but SIGKILL.
     func run() -> Int32 {
         SystemInfo.keepFreedMemoryForReuse()
         let connection: FramedSocket
@@ -42,12 +44,17 @@ final class WorkerProcess: Sendable {
             return 3
         }
         let scratch: String
+        var madeScratch: String?
         let exchange: ExchangeServer
         let worker: WorkerID
         let descriptor: JobDescriptor
         let job: Job
         do {
-            scratch = try FileSystem.makeTemporaryDirectory(prefix: "spindle-worker-")
+            // From here on SIGINT and SIGTERM only set a flag that `serve` checks, so the scratch directory
+            // is removed before the process exits.
+            try TerminationSignals.install()
+            scratch = try ScratchDirectory.create(prefix: ScratchDirectory.workerPrefix)
+            madeScratch = scratch
             exchange = try ExchangeServer(host: Self.exchangeHost(for: options.coordinator.host), secret: options.secret)
             exchange.start()
             try connection.send(
@@ -65,6 +72,7 @@ final class WorkerProcess: Sendable {
         } catch {
             SystemInfo.writeStandardError("spindle worker: \(error)\n")
             connection.close()
+            if let made = madeScratch { try? ScratchDirectory.remove(made) }
             return 3
         }
         let parameters = JobParameters(pairs: descriptor.parameters)
@@ -76,8 +84,17 @@ final class WorkerProcess: Sendable {
         let beats = Thread { [self] in sendHeartbeats(connection, interval: descriptor.heartbeatInterval) }
         beats.start()
         let code = serve(connection, timeout: descriptor.heartbeatTimeout)
+        // A task may still run: ask it to stop, so it writes no more scratch files while they are removed.
+        state.withLock { s in
+            s.running?.cancel()
+            s.queue.removeAll()
+        }
         exchange.stop()
-        try? FileSystem.removeTree(scratch)
+        do {
+            try ScratchDirectory.remove(scratch)
+        } catch {
+            SystemInfo.writeStandardError("spindle worker: could not remove its scratch directory: \(error)\n")
+        }
         connection.close()
         return code
     }
@@ -126,14 +143,18 @@ final class WorkerProcess: Sendable {
                             if s.running?.attempt == attempt { s.running?.cancel() }
                             s.queue.removeAll { $0.attempt == attempt }
                         }
-                    case .shutdown(let reason):
+                    case .shutdown(let reason, let jobFailed):
                         if reason != "the job finished" { SystemInfo.writeStandardError("spindle worker: exiting: \(reason)\n") }
-                        return 0
+                        return jobFailed ? 1 : 0
                     case .heartbeat: break
                     default:
                         SystemInfo.writeStandardError("spindle worker: unexpected message from the coordinator; exiting\n")
                         return 3
                     }
+                }
+                if let signal = TerminationSignals.caught {
+                    SystemInfo.writeStandardError("spindle worker: stopped by \(TerminationSignals.name(signal)); removing its scratch directory\n")
+                    return TerminationSignals.exitCode(for: signal)
                 }
                 let silence = MonotonicClock.now().duration(since: state.withLock { $0.lastHeard })
                 if silence > timeout {

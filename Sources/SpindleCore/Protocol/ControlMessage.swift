@@ -14,8 +14,9 @@ public enum ControlMessage: Equatable, Sendable {
     case failed(AttemptFailure)
     /// Coordinator → worker: abandon this attempt, another one committed.
     case cancel(AttemptID)
-    /// Coordinator → worker: the job is over (or the worker was declared dead); exit.
-    case shutdown(reason: String)
+    /// Coordinator → worker: the job is over (or the worker was declared dead); exit. `jobFailed` says
+    /// whether the job failed (or was stopped), so the worker exits non-zero.
+    case shutdown(reason: String, jobFailed: Bool = false)
 
     /// The frame carrying this message.
     public func frame() -> Frame {
@@ -29,7 +30,7 @@ public enum ControlMessage: Equatable, Sendable {
         case .finished(let result): kind = .finished; w.write(result)
         case .failed(let failure): kind = .failed; w.write(failure)
         case .cancel(let attempt): kind = .cancel; w.write(attempt)
-        case .shutdown(let reason): kind = .shutdown; w.write(reason)
+        case .shutdown(let reason, let jobFailed): kind = .shutdown; w.write(reason); w.write(jobFailed)
         }
         return Frame(kind: kind.rawValue, payload: w.bytes)
     }
@@ -48,7 +49,7 @@ public enum ControlMessage: Equatable, Sendable {
             case .finished: message = .finished(try r.read(AttemptResult.self))
             case .failed: message = .failed(try r.read(AttemptFailure.self))
             case .cancel: message = .cancel(try r.read(AttemptID.self))
-            case .shutdown: message = .shutdown(reason: try r.read(String.self))
+            case .shutdown: message = .shutdown(reason: try r.read(String.self), jobFailed: try r.read(Bool.self))
             default: throw ProtocolError.unexpectedKind(kind)
             }
             try r.expectEnd()
