@@ -32,16 +32,22 @@ import Testing
     }
 
     @Test func overwritingTheCurrentDirectoryIsRefusedAndItsFilesStay() throws {
-        let dir = try TemporaryDirectory(), logs = try TemporaryDirectory()
-        try Self.write("keep me\n", to: dir.file("thesis.txt"))
-        try Self.write("a b c\n", to: dir.file("in.txt"))
-        for output in [".", "./", "sub/..", dir.path] {
-            let result = try Self.run(["run", "wordcount", "--input", "in.txt", "--output", output, "--overwrite", "--workers", "1"], cwd: dir.path, logs: logs)
+        // The working directory is two levels inside the test's own directory, so that even a regression that
+        // deleted '..' could only reach the test's own files (never the shared temporary directory).
+        let root = try TemporaryDirectory(), logs = try TemporaryDirectory()
+        let cwd = root.file("a/b")
+        try FileSystem.createDirectory(cwd, intermediate: true)
+        try Self.write("keep me\n", to: cwd + "/thesis.txt")
+        try Self.write("keep me too\n", to: root.file("a/sibling.txt"))
+        try Self.write("a b c\n", to: cwd + "/in.txt")
+        for output in [".", "./", "sub/..", cwd] {
+            let result = try Self.run(["run", "wordcount", "--input", "in.txt", "--output", output, "--overwrite", "--workers", "1"], cwd: cwd, logs: logs)
             Self.expectRefused(result, "refusing --output '\(output)': it is the current directory")
         }
-        let parent = try Self.run(["run", "wordcount", "--input", "in.txt", "--output", "..", "--overwrite", "--workers", "1"], cwd: dir.path, logs: logs)
+        let parent = try Self.run(["run", "wordcount", "--input", "in.txt", "--output", "..", "--overwrite", "--workers", "1"], cwd: cwd, logs: logs)
         Self.expectRefused(parent, "refusing --output '..': it holds the current directory")
-        #expect(try Self.read(dir.file("thesis.txt")) == "keep me\n")
+        #expect(try Self.read(cwd + "/thesis.txt") == "keep me\n")
+        #expect(try Self.read(root.file("a/sibling.txt")) == "keep me too\n")
     }
 
     @Test func anOutputThatHoldsOrIsInsideTheInputIsRefusedAndTheInputStays() throws {
@@ -59,25 +65,34 @@ import Testing
         #expect(!FileSystem.exists(dir.file("d/out")))
     }
 
-    @Test func rootHomeAndTheExecutablesDirectoryAreRefused() throws {
+    /// The root directory is refused by the unit tests of ``OutputGuard`` only: a multi-process test must never
+    /// hand '/' to a binary (a regression would wipe the machine). The executable's directory is tested with a
+    /// copy of the binary in a directory of the test's own, so that a regression can only delete that copy.
+    @Test func homeAndTheExecutablesDirectoryAreRefused() throws {
         let dir = try TemporaryDirectory(), logs = try TemporaryDirectory()
         try Self.write("a\n", to: dir.file("in.txt"))
         let home = try TemporaryDirectory()
         try Self.write("precious\n", to: home.file("notes"))
-        let executableDirectory = (SpindleProcess.executable as NSString).deletingLastPathComponent
-        let cases: [(output: String, environment: [String: String], message: String)] = [
-            ("/", [:], "refusing --output '/': it is the root directory"),
-            (home.path, ["HOME": home.path], "refusing --output '\(home.path)': it is your home directory"),
-            (executableDirectory, [:], "it is the directory of the running executable"),
+        let binaries = try TemporaryDirectory()
+        let copy = binaries.file("spindle")
+        try FileManager.default.copyItem(atPath: SpindleProcess.executable, toPath: copy)
+        try Self.write("precious\n", to: binaries.file("notes"))
+        let cases: [(executable: String, output: String, environment: [String: String], message: String)] = [
+            (SpindleProcess.executable, home.path, ["HOME": home.path], "refusing --output '\(home.path)': it is your home directory"),
+            (copy, binaries.path, [:], "it is the directory of the running executable"),
         ]
         for c in cases {
-            let result = try SpindleProcess.run(
-                ["run", "wordcount", "--input", dir.file("in.txt"), "--output", c.output, "--overwrite", "--workers", "1"],
-                environment: c.environment, in: logs.path, timeout: .seconds(60))
+            let process = try ChildProcess.spawn(
+                executable: c.executable,
+                arguments: ["run", "wordcount", "--input", dir.file("in.txt"), "--output", c.output, "--overwrite", "--workers", "1"],
+                environment: c.environment, stdoutPath: logs.file("spindle.stdout"), stderrPath: logs.file("spindle.stderr"))
+            let result = try SpindleProcess(process: process, stdoutPath: logs.file("spindle.stdout"), stderrPath: logs.file("spindle.stderr"))
+                .finish(timeout: .seconds(60))
             Self.expectRefused(result, c.message)
         }
         #expect(try Self.read(home.file("notes")) == "precious\n")
-        #expect(FileSystem.exists(SpindleProcess.executable))
+        #expect(try Self.read(binaries.file("notes")) == "precious\n")
+        #expect(FileSystem.exists(copy))
     }
 
     @Test func overwriteReplacesOnlyWhatLooksLikeASpindleOutput() throws {
