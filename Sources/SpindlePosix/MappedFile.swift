@@ -4,10 +4,16 @@ import Glibc
 ///
 /// Sendable because the mapping is immutable and read-only; it is unmapped in deinit, so keep
 /// the MappedFile alive while using `bytes`. An empty file maps nothing and gives empty bytes.
+///
+/// For Spindle's own scratch files (shuffle outputs, spills, fetched segments), never for inputs a user
+/// owns: if the file shrinks while mapped, reading past its new end gives zeros instead of SIGBUS (see
+/// ``MappingFaults``) and ``wasTruncated`` turns true; the blocks' checksums reject the zeros.
 public final class MappedFile: @unchecked Sendable {
     /// The mapped length in bytes (the file size when opened).
     public let count: Int
     private let base: UnsafeRawPointer?
+    /// The mapping's slot in ``MappingFaults`` (nil: not protected, or nothing mapped).
+    private let faultSlot: Int?
 
     /// Maps the file at `path`; the fd is closed again right away.
     public init(path: String) throws {
@@ -18,6 +24,7 @@ public final class MappedFile: @unchecked Sendable {
         count = Int(st.st_size)
         if count == 0 {
             base = nil
+            faultSlot = nil
             return
         }
         guard let address = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
@@ -25,10 +32,18 @@ public final class MappedFile: @unchecked Sendable {
         }
         _ = madvise(address, count, MADV_SEQUENTIAL)
         base = UnsafeRawPointer(address)
+        faultSlot = MappingFaults.register(UnsafeRawPointer(address), count: count)
     }
 
     deinit {
+        if let faultSlot { MappingFaults.unregister(faultSlot) }
         if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+    }
+
+    /// Whether the file shrank under the mapping and a read past its new end was given zeros.
+    public var wasTruncated: Bool {
+        guard let faultSlot else { return false }
+        return MappingFaults.wasTruncated(faultSlot)
     }
 
     /// Lets the kernel take back this process's copies of the whole pages inside `range` (bytes already read):
