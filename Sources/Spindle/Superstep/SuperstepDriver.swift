@@ -349,15 +349,19 @@ final class SuperstepDriver: JobDriver {
         }
     }
 
-    /// The newest checkpoint whose files are all present and intact (older ones are tried when it is not).
+    /// The newest checkpoint whose files (its manifest included) are all present and intact; older ones are
+    /// tried when it is not. Damaged checkpoints are removed: the replay writes them again.
     private func latestValidCheckpoint() -> CheckpointManifest? {
-        for s in checkpoints.reversed() {
+        while let s = checkpoints.last {
             let dir = CheckpointStore.directory(root: checkpointRoot, superstep: s)
-            if CheckpointStore.verify(dir, partitions: partitions), let manifest = try? CheckpointStore.readManifest(dir) {
-                return manifest
+            do {
+                return try CheckpointStore.verify(dir, superstep: s, partitions: partitions, aggregators: aggregators.count)
+            } catch {
+                setup.events.record("checkpoint_corrupt", [("superstep", .int(s)), ("cause", .string("\(error)"))])
+                setup.console.log("the checkpoint of superstep \(s) is damaged (\(error)); trying the one before it")
+                checkpoints.removeLast()
+                try? FileSystem.removeTree(dir)
             }
-            setup.events.record("checkpoint_corrupt", [("superstep", .int(s))])
-            setup.console.log("the checkpoint of superstep \(s) is damaged; trying the one before it")
         }
         return nil
     }
