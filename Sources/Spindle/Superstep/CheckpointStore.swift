@@ -1,15 +1,17 @@
-import Foundation
 import SpindleCore
 import SpindlePosix
 
 /// Checkpoints of a superstep job under `OUTPUT/_temporary/checkpoints/superstep-S/`: per partition a state
 /// file (Pregel: vertex values and halt flags; BSP: the partition's halt flag and `State`; CRC32C-checked)
 /// and a message file (the messages sent in superstep S, in checked blocks), and `MANIFEST`, written by the
-/// coordinator last, after every partition's files were fsynced. A checkpoint without a manifest, or with a
-/// damaged file, does not count.
+/// coordinator last, after every partition's files were fsynced. Every file ends with a CRC32C of its bytes and
+/// is written atomically (fsync, rename). A checkpoint without a manifest, or with any damaged file (the
+/// manifest included), does not count: ``verify(_:superstep:partitions:aggregators:)`` says so and recovery falls
+/// back to the checkpoint before it.
 enum CheckpointStore {
     static let stateMagic: [UInt8] = Array("SPST".utf8)
     static let blobMagic: [UInt8] = Array("SPSB".utf8)
+    static let manifestMagic: [UInt8] = Array("SPMF".utf8)
 
     static func directory(root: String, superstep: Int) -> String { "\(root)/superstep-\(superstep)" }
     static func statePath(_ dir: String, partition: Int) -> String { "\(dir)/state-\(partition)" }
@@ -92,46 +94,102 @@ enum CheckpointStore {
         }
     }
 
-    /// Checks every file of a checkpoint: manifest present, state checksums, message blocks and footers.
-    static func verify(_ dir: String, partitions: Int) -> Bool {
-        guard FileSystem.exists("\(dir)/MANIFEST") else { return false }
-        for p in 0..<partitions {
-            guard let bytes = try? FileSystem.readFile(statePath(dir, partition: p)), bytes.count > 8, checksumMatches(bytes) else { return false }
-            guard let file = try? PartitionedFile(path: messagesPath(dir, partition: p)) else { return false }
-            for q in 0..<file.partitionCount where (try? BlockValidator.validate(file.segment(q), source: file.path)) == nil { return false }
+    /// Checks every file of the checkpoint of superstep `superstep` in `dir`: the manifest's checksum, framing and
+    /// fields, every state file's checksum and framing, every message file's blocks and footers.
+    /// - Returns: the manifest, which the caller may trust.
+    /// - Throws: the first problem found, naming the damaged or missing file.
+    static func verify(_ dir: String, superstep: Int, partitions: Int, aggregators: Int) throws -> CheckpointManifest {
+        let manifest = try readManifest(dir)
+        let path = manifestPath(dir)
+        guard manifest.superstep == superstep else {
+            throw CorruptDataError(source: path, offset: 0, detail: "the manifest is of superstep \(manifest.superstep), its directory of \(superstep)")
         }
-        return true
+        guard manifest.partitions == partitions else {
+            throw CorruptDataError(source: path, offset: 0, detail: "the manifest counts \(manifest.partitions) partitions, the job has \(partitions)")
+        }
+        guard manifest.aggregates.count == aggregators else {
+            throw CorruptDataError(
+                source: path, offset: 0, detail: "the manifest holds \(manifest.aggregates.count) aggregates, the job has \(aggregators) aggregators")
+        }
+        for p in 0..<partitions {
+            let state = statePath(dir, partition: p)
+            let bytes = try FileSystem.readFile(state)
+            guard bytes.count >= stateMagic.count + 4, checksumMatches(bytes) else {
+                throw CorruptDataError(source: state, offset: 0, detail: "checkpoint state checksum mismatch")
+            }
+            let magic = Array(bytes[..<stateMagic.count])
+            guard magic == stateMagic || magic == blobMagic else { throw CorruptDataError(source: state, offset: 0, detail: "not a checkpoint state file") }
+            let file = try PartitionedFile(path: messagesPath(dir, partition: p))
+            guard file.partitionCount == partitions else {
+                throw CorruptDataError(source: file.path, offset: 0, detail: "the message file has \(file.partitionCount) partitions, the job \(partitions)")
+            }
+            for q in 0..<file.partitionCount { try BlockValidator.validate(file.segment(q), source: file.path) }
+        }
+        return manifest
     }
 
-    /// Writes the manifest that makes a checkpoint count.
+    static func manifestPath(_ dir: String) -> String { "\(dir)/MANIFEST" }
+
+    /// Writes the manifest that makes a checkpoint count, last: it first makes the directory entries of the
+    /// partitions' files durable, then writes the manifest sealed with a CRC32C, atomically (fsync, rename,
+    /// fsync of the directory).
     static func writeManifest(_ dir: String, _ manifest: CheckpointManifest) throws {
-        let json: JSONValue = .object([
-            ("superstep", .int(manifest.superstep)), ("totalVertices", .int(manifest.totalVertices)), ("partitions", .int(manifest.partitions)),
-            ("aggregates", .array(manifest.aggregates.map { .string(String($0.bitPattern, radix: 16)) })),
-            ("globals", .object(manifest.globals.map { ($0.first, .string(String($0.second.bitPattern, radix: 16))) })),
-        ])
         try FileSystem.syncDirectory(dir)
-        try FileSystem.writeFileAtomically("\(dir)/MANIFEST", Array((json.serialized() + "\n").utf8))
+        var w = WireWriter(reservingCapacity: 64 + 9 * manifest.aggregates.count + 32 * manifest.globals.count)
+        w.writeRaw(manifestMagic)
+        w.write(manifest)
+        try seal(&w, to: manifestPath(dir))
     }
 
+    /// Reads and checks a manifest written by ``writeManifest(_:_:)``.
+    /// - Throws: ``CorruptDataError`` when the checksum, the framing or a field is wrong; the file system's error
+    ///   when it cannot be read. Nothing in a damaged manifest is ever read as a default value.
     static func readManifest(_ dir: String) throws -> CheckpointManifest {
-        let data = try Data(FileSystem.readFile("\(dir)/MANIFEST"))
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let superstep = object["superstep"] as? Int, let total = object["totalVertices"] as? Int, let partitions = object["partitions"] as? Int,
-            let aggregates = object["aggregates"] as? [String], let globals = object["globals"] as? [String: String]
-        else { throw CorruptDataError(source: "\(dir)/MANIFEST", offset: 0, detail: "malformed manifest") }
-        func double(_ hex: String) -> Double { Double(bitPattern: UInt64(hex, radix: 16) ?? 0) }
-        return CheckpointManifest(
-            superstep: superstep, totalVertices: total, partitions: partitions, aggregates: aggregates.map(double),
-            globals: globals.sorted { $0.key < $1.key }.map { Pair($0.key, double($0.value)) })
+        let path = manifestPath(dir)
+        do {
+            return try readSealed(path, magic: manifestMagic, what: "a checkpoint manifest") { r in try CheckpointManifest(from: &r) }
+        } catch let error as WireError {
+            throw CorruptDataError(source: path, offset: 0, detail: "malformed manifest (\(error))")
+        }
     }
 }
 
-/// What the coordinator records about a checkpoint.
-struct CheckpointManifest: Sendable {
+/// What the coordinator records about a checkpoint, in its `MANIFEST`.
+struct CheckpointManifest: Sendable, Equatable, WireCodable {
     var superstep: Int
     var totalVertices: Int
     var partitions: Int
+    /// The aggregators' values folded at the barrier of `superstep`, in the job's aggregator order.
     var aggregates: [Double]
+    /// Master compute's globals after `superstep`, sorted by name.
     var globals: [Pair<String, Double>]
+
+    init(superstep: Int, totalVertices: Int, partitions: Int, aggregates: [Double], globals: [Pair<String, Double>]) {
+        self.superstep = superstep
+        self.totalVertices = totalVertices
+        self.partitions = partitions
+        self.aggregates = aggregates
+        self.globals = globals
+    }
+
+    func encode(to w: inout WireWriter) {
+        w.write(superstep)
+        w.write(totalVertices)
+        w.write(partitions)
+        w.write(aggregates)
+        w.write(globals)
+    }
+
+    /// - Throws: ``WireError`` when the bytes are cut short, or a count is negative or out of range.
+    init(from r: inout WireReader) throws {
+        superstep = try r.read(Int.self)
+        totalVertices = try r.read(Int.self)
+        partitions = try r.read(Int.self)
+        aggregates = try r.read([Double].self)
+        globals = try r.read([Pair<String, Double>].self)
+        guard superstep >= 0, totalVertices >= 0, partitions >= 1 else {
+            throw WireError.invalidValue(
+                type: "checkpoint manifest", detail: "superstep \(superstep), \(totalVertices) vertices and \(partitions) partitions are out of range")
+        }
+    }
 }

@@ -65,6 +65,8 @@ final class SuperstepDriver: JobDriver {
     private var supersteps = 0
     private var rollbacks = 0
     private var messagesTotal = 0
+    /// Why and after which superstep the job stopped, once it did.
+    private var stopped: (reason: StopReason, superstep: Int)?
 
     init(
         setup: DriverSetup, aggregators: [Aggregator], master: (@Sendable (inout MasterContext) -> Void)?, resolvesMessageTargets: Bool,
@@ -318,6 +320,10 @@ final class SuperstepDriver: JobDriver {
         var record = successRecord(setup: setup, summary: summary, counters: counters)
         if case .object(var fields) = record {
             fields.append(("aggregators", .object(zip(aggregators, previousAggregates.values).map { ($0.name, .double($1)) })))
+            if let stopped {
+                fields.append(("stoppedBy", .string(stopped.reason.rawValue)))
+                fields.append(("lastSuperstep", .int(stopped.superstep)))
+            }
             record = .object(fields)
         }
         try setup.output.succeed(record)
@@ -375,7 +381,14 @@ final class SuperstepDriver: JobDriver {
             }
         }
         superstepReports[stage - 1] = nil
-        if (active == 0 && messages == 0) || context.halt || s + 1 >= maxSupersteps {
+        if let stop = StopReason(active: active, messages: messages, masterHalted: context.halt, superstep: s, maxSupersteps: maxSupersteps) {
+            stopped = (stop, s)
+            setup.events.record("stopped", [("by", .string(stop.rawValue)), ("superstep", .int(s))])
+            if stop == .maxSupersteps {
+                setup.console.log(
+                    "stopped by --max-supersteps after superstep \(s) (\(s + 1) supersteps) with \(active) \(model == .pregel ? "vertices" : "partitions") "
+                        + "still active and \(messages) messages in flight: the result is not converged; raise --max-supersteps to run longer")
+            }
             currentStage = control.addStage(taskCount: partitions, locationBound: false, name: "output", placement: owners)
             roles[currentStage] = .output
         } else {
@@ -383,15 +396,19 @@ final class SuperstepDriver: JobDriver {
         }
     }
 
-    /// The newest checkpoint whose files are all present and intact (older ones are tried when it is not).
+    /// The newest checkpoint whose files (its manifest included) are all present and intact; older ones are
+    /// tried when it is not. Damaged checkpoints are removed: the replay writes them again.
     private func latestValidCheckpoint() -> CheckpointManifest? {
-        for s in checkpoints.reversed() {
+        while let s = checkpoints.last {
             let dir = CheckpointStore.directory(root: checkpointRoot, superstep: s)
-            if CheckpointStore.verify(dir, partitions: partitions), let manifest = try? CheckpointStore.readManifest(dir) {
-                return manifest
+            do {
+                return try CheckpointStore.verify(dir, superstep: s, partitions: partitions, aggregators: aggregators.count)
+            } catch {
+                setup.events.record("checkpoint_corrupt", [("superstep", .int(s)), ("cause", .string("\(error)"))])
+                setup.console.log("the checkpoint of superstep \(s) is damaged (\(error)); trying the one before it")
+                checkpoints.removeLast()
+                try? FileSystem.removeTree(dir)
             }
-            setup.events.record("checkpoint_corrupt", [("superstep", .int(s))])
-            setup.console.log("the checkpoint of superstep \(s) is damaged; trying the one before it")
         }
         return nil
     }

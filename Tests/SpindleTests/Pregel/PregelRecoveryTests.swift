@@ -5,7 +5,7 @@ import Testing
 /// Checkpoint / replay: a worker is SIGKILLed (or SIGSTOPped) at a chosen superstep and the job still ends
 /// with the result of a failure-free run.
 @Suite(.serialized) struct PregelRecoveryTests {
-    private struct Run {
+    struct Run {
         let dir: TemporaryDirectory
         let log: EventLogReader
         let result: ProcessResult
@@ -20,7 +20,7 @@ import Testing
 
     /// Runs `job` with 3 workers, waits until `condition` holds on the event log, sends `signal` (SIGKILL by
     /// default) to the worker of the newest attempt, and waits for the job to end.
-    private func runAndKill(
+    func runAndKill(
         job: String = "slowpagerank", checkpointEvery: Int, extra: [String] = [], graphText: String? = nil, signal: Int32 = Signal.kill,
         beforeKill: (TemporaryDirectory, EventLogReader) throws -> Void = { _, _ in },
         when condition: (EventLogReader) -> Bool
@@ -45,13 +45,13 @@ import Testing
         return Run(dir: dir, log: log, result: result, killedAfterEvent: killedAfter, graph: try OracleGraph(contentsOf: path))
     }
 
-    private func expectFailureFreePageRank(_ run: Run) throws {
+    func expectFailureFreePageRank(_ run: Run) throws {
         #expect(run.result.exitCode == 0, "stderr: \(run.result.stderr)")
         let actual = try PregelOutput.numbers(JobOutput(directory: run.dir.file("out")).lines())
         #expect(PregelOutput.rankMismatches(expected: PregelOracle.pagerank(run.graph), actual: actual) == [])
     }
 
-    private func rollbackTarget(_ run: Run) -> Int? {
+    func rollbackTarget(_ run: Run) -> Int? {
         run.log.events(named: "rollback").first?["to_superstep"] as? Int
     }
 
@@ -62,7 +62,7 @@ import Testing
         return events[rollback...].filter { $0["event"] as? String == "attempt_started" }.compactMap(superstep(of:))
     }
 
-    private func started(_ step: Int) -> (EventLogReader) -> Bool {
+    func started(_ step: Int) -> (EventLogReader) -> Bool {
         { log in log.events(named: "attempt_started").contains { superstep(of: $0) == step } }
     }
 
