@@ -64,3 +64,25 @@ import Testing
         #expect(FileSystem.exists("\(tmp)/spindle-worker-alive/spill-0"))
     }
 }
+
+/// A coordinator killed with SIGKILL cannot clean up: its workers still remove their own scratch, and the
+/// next run removes the log directory it left.
+@Suite(.serialized) struct CoordinatorKilledTests {
+    @Test func workersOfAKilledCoordinatorRemoveTheirScratchAndTheNextRunRemovesItsLogDirectory() throws {
+        let job = try SlowJob.start(delay: "60s")
+        let workers = job.waitUntilRunning(workers: 2)
+        try #require(workers.count == 2, "the workers did not start")
+        sendSignal(Signal.kill, to: job.process.process.pid)
+        _ = try job.process.finish(timeout: .seconds(10))
+        for pid in workers { #expect(eventually(within: .seconds(10)) { processIsGone(pid) }, "worker \(pid) outlived its coordinator") }
+        #expect(ScratchRoot.workerPIDs(job.tmp) == [], "the workers' scratch was left behind")
+        #expect(ScratchRoot.spindleEntries(job.tmp).count == 1, "the launcher's log directory: \(ScratchRoot.spindleEntries(job.tmp))")
+
+        let next = try SpindleProcess.run(
+            ["run", "checksum", "--input", job.dir.file("in.txt"), "--output", job.dir.file("out2"), "--workers", "1"],
+            environment: ["TMPDIR": job.tmp], in: job.dir.path)
+        #expect(next.exitCode == 0, "stderr: \(next.stderr)")
+        #expect(next.stderr.contains("removed 1 stale scratch directory of exited workers"), "stderr: \(next.stderr)")
+        #expect(ScratchRoot.spindleEntries(job.tmp) == [])
+    }
+}
