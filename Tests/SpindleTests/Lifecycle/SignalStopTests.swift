@@ -22,6 +22,19 @@ import Testing
         for pid in workers { #expect(eventually(within: .seconds(10)) { processIsGone(pid) }, "worker \(pid) outlived the coordinator") }
     }
 
+    @Test func stoppingTheCoordinatorEndsAHungWorkerAndRemovesItsScratch() throws {
+        let job = try SlowJob.start(delay: "60s")
+        let workers = job.waitUntilRunning(workers: 2)
+        try #require(workers.count == 2, "the workers did not start")
+        sendSignal(Signal.stop, to: workers[0])  // It can neither read the shutdown message nor handle SIGTERM.
+        sendSignal(Signal.terminate, to: job.process.process.pid)
+        let result = try job.process.finish(timeout: .seconds(60))
+        #expect(result.exitCode == 143, "status \(result.status), stderr: \(result.stderr)")
+        for pid in workers { #expect(eventually(within: .seconds(10)) { processIsGone(pid) }, "worker \(pid) outlived the coordinator") }
+        #expect(ScratchRoot.spindleEntries(job.tmp) == [], "scratch or log directories were left behind")
+        #expect(!FileSystem.exists(job.output + "/_temporary"))
+    }
+
     @Test func sigtermToAWorkerRemovesItsScratchAndTheJobFinishes() throws {
         let job = try SlowJob.start(delay: "2s")
         let workers = job.waitUntilRunning(workers: 2)
