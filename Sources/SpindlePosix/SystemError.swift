@@ -28,10 +28,11 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
         return String(cString: text)
     }
 
-    /// "<call> <context> failed: <strerror> (errno N)".
+    /// "<call> <context> failed: <strerror> (errno N)", plus what to do when a file system is full.
     public var description: String {
         let subject = context.isEmpty ? call : "\(call) \(context)"
-        return "\(subject) failed: \(message) (errno \(errno))"
+        let hint = errno == ENOSPC || errno == EDQUOT ? "; free space on that file system or use another one" : ""
+        return "\(subject) failed: \(message) (errno \(errno))\(hint)"
     }
 
     /// Runs `body`, a call returning -1 and setting errno on failure; retries on EINTR and

@@ -14,18 +14,21 @@ public enum TerminationSignals {
     private static let caughtSignal = Atomic<Int32>(0)
     /// The write end of the self-pipe, -1 before installation.
     private static let pipeWriteFD = Atomic<Int32>(-1)
-    /// The self-pipe; created once, never closed (it lives as long as the process).
-    private static let installed = Mutex<WakeupPipe?>(nil)
+    /// The self-pipe (created once, never closed: it lives as long as the process) and the signals handled.
+    private static let installed = Mutex<(pipe: WakeupPipe?, signals: Set<Int32>)>((nil, []))
 
-    /// Installs the handler for `signals` (default SIGINT and SIGTERM). Later calls add nothing.
+    /// Installs the handler for `signals` (default SIGINT and SIGTERM). Signals already handled are skipped.
     /// - Throws: ``SystemError`` when the pipe or `sigaction` fails.
     public static func install(_ signals: [Int32] = [SIGINT, SIGTERM]) throws {
-        try installed.withLock { pipe in
-            guard pipe == nil else { return }
-            let made = try WakeupPipe()
-            _ = caughtSignal.load(ordering: .relaxed)
-            pipeWriteFD.store(made.writeFD, ordering: .sequentiallyConsistent)
-            for signo in signals {
+        try installed.withLock { state in
+            if state.pipe == nil {
+                let made = try WakeupPipe()
+                _ = caughtSignal.load(ordering: .relaxed)
+                pipeWriteFD.store(made.writeFD, ordering: .sequentiallyConsistent)
+                state.pipe = made
+            }
+            for signo in signals where !state.signals.contains(signo) {
+                state.signals.insert(signo)
                 var previous = sigaction()
                 try SystemError.check("sigaction", "signal \(signo)") { sigaction(signo, nil, &previous) }
                 let ignored = unsafeBitCast(SIG_IGN, to: UnsafeRawPointer?.self)
@@ -36,7 +39,6 @@ public enum TerminationSignals {
                 action.sa_flags = SA_RESTART | Int32(bitPattern: UInt32(SA_RESETHAND))
                 try SystemError.check("sigaction", "signal \(signo)") { sigaction(signo, &action, nil) }
             }
-            pipe = made
         }
     }
 
@@ -48,7 +50,7 @@ public enum TerminationSignals {
 
     /// A descriptor that becomes readable when a signal is caught (poll it for `.readable`); -1 before
     /// ``install(_:)``. Do not read or close it.
-    public static var wakeFD: Int32 { installed.withLock { $0?.readFD ?? -1 } }
+    public static var wakeFD: Int32 { installed.withLock { $0.pipe?.readFD ?? -1 } }
 
     /// The conventional exit code of a process stopped by `signal`: 128 + the signal number (130 for SIGINT,
     /// 143 for SIGTERM).

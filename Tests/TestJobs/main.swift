@@ -429,9 +429,18 @@ let lineLengths = BSPJob<Pair<[Int64], Int64>, Int64>(     // State: (lengths, t
     },
     aggregators: [.max("longest")])
 
+/// Word count whose every map call throws: the job always fails, and its workers stay alive to say so.
+let alwaysFails = MapReduceJob<ByteString, Int>(
+    name: "alwaysfails", summary: "Test only: every map task fails with an error",
+    map: { _, _ in throw InjectedFailure() }, reduce: nil)
+
+struct InjectedFailure: Error, CustomStringConvertible {
+    var description: String { "an injected failure of the alwaysfails test job" }
+}
+
 Spindle.main(
     jobs: BuiltinJobs.all + [
-        crashTest.job, jobCount.job, failReduce.job, timing.job, slowPageRank.job, masterTest.job,
+        alwaysFails.job, crashTest.job, jobCount.job, failReduce.job, timing.job, slowPageRank.job, masterTest.job,
         inboxTest(name: "combinertest", combine: true).job, inboxTest(name: "nocombinertest", combine: false).job,
         slowBSPComponents.job, bspOrder.job, bspMaster.job, lineLengths.job,
     ])

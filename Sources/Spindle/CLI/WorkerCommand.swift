@@ -2,6 +2,9 @@ import SpindleCore
 import SpindlePosix
 
 /// `spindle worker --coordinator HOST:PORT`: joins a coordinator and serves it.
+///
+/// Exit codes: 0 the job it served succeeded, 1 the job failed (or was stopped), 2 bad usage, 3 the
+/// coordinator was lost or refused it, 130 / 143 stopped by SIGINT / SIGTERM (its scratch removed).
 enum WorkerCommand {
     static func execute(_ arguments: ParsedArguments, registry: JobRegistry) throws -> Int32 {
         guard let coordinator = try arguments.hostPort("coordinator") else {
@@ -11,7 +14,15 @@ enum WorkerCommand {
         var options = WorkerOptions(coordinator: coordinator, secret: secret)
         options.connectTimeout = try arguments.duration("connect-timeout", default: RuntimeDefaults.connectTimeout)
         if SystemInfo.environment("SPINDLE_LOCAL_WORKER") == "1" {
-            SystemInfo.setParentDeathSignal(Signal.kill)
+            // SIGTERM, not SIGKILL: a worker whose coordinator died (even by SIGKILL) still removes its scratch.
+            SystemInfo.setParentDeathSignal(Signal.terminate)
+        } else {
+            // A remote worker's host has no coordinator to sweep it: remove what killed workers left here.
+            let stale = ScratchDirectory.removeStale()
+            if !stale.isEmpty {
+                SystemInfo.writeStandardError(
+                    "spindle worker: removed \(stale.count) stale scratch director\(stale.count == 1 ? "y" : "ies") of exited workers from \(ScratchDirectory.root)\n")
+            }
         }
         return WorkerProcess(options: options, registry: registry).run()
     }

@@ -120,7 +120,7 @@ final class Coordinator {
         }
         if let signal = TerminationSignals.caught, failure == nil {
             stoppedBy = signal
-            fail("it was stopped by \(TerminationSignals.name(signal))")
+            fail("the job was stopped by \(TerminationSignals.name(signal))")
         }
         if failure == nil {
             do {

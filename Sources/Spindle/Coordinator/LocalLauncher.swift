@@ -79,12 +79,20 @@ final class LocalLauncher: Sendable {
         return text
     }
 
-    /// Asks every child to stop: waits up to `grace` for them to exit, then kills the rest.
+    /// Stops every child: waits up to `grace` for them to exit (they were told to), sends the rest SIGTERM
+    /// (so they remove their scratch) and, after one more second, SIGKILL.
     func stopAll(grace: Duration) {
         let deadline = MonotonicClock.now() + grace
         let list = children.withLock { $0 }
+        var stubborn: [Child] = []
         for child in list where child.exit == nil {
             let left = deadline.duration(since: MonotonicClock.now())
+            if (try? child.process.wait(timeout: left)) ?? nil == nil { stubborn.append(child) }
+        }
+        for child in stubborn { try? child.process.signal(Signal.terminate) }
+        let termDeadline = MonotonicClock.now() + .seconds(1)
+        for child in stubborn {
+            let left = termDeadline.duration(since: MonotonicClock.now())
             if (try? child.process.wait(timeout: left)) ?? nil == nil {
                 try? child.process.signal(Signal.kill)
                 _ = try? child.process.wait(timeout: .seconds(2))
