@@ -45,6 +45,9 @@ final class SuperstepDriver: JobDriver {
     private let partitions: Int
     private let checkpointEvery: Int
     private let maxSupersteps: Int
+    /// Why the supersteps ended ("converged", "halted by master compute", or "--max-supersteps N reached"),
+    /// for the console and `_SUCCESS`: a job cut short by the limit must not look like one that converged.
+    private var stopReason = ""
     private let checkpointRoot: String
     private(set) var engineSettings: [UInt8] = []
     private var owners: [WorkerID] = []
@@ -284,6 +287,7 @@ final class SuperstepDriver: JobDriver {
         var record = successRecord(setup: setup, summary: summary, counters: counters)
         if case .object(var fields) = record {
             fields.append(("aggregators", .object(zip(aggregators, previousAggregates.values).map { ($0.name, .double($1)) })))
+            fields.append(("stopped", .string(stopReason)))
             record = .object(fields)
         }
         try setup.output.succeed(record)
@@ -342,6 +346,15 @@ final class SuperstepDriver: JobDriver {
         }
         superstepReports[stage - 1] = nil
         if (active == 0 && messages == 0) || context.halt || s + 1 >= maxSupersteps {
+            if active == 0 && messages == 0 {
+                stopReason = "converged"
+            } else if context.halt {
+                stopReason = "halted by master compute"
+            } else {
+                stopReason = "--max-supersteps \(maxSupersteps) reached"
+                setup.console.log(
+                    "stopped by --max-supersteps \(maxSupersteps) before converging (\(active) active, \(messages) messages pending); the output is the state after superstep \(s)")
+            }
             currentStage = control.addStage(taskCount: partitions, locationBound: false, name: "output", placement: owners)
             roles[currentStage] = .output
         } else {

@@ -62,3 +62,27 @@ import Testing
         #expect(try output.lines().sorted() == ["1\t0", "2\t1.5", "3\tinf"])
     }
 }
+
+/// A graph job cut short by `--max-supersteps` says so on the console and in `_SUCCESS`, unlike one that
+/// converged.
+@Suite struct MaxSuperstepsStopTests {
+    @Test func aJobStoppedByMaxSuperstepsSaysSo() throws {
+        let dir = try TemporaryDirectory()
+        let input = dir.file("g.txt")
+        try Data("1 2\n2 3\n3 4\n4 5\n5 6\n".utf8).write(to: URL(fileURLWithPath: input))
+        let cut = try SpindleProcess.run(
+            ["run", "sssp", "--input", input, "--output", dir.file("out"), "--workers", "1", "--param", "source=1", "--max-supersteps", "2"],
+            in: dir.path)
+        #expect(cut.exitCode == 0, "stderr: \(cut.stderr)")
+        #expect(cut.stderr.contains("stopped by --max-supersteps 2 before converging"), "stderr: \(cut.stderr)")
+        let success = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("out/_SUCCESS")))) as? [String: Any]
+        #expect(success?["stopped"] as? String == "--max-supersteps 2 reached")
+
+        let whole = try SpindleProcess.run(
+            ["run", "sssp", "--input", input, "--output", dir.file("out2"), "--workers", "1", "--param", "source=1"], in: dir.path)
+        #expect(whole.exitCode == 0, "stderr: \(whole.stderr)")
+        #expect(!whole.stderr.contains("--max-supersteps"))
+        let converged = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("out2/_SUCCESS")))) as? [String: Any]
+        #expect(converged?["stopped"] as? String == "converged")
+    }
+}
