@@ -15,14 +15,16 @@ final class InputFileReader {
     private let file: FileReader
 
     /// Opens `path` and checks it against `planned`.
-    /// - Throws: ``InputError`` when the file is gone or differs from `planned`; `SystemError` for other
-    ///   failures of open or fstat (those may pass, so the task is retried).
+    /// - Throws: ``InputError`` when the file is gone from the machine it was planned on or differs from
+    ///   `planned`; `SystemError` for other failures of open or fstat (those may pass, so the task is retried).
     init(path: String, planned: FileIdentity?) throws {
         self.path = path
         self.planned = planned
         do {
             file = try FileReader(path: path)
-        } catch let error as SystemError where planned != nil && error.errno == Errno.noSuchFile {
+        } catch let error as SystemError where error.errno == Errno.noSuchFile && planned?.machine == FileIdentity.thisMachine {
+            // Gone from the machine it was planned on. (On another machine the file may simply not be shared
+            // there: that stays an ordinary failure, retried on other workers.)
             throw Self.changed(path, "it was removed")
         }
         size = planned?.size ?? file.size

@@ -62,3 +62,4 @@ import Testing
         #expect(try output.lines().sorted() == ["1\t0", "2\t1.5", "3\tinf"])
     }
 }
+
