@@ -24,7 +24,8 @@ import Testing
         replaced.size = 60
         #expect(
             replaced.changes(since: planned)
-                == "it was replaced by another file (inode 1234 on device 2049 became inode 99 on device 2049) and its size went from 1000 to 60 bytes")
+                == "it was replaced by another file (inode 1234 on device 2049 became inode 99 on device 2049) and its size went from 1000 to 60 bytes"
+        )
     }
 
     @Test func devicesAndInodesOfAnotherMachineAreNotCompared() {

@@ -85,7 +85,9 @@ final class InputFileReader {
         var position = 0
         let end = min(offset, size)
         while position < end {
-            let n = try buffer.withUnsafeMutableBytes { try read(at: position, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<min($0.count, end - position)])) }
+            let n = try buffer.withUnsafeMutableBytes { all in
+                try read(at: position, into: UnsafeMutableRawBufferPointer(rebasing: all[0..<min(all.count, end - position)]))
+            }
             guard n > 0 else { break }
             number += buffer.withUnsafeBytes { EdgeListParser.lineNumber(of: n, in: UnsafeRawBufferPointer(rebasing: $0[0..<n])) } - 1
             position += n

@@ -174,12 +174,15 @@ final class MapReduceDriver: JobDriver {
                     let start = chunk.start + (chunk.end - chunk.start) * place / places
                     let end = chunk.start + (chunk.end - chunk.start) * (place + 1) / places
                     let part = FileChunk(path: chunk.path, start: start, end: end, identity: chunk.identity)
+                    let reader = LineBlockReader(file: file, chunk: part, maxRecord: setup.maxRecord, blockSize: 64 << 10)
                     do {
-                        try LineBlockReader(file: file, chunk: part, maxRecord: setup.maxRecord, blockSize: 64 << 10).forEachBlock(tooLong: { _, _ in throw EnoughSamples() }) {
-                            block, offset, limit in
+                        try reader.forEachBlock(tooLong: { _, _ in throw EnoughSamples() }) { block, offset, limit in
                             try LineScanner(bytes: block).forEachLine(start: 0, end: limit) { lineStart, lineEnd in
-                                guard taken < perSplit, (taken * places) / perSplit <= place, lineEnd - lineStart <= setup.maxRecord else { throw EnoughSamples() }
-                                samples.append(TextRecordSample(line: Array(block[lineStart..<lineEnd]), path: chunk.path, offset: offset + lineStart))
+                                guard taken < perSplit, (taken * places) / perSplit <= place, lineEnd - lineStart <= setup.maxRecord else {
+                                    throw EnoughSamples()
+                                }
+                                samples.append(
+                                    TextRecordSample(line: Array(block[lineStart..<lineEnd]), path: chunk.path, offset: offset + lineStart))
                                 taken += 1
                                 return true
                             }

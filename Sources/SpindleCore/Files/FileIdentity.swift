@@ -42,7 +42,8 @@ public struct FileIdentity: Sendable, Equatable, WireCodable {
     public func changes(since planned: FileIdentity) -> String? {
         var changes: [String] = []
         if machine == planned.machine && !machine.isEmpty && (device != planned.device || inode != planned.inode) {
-            changes.append("it was replaced by another file (inode \(planned.inode) on device \(planned.device) became inode \(inode) on device \(device))")
+            changes.append(
+                "it was replaced by another file (inode \(planned.inode) on device \(planned.device) became inode \(inode) on device \(device))")
         }
         if size != planned.size {
             changes.append("its size went from \(planned.size) to \(size) bytes")

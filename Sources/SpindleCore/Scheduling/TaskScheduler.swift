@@ -181,8 +181,9 @@ public struct TaskScheduler: Sendable {
     /// An attempt reports failure with `cause`. When `counts` is false (the task was blameless, e.g. its
     /// input could not be fetched) the failure does not count towards `maxAttempts`. `lostOutputs` names
     /// committed tasks whose output turned out to be unavailable or corrupt; they run again. When `fatal`
-    /// (every attempt would fail the same way: bad input) the job fails at once with ``SchedulerDirective/inputRejected(task:cause:)``,
-    /// unless the attempt was cancelled or its task committed meanwhile.
+    /// (every attempt would fail the same way: bad input) the job fails at once with
+    /// ``SchedulerDirective/inputRejected(task:cause:)``, unless the attempt was cancelled or its task
+    /// committed meanwhile.
     public mutating func attemptFailed(
         _ attempt: AttemptID, cause: String, counts: Bool = true, lostOutputs: [TaskID] = [], fatal: Bool = false
     ) -> [SchedulerDirective] {

@@ -14,8 +14,10 @@ import Testing
         let input = dir.file("g.txt")
         try Data("1 2\n2 3\n3 x\n3 1\n".utf8).write(to: URL(fileURLWithPath: input))
         let result = try SpindleProcess.run(
-            ["run", "pagerank", "--input", input, "--output", dir.file("out"), "--workers", "2", "--max-attempts", "4",
-             "--event-log", dir.file("events.jsonl")],
+            [
+                "run", "pagerank", "--input", input, "--output", dir.file("out"), "--workers", "2", "--max-attempts", "4",
+                "--event-log", dir.file("events.jsonl"),
+            ],
             in: dir.path)
         #expect(result.exitCode == 2, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("malformed edge at \(input):3: 'x' is not an integer"), "stderr: \(result.stderr)")
@@ -29,8 +31,10 @@ import Testing
         let input = dir.file("in.txt")
         try Data(("a b\n" + String(repeating: "y", count: 3000) + "\nc\n").utf8).write(to: URL(fileURLWithPath: input))
         let result = try SpindleProcess.run(
-            ["run", "wordcount", "--input", input, "--output", dir.file("out"), "--workers", "1", "--max-record", "1KiB",
-             "--event-log", dir.file("events.jsonl")],
+            [
+                "run", "wordcount", "--input", input, "--output", dir.file("out"), "--workers", "1", "--max-record", "1KiB",
+                "--event-log", dir.file("events.jsonl"),
+            ],
             in: dir.path)
         #expect(result.exitCode == 2, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("the line at \(input) byte 4 is 3000 bytes, longer than --max-record"), "stderr: \(result.stderr)")
@@ -43,12 +47,15 @@ import Testing
         let input = dir.file("g.txt")
         try Data("# weighted\n1 2 1.5\n2 3 -3\n3 1 1\n".utf8).write(to: URL(fileURLWithPath: input))
         let result = try SpindleProcess.run(
-            ["run", "sssp", "--input", input, "--output", dir.file("out"), "--workers", "2", "--param", "source=1",
-             "--event-log", dir.file("events.jsonl")],
+            [
+                "run", "sssp", "--input", input, "--output", dir.file("out"), "--workers", "2", "--param", "source=1",
+                "--event-log", dir.file("events.jsonl"),
+            ],
             in: dir.path)
         #expect(result.exitCode == 2, "stderr: \(result.stderr)")
         #expect(
-            result.stderr.contains("malformed edge at \(input):3: negative weight -3.0 (sssp needs weights of 0 or more); fix the line or pass --skip-bad-records"),
+            result.stderr.contains(
+                "malformed edge at \(input):3: negative weight -3.0 (sssp needs weights of 0 or more); fix the line or pass --skip-bad-records"),
             "stderr: \(result.stderr)")
         #expect(attemptsFailed(dir).count == 1)
         #expect(!FileSystem.exists(dir.file("out/_SUCCESS")))

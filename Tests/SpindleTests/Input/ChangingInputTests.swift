@@ -11,10 +11,14 @@ import Testing
         let input = dir.file("in.txt")
         try Data((0..<lines).map { "line \($0) of the input\n" }.joined().utf8).write(to: URL(fileURLWithPath: input))
         let job = try SpindleProcess.start(
-            ["run", "checksum", "--input", input, "--output", dir.file("out"), "--workers", "1", "--split-size", "1KiB",
-             "--param", "delay=100ms", "--event-log", dir.file("events.jsonl")],
+            [
+                "run", "checksum", "--input", input, "--output", dir.file("out"), "--workers", "1", "--split-size", "1KiB",
+                "--param", "delay=100ms", "--event-log", dir.file("events.jsonl"),
+            ],
             in: dir.path)
-        let committed = eventually(within: .seconds(60)) { !EventLogReader(path: dir.file("events.jsonl")).events(named: "attempt_committed").isEmpty }
+        let committed = eventually(within: .seconds(60)) {
+            !EventLogReader(path: dir.file("events.jsonl")).events(named: "attempt_committed").isEmpty
+        }
         #expect(committed, "the job's first task committed")
         return (job, input)
     }
@@ -61,8 +65,10 @@ import Testing
         try Data(String(repeating: line, count: 16 << 20 / line.utf8.count).utf8).write(to: URL(fileURLWithPath: input))
         let size = try FileSystem.fileSize(input)
         let job = try SpindleProcess.start(
-            ["run", "wordcount", "--input", input, "--output", dir.file("out"), "--workers", "2", "--split-size", "256KiB",
-             "--event-log", dir.file("events.jsonl")],
+            [
+                "run", "wordcount", "--input", input, "--output", dir.file("out"), "--workers", "2", "--split-size", "256KiB",
+                "--event-log", dir.file("events.jsonl"),
+            ],
             in: dir.path)
         let started = eventually(within: .seconds(60)) { !EventLogReader(path: dir.file("events.jsonl")).events(named: "attempt_started").isEmpty }
         #expect(started)

@@ -49,7 +49,8 @@ import Testing
             LineScanner(bytes: block).forEachLine(start: 0, end: limit) { s, e in
                 result.append(
                     e - s > maxRecord
-                        ? .tooLong(offset: offset + s, length: e - s) : .line(offset: offset + s, text: String(decoding: block[s..<e], as: UTF8.self)))
+                        ? .tooLong(offset: offset + s, length: e - s) : .line(offset: offset + s, text: String(decoding: block[s..<e], as: UTF8.self))
+                )
                 return true
             }
         }
@@ -136,7 +137,9 @@ import Testing
         let dir = try TemporaryDirectory()
         let (path, identity) = try plan("one\n", in: dir)
         try FileSystem.unlink(path)
-        #expect(message { _ = try InputFileReader(path: path, planned: identity) } == "'\(path)' changed while the job ran: it was removed; rerun the job on a stable copy")
+        #expect(
+            message { _ = try InputFileReader(path: path, planned: identity) }
+                == "'\(path)' changed while the job ran: it was removed; rerun the job on a stable copy")
     }
 
     @Test func aFileRewrittenInPlaceIsRefused() throws {
@@ -168,7 +171,9 @@ import Testing
             }
         }
         #expect(blocks == 1)
-        #expect(text?.hasPrefix("'\(path)' changed while the job ran: its size went from \(identity.size) to 1000 bytes") == true, "\(text ?? "no error")")
+        #expect(
+            text?.hasPrefix("'\(path)' changed while the job ran: its size went from \(identity.size) to 1000 bytes") == true, "\(text ?? "no error")"
+        )
     }
 
     @Test func aFileThatGrewIsRefusedAndNeverReadPastItsPlannedSize() throws {

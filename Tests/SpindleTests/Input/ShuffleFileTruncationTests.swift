@@ -13,9 +13,11 @@ import Testing
         let log = EventLogReader(path: dir.file("events.jsonl"))
         // Every reduce task waits 2 s before fetching: the window in which the map outputs are truncated.
         let job = try TestJobsBinary.start(
-            ["run", "crashtest", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--split-size", "16KiB",
-             "--reducers", "2", "--param", "crash-rate=0", "--param", "stall-rate=0", "--param", "reduce-delay=2s",
-             "--event-log", dir.file("events.jsonl")],
+            [
+                "run", "crashtest", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--split-size", "16KiB",
+                "--reducers", "2", "--param", "crash-rate=0", "--param", "stall-rate=0", "--param", "reduce-delay=2s",
+                "--event-log", dir.file("events.jsonl"),
+            ],
             environment: ["TMPDIR": dir.file("tmp")], in: dir.path, name: "job")
         let mapDone = eventually(within: .seconds(60)) { !log.events(named: "stage_completed").isEmpty }
         #expect(mapDone, "the map stage completed")
