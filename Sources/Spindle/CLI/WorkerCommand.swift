@@ -1,7 +1,7 @@
 import SpindleCore
 import SpindlePosix
 
-/// `spindle worker --coordinator HOST:PORT`: joins a coordinator and serves it.
+/// `spindle worker --coordinator HOST:PORT [--bind HOST] [--advertise HOST]`: joins a coordinator and serves it.
 enum WorkerCommand {
     static func execute(_ arguments: ParsedArguments, registry: JobRegistry) throws -> Int32 {
         guard let coordinator = try arguments.hostPort("coordinator") else {
@@ -10,6 +10,14 @@ enum WorkerCommand {
         let secret = try SharedSecret.load(file: arguments.value("secret-file"), purpose: "joining a coordinator")
         var options = WorkerOptions(coordinator: coordinator, secret: secret)
         options.connectTimeout = try arguments.duration("connect-timeout", default: RuntimeDefaults.connectTimeout)
+        for name in ["bind", "advertise"] {
+            guard let host = arguments.value(name) else { continue }
+            if let problem = ExchangeBinding.problem(with: host) {
+                throw UsageError("--\(name) '\(host)' is not a host name or address: \(problem)")
+            }
+        }
+        options.bind = arguments.value("bind")
+        options.advertise = arguments.value("advertise")
         if SystemInfo.environment("SPINDLE_LOCAL_WORKER") == "1" {
             SystemInfo.setParentDeathSignal(Signal.kill)
         }
