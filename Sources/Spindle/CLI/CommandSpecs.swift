@@ -44,6 +44,8 @@ enum CommandSpecs {
             .value("coordinator", placeholder: "HOST:PORT", default: nil, help: "the coordinator's --listen address (required)"),
             .value("secret-file", placeholder: "PATH", default: nil, help: "file holding the shared secret"),
             .value("connect-timeout", placeholder: "DURATION", default: "10s", help: "how long to retry reaching the coordinator"),
+            .value("bind", placeholder: "HOST", default: nil, help: "address the fetch server listens on; default: the --advertise host, else 127.0.0.1 when the coordinator is reached on loopback, else 0.0.0.0"),
+            .value("advertise", placeholder: "HOST", default: nil, help: "address other workers fetch from; default: the address the coordinator sees this worker connect from"),
         ],
         positionals: [])
 

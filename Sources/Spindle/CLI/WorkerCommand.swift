@@ -1,7 +1,7 @@
 import SpindleCore
 import SpindlePosix
 
-/// `spindle worker --coordinator HOST:PORT`: joins a coordinator and serves it.
+/// `spindle worker --coordinator HOST:PORT [--bind HOST] [--advertise HOST]`: joins a coordinator and serves it.
 ///
 /// Exit codes: 0 the job it served succeeded, 1 the job failed (or was stopped), 2 bad usage, 3 the
 /// coordinator was lost or refused it, 130 / 143 stopped by SIGINT / SIGTERM (its scratch removed).
@@ -13,6 +13,14 @@ enum WorkerCommand {
         let secret = try SharedSecret.load(file: arguments.value("secret-file"), purpose: "joining a coordinator")
         var options = WorkerOptions(coordinator: coordinator, secret: secret)
         options.connectTimeout = try arguments.duration("connect-timeout", default: RuntimeDefaults.connectTimeout)
+        for name in ["bind", "advertise"] {
+            guard let host = arguments.value(name) else { continue }
+            if let problem = ExchangeBinding.problem(with: host) {
+                throw UsageError("--\(name) '\(host)' is not a host name or address: \(problem)")
+            }
+        }
+        options.bind = arguments.value("bind")
+        options.advertise = arguments.value("advertise")
         if SystemInfo.environment("SPINDLE_LOCAL_WORKER") == "1" {
             // SIGTERM, not SIGKILL: a worker whose coordinator died (even by SIGKILL) still removes its scratch.
             SystemInfo.setParentDeathSignal(Signal.terminate)

@@ -73,9 +73,11 @@ extension Coordinator: DriverControl {
 
     func finish() { finishRequested = true }
 
-    /// The worker's exchange server, at the address the coordinator sees the worker connect from.
+    /// The worker's exchange server: at the host it advertised (`--advertise`), else at the address the
+    /// coordinator sees the worker connect from.
     func exchangeAddress(of worker: WorkerID) -> HostPort? {
         guard let peer = workers[worker], let info = peer.info else { return nil }
+        if !info.advertisedHost.isEmpty { return HostPort(host: info.advertisedHost, port: info.exchangePort) }
         let host = HostPort.parse(peer.connection.peer)?.host ?? info.host
         return HostPort(host: host, port: info.exchangePort)
     }

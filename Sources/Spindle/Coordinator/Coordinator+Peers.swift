@@ -51,6 +51,9 @@ extension Coordinator {
         if info.host.utf8.count > 255 || info.host.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) {
             return "host name '\(printable(info.host))'"
         }
+        if !info.advertisedHost.isEmpty, let problem = ExchangeBinding.problem(with: info.advertisedHost) {
+            return "advertised host '\(printable(info.advertisedHost))': \(problem)"
+        }
         return nil
     }
 
@@ -71,7 +74,7 @@ extension Coordinator {
         events.record(
             "worker_joined",
             [("worker", .int(Int(worker.rawValue))), ("pid", .int(Int(info.processID))), ("host", .string(info.host)),
-             ("peer", .string(peer.connection.peer))])
+             ("peer", .string(peer.connection.peer)), ("exchange", .string(exchangeAddress(of: worker)?.description ?? ""))])
         if started { console.log("\(worker) joined from \(peer.connection.peer)") }
     }
 

@@ -5,17 +5,54 @@ import SpindlePosix
 
 /// Serves a worker's committed map outputs to reducers over TCP: after the handshake (role `fetch`), each
 /// `fetchRequest` is answered with `fetchBlock` frames holding whole CRC32C-checked blocks of the requested
-/// partition (at most 1 MiB each), then `fetchEnd` with the byte count, or `fetchError` with a reason. A
-/// connection serves requests until it is idle for ``idleTimeout``.
+/// partition (at most 1 MiB each), then `fetchEnd` with the byte count, or `fetchError` with a reason.
+///
+/// What peers may cost is bounded, whoever they are: one poll thread accepts connections, runs their
+/// handshakes and waits for their requests; ``answeringThreads`` threads answer requests. A
+/// ``ConnectionLimiter`` caps connections (``limits``: at most 64 in their handshake, the oldest dropped
+/// for a newer one; 512 in all) and closes a connection that has not authenticated within the handshake
+/// timeout or waits for a request longer than ``idleTimeout``; a peer that stops reading an answer is cut
+/// off by the ``sendTimeout``. A flood of idle connections thus costs a few file descriptors and no
+/// threads, and authenticated fetches keep being served.
 final class ExchangeServer: Sendable {
     private let listener: TCPListener
     private let secret: [UInt8]
     private let outputs = Mutex<[AttemptID: PartitionedFile]>([:])
     private let stopped = Atomic<Bool>(false)
-    /// Bounds concurrent fetch connections (reducers keep theirs open between fetches; see ``FetchConnectionPool``).
-    private let slots = DispatchSemaphore(value: 256)
-    /// How long a connection may wait for its next request before the server closes it.
-    static let idleTimeout: Duration = .seconds(10)
+    /// Wakes the poll thread when a connection comes back from an answering thread, or on stop.
+    private let wakeup: WakeupPipe
+    /// Requests waiting for an answering thread, and connections handed back to the poll thread.
+    private let queues = Mutex(Queues())
+    private let requestsWaiting = DispatchSemaphore(value: 0)
+
+    private struct Queues {
+        var requests: [Job] = []
+        /// Connections whose requests were answered; `open` false when answering failed (closed).
+        var returned: [(connection: FramedSocket, open: Bool)] = []
+    }
+    /// One or more requests (frames) read from an authenticated connection, answered in order.
+    private struct Job {
+        var connection: FramedSocket
+        var frames: [Frame]
+    }
+
+    /// Threads answering requests (a fixed pool: connections cost no thread while they wait).
+    static let answeringThreads = 4
+    /// How long a connection may wait for its next request before the server closes it: the reducers'
+    /// fetch timeout (their pool stops reusing a connection idle for 5 s, well before).
+    static let idleTimeout: Duration = .seconds(30)
+    /// How long one send of an answer may block on a peer that does not read before the connection is dropped.
+    static let sendTimeout: Duration = .seconds(10)
+    /// The connection limits (see the type's description).
+    static var limits: ConnectionLimiter<Int32>.Settings {
+        var limits = ConnectionLimiter<Int32>.Settings()
+        limits.handshakeTimeout = RuntimeDefaults.handshakeTimeout
+        limits.idleTimeout = idleTimeout
+        return limits
+    }
+    /// Connections accepted per turn of the poll loop at most, so that a flood cannot starve the peers
+    /// already accepted of their reads.
+    static let acceptsPerTurn = 32
     /// This worker's open connections to other workers' exchange servers, for its fetches.
     let connections = FetchConnectionPool()
     /// Segments this worker fetched from other workers ahead of the tasks that will read them.
@@ -25,15 +62,18 @@ final class ExchangeServer: Sendable {
     /// Listens on `host` (port chosen by the system).
     init(host: String, secret: [UInt8]) throws {
         listener = try TCPListener(host: host, port: 0)
+        wakeup = try WakeupPipe()
         self.secret = secret
     }
 
     var port: UInt16 { listener.port }
 
-    /// Starts accepting fetch connections on a background thread.
+    /// Starts the poll thread and the answering threads.
     func start() {
-        let thread = Thread { [self] in acceptLoop() }
-        thread.start()
+        Thread { [self] in pollLoop() }.start()
+        for _ in 0..<Self.answeringThreads {
+            Thread { [self] in answerLoop() }.start()
+        }
     }
 
     /// Makes the output of a finished map attempt available to reducers.
@@ -51,38 +91,164 @@ final class ExchangeServer: Sendable {
         outputs.withLock { $0[attempt] }
     }
 
+    /// Stops accepting and answering; the poll thread closes every connection it holds.
     func stop() {
-        stopped.store(true, ordering: .relaxed)
-        listener.close()
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        wakeup.wake()
+        for _ in 0..<Self.answeringThreads { requestsWaiting.signal() }
         connections.closeAll()
     }
 
-    private func acceptLoop() {
-        while !stopped.load(ordering: .relaxed) {
-            guard let socket = try? listener.accept(timeout: .milliseconds(500)) else { continue }
-            slots.wait()
-            let thread = Thread { [self] in
-                defer { slots.signal() }
-                serve(FramedSocket(socket: socket))
-            }
-            thread.start()
+    // MARK: The poll thread
+
+    /// A connection the poll thread holds: in its handshake (`handshake` set) or waiting for a request.
+    private final class Parked {
+        let connection: FramedSocket
+        var handshake: ServerHandshake?
+        init(_ connection: FramedSocket, handshake: ServerHandshake?) {
+            self.connection = connection
+            self.handshake = handshake
         }
     }
 
-    private func serve(_ connection: FramedSocket) {
-        defer { connection.close() }
-        do {
-            try connection.socket.setSendTimeout(.seconds(30))
-            let role = try Handshaking.acceptAsServer(connection, secret: secret, timeout: RuntimeDefaults.handshakeTimeout)
-            guard role == .fetch else { return }
-            while let frame = try connection.receive(timeout: Self.idleTimeout) {
-                guard frame.kind == MessageKind.fetchRequest.rawValue else { return }
-                let request = try WireReader.decode(FetchRequest.self, from: frame.payload)
-                try answer(request, on: connection)
-            }
-        } catch {
-            // The reducer sees the broken connection and reports it; nothing to do here.
+    private func pollLoop() {
+        var limiter = ConnectionLimiter<Int32>(settings: Self.limits)
+        var parked: [Int32: Parked] = [:]
+        /// Connections with an answering thread, so they are closed on stop too.
+        var lent: [Int32: FramedSocket] = [:]
+        var acceptPausedUntil = Timestamp(nanoseconds: 0)
+        func close(_ fd: Int32) {
+            parked.removeValue(forKey: fd)?.connection.close()
+            limiter.closed(fd)
         }
+        while !stopped.load(ordering: .relaxed) {
+            var now = MonotonicClock.now()
+            let order = Array(parked.keys)
+            var fds: [(fd: Int32, events: PollEvents)] = [(wakeup.readFD, .readable)]
+            let listening = now >= acceptPausedUntil
+            if listening { fds.append((listener.fd, .readable)) }
+            for fd in order { fds.append((fd, .readable)) }
+            var wait = Duration.milliseconds(500)
+            if let deadline = limiter.nextDeadline { wait = min(wait, max(.milliseconds(1), deadline.duration(since: now) + .milliseconds(1))) }
+            guard let ready = try? Poller.wait(fds, timeout: wait) else {
+                MonotonicClock.sleep(.milliseconds(10))
+                continue
+            }
+            if stopped.load(ordering: .relaxed) { break }
+            now = MonotonicClock.now()
+            if !ready[0].isEmpty {
+                wakeup.drain()
+                let returned = queues.withLock { q in
+                    defer { q.returned.removeAll() }
+                    return q.returned
+                }
+                for (connection, open) in returned {
+                    let fd = connection.socket.fd
+                    lent[fd] = nil
+                    if open {
+                        limiter.idle(fd, now: now)
+                        parked[fd] = Parked(connection, handshake: nil)
+                    } else {
+                        connection.close()
+                        limiter.closed(fd)
+                    }
+                }
+            }
+            let offset = listening ? 2 : 1
+            if listening && !ready[1].isEmpty {
+                for _ in 0..<Self.acceptsPerTurn {
+                    let socket: TCPSocket
+                    do {
+                        guard let accepted = try listener.accept(timeout: .zero) else { break }
+                        socket = accepted
+                    } catch {
+                        // Out of descriptors (EMFILE, ENFILE) or the like: back off instead of spinning.
+                        acceptPausedUntil = now + .milliseconds(100)
+                        break
+                    }
+                    try? socket.setSendTimeout(Self.sendTimeout)
+                    let fd = socket.fd
+                    parked[fd] = Parked(
+                        FramedSocket(socket: socket), handshake: ServerHandshake(secret: secret, nonce: SecureRandom.bytes(WireProtocol.nonceLength)))
+                    for victim in limiter.accepted(fd, now: now) { close(victim) }
+                }
+            }
+            for (i, fd) in order.enumerated() where !ready[i + offset].isEmpty {
+                guard let entry = parked[fd] else { continue }
+                do {
+                    let frames = try entry.connection.readAvailable()
+                    if let requests = try receive(frames, on: entry, now: now, limiter: &limiter) {
+                        parked[fd] = nil
+                        lent[fd] = entry.connection
+                        queues.withLock { $0.requests.append(Job(connection: entry.connection, frames: requests)) }
+                        requestsWaiting.signal()
+                    }
+                } catch {
+                    close(fd)
+                }
+            }
+            for (fd, _) in limiter.expire(now: now) { close(fd) }
+        }
+        for fd in Array(parked.keys) { close(fd) }
+        for connection in lent.values { connection.close() }
+        listener.close()
+    }
+
+    /// Feeds frames from a parked connection through its handshake. Returns the requests to answer once
+    /// it is authenticated and has sent some, nil when it waits for more.
+    /// - Throws: when the connection is to be closed (a failed handshake, another role, a frame that is not a request).
+    private func receive(_ frames: [Frame], on entry: Parked, now: Timestamp, limiter: inout ConnectionLimiter<Int32>) throws -> [Frame]? {
+        var frames = frames[...]
+        while var machine = entry.handshake, let frame = frames.popFirst() {
+            let step = machine.receive(frame)
+            entry.handshake = machine
+            switch step {
+            case .send(let reply):
+                try entry.connection.send(reply)
+            case .established(.fetch):
+                entry.handshake = nil
+                try entry.connection.send(Frame(kind: MessageKind.welcome.rawValue, payload: []))
+                limiter.authenticated(entry.connection.socket.fd, now: now)
+            case .established(let role):
+                throw HandshakeError(peer: entry.connection.peer, reason: "a \(role) connection is not served here")
+            case .fail(let reason, let reply):
+                if let reply { try? entry.connection.send(reply) }
+                throw HandshakeError(peer: entry.connection.peer, reason: reason)
+            }
+        }
+        guard entry.handshake == nil, !frames.isEmpty else { return nil }
+        limiter.busy(entry.connection.socket.fd, now: now)
+        return Array(frames)
+    }
+
+    // MARK: The answering threads
+
+    private func answerLoop() {
+        while true {
+            requestsWaiting.wait()
+            if stopped.load(ordering: .relaxed) { return }
+            guard let job = queues.withLock({ $0.requests.isEmpty ? nil : $0.requests.removeFirst() }) else { continue }
+            var open = true
+            do {
+                var frames = job.frames
+                // Requests the peer sent ahead of our answers are decoded already; answer them in order.
+                while !frames.isEmpty {
+                    for frame in frames { try answer(frame, on: job.connection) }
+                    frames = []
+                    if let next = try job.connection.receive(timeout: .zero) { frames = [next] }
+                }
+            } catch {
+                // The reducer sees the broken connection and reports it; nothing to do here.
+                open = false
+            }
+            queues.withLock { $0.returned.append((job.connection, open)) }
+            wakeup.wake()
+        }
+    }
+
+    private func answer(_ frame: Frame, on connection: FramedSocket) throws {
+        guard frame.kind == MessageKind.fetchRequest.rawValue else { throw ProtocolError.unknownKind(frame.kind) }
+        try answer(try WireReader.decode(FetchRequest.self, from: frame.payload), on: connection)
     }
 
     private func answer(_ request: FetchRequest, on connection: FramedSocket) throws {

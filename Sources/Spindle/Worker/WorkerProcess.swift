@@ -9,6 +9,11 @@ struct WorkerOptions: Sendable {
     var coordinator: HostPort
     var secret: [UInt8]
     var connectTimeout: Duration = RuntimeDefaults.connectTimeout
+    /// `--bind HOST`: the address the exchange (fetch) server listens on; nil: see ``ExchangeBinding``.
+    var bind: String?
+    /// `--advertise HOST`: the address other workers fetch from, sent in the registration; nil: the address
+    /// the coordinator sees this worker connect from.
+    var advertise: String?
 }
 
 /// A worker process: joins a coordinator, runs the tasks it is given one at a time, sends heartbeats,
@@ -55,11 +60,20 @@ final class WorkerProcess: Sendable {
             try TerminationSignals.install()
             scratch = try ScratchDirectory.create(prefix: ScratchDirectory.workerPrefix)
             madeScratch = scratch
-            exchange = try ExchangeServer(host: Self.exchangeHost(for: options.coordinator.host), secret: options.secret)
+            // Decided from the address the connection reached, not the text of --coordinator.
+            let coordinatorAddress = HostPort.parse(connection.peer)?.host ?? options.coordinator.host
+            let listenHost = ExchangeBinding.listenHost(bind: options.bind, advertise: options.advertise, coordinatorAddress: coordinatorAddress)
+            do {
+                exchange = try ExchangeServer(host: listenHost, secret: options.secret)
+            } catch {
+                throw WorkerError("the fetch server cannot listen on \(listenHost): \(error); pass --bind with an address of this machine")
+            }
             exchange.start()
             try connection.send(
                 .register(
-                    WorkerInfo(processID: SystemInfo.processID, host: SystemInfo.hostName(), exchangePort: exchange.port, cores: SystemInfo.cpuCount())))
+                    WorkerInfo(
+                        processID: SystemInfo.processID, host: SystemInfo.hostName(), exchangePort: exchange.port, cores: SystemInfo.cpuCount(),
+                        advertisedHost: options.advertise ?? "")))
             guard let frame = try connection.receive(timeout: RuntimeDefaults.registrationTimeout),
                 case .registered(let id, let desc) = try ControlMessage(frame: frame)
             else {
@@ -97,12 +111,6 @@ final class WorkerProcess: Sendable {
         }
         connection.close()
         return code
-    }
-
-    /// The interface the exchange server listens on: loopback when the coordinator is local, else all.
-    static func exchangeHost(for coordinatorHost: String) -> String {
-        let loopback = coordinatorHost == "localhost" || coordinatorHost.hasPrefix("127.") || coordinatorHost == "::1"
-        return loopback ? "127.0.0.1" : "0.0.0.0"
     }
 
     /// Connects and authenticates, retrying refused connections until the connect timeout.

@@ -80,19 +80,23 @@ public struct WorkerInfo: WireCodable, Equatable, Sendable {
     /// Port of the worker's exchange server, from which other workers fetch its shuffle output.
     public var exchangePort: UInt16
     public var cores: Int
+    /// The host other workers reach the exchange server at (`spindle worker --advertise`); empty: the address
+    /// the coordinator sees the worker connect from.
+    public var advertisedHost: String
 
-    public init(processID: Int32, host: String, exchangePort: UInt16, cores: Int) {
+    public init(processID: Int32, host: String, exchangePort: UInt16, cores: Int, advertisedHost: String = "") {
         self.processID = processID
         self.host = host
         self.exchangePort = exchangePort
         self.cores = cores
+        self.advertisedHost = advertisedHost
     }
     public func encode(to w: inout WireWriter) {
-        w.write(processID); w.write(host); w.write(exchangePort); w.write(cores)
+        w.write(processID); w.write(host); w.write(exchangePort); w.write(cores); w.write(advertisedHost)
     }
     public init(from r: inout WireReader) throws {
         processID = try r.read(Int32.self); host = try r.read(String.self)
-        exchangePort = try r.read(UInt16.self); cores = try r.read(Int.self)
+        exchangePort = try r.read(UInt16.self); cores = try r.read(Int.self); advertisedHost = try r.read(String.self)
     }
 }
 

@@ -1,0 +1,114 @@
+/// Bounds what a listening server's peers may cost: how many connections it holds, how many of them have not
+/// authenticated yet, and how long a connection may wait in its handshake or sit idle between requests.
+///
+/// A pure state machine (as OpenSSH's `MaxStartups` and `LoginGraceTime`): the server's shell reports each
+/// connection's life (accepted, authenticated, busy, idle, closed) and the clock, and closes the connections
+/// the limiter names. A busy connection (a request being answered) is never named; the shell bounds it
+/// with a send timeout instead.
+public struct ConnectionLimiter<ID: Hashable & Sendable>: Sendable {
+    /// The limits, each with its default.
+    public struct Settings: Sendable, Equatable {
+        /// Connections still in their handshake, at most; the oldest is dropped for a newer one (default 64).
+        public var maxUnauthenticated = 64
+        /// Connections in all, at most (default 512). Past it the oldest unauthenticated connection goes, else
+        /// the longest idle authenticated one, else the new connection itself.
+        public var maxConnections = 512
+        /// How long a connection may take to authenticate (default 5 s).
+        public var handshakeTimeout: Duration = .seconds(5)
+        /// How long an authenticated connection may wait for its next request (default 35 s).
+        public var idleTimeout: Duration = .seconds(35)
+
+        public init() {}
+    }
+
+    private enum Phase: Sendable { case handshaking, idle, busy }
+    private struct Entry: Sendable {
+        var phase: Phase
+        /// When the connection entered its phase.
+        var since: Timestamp
+        /// Accept order, to break ties between equal times.
+        var order: UInt64
+    }
+
+    public let settings: Settings
+    private var entries: [ID: Entry] = [:]
+    private var nextOrder: UInt64 = 0
+
+    public init(settings: Settings = Settings()) {
+        precondition(settings.maxUnauthenticated >= 1 && settings.maxConnections >= settings.maxUnauthenticated, "limits must allow a connection")
+        self.settings = settings
+    }
+
+    /// Connections held.
+    public var count: Int { entries.count }
+    /// Connections still in their handshake.
+    public var unauthenticatedCount: Int { entries.values.reduce(0) { $0 + ($1.phase == .handshaking ? 1 : 0) } }
+
+    /// A connection was accepted at `now`. Returns the connections to close to stay within the limits
+    /// (possibly `id` itself, when every other connection is busy answering a request); they are forgotten.
+    public mutating func accepted(_ id: ID, now: Timestamp) -> [ID] {
+        entries[id] = Entry(phase: .handshaking, since: now, order: nextOrder)
+        nextOrder += 1
+        var victims: [ID] = []
+        if unauthenticatedCount > settings.maxUnauthenticated, let oldest = oldest(in: .handshaking) {
+            victims.append(oldest)
+            entries[oldest] = nil
+        }
+        if entries.count > settings.maxConnections {
+            let victim = oldest(in: .handshaking, except: id) ?? oldest(in: .idle) ?? id
+            victims.append(victim)
+            entries[victim] = nil
+        }
+        return victims
+    }
+
+    /// The connection completed its handshake at `now` and waits for requests.
+    public mutating func authenticated(_ id: ID, now: Timestamp) { setPhase(id, .idle, now: now) }
+
+    /// The connection is answering a request; it is exempt from the idle timeout until ``idle(_:now:)``.
+    public mutating func busy(_ id: ID, now: Timestamp) { setPhase(id, .busy, now: now) }
+
+    /// The connection finished a request at `now` and waits for the next one.
+    public mutating func idle(_ id: ID, now: Timestamp) { setPhase(id, .idle, now: now) }
+
+    /// The connection was closed (by either side).
+    public mutating func closed(_ id: ID) { entries[id] = nil }
+
+    /// The connections past their deadline at `now` (handshake or idle timeout), with the reason for each;
+    /// they are forgotten.
+    public mutating func expire(now: Timestamp) -> [(id: ID, reason: String)] {
+        var expired: [(id: ID, reason: String)] = []
+        for (id, entry) in entries {
+            switch entry.phase {
+            case .handshaking where now.duration(since: entry.since) > settings.handshakeTimeout:
+                expired.append((id, "the handshake did not complete within \(DurationText.format(settings.handshakeTimeout))"))
+            case .idle where now.duration(since: entry.since) > settings.idleTimeout:
+                expired.append((id, "no request for \(DurationText.format(settings.idleTimeout))"))
+            default: break
+            }
+        }
+        for (id, _) in expired { entries[id] = nil }
+        return expired
+    }
+
+    /// The earliest time at which ``expire(now:)`` may name a connection, if any is waiting.
+    public var nextDeadline: Timestamp? {
+        entries.values.compactMap { entry -> Timestamp? in
+            switch entry.phase {
+            case .handshaking: entry.since + settings.handshakeTimeout
+            case .idle: entry.since + settings.idleTimeout
+            case .busy: nil
+            }
+        }.min()
+    }
+
+    private mutating func setPhase(_ id: ID, _ phase: Phase, now: Timestamp) {
+        guard entries[id] != nil else { return }
+        entries[id]!.phase = phase
+        entries[id]!.since = now
+    }
+
+    private func oldest(in phase: Phase, except excluded: ID? = nil) -> ID? {
+        entries.filter { $0.value.phase == phase && $0.key != excluded }.min { ($0.value.since, $0.value.order) < ($1.value.since, $1.value.order) }?.key
+    }
+}
