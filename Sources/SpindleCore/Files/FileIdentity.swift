@@ -38,18 +38,19 @@ public struct FileIdentity: Sendable, Equatable, WireCodable {
     }
 
     /// What changed from `planned` to this identity, as a clause for a sentence ("its size went from 10 to
-    /// 4 bytes"), or nil when nothing did. Several changes are joined with "and".
+    /// 4 bytes"), or nil when nothing did. A replacement and a size change are both named (joined with
+    /// "and"); a new modification time only when it is the one change.
     public func changes(since planned: FileIdentity) -> String? {
         var changes: [String] = []
         if machine == planned.machine && !machine.isEmpty && (device != planned.device || inode != planned.inode) {
-            changes.append(
-                "it was replaced by another file (inode \(planned.inode) on device \(planned.device) became inode \(inode) on device \(device))")
+            let place = device == planned.device ? "" : " on device \(device), was on device \(planned.device)"
+            changes.append("it was replaced by another file (inode \(planned.inode) became inode \(inode)\(place))")
         }
         if size != planned.size {
             changes.append("its size went from \(planned.size) to \(size) bytes")
         }
-        if modifiedSeconds != planned.modifiedSeconds || modifiedNanoseconds != planned.modifiedNanoseconds {
-            changes.append("its modification time went from \(planned.modifiedText) to \(modifiedText)")
+        if changes.isEmpty && (modifiedSeconds != planned.modifiedSeconds || modifiedNanoseconds != planned.modifiedNanoseconds) {
+            changes.append("it was modified (its modification time went from \(planned.modifiedText) to \(modifiedText))")
         }
         return changes.isEmpty ? nil : changes.joined(separator: " and ")
     }

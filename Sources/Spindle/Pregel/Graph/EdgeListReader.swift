@@ -34,10 +34,17 @@ enum EdgeListReader {
                 let count = block.count
                 let base = raw.assumingMemoryBound(to: UInt8.self)
                 let scanner = LineScanner(bytes: block)
+                // Counted in locals of the block (registers), not in the captured variables, on this hot path.
+                var blockRecords = 0
+                var nextCheckInBlock = nextCheck - blockOffset
+                defer {
+                    records &+= blockRecords
+                    nextCheck = nextCheckInBlock + blockOffset
+                }
                 var lineStart = 0
                 while lineStart < limit {
-                    if blockOffset + lineStart >= nextCheck {
-                        nextCheck = blockOffset + lineStart + (1 << 20)
+                    if lineStart >= nextCheckInBlock {
+                        nextCheckInBlock = lineStart + (1 << 20)
                         if let context {
                             try context.checkCancelled()
                             context.setProgress(Double(done + blockOffset + lineStart - chunk.start) / Double(total))
@@ -53,7 +60,7 @@ enum EdgeListReader {
                         let targetStart = i
                         let target = digits(base, &i, count)
                         if i > targetStart && i - targetStart <= 18 && (i == count || base[i] == 0x0A) && i - lineStart <= maxRecord {
-                            records &+= 1
+                            blockRecords &+= 1
                             try edge(Int64(source), Int64(target), nil)
                             lineStart = i &+ 1
                             continue
@@ -70,7 +77,7 @@ enum EdgeListReader {
                         counters.increment(CounterName.skippedRecords)
                         continue
                     }
-                    records &+= 1
+                    blockRecords &+= 1
                     let line = UnsafeRawBufferPointer(start: raw + lineStart, count: lineEnd - lineStart)
                     let record = { TextRecord(bytes: line, path: chunk.path, offset: blockOffset + lineStart, lineNumber: 0) }
                     switch EdgeListParser.parse(line) {
