@@ -120,10 +120,19 @@ final class ChecksumDriver: JobDriver {
             return .rejected(reason: "its result of \(describe(task)) does not decode")
         }
         let expected = splits[task.index].chunks
-        guard chunks.count == expected.count,
-            zip(chunks, expected).allSatisfy({ $0.path == $1.path && $0.start == $1.start && $0.end == $1.end && (0...($1.end - $1.start)).contains($0.lines) })
+        guard chunks.count == expected.count, zip(chunks, expected).allSatisfy(Self.describes)
         else { return .rejected(reason: "its result of \(describe(task)) does not describe the task's input chunks") }
         return .accepted
+    }
+
+    /// Whether `result` can describe `chunk`: the same file; no line (an empty range), or the owned lines' byte
+    /// range, which starts inside the chunk, may run past its end (the last line is whole), stays within the
+    /// planned file and holds at most one line per byte.
+    static func describes(_ result: ChunkChecksum, _ chunk: FileChunk) -> Bool {
+        guard result.path == chunk.path, result.lines >= 0, result.start <= result.end else { return false }
+        if result.lines == 0 { return result.start == result.end }
+        let withinFile = chunk.identity.map { result.end <= $0.size } ?? true
+        return chunk.start <= result.start && result.start < chunk.end && withinFile && result.lines <= result.end - result.start
     }
 
     func committed(_ task: TaskID, attempt: AttemptID, worker: WorkerID, result: AttemptResult, control: any DriverControl) throws {
