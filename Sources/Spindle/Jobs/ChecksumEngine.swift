@@ -100,8 +100,12 @@ final class ChecksumDriver: JobDriver {
             return .rejected(reason: "its result of \(describe(task)) does not decode")
         }
         let expected = splits[task.index].chunks
+        // Each chunk's owned lines start at or after the chunk's start and may run past its end to the end of a line.
         guard chunks.count == expected.count,
-            zip(chunks, expected).allSatisfy({ $0.path == $1.path && $0.start == $1.start && $0.end == $1.end && (0...($1.end - $1.start)).contains($0.lines) })
+            zip(chunks, expected).allSatisfy({ c, chunk in
+                c.path == chunk.path && c.start >= chunk.start && c.start <= c.end && c.end - c.start <= ReportLimits.maxCount
+                    && c.lines >= 0 && c.lines <= c.end - c.start + 1
+            })
         else { return .rejected(reason: "its result of \(describe(task)) does not describe the task's input chunks") }
         return .accepted
     }
