@@ -23,6 +23,20 @@ import Testing
         #expect(l.unauthenticatedCount == 3)
     }
 
+    @Test func aHandshakeInProgressOutlivesSilentConnections() {
+        var l = limiter()
+        _ = l.accepted(1, now: at(0))
+        l.spoke(1)
+        var closed: [Int] = []
+        for id in 2..<100 { closed += l.accepted(id, now: at(UInt64(id))) }
+        #expect(!closed.contains(1))
+        #expect(l.unauthenticatedCount == 3)
+        l.spoke(98)
+        l.spoke(99)
+        #expect(l.accepted(100, now: at(100)) == [1])
+        #expect(l.accepted(101, now: at(101)) == [100])
+    }
+
     @Test func authenticatedConnectionsSurviveAFloodOfUnauthenticatedOnes() {
         var l = limiter()
         _ = l.accepted(100, now: at(0))

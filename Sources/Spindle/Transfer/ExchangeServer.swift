@@ -9,8 +9,8 @@ import SpindlePosix
 ///
 /// What peers may cost is bounded, whoever they are: one poll thread accepts connections, runs their
 /// handshakes and waits for their requests; ``answeringThreads`` threads answer requests. A
-/// ``ConnectionLimiter`` caps connections (``limits``: at most 64 in their handshake, the oldest dropped
-/// for a newer one; 512 in all) and closes a connection that has not authenticated within the handshake
+/// ``ConnectionLimiter`` caps connections (``limits``: at most 64 in their handshake, the oldest silent one
+/// dropped for a newer one; 512 in all) and closes a connection that has not authenticated within the handshake
 /// timeout or waits for a request longer than ``idleTimeout``; a peer that stops reading an answer is cut
 /// off by the ``sendTimeout``. A flood of idle connections thus costs a few file descriptors and no
 /// threads, and authenticated fetches keep being served.
@@ -155,6 +155,22 @@ final class ExchangeServer: Sendable {
                 }
             }
             let offset = listening ? 2 : 1
+            // Reads first, then accepts: a connection accepted in the previous turn is read (and marked as
+            // speaking) before newer connections can push it out.
+            for (i, fd) in order.enumerated() where !ready[i + offset].isEmpty {
+                guard let entry = parked[fd] else { continue }
+                do {
+                    let frames = try entry.connection.readAvailable()
+                    if let requests = try receive(frames, on: entry, now: now, limiter: &limiter) {
+                        parked[fd] = nil
+                        lent[fd] = entry.connection
+                        queues.withLock { $0.requests.append(Job(connection: entry.connection, frames: requests)) }
+                        requestsWaiting.signal()
+                    }
+                } catch {
+                    close(fd)
+                }
+            }
             if listening && !ready[1].isEmpty {
                 for _ in 0..<Self.acceptsPerTurn {
                     let socket: TCPSocket
@@ -173,20 +189,6 @@ final class ExchangeServer: Sendable {
                     for victim in limiter.accepted(fd, now: now) { close(victim) }
                 }
             }
-            for (i, fd) in order.enumerated() where !ready[i + offset].isEmpty {
-                guard let entry = parked[fd] else { continue }
-                do {
-                    let frames = try entry.connection.readAvailable()
-                    if let requests = try receive(frames, on: entry, now: now, limiter: &limiter) {
-                        parked[fd] = nil
-                        lent[fd] = entry.connection
-                        queues.withLock { $0.requests.append(Job(connection: entry.connection, frames: requests)) }
-                        requestsWaiting.signal()
-                    }
-                } catch {
-                    close(fd)
-                }
-            }
             for (fd, _) in limiter.expire(now: now) { close(fd) }
         }
         for fd in Array(parked.keys) { close(fd) }
@@ -199,6 +201,7 @@ final class ExchangeServer: Sendable {
     /// - Throws: when the connection is to be closed (a failed handshake, another role, a frame that is not a request).
     private func receive(_ frames: [Frame], on entry: Parked, now: Timestamp, limiter: inout ConnectionLimiter<Int32>) throws -> [Frame]? {
         var frames = frames[...]
+        if entry.handshake != nil && !frames.isEmpty { limiter.spoke(entry.connection.socket.fd) }
         while var machine = entry.handshake, let frame = frames.popFirst() {
             let step = machine.receive(frame)
             entry.handshake = machine

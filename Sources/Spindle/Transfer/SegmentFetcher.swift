@@ -114,16 +114,22 @@ struct SegmentFetcher {
                     // The server closed it while it was idle; fetch over a new connection.
                 }
             }
-            let socket = try TCPSocket.connect(host: source.host, port: source.port, timeout: .seconds(5))
-            try socket.setSendTimeout(timeout)
-            let connection = FramedSocket(socket: socket)
-            do {
-                try Handshaking.connectAsClient(connection, secret: secret, role: .fetch, timeout: RuntimeDefaults.handshakeTimeout)
-            } catch {
-                connection.close()
-                throw error
+            var handshakes = 0
+            while true {
+                let socket = try TCPSocket.connect(host: source.host, port: source.port, timeout: .seconds(5))
+                try socket.setSendTimeout(timeout)
+                let connection = FramedSocket(socket: socket)
+                do {
+                    try Handshaking.connectAsClient(connection, secret: secret, role: .fetch, timeout: RuntimeDefaults.handshakeTimeout)
+                } catch {
+                    connection.close()
+                    // A server over its limit of unauthenticated connections drops one (ExchangeServer): try again.
+                    handshakes += 1
+                    if error is ConnectionClosed && handshakes < 3 { continue }
+                    throw error
+                }
+                return try receive(source, partition: partition, on: connection, reused: false, address: address)
             }
-            return try receive(source, partition: partition, on: connection, reused: false, address: address)
         } catch let error as FetchError {
             throw FetchError("fetching map task \(source.mapIndex)'s output from \(address) failed: \(error.description)")
         } catch {

@@ -8,9 +8,11 @@
 public struct ConnectionLimiter<ID: Hashable & Sendable>: Sendable {
     /// The limits, each with its default.
     public struct Settings: Sendable, Equatable {
-        /// Connections still in their handshake, at most; the oldest is dropped for a newer one (default 64).
+        /// Connections still in their handshake, at most (default 64). Past it one is dropped for a newer one:
+        /// the oldest that has sent nothing yet, else the oldest (so a flood of silent connections never
+        /// pushes out a handshake in progress).
         public var maxUnauthenticated = 64
-        /// Connections in all, at most (default 512). Past it the oldest unauthenticated connection goes, else
+        /// Connections in all, at most (default 512). Past it an unauthenticated connection goes (as above), else
         /// the longest idle authenticated one, else the new connection itself.
         public var maxConnections = 512
         /// How long a connection may take to authenticate (default 5 s).
@@ -24,6 +26,8 @@ public struct ConnectionLimiter<ID: Hashable & Sendable>: Sendable {
     private enum Phase: Sendable { case handshaking, idle, busy }
     private struct Entry: Sendable {
         var phase: Phase
+        /// Whether the peer has sent anything (a handshake in progress rather than a silent connection).
+        var spoke = false
         /// When the connection entered its phase.
         var since: Timestamp
         /// Accept order, to break ties between equal times.
@@ -50,17 +54,21 @@ public struct ConnectionLimiter<ID: Hashable & Sendable>: Sendable {
         entries[id] = Entry(phase: .handshaking, since: now, order: nextOrder)
         nextOrder += 1
         var victims: [ID] = []
-        if unauthenticatedCount > settings.maxUnauthenticated, let oldest = oldest(in: .handshaking) {
-            victims.append(oldest)
-            entries[oldest] = nil
+        if unauthenticatedCount > settings.maxUnauthenticated {
+            let victim = unauthenticatedVictim(except: id) ?? id
+            victims.append(victim)
+            entries[victim] = nil
         }
         if entries.count > settings.maxConnections {
-            let victim = oldest(in: .handshaking, except: id) ?? oldest(in: .idle) ?? id
+            let victim = unauthenticatedVictim(except: id) ?? oldest(in: .idle) ?? id
             victims.append(victim)
             entries[victim] = nil
         }
         return victims
     }
+
+    /// The connection sent its first handshake frame: it is dropped for newer ones only after every silent one.
+    public mutating func spoke(_ id: ID) { entries[id]?.spoke = true }
 
     /// The connection completed its handshake at `now` and waits for requests.
     public mutating func authenticated(_ id: ID, now: Timestamp) { setPhase(id, .idle, now: now) }
@@ -108,7 +116,12 @@ public struct ConnectionLimiter<ID: Hashable & Sendable>: Sendable {
         entries[id]!.since = now
     }
 
-    private func oldest(in phase: Phase, except excluded: ID? = nil) -> ID? {
-        entries.filter { $0.value.phase == phase && $0.key != excluded }.min { ($0.value.since, $0.value.order) < ($1.value.since, $1.value.order) }?.key
+    /// The unauthenticated connection to drop for `excluded` (the new one): the oldest silent one, else the oldest.
+    private func unauthenticatedVictim(except excluded: ID?) -> ID? {
+        oldest(in: .handshaking, except: excluded, silentOnly: true) ?? oldest(in: .handshaking, except: excluded)
+    }
+
+    private func oldest(in phase: Phase, except excluded: ID? = nil, silentOnly: Bool = false) -> ID? {
+        entries.filter { $0.value.phase == phase && $0.key != excluded && !(silentOnly && $0.value.spoke) }.min { ($0.value.since, $0.value.order) < ($1.value.since, $1.value.order) }?.key
     }
 }

@@ -42,6 +42,41 @@ import Testing
         #expect(try local.finish(timeout: .seconds(20)).exitCode == 0)
     }
 
+    /// The local address (hex, as in /proc/net/tcp) of the listening socket on `port`, if any.
+    private func listeningAddress(port: UInt16) -> String? {
+        let hexPort = String(port, radix: 16, uppercase: true)
+        let padded = String(repeating: "0", count: 4 - hexPort.count) + hexPort
+        let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            guard fields.count > 3, fields[3] == "0A" else { continue }
+            let local = fields[1].split(separator: ":")
+            if local.count == 2, local[1] == padded { return String(local[0]) }
+        }
+        return nil
+    }
+
+    @Test func aCoordinatorNamedOtherwiseButReachedOnLoopbackKeepsTheFetchServerOnLoopback() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLogReader(path: dir.file("events.jsonl"))
+        try ChecksumOracle.writeInput(dir.file("in.txt"), lines: 2_000, seed: 4)
+        let coordinator = try SpindleProcess.start(
+            ["run", "checksum", "--input", dir.file("in.txt"), "--output", dir.file("out"), "--listen", "127.0.0.1:0", "--expect-workers", "1",
+             "--param", "delay=2s", "--event-log", dir.file("events.jsonl")],
+            environment: secret, in: dir.path, name: "coordinator")
+        #expect(eventually(within: .seconds(30)) { log.listenAddress() != nil })
+        let listen = try #require(log.listenAddress())
+        let port = try #require(HostPort.parse(listen)).port
+        // 2130706433 is 127.0.0.1 written as one number (getaddrinfo reads it so): not "127." as text.
+        let worker = try SpindleProcess.start(["worker", "--coordinator", "2130706433:\(port)"], environment: secret, in: dir.path, name: "worker")
+        #expect(eventually(within: .seconds(30)) { !log.events(named: "worker_joined").isEmpty })
+        let exchangeText = try #require(log.events(named: "worker_joined").first?["exchange"] as? String)
+        let exchange = try #require(HostPort.parse(exchangeText))
+        #expect(listeningAddress(port: exchange.port) == "0100007F", "the fetch server must listen on 127.0.0.1 only")
+        #expect(try coordinator.finish().exitCode == 0)
+        #expect(try worker.finish(timeout: .seconds(20)).exitCode == 0)
+    }
+
     @Test(arguments: [["--bind", "a b"], ["--advertise", "host:7070"], ["--bind", ""], ["--advertise", "a/b"]])
     func aMalformedHostIsAUsageError(_ flag: [String]) throws {
         let dir = try TemporaryDirectory()
