@@ -130,7 +130,7 @@ enum CheckpointStore {
                 throw CorruptDataError(
                     source: file.path, offset: 0, detail: "the message file has \(file.partitionCount) partitions, the job \(partitions)")
             }
-            for q in 0..<file.partitionCount { try BlockValidator.validate(file.segment(q), source: file.path) }
+            for q in 0..<file.partitionCount { _ = try BlockValidator.validate(file.segment(q), source: file.path) }
         }
         return manifest
     }
