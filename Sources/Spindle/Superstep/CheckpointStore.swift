@@ -78,11 +78,13 @@ enum CheckpointStore {
     }
 
     /// Reads a file written through ``seal(_:to:)`` that starts with `magic`, checks its checksum, and hands
-    /// the contents after the magic to `decode`, which must consume all of them.
-    private static func readSealed<T>(_ path: String, magic: [UInt8], what: String, _ decode: (inout WireReader) throws -> T) throws -> T {
+    /// the contents after the magic to `decode`, which must consume all of them. `kind` names the file in errors.
+    private static func readSealed<T>(
+        _ path: String, magic: [UInt8], kind: String = "checkpoint state", what: String, _ decode: (inout WireReader) throws -> T
+    ) throws -> T {
         let bytes = try FileSystem.readFile(path)
-        guard bytes.count >= magic.count + 4 else { throw CorruptDataError(source: path, offset: 0, detail: "truncated checkpoint state") }
-        guard checksumMatches(bytes) else { throw CorruptDataError(source: path, offset: 0, detail: "checkpoint state checksum mismatch") }
+        guard bytes.count >= magic.count + 4 else { throw CorruptDataError(source: path, offset: 0, detail: "truncated \(kind)") }
+        guard checksumMatches(bytes) else { throw CorruptDataError(source: path, offset: 0, detail: "\(kind) checksum mismatch") }
         return try bytes[..<(bytes.count - 4)].withUnsafeBytes { buffer in
             var r = WireReader(buffer)
             guard Array(try r.readRaw(count: magic.count)) == magic else {
@@ -102,10 +104,12 @@ enum CheckpointStore {
         let manifest = try readManifest(dir)
         let path = manifestPath(dir)
         guard manifest.superstep == superstep else {
-            throw CorruptDataError(source: path, offset: 0, detail: "the manifest is of superstep \(manifest.superstep), its directory of \(superstep)")
+            throw CorruptDataError(
+                source: path, offset: 0, detail: "the manifest is of superstep \(manifest.superstep), its directory of \(superstep)")
         }
         guard manifest.partitions == partitions else {
-            throw CorruptDataError(source: path, offset: 0, detail: "the manifest counts \(manifest.partitions) partitions, the job has \(partitions)")
+            throw CorruptDataError(
+                source: path, offset: 0, detail: "the manifest counts \(manifest.partitions) partitions, the job has \(partitions)")
         }
         guard manifest.aggregates.count == aggregators else {
             throw CorruptDataError(
@@ -118,12 +122,15 @@ enum CheckpointStore {
                 throw CorruptDataError(source: state, offset: 0, detail: "checkpoint state checksum mismatch")
             }
             let magic = Array(bytes[..<stateMagic.count])
-            guard magic == stateMagic || magic == blobMagic else { throw CorruptDataError(source: state, offset: 0, detail: "not a checkpoint state file") }
+            guard magic == stateMagic || magic == blobMagic else {
+                throw CorruptDataError(source: state, offset: 0, detail: "not a checkpoint state file")
+            }
             let file = try PartitionedFile(path: messagesPath(dir, partition: p))
             guard file.partitionCount == partitions else {
-                throw CorruptDataError(source: file.path, offset: 0, detail: "the message file has \(file.partitionCount) partitions, the job \(partitions)")
+                throw CorruptDataError(
+                    source: file.path, offset: 0, detail: "the message file has \(file.partitionCount) partitions, the job \(partitions)")
             }
-            for q in 0..<file.partitionCount { try BlockValidator.validate(file.segment(q), source: file.path) }
+            for q in 0..<file.partitionCount { _ = try BlockValidator.validate(file.segment(q), source: file.path) }
         }
         return manifest
     }
@@ -147,7 +154,9 @@ enum CheckpointStore {
     static func readManifest(_ dir: String) throws -> CheckpointManifest {
         let path = manifestPath(dir)
         do {
-            return try readSealed(path, magic: manifestMagic, what: "a checkpoint manifest") { r in try CheckpointManifest(from: &r) }
+            return try readSealed(path, magic: manifestMagic, kind: "checkpoint manifest", what: "a checkpoint manifest") { r in
+                try CheckpointManifest(from: &r)
+            }
         } catch let error as WireError {
             throw CorruptDataError(source: path, offset: 0, detail: "malformed manifest (\(error))")
         }
@@ -189,7 +198,8 @@ struct CheckpointManifest: Sendable, Equatable, WireCodable {
         globals = try r.read([Pair<String, Double>].self)
         guard superstep >= 0, totalVertices >= 0, partitions >= 1 else {
             throw WireError.invalidValue(
-                type: "checkpoint manifest", detail: "superstep \(superstep), \(totalVertices) vertices and \(partitions) partitions are out of range")
+                type: "checkpoint manifest", detail: "superstep \(superstep), \(totalVertices) vertices and \(partitions) partitions are out of range"
+            )
         }
     }
 }

@@ -15,7 +15,8 @@ import Testing
         let checkpoint = CheckpointStore.directory(root: dir.file("checkpoints"), superstep: 5)
         try FileSystem.createDirectory(checkpoint, intermediate: true)
         for p in 0..<Self.partitions {
-            try CheckpointStore.writeState(CheckpointStore.statePath(checkpoint, partition: p), values: [1.0, 2.0, Double(p)], halted: [true, false, true])
+            try CheckpointStore.writeState(
+                CheckpointStore.statePath(checkpoint, partition: p), values: [1.0, 2.0, Double(p)], halted: [true, false, true])
             let records = (0..<10).map { TestRecord(partition: $0 % Self.partitions, key: [UInt8($0)], value: [UInt8(p), 1, 2]) }
             _ = try writePartitioned(stableSorted(records), partitions: Self.partitions, path: CheckpointStore.messagesPath(checkpoint, partition: p))
         }
@@ -33,7 +34,8 @@ import Testing
         let read = try verify(checkpoint)
         #expect(read.aggregates.map(\.bitPattern) == Self.manifest.aggregates.map(\.bitPattern))
         #expect(read.superstep == 5 && read.totalVertices == 1234 && read.partitions == Self.partitions)
-        #expect(read.globals.map(\.first) == ["alpha", "beta"] && read.globals.map(\.second.bitPattern) == Self.manifest.globals.map(\.second.bitPattern))
+        #expect(
+            read.globals.map(\.first) == ["alpha", "beta"] && read.globals.map(\.second.bitPattern) == Self.manifest.globals.map(\.second.bitPattern))
     }
 
     /// The case was one bit of an aggregate; every bit of every byte is tried here.
@@ -52,6 +54,11 @@ import Testing
             #expect(throws: (any Error).self) { try CheckpointStore.readManifest(checkpoint) }
         }
         #expect(undetected == [], "flipping these bytes of the \(original.count)-byte manifest went unnoticed")
+        var flipped = original
+        flipped[original.count / 2] ^= mask
+        try FileSystem.writeFileAtomically(path, flipped)
+        let error = #expect(throws: CorruptDataError.self) { try verify(checkpoint) }
+        #expect(error?.source == path && error?.detail == "checkpoint manifest checksum mismatch")
         try FileSystem.writeFileAtomically(path, original)
         _ = try verify(checkpoint)
     }
