@@ -14,6 +14,8 @@ final class ExchangeServer: Sendable {
     private let stopped = Atomic<Bool>(false)
     /// Bounds concurrent fetch connections (reducers keep theirs open between fetches; see ``FetchConnectionPool``).
     private let slots = DispatchSemaphore(value: 256)
+    /// Connections still in their handshake; beyond the cap the oldest is shut down (see ``PendingHandshakes``).
+    private let pending = Mutex(PendingHandshakes<TCPSocket>(limit: RuntimeDefaults.maxUnauthenticatedConnections))
     /// How long a connection may wait for its next request before the server closes it.
     static let idleTimeout: Duration = .seconds(10)
     /// This worker's open connections to other workers' exchange servers, for its fetches.
@@ -59,6 +61,7 @@ final class ExchangeServer: Sendable {
 
     private func acceptLoop() {
         while !stopped.load(ordering: .relaxed) {
+            // Out of descriptors, accept throws and the listener pauses (its next accept sleeps): no spin.
             guard let socket = try? listener.accept(timeout: .milliseconds(500)) else { continue }
             slots.wait()
             let thread = Thread { [self] in
@@ -73,7 +76,7 @@ final class ExchangeServer: Sendable {
         defer { connection.close() }
         do {
             try connection.socket.setSendTimeout(.seconds(30))
-            let role = try Handshaking.acceptAsServer(connection, secret: secret, timeout: RuntimeDefaults.handshakeTimeout)
+            let role = try authenticate(connection)
             guard role == .fetch else { return }
             while let frame = try connection.receive(timeout: Self.idleTimeout) {
                 guard frame.kind == MessageKind.fetchRequest.rawValue else { return }
@@ -83,6 +86,15 @@ final class ExchangeServer: Sendable {
         } catch {
             // The reducer sees the broken connection and reports it; nothing to do here.
         }
+    }
+
+    /// Runs the server side of the handshake while the connection counts as unauthenticated; a connection
+    /// evicted to make room is shut down, which ends its handshake with an error.
+    private func authenticate(_ connection: FramedSocket) throws -> ConnectionRole {
+        let (id, evicted) = pending.withLock { $0.admit(connection.socket) }
+        for socket in evicted { socket.shutdown() }
+        defer { pending.withLock { $0.remove(id) } }
+        return try Handshaking.acceptAsServer(connection, secret: secret, timeout: RuntimeDefaults.handshakeTimeout)
     }
 
     private func answer(_ request: FetchRequest, on connection: FramedSocket) throws {
