@@ -3,8 +3,14 @@ import Synchronization
 
 /// A listening TCP socket (SO_REUSEADDR on) whose `accept` waits with a timeout.
 ///
-/// Sendable because `fd` and `port` are immutable and `close()` is made idempotent by a Mutex.
+/// Sendable because `fd` and `port` are immutable, `close()` is made idempotent by a Mutex, the spare
+/// descriptor is behind a Mutex and the pause is atomic.
 /// The fd is non-blocking internally so an aborted connection cannot stall `accept`.
+///
+/// Out of descriptors (EMFILE, ENFILE), `accept` does not spin: the listener closes a spare descriptor it
+/// holds for the purpose, accepts and closes one pending connection (so the peer sees its connection
+/// closed instead of waiting in the backlog), reopens the spare, throws, and pauses accepting for
+/// ``exhaustionPause`` (during which callers that poll should leave `fd` out, see ``isPaused``).
 public final class TCPListener: @unchecked Sendable {
     /// The listening socket's file descriptor.
     public let fd: Int32
@@ -14,6 +20,16 @@ public final class TCPListener: @unchecked Sendable {
     public let localDescription: String
     /// True once the fd has been closed.
     private let closed = Mutex(false)
+    /// A descriptor on /dev/null kept in reserve for shedding a connection when descriptors run out; -1 if none.
+    private let spare = Mutex<Int32>(-1)
+    /// Until when (monotonic nanoseconds) accepting is paused after descriptors ran out.
+    private let pausedUntil = Atomic<Int64>(0)
+    /// How long accepting pauses after `accept` failed for lack of descriptors.
+    public static let exhaustionPause: Duration = .milliseconds(100)
+
+    /// True while accepting is paused after descriptors ran out; a poll loop should not wait on `fd` then
+    /// (it stays readable), and `accept` only sleeps.
+    public var isPaused: Bool { pausedUntil.load(ordering: .relaxed) > LibC.monotonicNow() }
 
     /// Binds and listens on `host` ("0.0.0.0", "::", "127.0.0.1", a name, or "" for any address)
     /// and `port` (0 picks a free one); tries each resolved address until one binds.
@@ -28,6 +44,7 @@ public final class TCPListener: @unchecked Sendable {
                 self.fd = fd
                 self.port = bound.port
                 self.localDescription = bound.description
+                spare.withLock { $0 = Self.openSpare() }
                 return
             } catch {
                 lastError = error
@@ -67,6 +84,13 @@ public final class TCPListener: @unchecked Sendable {
         while true {
             if closed.withLock({ $0 }) {
                 throw SystemError(call: "accept", errno: EBADF, context: "on \(localDescription)")
+            }
+            let pause = pausedUntil.load(ordering: .relaxed) - LibC.monotonicNow()
+            if pause > 0 {
+                let wait = min(pause, deadline.remaining)
+                if wait == 0 { return nil }
+                _ = Glibc.poll(nil, 0, LibC.pollMilliseconds(wait))
+                continue
             }
             if let socket = try acceptNow() { return socket }
             let remaining = deadline.remaining
@@ -112,6 +136,13 @@ public final class TCPListener: @unchecked Sendable {
                 continue
             case EAGAIN:
                 return nil
+            case EMFILE, ENFILE:
+                let code = Glibc.errno
+                shedOneConnection()
+                pausedUntil.store(LibC.monotonicNow() + LibC.nanoseconds(Self.exhaustionPause), ordering: .relaxed)
+                throw SystemError(
+                    call: "accept", errno: code,
+                    context: "on \(localDescription) (out of file descriptors: one pending connection was closed and accepting pauses for 100 ms)")
             case let code:
                 throw SystemError(call: "accept", errno: code, context: "on \(localDescription)")
             }
@@ -124,7 +155,35 @@ public final class TCPListener: @unchecked Sendable {
             if !isClosed {
                 isClosed = true
                 _ = Glibc.close(fd)
+                spare.withLock { spare in
+                    if spare >= 0 { _ = Glibc.close(spare) }
+                    spare = -1
+                }
             }
+        }
+    }
+
+    /// Frees the spare descriptor, accepts one pending connection and closes it at once, then takes the
+    /// spare again (the classic reserve-descriptor trick); without a spare it does nothing.
+    private func shedOneConnection() {
+        spare.withLock { spare in
+            guard spare >= 0 else {
+                spare = Self.openSpare()
+                return
+            }
+            _ = Glibc.close(spare)
+            let client = Glibc.accept(fd, nil, nil)
+            if client >= 0 { _ = Glibc.close(client) }
+            spare = Self.openSpare()
+        }
+    }
+
+    /// Opens /dev/null close-on-exec for the spare descriptor; -1 when it cannot.
+    private static func openSpare() -> Int32 {
+        while true {
+            let fd = Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC)
+            if fd == -1 && Glibc.errno == EINTR { continue }
+            return fd
         }
     }
 }

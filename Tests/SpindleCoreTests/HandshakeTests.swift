@@ -19,7 +19,7 @@ import Testing
             var reply: Frame?
             switch serverStep {
             case .send(let f): reply = f
-            case .established: reply = Frame(kind: MessageKind.welcome.rawValue, payload: [])
+            case .established(_, let welcome): reply = welcome
             case .fail(_, let r): reply = r
             case nil: break
             }
@@ -33,24 +33,83 @@ import Testing
 
     @Test func matchingSecretsEstablishTheConnection() {
         let (server, client) = play(serverSecret: "s3cret", clientSecret: "s3cret")
-        #expect(server == .established(.worker))
-        #expect(client == .established(.worker))
+        guard case .established(.worker, let welcome?) = server else {
+            Issue.record("server must establish and send its welcome, got \(String(describing: server))")
+            return
+        }
+        #expect(welcome.kind == MessageKind.welcome.rawValue)
+        #expect(client == .established(.worker, reply: nil))
     }
 
-    @Test func workerRefusesCoordinatorWithWrongSecretAndTellsIt() {
-        let (_, client) = play(serverSecret: "one", clientSecret: "two")
-        guard case .fail(let reason, let reply?) = client else {
-            Issue.record("client must fail with a reject reply, got \(String(describing: client))")
+    /// The connecting side proves first: until the client's proof is verified, every byte the server sends
+    /// is the same whatever the secret, so a peer without the secret gets nothing to brute-force offline.
+    @Test func serverSendsNothingSecretDependentBeforeTheClientsProofIsVerified() {
+        let secrets = ["a secret of at least 16 bytes", "another secret, just as long", "xyz"].map { Array($0.utf8) }
+        var transcripts: [[Frame]] = []
+        for secret in secrets {
+            var server = ServerHandshake(secret: secret, nonce: nonceA)
+            let client = ClientHandshake(secret: Array("the attacker's guess".utf8), nonce: nonceB, role: .worker)
+            var sent: [Frame] = []
+            for frame in [client.hello(), Frame(kind: MessageKind.response.rawValue, payload: [UInt8](repeating: 7, count: 32))] {
+                switch server.receive(frame) {
+                case .send(let reply): sent.append(reply)
+                case .fail(_, let reply): if let reply { sent.append(reply) }
+                case .established: Issue.record("a wrong proof must not establish the connection")
+                }
+            }
+            transcripts.append(sent)
+        }
+        #expect(transcripts[0].count == 2)
+        #expect(transcripts.allSatisfy { $0 == transcripts[0] })
+    }
+
+    @Test func clientRefusesAWelcomeWithoutTheServersProof() {
+        var server = ServerHandshake(secret: Array("the coordinator's secret".utf8), nonce: nonceA)
+        var client = ClientHandshake(secret: Array("the coordinator's secret".utf8), nonce: nonceB, role: .worker)
+        guard case .send(let challenge) = server.receive(client.hello()), case .send = client.receive(challenge) else {
+            Issue.record("expected challenge and response")
+            return
+        }
+        // An impostor that cannot compute the proof answers with an empty or a forged welcome.
+        for payload in [[], [UInt8](repeating: 0, count: 32)] {
+            var copy = client
+            guard case .fail(let reason, _) = copy.receive(Frame(kind: MessageKind.welcome.rawValue, payload: payload)) else {
+                Issue.record("a welcome without a valid proof must fail")
+                continue
+            }
+            #expect(reason.contains("authentication failed"))
+        }
+    }
+
+    @Test func proofsAreBoundToTheRole() {
+        var server = ServerHandshake(secret: Array("the same secret here".utf8), nonce: nonceA)
+        var fetcher = ClientHandshake(secret: Array("the same secret here".utf8), nonce: nonceB, role: .fetch)
+        let worker = ClientHandshake(secret: Array("the same secret here".utf8), nonce: nonceB, role: .worker)
+        // The server sees a worker's hello; a response computed for the fetch role must not pass.
+        guard case .send(let challenge) = server.receive(worker.hello()), case .send(let response) = fetcher.receive(challenge) else {
+            Issue.record("expected challenge and response")
+            return
+        }
+        guard case .fail(let reason, _) = server.receive(response) else {
+            Issue.record("a proof for another role must fail")
+            return
+        }
+        #expect(reason.contains("authentication failed"))
+    }
+
+    @Test func coordinatorRefusesAWorkerWithTheWrongSecretAndTellsIt() {
+        let (server, client) = play(serverSecret: "one secret of 16+ bytes", clientSecret: "two secret of 16+ bytes")
+        guard case .fail(let reason, let reply?) = server else {
+            Issue.record("server must fail with a reject reply, got \(String(describing: server))")
             return
         }
         #expect(reason.contains("authentication failed"))
         #expect(reply.kind == MessageKind.reject.rawValue)
-        var server = ServerHandshake(secret: Array("one".utf8), nonce: nonceA)
-        guard case .fail(let serverReason, _) = server.receive(reply) else {
-            Issue.record("server must fail on a reject")
+        guard case .fail(let clientReason, _) = client else {
+            Issue.record("client must fail on the reject, got \(String(describing: client))")
             return
         }
-        #expect(serverReason.contains("authentication failed"))
+        #expect(clientReason.contains("authentication failed"))
     }
 
     @Test func coordinatorRefusesResponseWithWrongProof() {

@@ -33,7 +33,7 @@ import Testing
         let (coordinator, address) = try startListeningCoordinator(dir, expect: 1, delay: "1500ms", extra: ["--heartbeat-timeout", "1s"])
         let host = HostPort.parse(address)!
         // A worker with the wrong secret is refused and exits non-zero with a clear message.
-        let impostor = try SpindleProcess.start(["worker", "--coordinator", address], environment: ["SPINDLE_SECRET": "wrong"], in: dir.path, name: "impostor")
+        let impostor = try SpindleProcess.start(["worker", "--coordinator", address], environment: ["SPINDLE_SECRET": "a wrong secret, long enough"], in: dir.path, name: "impostor")
         let impostorResult = try impostor.finish(timeout: .seconds(20))
         #expect(impostorResult.exitCode == 3)
         #expect(impostorResult.stderr.contains("authentication failed"), "stderr: \(impostorResult.stderr)")
@@ -68,7 +68,7 @@ import Testing
         let port = listener.port
         listener.close()
         let result = try SpindleProcess.run(
-            ["worker", "--coordinator", "127.0.0.1:\(port)", "--connect-timeout", "1s"], environment: ["SPINDLE_SECRET": "x"], in: dir.path,
+            ["worker", "--coordinator", "127.0.0.1:\(port)", "--connect-timeout", "1s"], environment: ["SPINDLE_SECRET": "any secret of 16+ bytes"], in: dir.path,
             timeout: .seconds(20))
         #expect(result.exitCode == 3)
         #expect(result.stderr.contains("could not connect to the coordinator at 127.0.0.1:\(port) within 1s"), "stderr: \(result.stderr)")

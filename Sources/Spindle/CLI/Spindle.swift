@@ -17,6 +17,8 @@ public enum Spindle {
     /// Exit codes: 0 success, 1 the job failed, 2 bad usage or input, 3 a worker lost its coordinator.
     public static func main(jobs: [Job], arguments: [String] = CommandLineArguments.current()) -> Never {
         SystemInfo.ignoreBrokenPipe()
+        // Coordinator and workers alike: take every descriptor allowed (soft limit up to the hard one).
+        _ = try? ResourceLimits.raiseOpenFilesToHardLimit()
         let registry = JobRegistry(jobs: jobs)
         let code = CommandLineInterface(registry: registry).run(Array(arguments.dropFirst()))
         SystemInfo.exit(code)

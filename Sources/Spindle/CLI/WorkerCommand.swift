@@ -35,29 +35,3 @@ enum WorkerCommand {
         return WorkerProcess(options: options, registry: registry).run()
     }
 }
-
-/// The shared secret that authenticates workers and coordinator.
-enum SharedSecret {
-    /// Reads the secret from `file` (trailing newlines dropped) or else from `SPINDLE_SECRET`.
-    /// - Throws: ``UsageError`` when neither is given or the file cannot be read or is empty.
-    static func load(file: String?, purpose: String) throws(UsageError) -> [UInt8] {
-        if let file {
-            guard let bytes = try? FileSystem.readFile(file) else {
-                throw UsageError("cannot read the secret file '\(file)'; check the path and its permissions")
-            }
-            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: "\r\n")
-            guard !text.isEmpty else { throw UsageError("the secret file '\(file)' is empty; put a long random string in it") }
-            return Array(text.utf8)
-        }
-        if let value = SystemInfo.environment(RuntimeDefaults.secretEnvironment), !value.isEmpty {
-            return Array(value.utf8)
-        }
-        throw UsageError("\(purpose) needs the shared secret: pass --secret-file PATH or set \(RuntimeDefaults.secretEnvironment)")
-    }
-
-    /// A fresh random secret for one job's local workers (hex text).
-    static func random() -> [UInt8] {
-        let hex = SecureRandom.bytes(32).map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
-        return Array(hex.utf8)
-    }
-}

@@ -10,12 +10,13 @@ extension Coordinator {
             case .send(let reply):
                 peer.state = .handshaking(machine, deadline: deadline)
                 do { try peer.connection.send(reply) } catch { refuse(peer, reason: "\(error)") }
-            case .established(.worker):
+            case .established(.worker, let welcome):
                 peer.state = .awaitingRegistration(deadline: MonotonicClock.now() + options.handshakeTimeout)
-                do { try peer.connection.send(Frame(kind: MessageKind.welcome.rawValue, payload: [])) } catch {
+                peer.connection.authenticated()
+                do { if let welcome { try peer.connection.send(welcome) } } catch {
                     refuse(peer, reason: "\(error)")
                 }
-            case .established(let role):
+            case .established(let role, _):
                 refuse(peer, reason: "it asked for a \(role) connection, which the coordinator does not serve")
             case .fail(let reason, let reply):
                 if let reply { try? peer.connection.send(reply) }

@@ -18,6 +18,11 @@ final class Coordinator {
     final class Peer {
         let connection: FramedSocket
         var state: PeerState
+        /// When an unauthenticated peer's handshake times out (the oldest is dropped first); nil otherwise.
+        var handshakeDeadline: Timestamp? {
+            if case .handshaking(_, let deadline) = state { return deadline }
+            return nil
+        }
         var info: WorkerInfo?
         init(connection: FramedSocket, state: PeerState) {
             self.connection = connection
@@ -148,11 +153,12 @@ final class Coordinator {
 
     /// One turn of the loop: wait for sockets (at most 50 ms), handle what arrived, then timers.
     private func step() throws {
-        var fds: [(fd: Int32, events: PollEvents)] = [(listener.fd, .readable)]
+        // While the listener is paused (descriptors ran out) it stays readable: leave it out, or the loop spins.
+        var fds: [(fd: Int32, events: PollEvents)] = [(listener.isPaused ? -1 : listener.fd, .readable)]
         let order = Array(peers.keys)
         for fd in order { fds.append((fd, .readable)) }
         let ready = try Poller.wait(fds, timeout: .milliseconds(50))
-        if !ready[0].isEmpty { acceptPeers() }
+        if !ready[0].isEmpty && !listener.isPaused { acceptPeers() }
         for (i, fd) in order.enumerated() where !ready[i + 1].isEmpty {
             guard let peer = peers[fd] else { continue }
             do {
@@ -181,8 +187,32 @@ final class Coordinator {
         try driver.start(self)
     }
 
+    /// Accepts what is pending (at most 64 per turn, so a flood cannot starve the loop). Unauthenticated
+    /// peers are capped at ``RuntimeDefaults/maxUnauthenticatedConnections``: beyond it the oldest is
+    /// dropped (as OpenSSH's MaxStartups); all peers together are capped so that descriptors remain for
+    /// the event log, commits and checkpoints (``ResourceLimits/connectionLimit(soft:)``).
     private func acceptPeers() {
-        while let socket = try? listener.accept(timeout: .zero) {
+        for _ in 0..<64 {
+            let socket: TCPSocket
+            do {
+                guard let accepted = try listener.accept(timeout: .zero) else { return }
+                socket = accepted
+            } catch {
+                // Out of descriptors: the listener shed one connection and pauses; nothing spins.
+                events.record("accept_failed", [("error", .string("\(error)"))])
+                return
+            }
+            let handshaking = peers.values.filter { if case .handshaking = $0.state { true } else { false } }
+            if handshaking.count >= RuntimeDefaults.maxUnauthenticatedConnections || peers.count >= connectionLimit,
+                let oldest = handshaking.min(by: { $0.handshakeDeadline! < $1.handshakeDeadline! })
+            {
+                evict(oldest, reason: "more than \(RuntimeDefaults.maxUnauthenticatedConnections) unauthenticated connections; the oldest is dropped")
+            }
+            guard peers.count < connectionLimit else {
+                events.record("connection_refused", [("peer", .string(socket.peerDescription)), ("reason", .string("\(connectionLimit) connections are open already"))])
+                socket.close()
+                continue
+            }
             // Bounded sends: a peer that stops reading cannot stall the coordinator's loop for long.
             try? socket.setSendTimeout(.seconds(5))
             let connection = FramedSocket(socket: socket)
@@ -190,6 +220,15 @@ final class Coordinator {
             let deadline = MonotonicClock.now() + options.handshakeTimeout
             peers[socket.fd] = Peer(connection: connection, state: .handshaking(machine, deadline: deadline))
         }
+    }
+
+    /// How many peers may be connected at once, leaving descriptors for files (see ``ResourceLimits``).
+    lazy var connectionLimit = ResourceLimits.connectionLimit(soft: (try? ResourceLimits.openFiles().soft) ?? 1024)
+
+    /// Drops an unauthenticated peer to make room; logged in the event log only (a flood would flood the console).
+    private func evict(_ peer: Peer, reason: String) {
+        events.record("connection_refused", [("peer", .string(peer.connection.peer)), ("reason", .string(reason))])
+        close(peer)
     }
 
     private func checkTimers(now: Timestamp) {

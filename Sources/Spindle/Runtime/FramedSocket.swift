@@ -5,6 +5,10 @@ import SpindlePosix
 /// A TCP socket carrying Spindle frames: thread-safe sends, and receives through a ``FrameDecoder``
 /// that refuses oversized frames before allocating.
 ///
+/// Until ``authenticated()`` is called the decoder accepts only handshake-sized frames
+/// (``WireProtocol/maxHandshakeFrameSize``) and reads in small chunks, so an unauthenticated peer costs
+/// at most a few KiB of memory; afterwards frames up to `maxFrameSize` are accepted.
+///
 /// Sends may come from several threads (heartbeats and results); receives from one thread at a time.
 final class FramedSocket: Sendable {
     let socket: TCPSocket
@@ -12,10 +16,21 @@ final class FramedSocket: Sendable {
     var peer: String { socket.peerDescription }
     private let sendLock = Mutex(())
     private let decoder: Mutex<FrameDecoder>
+    /// The frame limit once the peer is authenticated.
+    private let maxFrameSize: Int
 
+    /// - Parameters:
+    ///   - maxFrameSize: the largest frame accepted after ``authenticated()``; before it, handshake frames only.
     init(socket: TCPSocket, maxFrameSize: Int = RuntimeDefaults.maxFrameSize) {
         self.socket = socket
-        self.decoder = Mutex(FrameDecoder(maxFrameSize: maxFrameSize))
+        self.maxFrameSize = maxFrameSize
+        self.decoder = Mutex(FrameDecoder(maxFrameSize: min(maxFrameSize, WireProtocol.maxHandshakeFrameSize)))
+    }
+
+    /// Lifts the handshake-sized frame limit to `maxFrameSize`. MUST be called only once the peer has proved
+    /// its knowledge of the secret (or, on the connecting side, the server has proved its own).
+    func authenticated() {
+        decoder.withLock { $0.maxFrameSize = maxFrameSize }
     }
 
     /// Sends one frame; the whole frame is written or the call throws.
@@ -63,7 +78,9 @@ final class FramedSocket: Sendable {
 
     private func readOnce() throws {
         let count = try decoder.withLock { decoder in
-            try decoder.withWritableSpace(minimumCapacity: 64 << 10) { buffer in
+            // Small reads before authentication: the decoder never holds much more than one handshake frame.
+            let chunk = decoder.maxFrameSize <= WireProtocol.maxHandshakeFrameSize ? 1024 : 64 << 10
+            return try decoder.withWritableSpace(minimumCapacity: chunk) { buffer in
                 try socket.read(into: buffer)
             }
         }

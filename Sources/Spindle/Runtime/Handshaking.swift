@@ -3,7 +3,8 @@ import SpindlePosix
 
 /// Blocking handshakes over a ``FramedSocket``, bounded by a deadline.
 enum Handshaking {
-    /// Runs the client side; returns when the server welcomed us.
+    /// Runs the client side; returns when the server welcomed us with a valid proof, after which the
+    /// connection accepts full-sized frames.
     /// - Throws: ``HandshakeError`` naming the peer and the reason.
     static func connectAsClient(_ connection: FramedSocket, secret: [UInt8], role: ConnectionRole, timeout: Duration) throws {
         var machine = ClientHandshake(secret: secret, nonce: SecureRandom.bytes(WireProtocol.nonceLength), role: role)
@@ -16,7 +17,9 @@ enum Handshaking {
             }
             switch machine.receive(frame) {
             case .send(let reply): try connection.send(reply)
-            case .established: return
+            case .established:
+                connection.authenticated()
+                return
             case .fail(let reason, let reply):
                 if let reply { try? connection.send(reply) }
                 throw HandshakeError(peer: connection.peer, reason: reason)
@@ -24,7 +27,9 @@ enum Handshaking {
         }
     }
 
-    /// Runs the server side on a blocking connection; returns the role the client asked for.
+    /// Runs the server side on a blocking connection; returns the role the client asked for, once the client
+    /// has proved its knowledge of the secret (only then is anything secret-dependent sent, and only then
+    /// does the connection accept full-sized frames).
     static func acceptAsServer(_ connection: FramedSocket, secret: [UInt8], timeout: Duration) throws -> ConnectionRole {
         var machine = ServerHandshake(secret: secret, nonce: SecureRandom.bytes(WireProtocol.nonceLength))
         let deadline = MonotonicClock.now() + timeout
@@ -35,8 +40,9 @@ enum Handshaking {
             }
             switch machine.receive(frame) {
             case .send(let reply): try connection.send(reply)
-            case .established(let role):
-                try connection.send(Frame(kind: MessageKind.welcome.rawValue, payload: []))
+            case .established(let role, let welcome):
+                if let welcome { try connection.send(welcome) }
+                connection.authenticated()
                 return role
             case .fail(let reason, let reply):
                 if let reply { try? connection.send(reply) }

@@ -4,6 +4,10 @@ enum RuntimeDefaults {
     static let heartbeatInterval: Duration = .milliseconds(200)
     static let heartbeatTimeout: Duration = .seconds(2)
     static let handshakeTimeout: Duration = .seconds(5)
+    /// Unauthenticated connections each listener keeps at most; beyond it the oldest is dropped (OpenSSH's MaxStartups).
+    static let maxUnauthenticatedConnections = 64
+    /// The shortest shared secret accepted, in bytes.
+    static let minimumSecretLength = 16
     static let connectTimeout: Duration = .seconds(10)
     static let registrationTimeout: Duration = .seconds(30)
     static let maxAttempts = 4

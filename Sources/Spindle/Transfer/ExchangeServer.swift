@@ -208,11 +208,13 @@ final class ExchangeServer: Sendable {
             switch step {
             case .send(let reply):
                 try entry.connection.send(reply)
-            case .established(.fetch):
+            case .established(.fetch, let welcome):
                 entry.handshake = nil
-                try entry.connection.send(Frame(kind: MessageKind.welcome.rawValue, payload: []))
+                if let welcome { try entry.connection.send(welcome) }
+                // Only now, with the client's proof checked, may the peer send frames larger than a handshake's.
+                entry.connection.authenticated()
                 limiter.authenticated(entry.connection.socket.fd, now: now)
-            case .established(let role):
+            case .established(let role, _):
                 throw HandshakeError(peer: entry.connection.peer, reason: "a \(role) connection is not served here")
             case .fail(let reason, let reply):
                 if let reply { try? entry.connection.send(reply) }

@@ -2,17 +2,28 @@
 public enum HandshakeStep: Equatable, Sendable {
     /// Send this frame to the peer.
     case send(Frame)
-    /// The peer is authenticated; the connection carries messages of `role` from now on.
-    case established(ConnectionRole)
+    /// The peer is authenticated; the connection carries messages of `role` from now on. `reply`, if any,
+    /// is sent first (the server's `welcome` with its proof).
+    case established(ConnectionRole, reply: Frame?)
     /// Drop the connection; `reason` is logged with the peer's address. `reply`, if any, is sent first.
     case fail(reason: String, reply: Frame?)
 }
 
-/// The accepting side of the handshake: version check, then HMAC-SHA256 challenge/response, mutual.
+extension WireProtocol {
+    /// Largest frame (kind + payload) either side accepts before the handshake completes: every handshake
+    /// frame fits, and an unauthenticated peer cannot make the receiver allocate more.
+    public static let maxHandshakeFrameSize = 512
+}
+
+/// The accepting side of the handshake: version check, then HMAC-SHA256 challenge/response, mutual, in which
+/// the connecting side proves its knowledge of the secret first (as in OpenSSH).
 ///
-/// Sequence: client `hello(magic, version, role, clientNonce)` → server `challenge(version, serverNonce,
-/// serverProof)` → client `response(clientProof)` → server `welcome`. Each proof is an HMAC-SHA256 over
-/// both nonces with a distinct label, keyed with the shared secret, so neither side can replay the other.
+/// Sequence: client `hello(magic, version, role, clientNonce)` → server `challenge(version, serverNonce)` →
+/// client `response(clientProof)` → server checks it, then `welcome(serverProof)` → client checks that.
+/// Nothing the server sends before it has verified the client's proof depends on the secret, so a peer
+/// without the secret learns nothing it could attack offline. Each proof is an HMAC-SHA256, keyed with the
+/// shared secret, over a label naming the prover, the connection role and both nonces, so no proof can be
+/// replayed in the other direction, on another connection or for another role.
 public struct ServerHandshake: Sendable {
     private enum State: Sendable { case awaitingHello, awaitingResponse(ConnectionRole, clientNonce: [UInt8]), done }
     private let secret: [UInt8]
@@ -43,14 +54,13 @@ public struct ServerHandshake: Sendable {
                 guard hello.magic == WireProtocol.magic else { return fail("not a Spindle peer (bad magic)") }
                 guard hello.version == WireProtocol.version else {
                     return fail(
-                        "protocol version \(hello.version) is not supported (this coordinator speaks \(WireProtocol.version))",
+                        "protocol version \(hello.version) is not supported (this side speaks \(WireProtocol.version))",
                         tellPeer: true)
                 }
                 guard let role = ConnectionRole(rawValue: hello.role) else { return fail("unknown connection role \(hello.role)") }
                 guard hello.nonce.count == WireProtocol.nonceLength else { return fail("malformed hello (nonce length \(hello.nonce.count))") }
                 state = .awaitingResponse(role, clientNonce: hello.nonce)
-                let proof = HandshakeProof.server(secret: secret, clientNonce: hello.nonce, serverNonce: serverNonce)
-                let challenge = ChallengeMessage(version: WireProtocol.version, nonce: serverNonce, proof: proof)
+                let challenge = ChallengeMessage(version: WireProtocol.version, nonce: serverNonce)
                 return .send(Frame(kind: MessageKind.challenge.rawValue, payload: challenge.wireEncoded()))
             } catch {
                 return fail("malformed hello: \(error)")
@@ -59,12 +69,13 @@ public struct ServerHandshake: Sendable {
             guard frame.kind == MessageKind.response.rawValue else {
                 return fail("expected a response frame, got kind \(frame.kind)")
             }
-            let expected = HandshakeProof.client(secret: secret, clientNonce: clientNonce, serverNonce: serverNonce)
+            let expected = HandshakeProof.client(secret: secret, role: role, clientNonce: clientNonce, serverNonce: serverNonce)
             guard ConstantTime.equals(frame.payload, expected) else {
                 return fail("authentication failed (wrong secret)", tellPeer: true)
             }
             state = .done
-            return .established(role)
+            let proof = HandshakeProof.server(secret: secret, role: role, clientNonce: clientNonce, serverNonce: serverNonce)
+            return .established(role, reply: Frame(kind: MessageKind.welcome.rawValue, payload: proof))
         case .done:
             return fail("unexpected frame after the handshake completed")
         }
@@ -77,10 +88,10 @@ public struct ServerHandshake: Sendable {
     }
 }
 
-/// The connecting side of the handshake (see ``ServerHandshake``); it also checks the server's proof,
-/// so a worker never takes tasks from a coordinator that does not know the secret.
+/// The connecting side of the handshake (see ``ServerHandshake``): it proves first, then checks the server's
+/// proof in `welcome`, so a worker never takes tasks from a coordinator that does not know the secret.
 public struct ClientHandshake: Sendable {
-    private enum State: Sendable { case awaitingChallenge, awaitingWelcome, done }
+    private enum State: Sendable { case awaitingChallenge, awaitingWelcome(serverNonce: [UInt8]), done }
     private let secret: [UInt8]
     private let clientNonce: [UInt8]
     private let role: ConnectionRole
@@ -108,39 +119,38 @@ public struct ClientHandshake: Sendable {
         switch state {
         case .awaitingChallenge:
             guard frame.kind == MessageKind.challenge.rawValue,
-                let challenge = try? WireReader.decode(ChallengeMessage.self, from: frame.payload)
+                let challenge = try? WireReader.decode(ChallengeMessage.self, from: frame.payload),
+                challenge.nonce.count == WireProtocol.nonceLength
             else {
                 state = .done
                 return .fail(reason: "the peer is not a Spindle coordinator (no valid challenge)", reply: nil)
             }
-            let expected = HandshakeProof.server(secret: secret, clientNonce: clientNonce, serverNonce: challenge.nonce)
-            guard ConstantTime.equals(challenge.proof, expected) else {
-                state = .done
-                let reason = "authentication failed: the coordinator's proof does not match this worker's secret"
-                return .fail(reason: reason, reply: Frame(kind: MessageKind.reject.rawValue, payload: reason.wireEncoded()))
-            }
-            state = .awaitingWelcome
-            let proof = HandshakeProof.client(secret: secret, clientNonce: clientNonce, serverNonce: challenge.nonce)
+            state = .awaitingWelcome(serverNonce: challenge.nonce)
+            let proof = HandshakeProof.client(secret: secret, role: role, clientNonce: clientNonce, serverNonce: challenge.nonce)
             return .send(Frame(kind: MessageKind.response.rawValue, payload: proof))
-        case .awaitingWelcome:
+        case .awaitingWelcome(let serverNonce):
             state = .done
             guard frame.kind == MessageKind.welcome.rawValue else {
                 return .fail(reason: "expected welcome, got frame kind \(frame.kind)", reply: nil)
             }
-            return .established(role)
+            let expected = HandshakeProof.server(secret: secret, role: role, clientNonce: clientNonce, serverNonce: serverNonce)
+            guard ConstantTime.equals(frame.payload, expected) else {
+                return .fail(reason: "authentication failed: the coordinator's proof does not match this worker's secret", reply: nil)
+            }
+            return .established(role, reply: nil)
         case .done:
             return .fail(reason: "unexpected frame after the handshake", reply: nil)
         }
     }
 }
 
-/// The two HMAC proofs of the handshake.
+/// The two HMAC proofs of the handshake, each bound to its prover, the role and both nonces.
 enum HandshakeProof {
-    static func server(secret: [UInt8], clientNonce: [UInt8], serverNonce: [UInt8]) -> [UInt8] {
-        HMACSHA256.authenticationCode(for: Array("spindle-server".utf8) + clientNonce + serverNonce, key: secret)
+    static func server(secret: [UInt8], role: ConnectionRole, clientNonce: [UInt8], serverNonce: [UInt8]) -> [UInt8] {
+        HMACSHA256.authenticationCode(for: Array("spindle-server-proof".utf8) + [role.rawValue] + clientNonce + serverNonce, key: secret)
     }
-    static func client(secret: [UInt8], clientNonce: [UInt8], serverNonce: [UInt8]) -> [UInt8] {
-        HMACSHA256.authenticationCode(for: Array("spindle-client".utf8) + serverNonce + clientNonce, key: secret)
+    static func client(secret: [UInt8], role: ConnectionRole, clientNonce: [UInt8], serverNonce: [UInt8]) -> [UInt8] {
+        HMACSHA256.authenticationCode(for: Array("spindle-client-proof".utf8) + [role.rawValue] + clientNonce + serverNonce, key: secret)
     }
 }
 
@@ -172,20 +182,16 @@ struct HelloMessage: WireCodable, Equatable {
 struct ChallengeMessage: WireCodable, Equatable {
     var version: UInt32
     var nonce: [UInt8]
-    var proof: [UInt8]
-    init(version: UInt32, nonce: [UInt8], proof: [UInt8]) {
+    init(version: UInt32, nonce: [UInt8]) {
         self.version = version
         self.nonce = nonce
-        self.proof = proof
     }
     func encode(to w: inout WireWriter) {
         w.writeFixed(version)
         w.writeLengthPrefixed(nonce)
-        w.writeLengthPrefixed(proof)
     }
     init(from r: inout WireReader) throws {
         version = try r.readFixed(UInt32.self)
         nonce = Array(try r.readLengthPrefixed())
-        proof = Array(try r.readLengthPrefixed())
     }
 }

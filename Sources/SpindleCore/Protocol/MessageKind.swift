@@ -33,7 +33,7 @@ public enum ConnectionRole: UInt8, Sendable {
 /// Protocol constants shared by both ends.
 public enum WireProtocol {
     /// Bumped on any incompatible change to frames or messages.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     /// First bytes of a `hello` payload, so that stray traffic is recognised at once.
     public static let magic: [UInt8] = Array("SPNDL".utf8)
     /// Length of the random nonces exchanged in the handshake.

@@ -5,8 +5,12 @@
 /// reclaimed by resetting when the buffer drains, or by compacting once they outnumber the unread bytes,
 /// so each byte is copied O(1) times on average. Capacity grows to the largest frame seen and is kept.
 public struct FrameDecoder: Sendable {
-    /// Largest accepted frame length (the header's length field: kind byte + payload).
-    public let maxFrameSize: Int
+    /// Largest accepted frame length (the header's length field: kind byte + payload), checked on the length
+    /// prefix before any byte of the frame is buffered for it. Adjustable, so a connection can accept only
+    /// handshake-sized frames until its peer is authenticated; a change applies from the next `nextFrame()`.
+    public var maxFrameSize: Int {
+        didSet { precondition(maxFrameSize >= 1, "maxFrameSize must allow at least the kind byte") }
+    }
 
     /// Backing storage; bytes in `readIndex ..< writeIndex` are buffered, bytes after `writeIndex` are free space.
     private var storage: [UInt8] = []

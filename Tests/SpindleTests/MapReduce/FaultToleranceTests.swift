@@ -5,7 +5,7 @@ import Testing
 
 /// MapReduce under failures: crashing and stalling tasks, killed workers, exactly-once commits.
 @Suite(.serialized) struct FaultToleranceTests {
-    private let secret = ["SPINDLE_SECRET": "fault tolerance"]
+    private let secret = ["SPINDLE_SECRET": "fault tolerance secret"]
 
     @Test func crashingAndStallingTasksWithWorkersRestartedStillGiveExactOutput() throws {
         let dir = try TemporaryDirectory()
