@@ -7,7 +7,8 @@ enum CommandSpecs {
         discussion: """
             With --workers N the coordinator starts N worker processes of this executable on this machine. \
             With --listen HOST:PORT --expect-workers N it waits for N remote workers (`spindle worker`) and uses every worker that joins. \
-            Exit codes: 0 success, 1 the job failed, 2 bad usage or input.
+            Exit codes: 0 success, 1 the job failed, 2 bad usage or input (also bad input met by a task), \
+            130 / 143 stopped by SIGINT / SIGTERM (workers stopped, temporary files removed).
             """,
         options: [
             .repeatable("input", placeholder: "PATH", help: "input file, directory or glob (repeatable); default: the job's sample data"),
@@ -39,7 +40,7 @@ enum CommandSpecs {
 
     static let worker = CommandSpec(
         name: "worker", summary: "Join a coordinator as a worker and run its tasks until the job ends",
-        discussion: "The secret comes from --secret-file or SPINDLE_SECRET and must match the coordinator's. Exit code 3 when the coordinator cannot be reached or is lost.",
+        discussion: "The secret comes from --secret-file or SPINDLE_SECRET and must match the coordinator's. Exit codes: 0 the job succeeded, 1 it failed or was stopped, 3 the coordinator cannot be reached or is lost, 130 / 143 stopped by SIGINT / SIGTERM (scratch removed).",
         options: [
             .value("coordinator", placeholder: "HOST:PORT", default: nil, help: "the coordinator's --listen address (required)"),
             .value("secret-file", placeholder: "PATH", default: nil, help: "file holding the shared secret"),

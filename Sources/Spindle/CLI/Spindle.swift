@@ -14,7 +14,8 @@ public enum Spindle {
 
     /// Runs the command line (`run`, `worker`, `jobs`, `generate`, `bench`, `version`, `help`) with `jobs`
     /// registered, then exits.
-    /// Exit codes: 0 success, 1 the job failed, 2 bad usage or input, 3 a worker lost its coordinator.
+    /// Exit codes: 0 success, 1 the job failed, 2 bad usage or input, 3 a worker lost its coordinator,
+    /// 130 / 143 stopped by SIGINT / SIGTERM.
     public static func main(jobs: [Job], arguments: [String] = CommandLineArguments.current()) -> Never {
         SystemInfo.ignoreBrokenPipe()
         // Coordinator and workers alike: take every descriptor allowed (soft limit up to the hard one).
