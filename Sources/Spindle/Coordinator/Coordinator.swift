@@ -155,12 +155,14 @@ final class Coordinator {
     private func step() throws {
         // While the listener is paused (descriptors ran out) it stays readable: leave it out, or the loop spins.
         var fds: [(fd: Int32, events: PollEvents)] = [(listener.isPaused ? -1 : listener.fd, .readable)]
-        let order = Array(peers.keys)
-        for fd in order { fds.append((fd, .readable)) }
+        let order = Array(peers)
+        for (fd, _) in order { fds.append((fd, .readable)) }
         let ready = try Poller.wait(fds, timeout: .milliseconds(50))
         if !ready[0].isEmpty && !listener.isPaused { acceptPeers() }
-        for (i, fd) in order.enumerated() where !ready[i + 1].isEmpty {
-            guard let peer = peers[fd] else { continue }
+        for (i, (fd, polled)) in order.enumerated() where !ready[i + 1].isEmpty {
+            // The peer that was polled, not a newer connection reusing its descriptor after an eviction
+            // (reading that one would block the loop).
+            guard let peer = peers[fd], peer === polled else { continue }
             do {
                 for frame in try peer.connection.readAvailable() {
                     handle(frame, from: peer)
