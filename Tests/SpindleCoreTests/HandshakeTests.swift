@@ -53,6 +53,29 @@ import Testing
         #expect(serverReason.contains("authentication failed"))
     }
 
+    /// Found by the FuzzHandshake fuzz target: HMAC zero-pads short keys and hashes long ones, so raw secrets
+    /// that differ only in trailing zero bytes, or a long secret and its SHA-256, used to prove each other.
+    @Test(arguments: [
+        ([UInt8]("s3cret-s3cret-s3cret".utf8), [UInt8]("s3cret-s3cret-s3cret".utf8) + [0]),
+        ([UInt8](repeating: 7, count: 70), SHA256.hash([UInt8](repeating: 7, count: 70))),
+    ])
+    func secretsThatHMACPadsOrHashesAlikeDoNotMatch(serverSecret: [UInt8], clientSecret: [UInt8]) {
+        var server = ServerHandshake(secret: serverSecret, nonce: nonceA)
+        var client = ClientHandshake(secret: clientSecret, nonce: nonceB, role: .worker)
+        guard case .send(let challenge) = server.receive(client.hello()) else {
+            Issue.record("expected a challenge")
+            return
+        }
+        guard case .fail(_, let reject?) = client.receive(challenge) else {
+            Issue.record("the client must refuse a coordinator with a different secret")
+            return
+        }
+        #expect(reject.kind == MessageKind.reject.rawValue)
+        let forged = Frame(kind: MessageKind.response.rawValue, payload: HandshakeProof.client(
+            secret: clientSecret, clientNonce: nonceB, serverNonce: nonceA))
+        #expect(server.receive(forged) != .established(.worker))
+    }
+
     @Test func coordinatorRefusesResponseWithWrongProof() {
         var server = ServerHandshake(secret: Array("right".utf8), nonce: nonceA)
         var client = ClientHandshake(secret: Array("right".utf8), nonce: nonceB, role: .worker)
