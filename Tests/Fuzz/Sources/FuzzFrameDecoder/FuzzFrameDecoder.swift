@@ -45,8 +45,11 @@ public func fuzzFrameDecoder(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
         fedBefore = fed
         fed = end
         chunkIndex += 1
-        require(storageCount(of: decoder) <= max(4096, 4 * largestDemand),
-                "storage grew to \(storageCount(of: decoder)) bytes; at most \(largestDemand) were ever buffered")
+        // Reflection is slow; storage and demand only grow, so every 8th chunk and the last one suffice.
+        if chunkIndex % 8 == 0 || fed == stream.count {
+            let storage = storageCount(of: decoder)
+            require(storage <= max(4096, 4 * largestDemand), "storage grew to \(storage) bytes; at most \(largestDemand) were ever buffered")
+        }
 
         do {
             while let frame = try decoder.nextFrame() {
