@@ -112,6 +112,36 @@ import Testing
         #expect(clientReason.contains("authentication failed"))
     }
 
+    /// Found by the FuzzHandshake fuzz target: HMAC zero-pads short keys and hashes long ones, so raw secrets
+    /// that differ only in trailing zero bytes, or a long secret and its SHA-256, used to prove each other.
+    @Test(arguments: [
+        ([UInt8]("s3cret-s3cret-s3cret".utf8), [UInt8]("s3cret-s3cret-s3cret".utf8) + [0]),
+        ([UInt8](repeating: 7, count: 70), SHA256.hash([UInt8](repeating: 7, count: 70))),
+    ])
+    func secretsThatHMACPadsOrHashesAlikeDoNotMatch(serverSecret: [UInt8], clientSecret: [UInt8]) {
+        var server = ServerHandshake(secret: serverSecret, nonce: nonceA)
+        var client = ClientHandshake(secret: clientSecret, nonce: nonceB, role: .worker)
+        guard case .send(let challenge) = server.receive(client.hello()) else {
+            Issue.record("expected a challenge")
+            return
+        }
+        // The client proves first; the coordinator must refuse its proof and tell it so.
+        guard case .send(let response) = client.receive(challenge) else {
+            Issue.record("expected the client's proof")
+            return
+        }
+        guard case .fail(_, let reject?) = server.receive(response) else {
+            Issue.record("the coordinator must refuse a worker with a different secret")
+            return
+        }
+        #expect(reject.kind == MessageKind.reject.rawValue)
+        var fresh = ServerHandshake(secret: serverSecret, nonce: nonceA)
+        _ = fresh.receive(ClientHandshake(secret: clientSecret, nonce: nonceB, role: .worker).hello())
+        let forged = Frame(kind: MessageKind.response.rawValue, payload: HandshakeProof.client(
+            secret: clientSecret, role: .worker, clientNonce: nonceB, serverNonce: nonceA))
+        if case .established = fresh.receive(forged) { Issue.record("a proof keyed with another secret was accepted") }
+    }
+
     @Test func coordinatorRefusesResponseWithWrongProof() {
         var server = ServerHandshake(secret: Array("right".utf8), nonce: nonceA)
         var client = ClientHandshake(secret: Array("right".utf8), nonce: nonceB, role: .worker)

@@ -37,6 +37,16 @@ import Testing
         #expect(pairs.map(\.value) == ["v", "a=b", ""])
     }
 
+    /// Found by the FuzzArgumentParser fuzz target: "=" followed by a combining mark is one Character, so
+    /// splitting at the first "=" Character missed it and refused `--name=VALUE` and `KEY=VALUE`.
+    @Test func valuesStartingWithACombiningMarkSplitAtTheEquals() throws {
+        let parsed = try parse("--event-log=\u{308}log", "--param", "k=\u{308}v", "--param=k2=\u{301}")
+        #expect(parsed.value("event-log") == "\u{308}log")
+        let pairs = try parsed.keyValues("param")
+        #expect(pairs.map(\.key) == ["k", "k2"])
+        #expect(pairs.map(\.value) == ["\u{308}v", "\u{301}"])
+    }
+
     @Test func requiredValueNamesTheMissingOption() throws {
         let parsed = try ArgumentParser.parse([], for: CommandLineFixtures.worker)
         #expect(throws: UsageError("missing required option '--coordinator' for 'spindle worker'")) {

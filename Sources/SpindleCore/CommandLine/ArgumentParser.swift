@@ -50,9 +50,11 @@ public enum ArgumentParser {
             let body = argument.dropFirst(2)
             let name: Substring
             let inlineValue: Substring?
-            if let equals = body.firstIndex(of: "=") {
+            // Split at the first "=" byte, not Character: a value starting with a combining mark
+            // ("=\u{308}…") would otherwise merge with the "=" into one grapheme and hide it.
+            if let equals = body.utf8.firstIndex(of: UInt8(ascii: "=")) {
                 name = body[..<equals]
-                inlineValue = body[body.index(after: equals)...]
+                inlineValue = body[body.utf8.index(after: equals)...]
             } else {
                 name = body
                 inlineValue = nil

@@ -120,14 +120,15 @@ public struct ParsedArguments: Equatable, Sendable {
     public func keyValues(_ name: String) throws(UsageError) -> [(key: String, value: String)] {
         var pairs: [(key: String, value: String)] = []
         for text in values(name) {
-            guard let equals = text.firstIndex(of: "=") else {
+            // The first "=" byte, not Character, so that a value starting with a combining mark still splits.
+            guard let equals = text.utf8.firstIndex(of: UInt8(ascii: "=")) else {
                 throw invalid(name, text, "expected KEY=VALUE")
             }
             let key = text[..<equals]
             guard !key.isEmpty else {
                 throw invalid(name, text, "expected KEY=VALUE with a non-empty key")
             }
-            pairs.append((String(key), String(text[text.index(after: equals)...])))
+            pairs.append((String(key), String(text[text.utf8.index(after: equals)...])))
         }
         return pairs
     }

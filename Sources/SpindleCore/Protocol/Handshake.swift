@@ -147,11 +147,16 @@ public struct ClientHandshake: Sendable {
 /// The two HMAC proofs of the handshake, each bound to its prover, the role and both nonces.
 enum HandshakeProof {
     static func server(secret: [UInt8], role: ConnectionRole, clientNonce: [UInt8], serverNonce: [UInt8]) -> [UInt8] {
-        HMACSHA256.authenticationCode(for: Array("spindle-server-proof".utf8) + [role.rawValue] + clientNonce + serverNonce, key: secret)
+        HMACSHA256.authenticationCode(for: Array("spindle-server-proof".utf8) + [role.rawValue] + clientNonce + serverNonce, key: key(secret))
     }
     static func client(secret: [UInt8], role: ConnectionRole, clientNonce: [UInt8], serverNonce: [UInt8]) -> [UInt8] {
-        HMACSHA256.authenticationCode(for: Array("spindle-client-proof".utf8) + [role.rawValue] + clientNonce + serverNonce, key: secret)
+        HMACSHA256.authenticationCode(for: Array("spindle-client-proof".utf8) + [role.rawValue] + clientNonce + serverNonce, key: key(secret))
     }
+
+    /// The HMAC key for `secret`: its SHA-256, so that distinct secrets give distinct keys. HMAC itself pads a
+    /// short key with zero bytes and hashes a key longer than 64 bytes, so keyed with the raw secret, `abc` and
+    /// `abc\0` (or a long secret and its digest) would prove each other.
+    static func key(_ secret: [UInt8]) -> [UInt8] { SHA256.hash(secret) }
 }
 
 struct HelloMessage: WireCodable, Equatable {
