@@ -8,7 +8,8 @@ import FuzzSupport
 ///   4 KiB `FrameDecoder`) fed to the server, which must never report `established`, must answer at most one
 ///   challenge (carrying its own nonce) and must fail for good once it has failed.
 /// - 1, a fake coordinator talking to a `ClientHandshake`: the same, fed to the client, which must never
-///   report `established` and never send more than its one response.
+///   report `established` and never send more than its one response (the client proves first, so it sends
+///   its response before the coordinator has proved anything, and only a valid `welcome` proof establishes).
 /// - 2, an honest client and server whose frames pass a relay that may drop, flip, cut or retag each one, and
 ///   whose secrets may differ: a side reports `established` only if both sides hold the same secret, and the
 ///   server's role is the role in the hello it received.
@@ -48,7 +49,7 @@ private func attackServer(_ input: inout FuzzInput) {
     for frame in frames(in: input.remainder()) {
         let step = server.receive(frame)
         switch step {
-        case .established(let role):
+        case .established(let role, _):
             require(false, "the server accepted a peer without the secret as \(role)")
         case .send(let reply):
             require(!failed, "the server sent \(reply.kind) after failing")
@@ -125,12 +126,14 @@ private func relay(_ input: inout FuzzInput) {
     }
     guard let response = toServer.flatMap({ tamper($0, &input) }) else { return }
     switch server.receive(response) {
-    case .established(let established):
+    case .established(let established, let welcome):
         require(secretsMatch, "the server accepted a client with a different secret")
         require(established.rawValue == helloRole, "the server established \(established), the hello said \(String(describing: helloRole))")
-        guard let welcome = tamper(Frame(kind: MessageKind.welcome.rawValue, payload: []), &input) else { return }
-        if case .established(let clientRole) = client.receive(welcome) {
+        require(welcome?.kind == MessageKind.welcome.rawValue, "the server established without sending its welcome proof")
+        guard let delivered = welcome.flatMap({ tamper($0, &input) }) else { return }
+        if case .established(let clientRole, _) = client.receive(delivered) {
             require(clientRole == role, "the client established as \(clientRole), not \(role)")
+            require(delivered == welcome, "the client accepted a tampered welcome")
         }
     case .send(let frame):
         require(false, "the server sent kind \(frame.kind) after the response")
