@@ -48,6 +48,11 @@ final class ExchangeServer: Sendable {
         var limits = ConnectionLimiter<Int32>.Settings()
         limits.handshakeTimeout = RuntimeDefaults.handshakeTimeout
         limits.idleTimeout = idleTimeout
+        // Under a low open-files limit, half of what connections may use (the rest of the worker's descriptors
+        // stay for its spills, map outputs, checkpoints and its own fetches; see ``ResourceLimits``).
+        let soft = (try? ResourceLimits.openFiles().soft) ?? 1024
+        limits.maxConnections = min(limits.maxConnections, max(16, ResourceLimits.connectionLimit(soft: soft) / 2))
+        limits.maxUnauthenticated = min(limits.maxUnauthenticated, limits.maxConnections / 2)
         return limits
     }
     /// Connections accepted per turn of the poll loop at most, so that a flood cannot starve the peers

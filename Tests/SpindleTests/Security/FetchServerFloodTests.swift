@@ -13,16 +13,28 @@ import Testing
         return line.flatMap { Int($0.dropFirst("Threads:".count).trimmingCharacters(in: .whitespaces)) }
     }
 
-    @Test func twoThousandIdleConnectionsToAFetchPortLeaveTheWordCountExact() throws {
+    /// Without a limit of open files (`nil`), and with `ulimit -n 128` for the coordinator and its workers, where
+    /// the flood is far larger than the descriptors the worker has: it must shed connections, not spin or fail.
+    @Test(arguments: [nil, 128])
+    func twoThousandIdleConnectionsToAFetchPortLeaveTheWordCountExact(openFiles: Int?) throws {
         let dir = try TemporaryDirectory()
         let files = try TextFixtures.write(into: dir.file("in"), seed: 31)
         let log = EventLogReader(path: dir.file("events.jsonl"))
         // Every reduce task waits 4 s before it fetches, so the flood is in place when the fetches start.
-        let coordinator = try TestJobsBinary.start(
-            ["run", "crashtest", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--split-size", "8KiB",
-             "--reducers", "4", "--no-speculation", "--param", "crash-rate=0", "--param", "stall-rate=0", "--param", "reduce-delay=4s",
-             "--event-log", dir.file("events.jsonl")],
-            in: dir.path, name: "coordinator")
+        let arguments = [
+            "run", "crashtest", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--split-size", "8KiB",
+            "--reducers", "4", "--no-speculation", "--param", "crash-rate=0", "--param", "stall-rate=0", "--param", "reduce-delay=4s",
+            "--event-log", dir.file("events.jsonl"),
+        ]
+        let coordinator: SpindleProcess
+        if let openFiles {
+            let process = try ChildProcess.spawn(
+                executable: "/bin/sh", arguments: ["-c", "ulimit -n \(openFiles) && exec \"$@\"", "sh", TestJobsBinary.path] + arguments,
+                stdoutPath: dir.file("coordinator.stdout"), stderrPath: dir.file("coordinator.stderr"))
+            coordinator = SpindleProcess(process: process, stdoutPath: dir.file("coordinator.stdout"), stderrPath: dir.file("coordinator.stderr"))
+        } else {
+            coordinator = try TestJobsBinary.start(arguments, in: dir.path, name: "coordinator")
+        }
         #expect(eventually(within: .seconds(30)) { log.events(named: "worker_joined").count == 2 })
         let joined = try #require(log.events(named: "worker_joined").first)
         let exchangeText = try #require(joined["exchange"] as? String)
