@@ -47,6 +47,7 @@ final class ExchangeServer: Sendable {
     static var limits: ConnectionLimiter<Int32>.Settings {
         var limits = ConnectionLimiter<Int32>.Settings()
         limits.handshakeTimeout = RuntimeDefaults.handshakeTimeout
+        limits.maxUnauthenticated = RuntimeDefaults.maxUnauthenticatedConnections
         limits.idleTimeout = idleTimeout
         // Under a low open-files limit, half of what connections may use (the rest of the worker's descriptors
         // stay for its spills, map outputs, checkpoints and its own fetches; see ``ResourceLimits``).
