@@ -3,7 +3,7 @@ import SpindlePosix
 
 /// Runs a ``BSPJob``: the coordinator side is the ``SuperstepDriver`` the Pregel engine uses (stages load,
 /// prepare, one per superstep, output; checkpoints and rollback); on workers a task loads a split, prepares a
-/// partition, runs a superstep on it, or writes its output (see ``PregelTaskKind``).
+/// partition, runs a superstep on it, or writes its output (see ``PartitionTaskKind``).
 ///
 /// Messages move through the shared exchange as records with an empty key in the segment of their destination
 /// partition, in send order (no sorting, no combining); the destination fetches its segment from every
@@ -18,11 +18,11 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
     }
 
     func runTask(_ assignment: TaskAssignment, context: TaskContext) throws -> TaskOutcome {
-        let settings = try WireReader.decode(PregelSettings.self, from: context.descriptor.engineSettings)
+        let settings = try WireReader.decode(SuperstepSettings.self, from: context.descriptor.engineSettings)
         if assignment.task.stage == SuperstepDriver.loadStage {
             return try load(assignment, context: context, settings: settings)
         }
-        let payload = try WireReader.decode(PartitionTaskPayload.self, from: assignment.payload)
+        let payload = try WireReader.decode(PartitionTask.self, from: assignment.payload)
         switch payload.kind {
         case .prepare: return try prepare(payload, assignment: assignment, context: context, settings: settings)
         case .superstep: return try superstep(payload, assignment: assignment, context: context, settings: settings)
@@ -32,7 +32,7 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
     }
 
     /// Runs the job's load function on every line of a split; writes what it sends, by destination partition.
-    private func load(_ assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
+    private func load(_ assignment: TaskAssignment, context: TaskContext, settings: SuperstepSettings) throws -> TaskOutcome {
         let split = try WireReader.decode(InputSplit.self, from: assignment.payload)
         let counters = Counters()
         let prefix = context.scratchPrefix
@@ -69,12 +69,12 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
         statistics.recordsIn = records
         statistics.recordsOut = outbox.sent
         statistics.bytesOut = sizes.reduce(0, +)
-        let report = PregelTaskReport(partitionSizes: sizes, edges: records, skippedLines: skipped + counters[CounterName.skippedRecords])
+        let report = PartitionReport(partitionSizes: sizes, records: records, skippedRecords: skipped + counters[CounterName.skippedRecords])
         return TaskOutcome(payload: report.wireEncoded(), statistics: statistics)
     }
 
     /// Makes the partition's state from what the loaders sent it, or restores it from a checkpoint, and holds it.
-    private func prepare(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws
+    private func prepare(_ payload: PartitionTask, assignment: TaskAssignment, context: TaskContext, settings: SuperstepSettings) throws
         -> TaskOutcome
     {
         let p = payload.partition
@@ -86,11 +86,11 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
             // Lost load outputs fail this task blamelessly, naming the load tasks to run again.
             let fetcher = SegmentFetcher(
                 secret: context.services.secret, server: context.services.exchange, scratchPrefix: context.scratchPrefix,
-                mapStage: SuperstepDriver.loadStage)
+                producerStage: SuperstepDriver.loadStage, producerName: "load task")
             let segments = try fetcher.fetch(partition: p, sources: payload.loadSources, context: context)
             let messages = BSPMessages<Message>(
                 segments.map {
-                    RecordCursor(blocks: $0.bytes, source: "load task \($0.mapIndex) output", owner: $0.owner, checksumsVerified: $0.verified)
+                    RecordCursor(blocks: $0.bytes, source: "load task \($0.producer) output", owner: $0.owner, checksumsVerified: $0.verified)
                 },
                 isEmpty: segments.allSatisfy { $0.bytes.isEmpty })
             let state = try definition.makeState(context.parameters)(p, settings.partitions, messages)
@@ -102,7 +102,7 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
             Self.release(previous.servedMessages, context: context)
         }
         context.services.partitions.set(p, partition)
-        return TaskOutcome(payload: PregelTaskReport(vertices: 1).wireEncoded(), statistics: AttemptStatistics())
+        return TaskOutcome(payload: PartitionReport(members: 1).wireEncoded(), statistics: AttemptStatistics())
     }
 
     /// Stops serving message outputs and deletes their scratch files.
@@ -115,7 +115,7 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
 
     /// Runs one superstep of the partition (unless it voted to halt and got no message), writes the messages
     /// it sent, and, when asked, checkpoints them with its state.
-    private func superstep(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws
+    private func superstep(_ payload: PartitionTask, assignment: TaskAssignment, context: TaskContext, settings: SuperstepSettings) throws
         -> TaskOutcome
     {
         let p = payload.partition
@@ -166,25 +166,25 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
         statistics.bytesIn = inbox.segments.reduce(0) { $0 + $1.bytes.count }
         statistics.recordsOut = outbox.sent
         statistics.bytesOut = sizes.reduce(0, +)
-        let report = PregelTaskReport(
-            partitionSizes: sizes, vertices: 1, activeVertices: halted ? 0 : 1, messagesSent: outbox.sent, aggregates: bsp.aggregates.values)
+        let report = PartitionReport(
+            partitionSizes: sizes, members: 1, activeMembers: halted ? 0 : 1, messagesSent: outbox.sent, aggregates: bsp.aggregates.values)
         return TaskOutcome(payload: report.wireEncoded(), statistics: statistics)
     }
 
     /// Runs the job's output function on the partition's final state, into the partition's part file.
-    private func output(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws
+    private func output(_ payload: PartitionTask, assignment: TaskAssignment, context: TaskContext, settings: SuperstepSettings) throws
         -> TaskOutcome
     {
         let held = try heldPartition(payload.partition, epoch: payload.epoch, context: context)
         let path = OutputCommitter.temporaryPath(
-            outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: MapReduceSettings.partName(payload.partition))
+            outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: OutputCommitter.partName(payload.partition))
         let writer = try OutputLineWriter(path: path)
         try definition.makeOutput(context.parameters)(held.state, BSPOutput(partition: payload.partition, writer: writer))
         try writer.finish()
         var statistics = AttemptStatistics()
         statistics.recordsOut = writer.records
         statistics.bytesOut = writer.bytes
-        return TaskOutcome(payload: PregelTaskReport(vertices: 1).wireEncoded(), statistics: statistics)
+        return TaskOutcome(payload: PartitionReport(members: 1).wireEncoded(), statistics: statistics)
     }
 
     private func heldPartition(_ p: Int, epoch: Int, context: TaskContext) throws -> BSPPartition<State> {

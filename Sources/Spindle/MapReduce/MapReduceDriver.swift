@@ -55,9 +55,9 @@ final class MapReduceDriver: JobDriver {
         if task.stage == settings.mapStage {
             return MapTaskPayload(split: splits[task.index], firstLineNumbers: firstLineNumbers(of: task.index)).wireEncoded()
         }
-        let sources = mapOutputs.enumerated().compactMap { index, output -> MapOutputSource? in
+        let sources = mapOutputs.enumerated().compactMap { index, output -> SegmentSource? in
             guard let output, let address = exchangeAddresses[output.worker] else { return nil }
-            return MapOutputSource(mapIndex: index, attempt: output.attempt, host: address.host, port: address.port, bytes: output.sizes[task.index])
+            return SegmentSource(producer: index, attempt: output.attempt, host: address.host, port: address.port, bytes: output.sizes[task.index])
         }
         return ReduceTaskPayload(partition: task.index, sources: sources).wireEncoded()
     }
@@ -121,7 +121,7 @@ final class MapReduceDriver: JobDriver {
             exchangeAddresses[worker] = address
             mapOutputs[task.index] = (attempt, worker, report.partitionSizes)
         } else {
-            let name = MapReduceSettings.partName(task.index)
+            let name = OutputCommitter.partName(task.index)
             try setup.output.commit(temporaryPath: setup.output.temporaryPath(attempt: attempt, name: name), as: name)
         }
     }

@@ -44,7 +44,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         var direct: MapOutputSink<Value>.DirectOutput?
         if settings.reducers == 0 {
             let path = OutputCommitter.temporaryPath(
-                outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: MapReduceSettings.partName(assignment.task.index))
+                outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: OutputCommitter.partName(assignment.task.index))
             direct = .init(
                 writer: try OutputLineWriter(path: path), formatKey: { bytes, out in Key(shuffleBytes: bytes).appendOutputText(to: &out) },
                 formatValue: definition.formatValue)
@@ -85,16 +85,16 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         let counters = Counters()
         let prefix = context.scratchPrefix
         let fetcher = SegmentFetcher(
-            secret: context.services.secret, server: context.services.exchange, scratchPrefix: prefix, mapStage: settings.mapStage)
+            secret: context.services.secret, server: context.services.exchange, scratchPrefix: prefix, producerStage: settings.mapStage)
         let segments = try fetcher.fetch(partition: payload.partition, sources: payload.sources, context: context)
         let fetched = segments.reduce(0) { $0 + $1.bytes.count }
         counters.increment(CounterName.shuffleBytes, by: fetched)
-        let sourceNames = segments.map { "map task \($0.mapIndex) output" }
+        let sourceNames = segments.map { "map task \($0.producer) output" }
         let merger = RunMerger(
             cursors: zip(segments, sourceNames).map { RecordCursor(blocks: $0.bytes, source: $1, owner: $0.owner, releasingPages: true) })
         let group = ReduceGroup(merger: merger)
         let path = OutputCommitter.temporaryPath(
-            outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: MapReduceSettings.partName(payload.partition))
+            outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: OutputCommitter.partName(payload.partition))
         let writer = try OutputLineWriter(path: path)
         let output = ReduceOutput<Key>(writer: writer, counters: counters)
         var groups = 0
@@ -111,7 +111,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
             }
         } catch let corrupt as CorruptDataError {
             // A source's bytes went bad after they were checked on arrival (for example on local disk).
-            let lost = segments.enumerated().filter { corrupt.source == sourceNames[$0.offset] }.map { TaskID(stage: settings.mapStage, index: $0.element.mapIndex) }
+            let lost = segments.enumerated().filter { corrupt.source == sourceNames[$0.offset] }.map { TaskID(stage: settings.mapStage, index: $0.element.producer) }
             throw BlamelessFailure(description: "\(corrupt)", lostOutputs: lost)
         }
         try writer.finish()

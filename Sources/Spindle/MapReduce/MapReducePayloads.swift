@@ -31,12 +31,6 @@ struct MapReduceSettings: WireCodable, Sendable {
         self.outputDirectory = outputDirectory; self.rangeBounds = rangeBounds; self.countStage = countStage; self.mapStage = mapStage
         self.reduceStage = reduceStage
     }
-
-    /// The name of part file `index`.
-    static func partName(_ index: Int) -> String {
-        let digits = String(index)
-        return "part-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits
-    }
 }
 
 /// A map task: its split and, when the job wants line numbers, the number of each chunk's first line.
@@ -65,34 +59,15 @@ struct TaskReport: WireCodable, Sendable {
     init(from r: inout WireReader) throws { partitionSizes = try r.read([Int].self); counters = try r.read([Pair<String, Int>].self) }
 }
 
-/// Where a reducer fetches one map task's output.
-struct MapOutputSource: WireCodable, Sendable {
-    var mapIndex: Int
-    var attempt: AttemptID
-    var host: String
-    var port: UInt16
-    /// Expected bytes of this reducer's partition in that output.
-    var bytes: Int
-
-    init(mapIndex: Int, attempt: AttemptID, host: String, port: UInt16, bytes: Int) {
-        self.mapIndex = mapIndex; self.attempt = attempt; self.host = host; self.port = port; self.bytes = bytes
-    }
-    func encode(to w: inout WireWriter) { w.write(mapIndex); w.write(attempt); w.write(host); w.write(port); w.write(bytes) }
-    init(from r: inout WireReader) throws {
-        mapIndex = try r.read(Int.self); attempt = try r.read(AttemptID.self); host = try r.read(String.self)
-        port = try r.read(UInt16.self); bytes = try r.read(Int.self)
-    }
-}
-
 /// A reduce task: its partition and the map outputs to fetch it from.
 struct ReduceTaskPayload: WireCodable, Sendable {
     var partition: Int
-    var sources: [MapOutputSource]
+    var sources: [SegmentSource]
 
-    init(partition: Int, sources: [MapOutputSource]) {
+    init(partition: Int, sources: [SegmentSource]) {
         self.partition = partition
         self.sources = sources
     }
     func encode(to w: inout WireWriter) { w.write(partition); w.write(sources) }
-    init(from r: inout WireReader) throws { partition = try r.read(Int.self); sources = try r.read([MapOutputSource].self) }
+    init(from r: inout WireReader) throws { partition = try r.read(Int.self); sources = try r.read([SegmentSource].self) }
 }

@@ -103,4 +103,10 @@ final class OutputCommitter: Sendable {
     private func record(_ name: String) {
         state.withLock { $0.written.append(name) }
     }
+
+    /// The name of part file `index`.
+    static func partName(_ index: Int) -> String {
+        let digits = String(index)
+        return "part-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+    }
 }

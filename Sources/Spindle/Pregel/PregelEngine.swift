@@ -2,7 +2,7 @@ import SpindleCore
 import SpindlePosix
 
 /// Runs a ``PregelJob``: the coordinator side is a ``SuperstepDriver``; on workers a task loads edges, prepares
-/// a partition, runs a superstep on it, or writes its output (see ``PregelTaskKind``).
+/// a partition, runs a superstep on it, or writes its output (see ``PartitionTaskKind``).
 ///
 /// Messages and edges move through the shared exchange: a superstep's messages to vertex `v` are records
 /// keyed by `v` in the partition that owns `v`, combined on the sender, sorted, and fetched by the owner
@@ -23,11 +23,11 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     @_specialize(where VertexValue == Int64, EdgeValue == Unweighted, Message == Int64)
     @_specialize(where VertexValue == Double, EdgeValue == Double, Message == Double)
     func runTask(_ assignment: TaskAssignment, context: TaskContext) throws -> TaskOutcome {
-        let settings = try WireReader.decode(PregelSettings.self, from: context.descriptor.engineSettings)
+        let settings = try WireReader.decode(SuperstepSettings.self, from: context.descriptor.engineSettings)
         if assignment.task.stage == SuperstepDriver.loadStage {
             return try load(assignment, context: context, settings: settings)
         }
-        let payload = try WireReader.decode(PartitionTaskPayload.self, from: assignment.payload)
+        let payload = try WireReader.decode(PartitionTask.self, from: assignment.payload)
         switch payload.kind {
         case .prepare: return try prepare(payload, assignment: assignment, context: context, settings: settings)
         case .superstep: return try superstep(payload, assignment: assignment, context: context, settings: settings)
@@ -38,14 +38,14 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     }
 
     /// The shuffle partitioner of keyed messages: a message keyed by vertex `v` goes to `v`'s partition.
-    private func partitioner(_ settings: PregelSettings) -> PartitionFunction {
+    private func partitioner(_ settings: SuperstepSettings) -> PartitionFunction {
         let vertices = VertexPartitioner(partitions: settings.partitions)
         return PartitionFunction(kind: .custom({ key, _ in vertices.partition(of: Int64(shuffleBytes: key)) }), partitions: settings.partitions)
     }
 
     /// Parses a split of the edge list and buckets each edge by its source's partition (and, once per
     /// target, the target's existence by the target's partition); no sorting (see ``GraphPartitionAssembler``).
-    private func load(_ assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws -> TaskOutcome {
+    private func load(_ assignment: TaskAssignment, context: TaskContext, settings: SuperstepSettings) throws -> TaskOutcome {
         let split = try WireReader.decode(InputSplit.self, from: assignment.payload)
         let undirected = definition.undirected(context.parameters)
         let counters = Counters()
@@ -89,13 +89,13 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         statistics.recordsIn = edges
         statistics.recordsOut = sent
         statistics.bytesOut = sizes.reduce(0, +)
-        let report = PregelTaskReport(partitionSizes: sizes, edges: edges, skippedLines: skipped + counters[CounterName.skippedRecords])
+        let report = PartitionReport(partitionSizes: sizes, records: edges, skippedRecords: skipped + counters[CounterName.skippedRecords])
         return TaskOutcome(payload: report.wireEncoded(), statistics: statistics)
     }
 
     /// Builds the partition's graph from the loaders' outputs (unless this worker has it) and sets its
     /// values from a checkpoint, or marks them for initialisation.
-    private func prepare(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws
+    private func prepare(_ payload: PartitionTask, assignment: TaskAssignment, context: TaskContext, settings: SuperstepSettings) throws
         -> TaskOutcome
     {
         let p = payload.partition
@@ -107,12 +107,12 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         } else {
             let fetcher = SegmentFetcher(
                 secret: context.services.secret, server: context.services.exchange,
-                scratchPrefix: context.scratchPrefix, mapStage: SuperstepDriver.loadStage,
+                scratchPrefix: context.scratchPrefix, producerStage: SuperstepDriver.loadStage, producerName: "load task",
                 inMemory: true)
             let segments = try fetcher.fetch(partition: p, sources: payload.loadSources, context: context)
             if let ahead = payload.ahead { fetcher.prefetch(ahead) }
             graph = try GraphPartitionAssembler.assemble(
-                segments.map { .init(bytes: $0.bytes, name: "load task \($0.mapIndex) output", owner: $0.owner, verified: $0.verified) },
+                segments.map { .init(bytes: $0.bytes, name: "load task \($0.producer) output", owner: $0.owner, verified: $0.verified) },
                 edgeValue: definition.edgeValue)
             withExtendedLifetime(segments) {}
         }
@@ -141,12 +141,12 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             context.services.exchange.register(assignment.attempt, file: try PartitionedFile(path: path))
         }
         context.services.partitions.set(p, state)
-        let report = PregelTaskReport(partitionSizes: sizes, vertices: graph.vertexCount, edges: graph.edgeCount)
+        let report = PartitionReport(partitionSizes: sizes, members: graph.vertexCount, records: graph.edgeCount)
         return TaskOutcome(payload: report.wireEncoded(), statistics: AttemptStatistics())
     }
 
     /// Fetches every partition's slot ids for this partition and maps them to local vertex indices.
-    private func resolve(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws
+    private func resolve(_ payload: PartitionTask, assignment: TaskAssignment, context: TaskContext, settings: SuperstepSettings) throws
         -> TaskOutcome
     {
         let p = payload.partition
@@ -172,12 +172,12 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             local[segment.sender] = indices
         }
         state.inbound = InboundRouting(localIndices: local)
-        return TaskOutcome(payload: PregelTaskReport(vertices: state.graph.vertexCount).wireEncoded(), statistics: AttemptStatistics())
+        return TaskOutcome(payload: PartitionReport(members: state.graph.vertexCount).wireEncoded(), statistics: AttemptStatistics())
     }
 
     /// Runs one superstep on a partition: merges its incoming messages with its sorted vertices, calls
     /// compute on every active vertex or vertex with messages, and writes the messages it sends.
-    private func superstep(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws
+    private func superstep(_ payload: PartitionTask, assignment: TaskAssignment, context: TaskContext, settings: SuperstepSettings) throws
         -> TaskOutcome
     {
         let p = payload.partition
@@ -391,8 +391,8 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         statistics.recordsIn = received
         statistics.recordsOut = sent
         statistics.bytesOut = sizes.reduce(0, +)
-        let report = PregelTaskReport(
-            partitionSizes: sizes, vertices: graph.vertexCount, activeVertices: active, messagesSent: sent, aggregates: aggregates.values)
+        let report = PartitionReport(
+            partitionSizes: sizes, members: graph.vertexCount, activeMembers: active, messagesSent: sent, aggregates: aggregates.values)
         return TaskOutcome(payload: report.wireEncoded(), statistics: statistics)
     }
 
@@ -425,7 +425,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     }
 
     /// Writes `vertex<TAB>value` for every vertex of the partition, in id order, to its part file.
-    private func output(_ payload: PartitionTaskPayload, assignment: TaskAssignment, context: TaskContext, settings: PregelSettings) throws
+    private func output(_ payload: PartitionTask, assignment: TaskAssignment, context: TaskContext, settings: SuperstepSettings) throws
         -> TaskOutcome
     {
         guard let state = context.services.partitions.object(payload.partition, as: State.self), state.epoch == payload.epoch,
@@ -434,7 +434,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
             throw TaskFailure("partition \(payload.partition) is not on this worker for output")
         }
         let path = OutputCommitter.temporaryPath(
-            outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: MapReduceSettings.partName(payload.partition))
+            outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: OutputCommitter.partName(payload.partition))
         let writer = try OutputLineWriter(path: path)
         let ids = state.graph.ids
         if definition.customFormat == nil && (VertexValue.self == Double.self || VertexValue.self == Int64.self) {
@@ -472,7 +472,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         var statistics = AttemptStatistics()
         statistics.recordsOut = writer.records
         statistics.bytesOut = writer.bytes
-        return TaskOutcome(payload: PregelTaskReport(vertices: state.graph.vertexCount).wireEncoded(), statistics: statistics)
+        return TaskOutcome(payload: PartitionReport(members: state.graph.vertexCount).wireEncoded(), statistics: statistics)
     }
 }
 

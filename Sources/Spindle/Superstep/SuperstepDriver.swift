@@ -55,7 +55,7 @@ final class SuperstepDriver: JobDriver {
     private var loadOutputs: [(attempt: AttemptID, worker: WorkerID, sizes: [Int])?]
     private var exchangeAddresses: [WorkerID: HostPort] = [:]
     /// Reports of the partitions of each superstep stage, with where their messages are.
-    private var superstepReports: [Int: [(attempt: AttemptID, worker: WorkerID, report: PregelTaskReport)?]] = [:]
+    private var superstepReports: [Int: [(attempt: AttemptID, worker: WorkerID, report: PartitionReport)?]] = [:]
     private var previousAggregates: AggregatorValues
     private var globals: [String: Double] = [:]
     private var checkpoints: [Int] = []
@@ -86,7 +86,7 @@ final class SuperstepDriver: JobDriver {
         checkpointRoot = setup.output.temporaryDirectory + "/checkpoints"
         loadOutputs = Array(repeating: nil, count: splits.count)
         previousAggregates = AggregatorValues(aggregators)
-        engineSettings = PregelSettings(
+        engineSettings = SuperstepSettings(
             partitions: partitions, bufferBytes: max(1 << 20, setup.memoryBudget / 2), maxRecord: setup.maxRecord,
             skipBadRecords: setup.skipBadRecords, outputDirectory: setup.output.directory, checkpointDirectory: checkpointRoot
         ).wireEncoded()
@@ -112,7 +112,7 @@ final class SuperstepDriver: JobDriver {
 
     func payload(for task: TaskID) -> [UInt8] {
         guard let role = roles[task.stage] else { return [] }
-        var payload = PartitionTaskPayload(kind: .prepare, partition: task.index, epoch: epoch)
+        var payload = PartitionTask(kind: .prepare, partition: task.index, epoch: epoch)
         switch role {
         case .load:
             return splits[task.index].wireEncoded()
@@ -151,7 +151,7 @@ final class SuperstepDriver: JobDriver {
     }
 
     func validate(_ result: AttemptResult, of task: TaskID) -> ReportCheck {
-        guard let report = try? WireReader.decode(PregelTaskReport.self, from: result.payload) else {
+        guard let report = try? WireReader.decode(PartitionReport.self, from: result.payload) else {
             return .rejected(reason: "its report of \(describe(task)) does not decode")
         }
         let expectedSizes: Set<Int>
@@ -164,15 +164,15 @@ final class SuperstepDriver: JobDriver {
             return .rejected(reason: "it reported \(report.partitionSizes.count) partition sizes for \(describe(task)), expected \(expectedSizes.sorted()[0])")
         }
         let counts = [
-            ("vertices", report.vertices), ("edges", report.edges), ("active vertices", report.activeVertices),
-            ("messages sent", report.messagesSent), ("skipped lines", report.skippedLines),
+            ("vertices", report.members), ("edges", report.records), ("active vertices", report.activeMembers),
+            ("messages sent", report.messagesSent), ("skipped lines", report.skippedRecords),
         ]
         for (name, value) in counts {
             if case .rejected(let reason) = ReportLimits.checkCount(value, name) { return .rejected(reason: reason) }
         }
         if case .rejected(let reason) = ReportLimits.checkCounts(report.partitionSizes, "partition sizes") { return .rejected(reason: reason) }
-        guard report.activeVertices <= report.vertices else {
-            return .rejected(reason: "it reported \(report.activeVertices) active of \(report.vertices) vertices")
+        guard report.activeMembers <= report.members else {
+            return .rejected(reason: "it reported \(report.activeMembers) active of \(report.members) vertices")
         }
         if case .superstep? = roles[task.stage] {
             guard report.aggregates.count == aggregators.count, !report.aggregates.contains(where: \.isNaN) else {
@@ -185,13 +185,13 @@ final class SuperstepDriver: JobDriver {
     }
 
     func committed(_ task: TaskID, attempt: AttemptID, worker: WorkerID, result: AttemptResult, control: any DriverControl) throws {
-        let report = try WireReader.decode(PregelTaskReport.self, from: result.payload)
+        let report = try WireReader.decode(PartitionReport.self, from: result.payload)
         if let address = control.exchangeAddress(of: worker) { exchangeAddresses[worker] = address }
         switch roles[task.stage] {
         case .load?:
             if loadOutputs[task.index] == nil {
-                edges += report.edges
-                skippedLines += report.skippedLines
+                edges += report.records
+                skippedLines += report.skippedRecords
             }
             loadOutputs[task.index] = (attempt, worker, report.partitionSizes)
         case .superstep?:
@@ -199,7 +199,7 @@ final class SuperstepDriver: JobDriver {
         case .prepare?, .resolve?:
             superstepReports[task.stage, default: Array(repeating: nil, count: partitions)][task.index] = (attempt, worker, report)
         case .output?:
-            let name = MapReduceSettings.partName(task.index)
+            let name = OutputCommitter.partName(task.index)
             try setup.output.commit(temporaryPath: setup.output.temporaryPath(attempt: attempt, name: name), as: name)
         case nil:
             break
@@ -213,7 +213,7 @@ final class SuperstepDriver: JobDriver {
             owners = assignOwners(control.liveWorkers)
             addPrepare(restore: nil, control: control)
         case .prepare(let restore):
-            let vertices = (superstepReports[stage] ?? []).reduce(0) { $0 + ($1?.report.vertices ?? 0) }
+            let vertices = (superstepReports[stage] ?? []).reduce(0) { $0 + ($1?.report.members ?? 0) }
             if let known = totalVertices, known != vertices {
                 throw TaskFailure("the graph has \(vertices) vertices after recovery but had \(known) before")
             }
@@ -247,11 +247,11 @@ final class SuperstepDriver: JobDriver {
     }
 
     /// Where the load outputs hold partition `partition`'s edges.
-    private func loadSources(for partition: Int) -> [MapOutputSource] {
+    private func loadSources(for partition: Int) -> [SegmentSource] {
         loadOutputs.enumerated().compactMap { index, output in
             guard let output, let address = exchangeAddresses[output.worker] else { return nil }
-            return MapOutputSource(
-                mapIndex: index, attempt: output.attempt, host: address.host, port: address.port, bytes: output.sizes[partition])
+            return SegmentSource(
+                producer: index, attempt: output.attempt, host: address.host, port: address.port, bytes: output.sizes[partition])
         }
     }
 
@@ -263,11 +263,11 @@ final class SuperstepDriver: JobDriver {
     }
 
     /// Where the outputs of `stage` (one task per partition) hold partition `partition`'s data.
-    private func sources(of stage: Int, for partition: Int) -> [MapOutputSource] {
-        (superstepReports[stage] ?? []).enumerated().compactMap { q, entry -> MapOutputSource? in
+    private func sources(of stage: Int, for partition: Int) -> [SegmentSource] {
+        (superstepReports[stage] ?? []).enumerated().compactMap { q, entry -> SegmentSource? in
             guard let entry, let address = exchangeAddresses[entry.worker] else { return nil }
-            return MapOutputSource(
-                mapIndex: q, attempt: entry.attempt, host: address.host, port: address.port, bytes: entry.report.partitionSizes[partition])
+            return SegmentSource(
+                producer: q, attempt: entry.attempt, host: address.host, port: address.port, bytes: entry.report.partitionSizes[partition])
         }
     }
 
@@ -354,7 +354,7 @@ final class SuperstepDriver: JobDriver {
         let reports = (superstepReports[stage] ?? []).compactMap { $0?.report }
         var aggregates = AggregatorValues(aggregators)
         for r in reports { aggregates.fold(AggregatorValues(values: r.aggregates), with: aggregators) }
-        let active = reports.reduce(0) { $0 + $1.activeVertices }
+        let active = reports.reduce(0) { $0 + $1.activeMembers }
         let messages = reports.reduce(0) { $0 + $1.messagesSent }
         messagesTotal += messages
         var context = MasterContext(

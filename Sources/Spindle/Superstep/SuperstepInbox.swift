@@ -37,11 +37,11 @@ struct SuperstepInbox {
         case .exchange(let sources):
             let fetcher = SegmentFetcher(
                 secret: context.services.secret, server: context.services.exchange,
-                scratchPrefix: context.scratchPrefix, mapStage: -1, inMemory: inMemory)
+                scratchPrefix: context.scratchPrefix, producerStage: -1, producerName: "partition", inMemory: inMemory)
             do {
                 segments = try fetcher.fetch(partition: partition, sources: sources, context: context).map {
                     Segment(
-                        sender: $0.mapIndex, bytes: $0.bytes, owner: $0.owner, source: "messages of partition \($0.mapIndex)", verified: $0.verified)
+                        sender: $0.producer, bytes: $0.bytes, owner: $0.owner, source: "messages of partition \($0.producer)", verified: $0.verified)
                 }
             } catch let failure as BlamelessFailure {
                 throw BlamelessFailure(description: failure.description, lostOutputs: [])

@@ -3,7 +3,8 @@ import Synchronization
 import SpindleCore
 import SpindlePosix
 
-/// Gathers a reduce partition from the map outputs that hold it: directly from this worker's own outputs,
+/// Gathers a partition from the producers' outputs that hold it (map outputs for a reducer, message outputs for a
+/// superstep): directly from this worker's own outputs,
 /// or over TCP from other workers' exchange servers, a few at a time, verifying every block's CRC32C as it
 /// arrives. A source that cannot be fetched intact makes the task fail blamelessly, naming the map task,
 /// so the coordinator runs that map again. An in-memory fetcher can also fetch a partition ahead of the task
@@ -12,7 +13,10 @@ struct SegmentFetcher {
     let secret: [UInt8]
     let server: ExchangeServer
     let scratchPrefix: String
-    let mapStage: Int
+    /// The stage whose tasks produced the sources: a lost source names its task there, to be run again.
+    let producerStage: Int
+    /// How errors name a producing task, e.g. "map task" (followed by its index).
+    var producerName = "map task"
     /// Concurrent fetches.
     var parallelism = 4
     var timeout: Duration = .seconds(30)
@@ -22,7 +26,7 @@ struct SegmentFetcher {
 
     /// A fetched segment and what keeps its bytes alive.
     struct Segment: @unchecked Sendable {  // The bytes are immutable once fetched; `owner` keeps them mapped.
-        var mapIndex: Int
+        var producer: Int
         var bytes: UnsafeRawBufferPointer
         var owner: AnyObject
         /// Every block's checksum was verified on arrival, or the bytes never left this process's memory.
@@ -30,7 +34,7 @@ struct SegmentFetcher {
     }
 
     /// Fetches partition `partition` from every source; the segments come back in source order.
-    func fetch(partition: Int, sources: [MapOutputSource], context: TaskContext) throws -> [Segment] {
+    func fetch(partition: Int, sources: [SegmentSource], context: TaskContext) throws -> [Segment] {
         let results = Mutex<[Int: Result<Segment, any Error>]>([:])
         let next = Atomic<Int>(0)
         let workers = min(parallelism, sources.count)
@@ -52,7 +56,7 @@ struct SegmentFetcher {
             switch collected[i] {
             case .success(let segment): segments.append(segment)
             case .failure(let error):
-                lost.append(TaskID(stage: mapStage, index: source.mapIndex))
+                lost.append(TaskID(stage: producerStage, index: source.producer))
                 causes.append("\(error)")
             case nil: break
             }
@@ -86,13 +90,13 @@ struct SegmentFetcher {
         }
     }
 
-    private func fetchOne(_ source: MapOutputSource, partition: Int, context: TaskContext) throws -> Segment {
+    private func fetchOne(_ source: SegmentSource, partition: Int, context: TaskContext) throws -> Segment {
         if let file = server.localOutput(source.attempt) {
             let bytes = file.segment(partition)
             guard bytes.count == source.bytes else {
-                throw FetchError("map task \(source.mapIndex)'s local output has \(bytes.count) bytes for partition \(partition), expected \(source.bytes)")
+                throw FetchError("\(producerName) \(source.producer)'s local output has \(bytes.count) bytes for partition \(partition), expected \(source.bytes)")
             }
-            return Segment(mapIndex: source.mapIndex, bytes: bytes, owner: file, verified: file.isInMemory)
+            return Segment(producer: source.producer, bytes: bytes, owner: file, verified: file.isInMemory)
         }
         if let pending = server.prefetched.take(.init(attempt: source.attempt, partition: partition)),
             let segment = try pending.segment(timeout: timeout, context: context), segment.bytes.count == source.bytes
@@ -104,7 +108,7 @@ struct SegmentFetcher {
     }
 
     /// Fetches `source`'s segment of `partition` from its worker's exchange server.
-    private func fetchRemote(_ source: MapOutputSource, partition: Int) throws -> Segment {
+    private func fetchRemote(_ source: SegmentSource, partition: Int) throws -> Segment {
         let address = "\(source.host):\(source.port)"
         do {
             if let reused = server.connections.take(address) {
@@ -131,20 +135,20 @@ struct SegmentFetcher {
                 return try receive(source, partition: partition, on: connection, reused: false, address: address)
             }
         } catch let error as FetchError {
-            throw FetchError("fetching map task \(source.mapIndex)'s output from \(address) failed: \(error.description)")
+            throw FetchError("fetching \(producerName) \(source.producer)'s output from \(address) failed: \(error.description)")
         } catch {
-            throw FetchError("fetching map task \(source.mapIndex)'s output from \(address) failed: \(error)")
+            throw FetchError("fetching \(producerName) \(source.producer)'s output from \(address) failed: \(error)")
         }
     }
 
     /// Requests the segment on `connection` and receives it, verifying every block. The connection goes back
     /// to the pool after a complete answer and is closed otherwise.
     /// - Throws: ``StaleConnection`` when a `reused` connection fails before any answer arrives.
-    private func receive(_ source: MapOutputSource, partition: Int, on connection: FramedSocket, reused: Bool, address: String) throws -> Segment {
+    private func receive(_ source: SegmentSource, partition: Int, on connection: FramedSocket, reused: Bool, address: String) throws -> Segment {
         var answered = false
         do {
             try connection.send(Frame(kind: MessageKind.fetchRequest.rawValue, payload: FetchRequest(attempt: source.attempt, partition: partition).wireEncoded()))
-            let path = "\(scratchPrefix)-from-map-\(source.mapIndex)"
+            let path = "\(scratchPrefix)-from-producer-\(source.producer)"
             let writer = inMemory ? nil : try FileWriter(path: path, mode: .createTruncate)
             var memory: UnsafeMutableRawBufferPointer? = inMemory ? .allocate(byteCount: max(1, source.bytes), alignment: 16) : nil
             defer { memory?.deallocate() }
@@ -157,7 +161,7 @@ struct SegmentFetcher {
                 switch MessageKind(rawValue: frame.kind) {
                 case .fetchBlock:
                     try frame.payload.withUnsafeBytes { bytes in
-                        _ = try BlockValidator.validate(bytes, source: "map task \(source.mapIndex) output from \(address)")
+                        _ = try BlockValidator.validate(bytes, source: "\(producerName) \(source.producer) output from \(address)")
                         if let writer {
                             try writer.write(bytes)
                         } else if let memory, bytes.count > 0 {
@@ -177,11 +181,11 @@ struct SegmentFetcher {
                     if let writer {
                         try writer.close()
                         let file = try MappedFile(path: path)
-                        segment = Segment(mapIndex: source.mapIndex, bytes: file.bytes, owner: file)
+                        segment = Segment(producer: source.producer, bytes: file.bytes, owner: file)
                     } else {
                         let buffer = BlockBuffer(adopting: memory!, count: received)
                         memory = nil
-                        segment = Segment(mapIndex: source.mapIndex, bytes: buffer.bytes, owner: buffer, verified: true)
+                        segment = Segment(producer: source.producer, bytes: buffer.bytes, owner: buffer, verified: true)
                     }
                     server.connections.give(connection, to: address)
                     return segment

@@ -81,15 +81,15 @@ final class SegmentPrefetches: Sendable {
 struct FetchAhead: WireCodable, Sendable {
     var partition: Int
     /// The outputs holding `partition`'s input, with its byte counts.
-    var sources: [MapOutputSource]
+    var sources: [SegmentSource]
 
-    init(partition: Int, sources: [MapOutputSource]) {
+    init(partition: Int, sources: [SegmentSource]) {
         self.partition = partition
         self.sources = sources
     }
     func encode(to w: inout WireWriter) { w.write(partition); w.write(sources) }
     init(from r: inout WireReader) throws {
         partition = try r.read(Int.self)
-        sources = try r.read([MapOutputSource].self)
+        sources = try r.read([SegmentSource].self)
     }
 }

@@ -14,7 +14,7 @@ extension ExchangeTests {
 
         private func segment(_ bytes: [UInt8]) -> SegmentFetcher.Segment {
             let buffer = BlockBuffer(bytes)
-            return SegmentFetcher.Segment(mapIndex: 0, bytes: buffer.bytes, owner: buffer, verified: true)
+            return SegmentFetcher.Segment(producer: 0, bytes: buffer.bytes, owner: buffer, verified: true)
         }
 
         /// A task's context on a worker whose exchange server is `exchange` (a new, unstarted one by default).
@@ -42,15 +42,15 @@ extension ExchangeTests {
         }
 
         @Test func aTaskPayloadCarriesTheNextPartitionAndItsSources() throws {
-            var payload = PartitionTaskPayload(kind: .superstep, partition: 2, epoch: 0)
+            var payload = PartitionTask(kind: .superstep, partition: 2, epoch: 0)
             payload.ahead = FetchAhead(
-                partition: 4, sources: [MapOutputSource(mapIndex: 3, attempt: AttemptID(12), host: "10.0.0.2", port: 4000, bytes: 777)])
-            let decoded = try WireReader.decode(PartitionTaskPayload.self, from: payload.wireEncoded())
+                partition: 4, sources: [SegmentSource(producer: 3, attempt: AttemptID(12), host: "10.0.0.2", port: 4000, bytes: 777)])
+            let decoded = try WireReader.decode(PartitionTask.self, from: payload.wireEncoded())
             #expect(decoded.ahead?.partition == 4)
             #expect(decoded.ahead?.sources.map(\.attempt) == [AttemptID(12)])
             #expect(decoded.ahead?.sources.map(\.bytes) == [777])
             let without = try WireReader.decode(
-                PartitionTaskPayload.self, from: PartitionTaskPayload(kind: .output, partition: 0, epoch: 0).wireEncoded())
+                PartitionTask.self, from: PartitionTask(kind: .output, partition: 0, epoch: 0).wireEncoded())
             #expect(without.ahead == nil)
         }
 
@@ -107,8 +107,8 @@ extension ExchangeTests {
                     secret: SegmentPrefetchTests.secret, server: fetching, scratchPrefix: dir + "/attempt-99", mapStage: 0, inMemory: true)
             }
 
-            func source(partition: Int, bytes: Int? = nil) -> MapOutputSource {
-                MapOutputSource(mapIndex: 0, attempt: attempt, host: "127.0.0.1", port: serving.port, bytes: bytes ?? file.segment(partition).count)
+            func source(partition: Int, bytes: Int? = nil) -> SegmentSource {
+                SegmentSource(producer: 0, attempt: attempt, host: "127.0.0.1", port: serving.port, bytes: bytes ?? file.segment(partition).count)
             }
 
             func stop() {
@@ -161,8 +161,8 @@ extension ExchangeTests {
             defer { workers.stop() }
             // The fetching worker's own outputs are read in place when the task runs.
             workers.fetching.register(AttemptID(8), file: workers.file)
-            let own = MapOutputSource(
-                mapIndex: 1, attempt: AttemptID(8), host: "127.0.0.1", port: workers.fetching.port, bytes: workers.file.segment(1).count)
+            let own = SegmentSource(
+                producer: 1, attempt: AttemptID(8), host: "127.0.0.1", port: workers.fetching.port, bytes: workers.file.segment(1).count)
             workers.fetcher.prefetch(FetchAhead(partition: 1, sources: [own]))
             #expect(workers.fetching.prefetched.count == 0)
             // A fetcher that writes scratch files does not fetch ahead.

@@ -1,0 +1,59 @@
+import SpindleCore
+
+/// The payload of a prepare, superstep or output task.
+struct PartitionTask: WireCodable, Sendable {
+    var kind: PartitionTaskKind
+    var partition: Int
+    var epoch: Int
+    var superstep: Int
+    var totalVertices: Int
+    /// Load outputs holding this partition's edges (prepare).
+    var loadSources: [SegmentSource]
+    /// Restore values from this checkpoint's state file (prepare), if any.
+    var restoreStatePath: String?
+    var inbox: InboxSource
+    /// Set vertex values with the initial-value function first (superstep 0 without a checkpoint).
+    var initialize: Bool
+    /// Aggregates of the previous superstep.
+    var aggregates: [Double]
+    var globals: [Pair<String, Double>]
+    /// Write a checkpoint of this superstep into this directory.
+    var checkpointDirectory: String?
+    /// The partition this worker runs next in this stage, whose input it may fetch while running this one.
+    var ahead: FetchAhead?
+
+    init(kind: PartitionTaskKind, partition: Int, epoch: Int) {
+        self.kind = kind; self.partition = partition; self.epoch = epoch; superstep = 0; totalVertices = 0; loadSources = []
+        restoreStatePath = nil; inbox = .none; initialize = false; aggregates = []; globals = []; checkpointDirectory = nil
+        ahead = nil
+    }
+
+    func encode(to w: inout WireWriter) {
+        w.writeByte(kind.rawValue); w.write(partition); w.write(epoch); w.write(superstep); w.write(totalVertices); w.write(loadSources)
+        w.write(restoreStatePath)
+        switch inbox {
+        case .none: w.writeByte(0)
+        case .exchange(let sources): w.writeByte(1); w.write(sources)
+        case .checkpoint(let paths): w.writeByte(2); w.write(paths)
+        }
+        w.write(initialize); w.write(aggregates); w.write(globals); w.write(checkpointDirectory); w.write(ahead)
+    }
+
+    init(from r: inout WireReader) throws {
+        guard let kind = PartitionTaskKind(rawValue: try r.readByte()) else {
+            throw WireError.invalidValue(type: "PartitionTaskKind", detail: "unknown kind")
+        }
+        self.kind = kind
+        partition = try r.read(Int.self); epoch = try r.read(Int.self); superstep = try r.read(Int.self); totalVertices = try r.read(Int.self)
+        loadSources = try r.read([SegmentSource].self); restoreStatePath = try r.read(String?.self)
+        switch try r.readByte() {
+        case 0: inbox = .none
+        case 1: inbox = .exchange(try r.read([SegmentSource].self))
+        case 2: inbox = .checkpoint(try r.read([String].self))
+        default: throw WireError.invalidValue(type: "InboxSource", detail: "unknown tag")
+        }
+        initialize = try r.read(Bool.self); aggregates = try r.read([Double].self); globals = try r.read([Pair<String, Double>].self)
+        checkpointDirectory = try r.read(String?.self)
+        ahead = try r.read(FetchAhead?.self)
+    }
+}
