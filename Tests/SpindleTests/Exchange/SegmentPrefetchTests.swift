@@ -104,7 +104,7 @@ extension ExchangeTests {
                 fetching = try ExchangeServer(host: "127.0.0.1", secret: SegmentPrefetchTests.secret)
                 context = try SegmentPrefetchTests.context(exchange: fetching, scratch: dir)
                 fetcher = SegmentFetcher(
-                    secret: SegmentPrefetchTests.secret, server: fetching, scratchPrefix: dir + "/attempt-99", mapStage: 0, inMemory: true)
+                    secret: SegmentPrefetchTests.secret, server: fetching, scratchPrefix: dir + "/attempt-99", producerStage: 0, inMemory: true)
             }
 
             func source(partition: Int, bytes: Int? = nil) -> SegmentSource {
