@@ -27,8 +27,10 @@ struct BarrierHarness {
 
     static let vocabulary = SuperstepVocabulary(
         members: "vertices",
-        counters: [(.members, "members"), (.records, "records"), (.supersteps, "supersteps"), (.rollbacks, "rollbacks"),
-                   (.messages, "messages"), (.checkpoints, "checkpoints")])
+        counters: [
+            (.members, "members"), (.records, "records"), (.supersteps, "supersteps"), (.rollbacks, "rollbacks"),
+            (.messages, "messages"), (.checkpoints, "checkpoints"),
+        ])
 
     init(
         splits: Int = 3, partitions: Int = 4, checkpointEvery: Int = 0, maxSupersteps: Int = 30, resolves: Bool = false,

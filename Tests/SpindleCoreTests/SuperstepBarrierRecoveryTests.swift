@@ -43,7 +43,9 @@ import Testing
         h.lose(w2)
         let counts = Dictionary(grouping: h.barrier.owners, by: { $0 }).mapValues(\.count)
         #expect(counts == [w1: 4, w3: 4])
-        #expect(h.barrier.owners.enumerated().allSatisfy { p, owner in p % 3 == 1 || owner == [w1, w2, w3][p % 3] }, "survivors keep their own partitions")
+        #expect(
+            h.barrier.owners.enumerated().allSatisfy { p, owner in p % 3 == 1 || owner == [w1, w2, w3][p % 3] }, "survivors keep their own partitions"
+        )
     }
 
     @Test func lossWithoutCheckpointRestartsFromSuperstepZero() {
@@ -140,7 +142,8 @@ import Testing
     @Test func lossWhileMasterComputeIsPendingDiscardsItsResult() {
         var barrier = BarrierHarness(partitions: 1, workers: [w1, w2]).barrier
         _ = barrier.handle(.start)
-        _ = barrier.handle(.taskCommitted(TaskID(stage: 0, index: 0), attempt: AttemptID(1), worker: w1, report: PartitionReport(partitionSizes: [0])))
+        _ = barrier.handle(
+            .taskCommitted(TaskID(stage: 0, index: 0), attempt: AttemptID(1), worker: w1, report: PartitionReport(partitionSizes: [0])))
         _ = barrier.handle(.stageCompleted(0, liveWorkers: [w1, w2]))
         _ = barrier.handle(.taskCommitted(TaskID(stage: 1, index: 0), attempt: AttemptID(2), worker: w1, report: PartitionReport(members: 3)))
         _ = barrier.handle(.stageCompleted(1, liveWorkers: [w1, w2]))
@@ -173,7 +176,9 @@ import Testing
         #expect(h.barrier.check(good, of: superstep, describedAs: "s") == .accepted)
         var wrong = good
         wrong.partitionSizes = [1]
-        #expect(h.barrier.check(wrong, of: superstep, describedAs: "superstep 0 of partition 0") == .rejected(reason: "it reported 1 partition sizes for superstep 0 of partition 0, expected 2"))
+        #expect(
+            h.barrier.check(wrong, of: superstep, describedAs: "superstep 0 of partition 0")
+                == .rejected(reason: "it reported 1 partition sizes for superstep 0 of partition 0, expected 2"))
         wrong = good
         wrong.aggregates = [.nan]
         #expect(h.barrier.check(wrong, of: superstep, describedAs: "s") != .accepted)
@@ -184,7 +189,9 @@ import Testing
         wrong.messagesSent = -1
         #expect(h.barrier.check(wrong, of: superstep, describedAs: "s") != .accepted)
         let prepare = TaskID(stage: 1, index: 0)
-        #expect(h.barrier.check(PartitionReport(members: 1, aggregates: [1]), of: prepare, describedAs: "p") == .rejected(reason: "it reported aggregator values for p, which has none"))
+        #expect(
+            h.barrier.check(PartitionReport(members: 1, aggregates: [1]), of: prepare, describedAs: "p")
+                == .rejected(reason: "it reported aggregator values for p, which has none"))
         #expect(h.barrier.check(PartitionReport(members: 1), of: prepare, describedAs: "p") == .accepted)
     }
 }

@@ -43,7 +43,9 @@ import Testing
             Issue.record("no runMaster directive")
             return
         }
-        #expect(request == MasterRequest(superstep: 0, totalMembers: 20, activeMembers: 8, messagesSent: 12, partials: [[1], [1], [1], [1]], globals: [:]))
+        #expect(
+            request
+                == MasterRequest(superstep: 0, totalMembers: 20, activeMembers: 8, messagesSent: 12, partials: [[1], [1], [1], [1]], globals: [:]))
         #expect(h.barrier.aggregates == [4])
         #expect(h.barrier.globals == ["last": 0])
         #expect(h.events.first == .superstep(0, active: 8, messages: 12, epoch: 0, aggregates: [4]))
@@ -63,7 +65,10 @@ import Testing
             let add = h.directives.firstIndex { if case .addStage(_, "superstep \(s)", _, _, _, _) = $0 { true } else { false } }
             #expect(create != nil && add != nil && create! < add!, "the directory of superstep \(s) exists before its stage")
         }
-        #expect(h.events.filter { if case .checkpoint = $0 { true } else { false } } == [.checkpoint(superstep: 1), .checkpoint(superstep: 3), .checkpoint(superstep: 5)])
+        #expect(
+            h.events.filter { if case .checkpoint = $0 { true } else { false } } == [
+                .checkpoint(superstep: 1), .checkpoint(superstep: 3), .checkpoint(superstep: 5),
+            ])
         #expect(h.directives.filter { if case .pruneCheckpoint = $0 { true } else { false } } == [.pruneCheckpoint(superstep: 1)])
         #expect(h.barrier.checkpoints == [3, 5])
         #expect(h.manifests[5] == CheckpointManifest(superstep: 5, totalVertices: 10, partitions: 2, aggregates: [2], globals: [Pair("last", 5)]))

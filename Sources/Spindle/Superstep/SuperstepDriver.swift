@@ -131,7 +131,8 @@ final class SuperstepDriver: JobDriver {
             do {
                 try FileSystem.createDirectory(dir, intermediate: true)
             } catch {
-                throw TaskFailure("cannot create the checkpoint directory \(dir) (\(error)); check that the output directory is writable and its disk not full")
+                throw TaskFailure(
+                    "cannot create the checkpoint directory \(dir) (\(error)); check that the output directory is writable and its disk not full")
             }
         case .writeManifest(let manifest):
             try CheckpointStore.writeManifest(checkpointDirectory(manifest.superstep), manifest)

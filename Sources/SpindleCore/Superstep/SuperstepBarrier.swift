@@ -193,7 +193,8 @@ package struct SuperstepBarrier: Sendable {
         guard case .master(let stage, let s, let writesCheckpoint, let active, let messages) = awaiting else { return [] }
         awaiting = .nothing
         guard result.aggregates.count == settings.aggregators.count else {
-            return fail("master compute returned \(result.aggregates.count) aggregates after superstep \(s); the job has \(settings.aggregators.count)")
+            return fail(
+                "master compute returned \(result.aggregates.count) aggregates after superstep \(s); the job has \(settings.aggregators.count)")
         }
         globals = result.globals
         aggregates = result.aggregates
@@ -212,7 +213,8 @@ package struct SuperstepBarrier: Sendable {
             while checkpoints.count > 2 { directives.append(.pruneCheckpoint(superstep: checkpoints.removeFirst())) }
         }
         committedTasks[stage - 1] = nil
-        if let reason = StopReason(active: active, messages: messages, masterHalted: result.halt, superstep: s, maxSupersteps: settings.maxSupersteps) {
+        if let reason = StopReason(active: active, messages: messages, masterHalted: result.halt, superstep: s, maxSupersteps: settings.maxSupersteps)
+        {
             stop = Stop(reason: reason, superstep: s)
             directives.append(.record(.stopped(reason, superstep: s, active: active, messages: messages)))
             directives.append(addPartitionStage(name: "output", role: .output))
@@ -262,7 +264,8 @@ package struct SuperstepBarrier: Sendable {
     private mutating func checkpointVerified(_ manifest: CheckpointManifest) -> [BarrierDirective] {
         guard case .verification(let s, let lost) = awaiting, manifest.superstep == s else { return [] }
         guard manifest.partitions == settings.partitions, manifest.aggregates.count == settings.aggregators.count else {
-            return checkpointCorrupt(s, cause: "its manifest does not fit the job (\(manifest.partitions) partitions, \(manifest.aggregates.count) aggregates)")
+            return checkpointCorrupt(
+                s, cause: "its manifest does not fit the job (\(manifest.partitions) partitions, \(manifest.aggregates.count) aggregates)")
         }
         awaiting = .nothing
         aggregates = manifest.aggregates
