@@ -137,7 +137,8 @@ struct PartitionHost<Program: PartitionProgram> {
         held.served.append((superstep, assignment.attempt, scratchFile))
     }
 
-    /// Stops serving `outputs` and deletes their scratch files.
+    /// Stops serving `outputs` and deletes their scratch files (best effort: a file that cannot be deleted only
+    /// costs scratch space until the worker removes its scratch directory at exit).
     private func release(_ outputs: [(superstep: Int, attempt: AttemptID, scratchFile: String?)]) {
         for output in outputs {
             context.services.exchange.unregister(output.attempt)
