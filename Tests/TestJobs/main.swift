@@ -231,6 +231,15 @@ let masterTest = PregelJob<Double, Unweighted, Double>(
 
 /// Every vertex sends 1 to each out-neighbour once; then its value is `count * 1_000_000 + sum` of what it
 /// received, showing how many messages arrived (combined or not) and that none was lost.
+/// `slowpagerank` without a combiner: its messages travel keyed, through a scratch file per superstep task.
+let slowKeyedPageRank: PregelJob<Double, Unweighted, Double> = {
+    var job = slowPageRank
+    job.name = "slowpagerank-keyed"
+    job.summary = "Test only: slowpagerank without a combiner (keyed messages in scratch files)"
+    job.combiner = nil
+    return job
+}()
+
 func inboxTest(name: String, combine: Bool) -> PregelJob<Double, Unweighted, Double> {
     let sum: @Sendable (inout Double, Double) -> Void = { total, next in total += next }
     let compute: @Sendable (VertexContext<Double, Unweighted, Double>, [Double]) -> Void = { vertex, messages in
@@ -429,6 +438,30 @@ let lineLengths = BSPJob<Pair<[Int64], Int64>, Int64>(     // State: (lengths, t
     },
     aggregators: [.max("longest")])
 
+/// A Pregel job that contributes to an aggregator it does not declare: its tasks fail with a sentence.
+let pregelBadAggregator = PregelJob<Double, Unweighted, Double>(
+    name: "pregel-badaggregator", summary: "Test only: a vertex uses an undeclared aggregator",
+    edgeValue: { _ in Unweighted() }, makeInitialValue: { _ in { _, _, _ in 0 } },
+    makeCompute: { _ in
+        { vertex, _ in
+            vertex.aggregate("counted", 1)
+            vertex.aggregate("undeclared", 1)
+            vertex.voteToHalt()
+        }
+    },
+    aggregators: [.count("counted")])
+
+/// A BSP job that reads an aggregator it does not declare: its tasks fail with a sentence.
+let bspBadAggregator = BSPJob<Int64, Int64>(
+    name: "bsp-badaggregator", summary: "Test only: a partition reads an undeclared aggregator",
+    load: { _, _ in }, makeState: { _, _, _ in 0 },
+    compute: { state, _, context in
+        state = Int64(context.aggregated("undeclared").isNaN ? 1 : 0)
+        context.voteToHalt()
+    },
+    output: { state, output in try output.write(Int64(output.partition), state) },
+    aggregators: [.sum("counted")])
+
 /// Word count whose every map call throws: the job always fails, and its workers stay alive to say so.
 let alwaysFails = MapReduceJob<ByteString, Int>(
     name: "alwaysfails", summary: "Test only: every map task fails with an error",
@@ -442,5 +475,5 @@ Spindle.main(
     jobs: BuiltinJobs.all + [
         alwaysFails.job, crashTest.job, jobCount.job, failReduce.job, timing.job, slowPageRank.job, masterTest.job,
         inboxTest(name: "combinertest", combine: true).job, inboxTest(name: "nocombinertest", combine: false).job,
-        slowBSPComponents.job, bspOrder.job, bspMaster.job, lineLengths.job,
+        slowBSPComponents.job, bspOrder.job, bspMaster.job, lineLengths.job, pregelBadAggregator.job, bspBadAggregator.job, slowKeyedPageRank.job,
     ])

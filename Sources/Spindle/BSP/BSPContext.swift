@@ -47,33 +47,38 @@ public final class BSPContext<Message: WireCodable & Sendable> {
     /// Messages this partition sent so far in this superstep.
     public var messagesSent: Int { outbox.sent }
 
-    /// Contributes `amount` to the aggregator at `index` in the job's `aggregators`.
+    /// Contributes `amount` to the aggregator at `index` in the job's `aggregators` (an index the job does not
+    /// declare fails the task once `compute` returns).
     public func aggregate(_ index: Int, _ amount: Double) {
         guard aggregators.indices.contains(index) else {
-            outbox.fail(TaskFailure("compute aggregated into aggregator \(index); the job declares \(aggregators.count)"))
+            outbox.fail(TaskFailure.unknownAggregator(index: index, declared: aggregators))
             return
         }
         aggregates.values[index] = aggregators[index].add(amount, to: aggregates.values[index])
     }
 
-    /// Contributes `amount` to aggregator `name`.
+    /// Contributes `amount` to aggregator `name` (a name the job does not declare fails the task once
+    /// `compute` returns).
     public func aggregate(_ name: String, _ amount: Double) {
-        aggregate(index(of: name), amount)
+        guard let i = index(of: name) else { return }
+        aggregate(i, amount)
     }
 
-    /// The value of the aggregator at `index`, folded over the previous superstep (its identity in superstep 0
-    /// and NaN for an index the job does not declare).
+    /// The value of the aggregator at `index`, folded over the previous superstep (its identity in superstep 0).
+    /// An index the job does not declare reads NaN and fails the task once `compute` returns.
     public func aggregated(_ index: Int) -> Double {
-        guard previous.values.indices.contains(index) else {
-            outbox.fail(TaskFailure("compute read aggregator \(index); the job declares \(aggregators.count)"))
+        guard aggregators.indices.contains(index), previous.values.indices.contains(index) else {
+            outbox.fail(TaskFailure.unknownAggregator(index: index, declared: aggregators))
             return .nan
         }
         return previous.values[index]
     }
 
-    /// The value of aggregator `name`, folded over the previous superstep (its identity in superstep 0).
+    /// The value of aggregator `name`, folded over the previous superstep (its identity in superstep 0). A name
+    /// the job does not declare reads NaN and fails the task once `compute` returns.
     public func aggregated(_ name: String) -> Double {
-        aggregated(index(of: name))
+        guard let i = index(of: name) else { return .nan }
+        return aggregated(i)
     }
 
     /// A global value set by master compute (nil if never set).
@@ -83,10 +88,11 @@ public final class BSPContext<Message: WireCodable & Sendable> {
     /// ends when every partition has voted to halt and no message is in flight.
     public func voteToHalt() { halted = true }
 
-    private func index(of name: String) -> Int {
+    /// The index of aggregator `name`, or nil (with the task's failure recorded) when the job does not declare it.
+    private func index(of name: String) -> Int? {
         guard let i = aggregatorIndex[name] else {
-            outbox.fail(TaskFailure("the job declares no aggregator '\(name)'"))
-            return -1
+            outbox.fail(TaskFailure.unknownAggregator(named: name, declared: aggregators))
+            return nil
         }
         return i
     }

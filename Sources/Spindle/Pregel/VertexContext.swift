@@ -53,6 +53,12 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     /// Out-edges of the vertices that broadcast (each vertex counted once).
     @exclusivity(unchecked) @usableFromInline var broadcastingEdges = 0
 
+    /// The first use of an aggregator the job does not declare; the engine fails the task with it.
+    private(set) var failure: TaskFailure?
+
+    /// A context for the vertices of `partition`. Behind the declared aggregators sits one more slot, which an
+    /// undeclared name resolves to (contributions land there, reads see NaN), so that `aggregate` and
+    /// `aggregated` stay branch-free for the declared ones and an undeclared one fails the task, not the worker.
     init(
         initial: VertexValue, partition: GraphPartition<EdgeValue>, aggregators: [Aggregator], previous: AggregatorValues,
         globals: [String: Double], outbox: MessageOutbox<Message>
@@ -60,14 +66,14 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
         storedValue = initial
         self.partition = partition
         self.aggregators = aggregators
-        partials = .allocate(capacity: max(1, aggregators.count))
-        partials.initialize(from: aggregators.map(\.identity), count: aggregators.count)
-        previousAggregates = previous.values
+        partials = .allocate(capacity: aggregators.count + 1)
+        partials.initialize(from: aggregators.map(\.identity) + [0], count: aggregators.count + 1)
+        previousAggregates = previous.values + [.nan]
         self.globals = globals
         self.outbox = outbox
         aggregatorNames = aggregators.map(\.name)
         aggregatorNameWords = aggregatorNames.map { unsafeBitCast($0, to: StringWords.self) }
-        foldCodes = aggregators.map { Self.foldCode($0.kind) }
+        foldCodes = aggregators.map { Self.foldCode($0.kind) } + [Self.foldCode(.sum)]
     }
 
     deinit { partials.deallocate() }
@@ -98,14 +104,13 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
         return aggregatorIndexByContent(name)
     }
 
+    /// The index of aggregator `name` by content; for a name the job does not declare, records the task's
+    /// failure and returns the index of the slot behind the declared ones.
     @usableFromInline func aggregatorIndexByContent(_ name: String) -> Int {
         let length = name.utf8.count
         for i in aggregatorNames.indices where aggregatorNames[i].utf8.count == length && aggregatorNames[i] == name { return i }
-        noAggregator(name)
-    }
-
-    @usableFromInline func noAggregator(_ name: String) -> Never {
-        preconditionFailure("the job declares no aggregator '\(name)'")
+        if failure == nil { failure = .unknownAggregator(named: name, declared: aggregators) }
+        return aggregators.count
     }
 
     @usableFromInline func addCustom(_ amount: Double, to i: Int) {
@@ -156,7 +161,8 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     /// Deactivates the vertex; an incoming message reactivates it.
     @inlinable public func voteToHalt() { halted = true }
 
-    /// Contributes `amount` to aggregator `name` (for a count aggregator, contributes 1).
+    /// Contributes `amount` to aggregator `name` (for a count aggregator, contributes 1). A name the job does
+    /// not declare fails the task.
     @inlinable @inline(__always) public func aggregate(_ name: String, _ amount: Double) {
         let i = aggregatorIndex(name)
         let partial = partials[i]
@@ -169,7 +175,8 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
         }
     }
 
-    /// The value of aggregator `name` folded over the previous superstep (its identity in superstep 0).
+    /// The value of aggregator `name` folded over the previous superstep (its identity in superstep 0). A name
+    /// the job does not declare reads NaN and fails the task.
     @inlinable @inline(__always) public func aggregated(_ name: String) -> Double {
         previousAggregates[aggregatorIndex(name)]
     }

@@ -1,7 +1,7 @@
 import Synchronization
 
-/// Per-partition objects a worker keeps between the tasks of a superstep job (type-erased: each engine knows
-/// the type it stores, a Pregel ``PartitionState`` or a ``BSPPartition``).
+/// Per-partition objects a worker keeps between the tasks of a superstep job (type-erased: the
+/// ``PartitionHost`` of each job knows the ``HostedPartition`` type it stores).
 final class HeldPartitions: Sendable {
     private let objects = Mutex<[Int: any Sendable]>([:])
 

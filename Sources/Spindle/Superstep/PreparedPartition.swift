@@ -1,0 +1,17 @@
+/// What a ``PartitionProgram`` made of a partition in a prepare task.
+struct PreparedPartition<State> {
+    var state: State
+    /// Members the partition holds (vertices in Pregel, 1 in BSP).
+    var members: Int
+    /// Records the partition holds (edges in Pregel).
+    var records: Int
+    /// An output every partition fetches in the next stage (Pregel's message routing), if any.
+    var output: PartitionedOutput?
+
+    init(state: State, members: Int, records: Int = 0, output: PartitionedOutput? = nil) {
+        self.state = state
+        self.members = members
+        self.records = records
+        self.output = output
+    }
+}
