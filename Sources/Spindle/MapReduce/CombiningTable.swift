@@ -7,10 +7,12 @@ import SpindleCore
 /// the key's hash and its entry number, so most probes are settled without touching anything else; an
 /// entry is one `UInt64` (key offset and length in the byte arena) plus its value. Everything is in
 /// manually managed contiguous memory (no per-record objects). When ``byteCount`` passes the budget the
-/// owner spills the sorted contents and calls ``removeAll()``.
+/// owner spills the contents, sorted by (partition, key), through a ``PartitionedSpillBuffer``.
 @usableFromInline
 final class CombiningTable<Value> {
     @usableFromInline let combine: @Sendable (inout Value, Value) -> Void
+    /// The partition of each key, computed when the table is spilled.
+    let partitioner: PartitionFunction
     /// 0 = empty; otherwise `hash >> 32 << 32 | (entry + 1)`.
     @exclusivity(unchecked) @usableFromInline var slots: UnsafeMutablePointer<UInt64>
     @exclusivity(unchecked) @usableFromInline var slotMask: Int
@@ -23,8 +25,9 @@ final class CombiningTable<Value> {
     @exclusivity(unchecked) @usableFromInline var arenaCapacity: Int
     @exclusivity(unchecked) @usableFromInline var arenaCount = 0
 
-    init(combine: @escaping @Sendable (inout Value, Value) -> Void) {
+    init(combine: @escaping @Sendable (inout Value, Value) -> Void, partitioner: PartitionFunction) {
         self.combine = combine
+        self.partitioner = partitioner
         let slotCount = 1 << 12
         slots = .allocate(capacity: slotCount)
         slots.initialize(repeating: 0, count: slotCount)
@@ -136,6 +139,28 @@ final class CombiningTable<Value> {
             slots[slot] = word
         }
         oldSlots.deallocate()
+    }
+}
+
+extension CombiningTable: SpillableRecords where Value: WireCodable {
+    /// Writes the entries sorted by (partition, key); keys are distinct, so the order is total.
+    func write(to writer: PartitionedFileWriter) throws {
+        var order: [(partition: Int, entry: Int)] = []
+        order.reserveCapacity(count)
+        for entry in 0..<count {
+            let key = key(entry)
+            order.append((partitioner.partition(key: key, hash: StableHash.hash(key)), entry))
+        }
+        order.sort { a, b in
+            if a.partition != b.partition { return a.partition < b.partition }
+            return ByteString.compare(key(a.entry), key(b.entry)) < 0
+        }
+        var encoder = WireWriter()
+        for (partition, entry) in order {
+            encoder.removeAll(keepingCapacity: true)
+            values[entry].encode(to: &encoder)
+            try encoder.bytes.withUnsafeBytes { try writer.append(partition: partition, key: key(entry), value: $0) }
+        }
     }
 }
 
