@@ -143,23 +143,29 @@ final class CombiningTable<Value> {
 }
 
 extension CombiningTable: SpillableRecords where Value: WireCodable {
-    /// Writes the entries sorted by (partition, key); keys are distinct, so the order is total.
+    /// Writes the entries sorted by (partition, key) with the radix sort of ``RecordBuffer``'s entries. Each
+    /// sort entry's `valueLength` field carries the table entry's number instead: keys are distinct, so the
+    /// sort never compares it.
     func write(to writer: PartitionedFileWriter) throws {
-        var order: [(partition: Int, entry: Int)] = []
-        order.reserveCapacity(count)
+        let order = UnsafeMutablePointer<RecordBuffer.Entry>.allocate(capacity: Swift.max(count, 1))
+        defer { order.deallocate() }
         for entry in 0..<count {
-            let key = key(entry)
-            order.append((partitioner.partition(key: key, hash: StableHash.hash(key)), entry))
+            let info = keys[entry]
+            let key = UnsafeRawBufferPointer(start: arena + Int(info >> 32), count: Int(info & 0xFFFF_FFFF))
+            let partition = partitioner.partition(key: key, hash: StableHash.hash(key))
+            (order + entry).initialize(
+                to: RecordBuffer.Entry(
+                    prefix: RecordBlock.keyPrefix(key), partition: UInt32(truncatingIfNeeded: partition), offset: UInt32(truncatingIfNeeded: info >> 32),
+                    keyLength: UInt32(truncatingIfNeeded: info & 0xFFFF_FFFF), valueLength: UInt32(truncatingIfNeeded: entry)))
         }
-        order.sort { a, b in
-            if a.partition != b.partition { return a.partition < b.partition }
-            return ByteString.compare(key(a.entry), key(b.entry)) < 0
-        }
+        EntrySorter.sort(order, count, arena: arena)
         var encoder = WireWriter()
-        for (partition, entry) in order {
+        for i in 0..<count {
+            let e = order[i]
             encoder.removeAll(keepingCapacity: true)
-            values[entry].encode(to: &encoder)
-            try encoder.bytes.withUnsafeBytes { try writer.append(partition: partition, key: key(entry), value: $0) }
+            values[Int(e.valueLength)].encode(to: &encoder)
+            let key = UnsafeRawBufferPointer(start: arena + Int(e.offset), count: Int(e.keyLength))
+            try encoder.bytes.withUnsafeBytes { try writer.append(partition: Int(e.partition), key: key, value: $0) }
         }
     }
 }
