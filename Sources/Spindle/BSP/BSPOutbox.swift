@@ -1,20 +1,17 @@
 import SpindleCore
-import SpindlePosix
 
-/// Where a BSP task's sends go: encoded messages with their destination partitions in a byte arena
-/// (``RecordBuffer``, empty keys), spilled as partitioned runs when the memory budget is passed, and written at
-/// the end as one partitioned file, in which every destination's segment holds its messages in send order.
+/// Where a BSP task's sends go: encoded messages with their destination partitions in a ``RecordBuffer``
+/// (empty keys), spilled by a ``PartitionedSpillBuffer`` when they pass the memory budget, and written at the
+/// end as one partitioned file, in which every destination's segment holds its messages in send order.
 ///
-/// No sorting by key: the buffer's stable sort by partition keeps send order, and the runs are concatenated
-/// per partition in spill order. A send to a partition outside `0..<partitionCount` is recorded as the
-/// task's failure (thrown by ``finish(path:)`` or checked by the engine), not a trap.
+/// No sorting by key: all keys are empty, and the spill buffer keeps records of equal keys in the order they
+/// were added, across spills. A send to a partition outside `0..<partitionCount` is recorded as the task's
+/// failure (thrown by ``finish(path:)`` or checked by the engine), not a trap.
 final class BSPOutbox<Message: WireCodable> {
     let partitionCount: Int
-    private let budget: Int
-    private let scratchPrefix: String
     private let buffer = RecordBuffer()
+    private let spills: PartitionedSpillBuffer
     private var encoder = WireWriter()
-    private var spills: [String] = []
     /// Messages sent so far.
     private(set) var sent = 0
     /// The first error (a bad partition, a failed spill); the task fails with it.
@@ -22,8 +19,7 @@ final class BSPOutbox<Message: WireCodable> {
 
     init(partitionCount: Int, budget: Int, scratchPrefix: String) {
         self.partitionCount = partitionCount
-        self.budget = budget
-        self.scratchPrefix = scratchPrefix
+        spills = PartitionedSpillBuffer(partitionCount: partitionCount, budget: budget, scratchPrefix: "\(scratchPrefix)-outbox")
     }
 
     /// Encodes and buffers `message` for `partition`.
@@ -43,9 +39,7 @@ final class BSPOutbox<Message: WireCodable> {
         guard failure == nil else { return }
         buffer.append(partition: partition, key: UnsafeRawBufferPointer(start: nil, count: 0), value: encoded)
         sent += 1
-        if buffer.byteCount > budget {
-            do { try spill() } catch { fail(error) }
-        }
+        do { try spills.spillIfFull(buffer) } catch { fail(error) }
     }
 
     /// Records `error` as the task's failure unless one is recorded already.
@@ -53,35 +47,13 @@ final class BSPOutbox<Message: WireCodable> {
         if failure == nil { failure = error }
     }
 
-    private func spill() throws {
-        let path = "\(scratchPrefix)-bsp-spill-\(spills.count)"
-        let writer = try PartitionedFileWriter(path: path, partitionCount: partitionCount)
-        try buffer.write(to: writer)
-        try writer.finish(sync: false)
-        buffer.removeAll()
-        spills.append(path)
-    }
-
     /// Writes every buffered and spilled message to the partitioned file at `path` (not fsynced); returns the
     /// byte size of each partition's segment.
     func finish(path: String) throws -> [Int] {
-        if let failure { throw failure }
-        let writer = try PartitionedFileWriter(path: path, partitionCount: partitionCount)
-        if spills.isEmpty {
-            try buffer.write(to: writer)
-        } else {
-            if buffer.count > 0 { try spill() }
-            let runs = try spills.map { try PartitionedFile(path: $0) }
-            for q in 0..<partitionCount {
-                for run in runs {
-                    var cursor = run.cursor(q)
-                    while try cursor.next() { try writer.append(partition: q, key: cursor.key, value: cursor.value) }
-                }
-            }
-            for path in spills { try FileSystem.unlink(path) }
-            spills.removeAll()
+        if let failure {
+            spills.removeRuns()
+            throw failure
         }
-        buffer.removeAll()
-        return try writer.finish(sync: false)
+        return try spills.finish(buffer, path: path)
     }
 }

@@ -2,7 +2,7 @@ import SpindleCore
 
 /// Builds a partitioned file in memory (the format of `PartitionedFileWriter`, see `RecordBlock`) from large
 /// records that each get a block of their own and are written in place: the caller fills each value directly
-/// in the file's memory; nothing is copied. Used for a superstep's dense message blocks, which mostly stay in
+/// in the file's memory; nothing is copied. Used for dense blocks (one per destination) that mostly stay in
 /// this process: their checksums are left for the exchange server to compute as it sends blocks to another
 /// worker (see ``PartitionedFile/checksumsPending``).
 final class DirectBlockFileBuilder {

@@ -14,7 +14,7 @@ import SpindleCore
 /// the target gets a block of its own. A payload length of 0 never occurs, so an empty segment is zero bytes.
 /// A *segment* is a concatenation of whole blocks; it is what is sent over the network.
 ///
-/// **Partitioned file** (one per map task or spill, holding all R partitions):
+/// **Partitioned file** (one per producing task or spill run, holding all R partitions):
 ///
 ///     blocks of partition 0 | blocks of partition 1 | ... | blocks of partition R-1 | footer
 ///     footer = (R+1) x u64 offset | u32 R | u32 CRC32C(offset bytes and R) | "SPX1"

@@ -1,7 +1,8 @@
 import SpindleCore
 
-/// In-memory map output before a spill: (partition, key, value) records in one contiguous byte arena plus a
-/// compact entry array, sortable by (partition, key bytes) and writable as a partitioned file.
+/// Records bound for partitions, held in memory before a spill: (partition, key, value) records in one
+/// contiguous byte arena plus a compact entry array, sortable by (partition, key bytes) and writable as a
+/// partitioned file (the plain store of a ``PartitionedSpillBuffer``).
 ///
 /// Appending copies key and value into the arena (amortized growth, no per-record allocation). `sort()` is
 /// stable: records with equal partition and key keep their insertion order. The arena is limited to 4 GiB
@@ -90,7 +91,7 @@ final class RecordBuffer {
     /// Bytes of key and value data in the arena.
     var arenaCount: Int { core.arenaCount }
 
-    /// Bytes in use (arena data plus entries): what counts against the map task's memory budget.
+    /// Bytes in use (arena data plus entries): what counts against a memory budget.
     var byteCount: Int { core.arenaCount + core.count * MemoryLayout<Entry>.stride }
 
     /// Bytes allocated (arena and entry capacities), at least `byteCount`. Sorting temporarily needs another

@@ -7,10 +7,12 @@ import SpindleCore
 /// the key's hash and its entry number, so most probes are settled without touching anything else; an
 /// entry is one `UInt64` (key offset and length in the byte arena) plus its value. Everything is in
 /// manually managed contiguous memory (no per-record objects). When ``byteCount`` passes the budget the
-/// owner spills the sorted contents and calls ``removeAll()``.
+/// owner spills the contents, sorted by (partition, key), through a ``PartitionedSpillBuffer``.
 @usableFromInline
 final class CombiningTable<Value> {
     @usableFromInline let combine: @Sendable (inout Value, Value) -> Void
+    /// The partition of each key, computed when the table is spilled.
+    let partitioner: PartitionFunction
     /// 0 = empty; otherwise `hash >> 32 << 32 | (entry + 1)`.
     @exclusivity(unchecked) @usableFromInline var slots: UnsafeMutablePointer<UInt64>
     @exclusivity(unchecked) @usableFromInline var slotMask: Int
@@ -23,8 +25,9 @@ final class CombiningTable<Value> {
     @exclusivity(unchecked) @usableFromInline var arenaCapacity: Int
     @exclusivity(unchecked) @usableFromInline var arenaCount = 0
 
-    init(combine: @escaping @Sendable (inout Value, Value) -> Void) {
+    init(combine: @escaping @Sendable (inout Value, Value) -> Void, partitioner: PartitionFunction) {
         self.combine = combine
+        self.partitioner = partitioner
         let slotCount = 1 << 12
         slots = .allocate(capacity: slotCount)
         slots.initialize(repeating: 0, count: slotCount)
@@ -136,6 +139,34 @@ final class CombiningTable<Value> {
             slots[slot] = word
         }
         oldSlots.deallocate()
+    }
+}
+
+extension CombiningTable: SpillableRecords where Value: WireCodable {
+    /// Writes the entries sorted by (partition, key) with the radix sort of ``RecordBuffer``'s entries. Each
+    /// sort entry's `valueLength` field carries the table entry's number instead: keys are distinct, so the
+    /// sort never compares it.
+    func write(to writer: PartitionedFileWriter) throws {
+        let order = UnsafeMutablePointer<RecordBuffer.Entry>.allocate(capacity: Swift.max(count, 1))
+        defer { order.deallocate() }
+        for entry in 0..<count {
+            let info = keys[entry]
+            let key = UnsafeRawBufferPointer(start: arena + Int(info >> 32), count: Int(info & 0xFFFF_FFFF))
+            let partition = partitioner.partition(key: key, hash: StableHash.hash(key))
+            (order + entry).initialize(
+                to: RecordBuffer.Entry(
+                    prefix: RecordBlock.keyPrefix(key), partition: UInt32(truncatingIfNeeded: partition), offset: UInt32(truncatingIfNeeded: info >> 32),
+                    keyLength: UInt32(truncatingIfNeeded: info & 0xFFFF_FFFF), valueLength: UInt32(truncatingIfNeeded: entry)))
+        }
+        EntrySorter.sort(order, count, arena: arena)
+        var encoder = WireWriter()
+        for i in 0..<count {
+            let e = order[i]
+            encoder.removeAll(keepingCapacity: true)
+            values[Int(e.valueLength)].encode(to: &encoder)
+            let key = UnsafeRawBufferPointer(start: arena + Int(e.offset), count: Int(e.keyLength))
+            try encoder.bytes.withUnsafeBytes { try writer.append(partition: Int(e.partition), key: key, value: $0) }
+        }
     }
 }
 

@@ -19,7 +19,7 @@ public final class MapOutput<Key: ShuffleKey, Value: WireCodable & Sendable> {
     init(sink: MapOutputSink<Value>, combine: (@Sendable (inout Value, Value) -> Void)?, counters: Counters) {
         self.sink = sink
         self.counters = counters
-        let table = (combine != nil && !sink.isDirect) ? CombiningTable(combine: combine!) : nil
+        let table = (combine != nil && !sink.isDirect) ? CombiningTable(combine: combine!, partitioner: sink.partitioner) : nil
         self.table = table
         unretainedTable = table.map { Unmanaged.passUnretained($0) }
     }
