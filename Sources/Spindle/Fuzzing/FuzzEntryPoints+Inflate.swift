@@ -17,7 +17,7 @@ extension FuzzEntryPoints {
     /// Decodes `file` as gzip, offering `piece` more bytes whenever the decoder asks for more.
     public static func gunzip(_ file: UnsafeRawBufferPointer, piece: Int, chunkSize: Int) -> InflateResult {
         let decoder = GzipDecoder(chunkSize: chunkSize)
-        return feed(file, piece: piece, bound: decoder.chunkSize) { (input, endOfInput) throws(InflateError) in
+        return feed(file, piece: piece, bound: decoder.chunkSize) { (input, endOfInput, _) throws(InflateError) in
             let step = try decoder.decode(input, endOfInput: endOfInput)
             return (step.consumed, step.output, step.finished)
         }
@@ -26,8 +26,10 @@ extension FuzzEntryPoints {
     /// Decodes `stream` as one raw DEFLATE stream (RFC 1951), offering `piece` more bytes when asked.
     public static func inflateRaw(_ stream: UnsafeRawBufferPointer, piece: Int, chunkSize: Int) -> InflateResult {
         let inflater = Inflater(chunkSize: chunkSize)
-        return feed(stream, piece: piece, bound: inflater.chunkSize) { (input, endOfInput) throws(InflateError) in
-            let step = try inflater.inflate(input, endOfInput: endOfInput)
+        return feed(stream, piece: piece, bound: inflater.chunkSize) { (input, endOfInput, start) throws(InflateError) in
+            // The inflater's offsets are relative to the input of the call; the gzip decoder's are absolute.
+            let step: Inflater.Step
+            do throws(InflateError) { step = try inflater.inflate(input, endOfInput: endOfInput) } catch { throw InflateError(error.kind, offset: start + error.offset) }
             return (step.consumed, step.output, step.finished)
         }
     }
@@ -56,14 +58,14 @@ extension FuzzEntryPoints {
 
     private static func feed(
         _ all: UnsafeRawBufferPointer, piece: Int, bound: Int,
-        _ decode: (UnsafeRawBufferPointer, Bool) throws(InflateError) -> (Int, UnsafeRawBufferPointer, Bool)
+        _ decode: (UnsafeRawBufferPointer, Bool, Int) throws(InflateError) -> (Int, UnsafeRawBufferPointer, Bool)
     ) -> InflateResult {
         var result = InflateResult(output: [], error: nil, largestChunk: 0, chunkBound: bound)
         var start = 0
         var available = min(all.count, max(1, piece))
         do {
             while true {
-                let (consumed, output, finished) = try decode(UnsafeRawBufferPointer(rebasing: all[start..<available]), available == all.count)
+                let (consumed, output, finished) = try decode(UnsafeRawBufferPointer(rebasing: all[start..<available]), available == all.count, start)
                 result.largestChunk = max(result.largestChunk, output.count)
                 result.output += output
                 start += consumed

@@ -18,7 +18,7 @@ package enum GzipHeader {
 
     /// The length of the header at the start of `bytes`, or nil when `bytes` end inside it (and are shorter
     /// than ``maxLength``).
-    /// - Throws: the reason the bytes are not a gzip header ("the magic bytes are 50 4b, not 1f 8b"), with the
+    /// - Throws: the reason the bytes are not a gzip header ("the byte is 50 where a gzip member has 1f"), with the
     ///   offset of the offending byte within `bytes`.
     package static func parse(_ bytes: UnsafeRawBufferPointer) throws(InflateError) -> Int? {
         let count = min(bytes.count, maxLength)
@@ -28,9 +28,8 @@ package enum GzipHeader {
             }
             return nil
         }
-        if count >= 1 && bytes[0] != 0x1F || count >= 2 && bytes[1] != 0x8B {
-            let shown = bytes.prefix(2).map { String($0, radix: 16) }.joined(separator: " ")
-            throw .corrupt("the magic bytes are \(shown), not 1f 8b (not a gzip file)", at: 0)
+        for (index, magic) in [UInt8(0x1F), 0x8B].enumerated() where count > index && bytes[index] != magic {
+            throw .corrupt("the byte is \(String(bytes[index], radix: 16)) where a gzip member has \(String(magic, radix: 16)) (not a gzip file)", at: index)
         }
         guard count >= 10 else { return try needMore() }
         guard bytes[2] == 8 else { throw .corrupt("the compression method is \(bytes[2]), not 8 (deflate)", at: 2) }
