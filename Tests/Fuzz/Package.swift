@@ -6,7 +6,7 @@ import PackageDescription
 /// The fuzz targets; each is an executable whose only entry point is `LLVMFuzzerTestOneInput`.
 let targets = [
     "FuzzFrameDecoder", "FuzzHandshake", "FuzzControlMessage", "FuzzWireReader",
-    "FuzzEdgeListParser", "FuzzLineScanner", "FuzzArgumentParser",
+    "FuzzEdgeListParser", "FuzzLineScanner", "FuzzArgumentParser", "FuzzInflate",
 ]
 
 let package = Package(

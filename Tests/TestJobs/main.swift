@@ -471,6 +471,11 @@ struct InjectedFailure: Error, CustomStringConvertible {
     var description: String { "an injected failure of the alwaysfails test job" }
 }
 
+// A benchmark tool rather than a job: `spindle-testjobs inflate FILE.gz...`.
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "inflate" {
+    exit(InflateBench.run(Array(CommandLine.arguments.dropFirst(2))))
+}
+
 Spindle.main(
     jobs: BuiltinJobs.all + [
         alwaysFails.job, crashTest.job, jobCount.job, failReduce.job, timing.job, slowPageRank.job, masterTest.job,

@@ -86,6 +86,8 @@ enum InputRecordReader {
 
     /// The 1-based line number of byte `offset` of the file at `path`, checked against `planned` (for errors).
     static func lineNumber(of offset: Int, path: String, planned: FileIdentity?) throws -> Int {
-        try InputFileReader(path: path, planned: planned).lineNumber(of: offset)
+        let file = try InputFileReader(path: path, planned: planned)
+        if GzipLineBlockReader.isGzip(path) { return try GzipLineBlockReader.lineNumber(of: offset, in: file) }
+        return try file.lineNumber(of: offset)
     }
 }

@@ -43,7 +43,8 @@ public struct InputSplit: Sendable, Equatable, WireCodable {
     }
 }
 
-/// Cuts input files into splits of about `splitSize` bytes, packing small files together.
+/// Cuts input files into splits of about `splitSize` bytes, packing small files together. A `.gz` file is
+/// never cut nor packed: it is one split of its own (see ``GzipLineBlockReader``).
 enum InputSplitter {
     /// The split size used when `--split-size` is not given: eight splits per worker (rounded up, so no sliver
     /// is left over), within 1 MiB...128 MiB. Eight rather than fewer, so that when one worker runs slower than
@@ -63,6 +64,11 @@ enum InputSplitter {
         var current: [FileChunk] = []
         var currentBytes = 0
         for file in files where file.size > 0 {
+            if GzipLineBlockReader.isGzip(file.path) {
+                // Not splittable: one split of its own per compressed file.
+                splits.append(InputSplit(chunks: [FileChunk(path: file.path, start: 0, end: file.size, identity: file.identity)]))
+                continue
+            }
             var offset = 0
             while offset < file.size {
                 let take = min(file.size - offset, splitSize - currentBytes)

@@ -7,6 +7,8 @@ import SpindleCore
 /// may run past `end`, up to the planned size of the file, and is read whole. The buffer grows to hold a
 /// line of up to `maxRecord` bytes; a longer line is not held but reported through `tooLong` with its
 /// length, so memory stays bounded by `max(blockSize, maxRecord)` whatever the input.
+///
+/// A `.gz` file is read through ``GzipLineBlockReader``: the same blocks, of the decompressed text.
 struct LineBlockReader {
     /// Bytes read per `pread` while reading a chunk.
     static let defaultBlockSize = 4 << 20
@@ -35,6 +37,10 @@ struct LineBlockReader {
         tooLong: (_ offset: Int, _ length: Int) throws -> Void,
         _ body: (_ block: UnsafeRawBufferPointer, _ offset: Int, _ limit: Int) throws -> Void
     ) throws {
+        if GzipLineBlockReader.isGzip(chunk.path) {
+            return try GzipLineBlockReader(file: file, chunk: chunk, maxRecord: maxRecord, blockSize: blockSize).forEachBlock(
+                tooLong: tooLong, body)
+        }
         let size = file.size
         let end = min(chunk.end, size)
         var capacity = blockSize
