@@ -70,7 +70,7 @@ final class Coordinator {
 
     init(options: CoordinatorOptions) throws {
         self.options = options
-        self.events = try EventLog(path: options.eventLogPath)
+        self.events = try EventLog(path: options.eventLogPath, keepEarly: true, observer: options.eventObserver)
         self.console = ConsoleReporter(quiet: options.quiet)
         self.listener = try TCPListener(host: options.listen.host, port: options.listen.port)
         self.scheduler = TaskScheduler(settings: options.scheduler)
@@ -91,7 +91,12 @@ final class Coordinator {
     /// are told to exit (and killed after a grace period), `OUTPUT/_temporary`, the workers' scratch and log
     /// directories are removed, and the outcome is ``JobOutcome/stopped(signal:_:)``.
     func run() -> JobOutcome {
-        events.record("job_started", [("job", .string(options.job.name)), ("listen", .string("\(options.listen.host):\(listener.port)"))])
+        events.record(
+            "job_started",
+            [("job", .string(options.job.name)), ("listen", .string("\(options.listen.host):\(listener.port)")),
+             ("parameters", .object(options.parameters.pairs.map { ($0.first, JSONValue.string($0.second)) })),
+             ("inputs", .array(options.inputs.map { .object([("path", .string($0.path)), ("bytes", .int($0.size))]) })),
+             ("workers", .int(options.expectWorkers))])
         do {
             try TerminationSignals.install()
             let stale = ScratchDirectory.removeStale()
@@ -99,6 +104,7 @@ final class Coordinator {
                 console.log("removed \(stale.count) stale scratch director\(stale.count == 1 ? "y" : "ies") of exited workers from \(ScratchDirectory.root)")
             }
             try options.output.prepare()
+            try events.attach(path: options.output.logDirectory + "/events.jsonl")
             driver = try options.job.engine.makeDriver(
                 DriverSetup(
                     job: options.job, parameters: options.parameters, inputs: options.inputs, output: options.output,
