@@ -85,7 +85,8 @@ extension JobModel {
                 return .object([
                     ("id", .int(w.id)), ("pid", .int(w.pid)), ("host", .string(w.host)), ("peer", .string(w.peer)),
                     ("state", .string(w.lostAt == nil ? (state == .running || state == .starting ? "alive" : "exited") : "lost")),
-                    ("cause", w.cause.map(JSONValue.string) ?? .null), ("joined", .double(w.joinedAt)), ("lost", w.lostAt.map(JSONValue.double) ?? .null),
+                    ("cause", w.cause.map(JSONValue.string) ?? .null), ("joined", .double(w.joinedAt)),
+                    ("lost", w.lostAt.map(JSONValue.double) ?? .null),
                     ("last_seen_age", .double(round3(max(0, (w.lostAt ?? endedAt ?? now) - w.lastSeen)))),
                     ("done", .int(committed.count)), ("running", .int(own.filter { $0.outcome == .running }.count)),
                     ("failed", .int(own.filter { $0.outcome == .failed || $0.outcome == .lost }.count)),
@@ -121,7 +122,10 @@ extension JobModel {
         case "stages": return .array(stages.map { stageJSON($0, now: now) })
         case "workers": return workersJSON(now: now)
         case "timeline":
-            return .object([("job", jobJSON(now: now)), ("attempts", .array(attempts.map(attemptJSON))), ("markers", markersJSON()), ("workers", workersJSON(now: now))])
+            return .object([
+                ("job", jobJSON(now: now)), ("attempts", .array(attempts.map(attemptJSON))), ("markers", markersJSON()),
+                ("workers", workersJSON(now: now)),
+            ])
         case "supersteps": return .object([("supersteps", superstepsJSON()), ("markers", markersJSON())])
         default:
             guard path.hasPrefix("stages/"), let i = Int(path.dropFirst("stages/".count)), stages.indices.contains(i) else { return nil }

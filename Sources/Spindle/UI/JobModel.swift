@@ -181,7 +181,8 @@ struct JobModel: Sendable {
         case "checkpoint":
             markers.append(Marker(t: e.t, kind: "checkpoint", text: "checkpoint of superstep \(e.int("superstep") ?? -1)"))
         case "checkpoint_corrupt":
-            markers.append(Marker(t: e.t, kind: "checkpoint_corrupt", text: "checkpoint \(e.int("superstep") ?? -1) damaged: \(e.string("cause") ?? "")"))
+            markers.append(
+                Marker(t: e.t, kind: "checkpoint_corrupt", text: "checkpoint \(e.int("superstep") ?? -1) damaged: \(e.string("cause") ?? "")"))
         case "rollback":
             let to = e.int("to_superstep") ?? -1
             let target = to < 0 ? "superstep 0 (no checkpoint)" : "the checkpoint of superstep \(to)"

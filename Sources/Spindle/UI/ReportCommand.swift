@@ -25,7 +25,8 @@ enum ReportCommand {
         }
         let html = UIPage.html(title: models.map(\.job).joined(separator: " vs "), embedded: models.map { $0.json(now: $0.lastEventAt) })
         try FileSystem.writeFileAtomically(output, Array(html.utf8))
-        SystemInfo.writeStandardError("spindle: wrote \(output) (\(models.count == 2 ? "a comparison of two runs" : "job \(models[0].job), \(models[0].state.rawValue)"))\n")
+        SystemInfo.writeStandardError(
+            "spindle: wrote \(output) (\(models.count == 2 ? "a comparison of two runs" : "job \(models[0].job), \(models[0].state.rawValue)"))\n")
         return 0
     }
 }

@@ -8,12 +8,16 @@ enum UIPage {
     ///   - title: the job's name.
     ///   - embedded: the models of a report (one, or two to compare); nil for the live server.
     static func html(title: String, embedded: [JSONValue]?) -> String {
-        let data = embedded.map { models in
-            // "<" only occurs inside JSON strings, where \u003c means the same and cannot end the script element.
-            let json = JSONValue.array(models).serialized().replacingOccurrences(of: "<", with: "\\u003c")
-            return "<script type=\"application/json\" id=\"spindle-data\">\(json)</script>\n"
-        } ?? ""
-        let policy = embedded == nil ? "" : "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
+        let data =
+            embedded.map { models in
+                // "<" only occurs inside JSON strings, where \u003c means the same and cannot end the script element.
+                let json = JSONValue.array(models).serialized().replacingOccurrences(of: "<", with: "\\u003c")
+                return "<script type=\"application/json\" id=\"spindle-data\">\(json)</script>\n"
+            } ?? ""
+        let policy =
+            embedded == nil
+            ? ""
+            : "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">

@@ -25,7 +25,8 @@ enum UIRoutes {
         if path.hasPrefix("/api/"), let document = model.document(path.dropFirst("/api/".count), now: now) {
             return Response(status: 200, contentType: "application/json", body: Array(document.serialized().utf8))
         }
-        return Response(status: 404, contentType: "text/plain; charset=utf-8", body: Array("404 Not Found: no page or document at this path; start at /\n".utf8))
+        return Response(
+            status: 404, contentType: "text/plain; charset=utf-8", body: Array("404 Not Found: no page or document at this path; start at /\n".utf8))
     }
 
     static func statusText(_ status: Int) -> String {

@@ -30,7 +30,8 @@ final class UIRunner {
         }
         if !UIAddress.isLoopback(host) {
             SystemInfo.writeStandardError(
-                "spindle: warning: the UI listens on \(host), so anyone who can reach port \(server.listener.port) can read the job's pages (names, paths, counters, errors); use --ui 127.0.0.1:PORT to keep them local\n")
+                "spindle: warning: the UI listens on \(host), so anyone who can reach port \(server.listener.port) can read the job's pages (names, paths, counters, errors); use --ui 127.0.0.1:PORT to keep them local\n"
+            )
         }
         server.start()
         let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host

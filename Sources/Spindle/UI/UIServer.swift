@@ -33,7 +33,9 @@ final class UIServer: Sendable {
             if overflow { break }
             do { return try UIServer(host: host, port: port, model: model) } catch { lastError = error }
         }
-        throw UsageError("the UI found no free port on \(host) from \(firstPort) (\(lastError.map { "\($0)" } ?? "none tried")); choose one with --ui HOST:PORT or turn it off with --ui off")
+        throw UsageError(
+            "the UI found no free port on \(host) from \(firstPort) (\(lastError.map { "\($0)" } ?? "none tried")); choose one with --ui HOST:PORT or turn it off with --ui off"
+        )
     }
 
     /// Starts the server's thread.
@@ -66,15 +68,19 @@ final class UIServer: Sendable {
     private func serve() {
         var connections: [Connection] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
-        let timeoutNanos = UInt64(settings.headTimeout.components.seconds) * 1_000_000_000 + UInt64(settings.headTimeout.components.attoseconds / 1_000_000_000)
+        let timeoutNanos =
+            UInt64(settings.headTimeout.components.seconds) * 1_000_000_000 + UInt64(settings.headTimeout.components.attoseconds / 1_000_000_000)
         while !stopped.load(ordering: .relaxed) {
-            let fds = [(fd: listener.isPaused ? -1 : listener.fd, events: PollEvents.readable)] + connections.map { ($0.socket.fd, PollEvents.readable) }
+            let fds =
+                [(fd: listener.isPaused ? -1 : listener.fd, events: PollEvents.readable)] + connections.map { ($0.socket.fd, PollEvents.readable) }
             guard let ready = try? Poller.wait(fds, timeout: .milliseconds(100)) else { break }
             var keep: [Connection] = []
             for (i, connection) in connections.enumerated() {
                 guard !ready[i + 1].isEmpty else {
                     if MonotonicClock.nanoseconds() > connection.deadline {
-                        respond(connection.socket, status: 408, reason: "the request head did not arrive within \(DurationText.format(settings.headTimeout))")
+                        respond(
+                            connection.socket, status: 408,
+                            reason: "the request head did not arrive within \(DurationText.format(settings.headTimeout))")
                     } else {
                         keep.append(connection)
                     }
@@ -102,7 +108,9 @@ final class UIServer: Sendable {
         for _ in 0..<64 {
             guard let socket = try? listener.accept(timeout: .zero) else { return }
             if connections.count >= settings.maxConnections {
-                respond(connections.removeFirst().socket, status: 503, reason: "more than \(settings.maxConnections) connections are open; the oldest was dropped")
+                respond(
+                    connections.removeFirst().socket, status: 503,
+                    reason: "more than \(settings.maxConnections) connections are open; the oldest was dropped")
             }
             try? socket.setSendTimeout(settings.sendTimeout)
             connections.append(
@@ -115,7 +123,9 @@ final class UIServer: Sendable {
     private func answer(_ head: HTTPRequestHead, on socket: TCPSocket) {
         let snapshot = model.snapshot()
         let response = UIRoutes.response(for: head.path, model: snapshot.model, now: snapshot.now)
-        send(socket, status: response.status, contentType: response.contentType, body: head.method == "HEAD" ? [] : response.body, length: response.body.count)
+        send(
+            socket, status: response.status, contentType: response.contentType, body: head.method == "HEAD" ? [] : response.body,
+            length: response.body.count)
     }
 
     private func respond(_ socket: TCPSocket, status: Int, reason: String) {
@@ -125,7 +135,8 @@ final class UIServer: Sendable {
 
     /// Writes a whole response and closes the connection (a client that stops reading costs at most the send timeout).
     private func send(_ socket: TCPSocket, status: Int, contentType: String, body: [UInt8], length: Int) {
-        let head = "HTTP/1.1 \(status) \(UIRoutes.statusText(status))\r\nContent-Type: \(contentType)\r\nContent-Length: \(length)\r\n"
+        let head =
+            "HTTP/1.1 \(status) \(UIRoutes.statusText(status))\r\nContent-Type: \(contentType)\r\nContent-Length: \(length)\r\n"
             + "Connection: close\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n"
             + "Content-Security-Policy: \(UIRoutes.contentSecurityPolicy)\r\n\r\n"
         try? socket.writeAll(Array(head.utf8) + body)

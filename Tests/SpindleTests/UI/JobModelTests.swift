@@ -48,7 +48,10 @@ import Testing
     @Test func theModelOfARealRunMatchesItsLogAndSuccessFile() throws {
         let dir = try TemporaryDirectory()
         let result = try SpindleProcess.run(
-            ["run", "wordcount", "--workers", "2", "--output", dir.file("out"), "--split-size", "64KiB", "--ui", "off", "--event-log", dir.file("events.jsonl")],
+            [
+                "run", "wordcount", "--workers", "2", "--output", dir.file("out"), "--split-size", "64KiB", "--ui", "off", "--event-log",
+                dir.file("events.jsonl"),
+            ],
             in: dir.path)
         #expect(result.exitCode == 0, "\(result.stderr)")
         let kept = try FileSystem.readFile(dir.file("out/_logs/events.jsonl"))

@@ -10,7 +10,9 @@ import Testing
 
     /// The port from the run's "UI at http://127.0.0.1:PORT/" line.
     static func uiPort(_ stderrPath: String) -> UInt16? {
-        guard let text = try? String(contentsOfFile: stderrPath, encoding: .utf8), let range = text.range(of: "UI at http://127.0.0.1:") else { return nil }
+        guard let text = try? String(contentsOfFile: stderrPath, encoding: .utf8), let range = text.range(of: "UI at http://127.0.0.1:") else {
+            return nil
+        }
         return UInt16(text[range.upperBound...].prefix { $0.isNumber })
     }
 
@@ -25,8 +27,10 @@ import Testing
         try FileSystem.createDirectory(dir.file("in"), intermediate: true)
         #expect(try SpindleProcess.run(["generate", "text", "--size", "6MiB", "--seed", "1", dir.file("in/corpus.txt")], in: dir.path).exitCode == 0)
         let job = try SpindleProcess.start(
-            ["run", "wordcount", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--split-size", "512KiB",
-             "--ui", "127.0.0.1:0", "--ui-linger", "10m"],
+            [
+                "run", "wordcount", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--split-size", "512KiB",
+                "--ui", "127.0.0.1:0", "--ui-linger", "10m",
+            ],
             in: dir.path, name: "run")
         let port = try #require(eventually(within: .seconds(60)) { Self.uiPort(job.stderrPath) != nil } ? Self.uiPort(job.stderrPath) : nil)
         // During the run.
@@ -56,12 +60,16 @@ import Testing
 
         // The report of the same run, and a comparison of the run with itself.
         #expect(try SpindleProcess.run(["report", dir.file("out/_logs/events.jsonl"), "-o", dir.file("report.html")], in: dir.path).exitCode == 0)
-        #expect(try SpindleProcess.run(["report", dir.file("out/_logs/events.jsonl"), dir.file("out/_logs/events.jsonl"), "--output", dir.file("compare.html")], in: dir.path).exitCode == 0)
+        #expect(
+            try SpindleProcess.run(
+                ["report", dir.file("out/_logs/events.jsonl"), dir.file("out/_logs/events.jsonl"), "--output", dir.file("compare.html")], in: dir.path
+            ).exitCode == 0)
         let report = try String(contentsOfFile: dir.file("report.html"), encoding: .utf8)
         #expect(!report.contains("src=\"http") && !report.contains("href=\"http"), "the report loads nothing from elsewhere")
         if let browser {
             let checks = UIPageChecks(browser: browser, work: dir.path)
-            try checks.check(base: "file://\(dir.file("report.html"))", log: log, counters: counters, screenshots: try UIPageChecks.screenshotFolder("report"))
+            try checks.check(
+                base: "file://\(dir.file("report.html"))", log: log, counters: counters, screenshots: try UIPageChecks.screenshotFolder("report"))
             let compare = try browser.load("file://\(dir.file("compare.html"))", in: dir.path)
             #expect(compare.scriptErrors.isEmpty)
             #expect(occurrences(of: "<tr class=\"compare-stage\"", in: compare.dom) == 2)
@@ -87,15 +95,18 @@ import Testing
         try FileSystem.writeFileAtomically(dir.file("in.txt"), Array(text.utf8))
         let output = dir.file("out")
         let run = try TestJobsBinary.run(
-            ["run", "failreduce", "--input", dir.file("in.txt"), "--output", output, "--workers", "2", "--reducers", "3", "--max-attempts", "1",
-             "--no-speculation", "--param", "watch=\(output)", "--ui", "off"],
+            [
+                "run", "failreduce", "--input", dir.file("in.txt"), "--output", output, "--workers", "2", "--reducers", "3", "--max-attempts", "1",
+                "--no-speculation", "--param", "watch=\(output)", "--ui", "off",
+            ],
             in: dir.path)
         #expect(run.exitCode == 1)
         let log = output + "/_logs/events.jsonl"
         #expect(try SpindleProcess.run(["report", log, "-o", dir.file("failed.html")], in: dir.path).exitCode == 0)
         guard let browser = HeadlessChromium.find() else { return }
         let doms = try UIPageChecks(browser: browser, work: dir.path).check(
-            base: "file://\(dir.file("failed.html"))", log: EventLogReader(path: log), counters: nil, screenshots: try UIPageChecks.screenshotFolder("failed"))
+            base: "file://\(dir.file("failed.html"))", log: EventLogReader(path: log), counters: nil,
+            screenshots: try UIPageChecks.screenshotFolder("failed"))
         #expect(doms["job"]?.contains("id=\"job-error\"") == true)
         #expect(doms["job"]?.contains("fails on purpose") == true)
         #expect(doms["job"]?.contains(">failed</span>") == true)
@@ -112,7 +123,8 @@ import Testing
         #expect(try SpindleProcess.run(["report", log, "-o", run.dir.file("rollback.html")], in: run.dir.path).exitCode == 0)
         guard let browser = HeadlessChromium.find() else { return }
         let doms = try UIPageChecks(browser: browser, work: run.dir.path).check(
-            base: "file://\(run.dir.file("rollback.html"))", log: EventLogReader(path: log), counters: try UIPageChecks.successCounters(run.dir.file("out")),
+            base: "file://\(run.dir.file("rollback.html"))", log: EventLogReader(path: log),
+            counters: try UIPageChecks.successCounters(run.dir.file("out")),
             screenshots: try UIPageChecks.screenshotFolder("rollback"))
         let timeline = doms["timeline"] ?? ""
         for kind in ["worker_lost", "rollback", "checkpoint"] { #expect(timeline.contains("class=\"marker marker-\(kind)\""), "no \(kind) marker") }

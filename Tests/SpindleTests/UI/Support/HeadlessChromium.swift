@@ -37,7 +37,8 @@ struct HeadlessChromium {
         let err = "\(directory)/\(name).stderr"
         let process = try ChildProcess.spawn(
             executable: executable,
-            arguments: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)", "--hide-scrollbars"] + arguments,
+            arguments: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)", "--hide-scrollbars"]
+                + arguments,
             environment: [:], stdoutPath: out, stderrPath: err)
         var status = try process.wait(timeout: .seconds(90))
         if status == nil {
