@@ -35,8 +35,22 @@ enum CommandSpecs {
             .flag("skip-bad-records", help: "skip and count bad records instead of failing"),
             .value("event-log", placeholder: "PATH", default: nil, help: "write the job's events as JSON lines to PATH"),
             .flag("quiet", help: "print nothing but errors"),
+            .value("ui", placeholder: "HOST:PORT|off", default: "127.0.0.1, first free port from 4040", help: "serve the live web UI here (port 0: any free port), or 'off'"),
+            .value("ui-linger", placeholder: "DURATION", default: "0s", help: "keep serving the UI this long after the job ends"),
         ],
         positionals: [PositionalSpec("JOB", help: "the job to run (see `spindle jobs`)")])
+
+    static let report = CommandSpec(
+        name: "report", summary: "Write an HTML report (the UI's pages in one self-contained file) from a job's event log",
+        discussion: """
+            Every run keeps its event log in OUTPUT/_logs/events.jsonl. Example: spindle report out/wordcount/_logs/events.jsonl -o report.html; \
+            with two logs the report compares the runs side by side. Exit codes: 0 written, 2 bad usage or a bad event log line (named FILE:LINE).
+            """,
+        options: [
+            .value("output", placeholder: "FILE", default: "report.html", help: "the HTML file to write (also -o)"),
+            .flag("overwrite", help: "replace FILE if it exists"),
+        ],
+        positionals: [PositionalSpec("EVENTLOG", help: "a job's event log"), PositionalSpec("EVENTLOG2", help: "a second run to compare with", isOptional: true)])
 
     static let worker = CommandSpec(
         name: "worker", summary: "Join a coordinator as a worker and run its tasks until the job ends",
@@ -95,5 +109,5 @@ enum CommandSpecs {
         name: "help", summary: "Show help for a command", discussion: nil, options: [],
         positionals: [PositionalSpec("COMMAND", help: "the command to explain", isOptional: true)])
 
-    static let all: [CommandSpec] = [run, worker, jobs, generate, bench, version, help]
+    static let all: [CommandSpec] = [run, worker, jobs, generate, bench, report, version, help]
 }

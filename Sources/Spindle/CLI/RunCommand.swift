@@ -10,9 +10,14 @@ struct RunCommand {
     let arguments: ParsedArguments
 
     func execute() throws -> Int32 {
-        let options = try makeOptions()
+        var options = try makeOptions()
+        let ui = try UIRunner.start(
+            try UIAddress.parse(arguments.value("ui")), linger: try arguments.duration("ui-linger", default: .zero), quiet: options.quiet)
+        options.eventObserver = ui?.observer
         let coordinator = try Coordinator(options: options)
-        switch coordinator.run() {
+        let outcome = coordinator.run()
+        ui?.finish()
+        switch outcome {
         case .succeeded:
             if !options.quiet { SystemInfo.writeStandardError("spindle: \(options.job.name) succeeded; output in \(options.output.directory)\n") }
             return 0

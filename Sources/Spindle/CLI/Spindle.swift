@@ -59,6 +59,10 @@ struct CommandLineInterface {
                 let parsed = try parse(rest, CommandSpecs.bench)
                 if parsed.helpRequested { return 0 }
                 return try BenchCommand(registry: registry, arguments: parsed).execute()
+            case "report":
+                let parsed = try parse(rest.map { $0 == "-o" ? "--output" : $0 }, CommandSpecs.report)
+                if parsed.helpRequested { return 0 }
+                return try ReportCommand.execute(parsed)
             case "worker":
                 let parsed = try parse(rest, CommandSpecs.worker)
                 if parsed.helpRequested { return 0 }

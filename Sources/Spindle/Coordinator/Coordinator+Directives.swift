@@ -29,7 +29,8 @@ extension Coordinator: DriverControl {
                     "attempt_committed",
                     [("attempt", .int(Int(attempt.rawValue))), ("task", .string(driver.describe(task))), ("worker", .int(Int(worker.rawValue))),
                      ("records_in", .int(result.statistics.recordsIn)), ("bytes_in", .int(result.statistics.bytesIn)),
-                     ("records_out", .int(result.statistics.recordsOut)), ("bytes_out", .int(result.statistics.bytesOut))])
+                     ("records_out", .int(result.statistics.recordsOut)), ("bytes_out", .int(result.statistics.bytesOut)),
+                     ("peak_resident", .int(result.statistics.peakResidentBytes))])
                 do {
                     try driver.committed(task, attempt: attempt, worker: worker, result: result, control: self)
                 } catch {

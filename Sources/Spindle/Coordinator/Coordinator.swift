@@ -72,7 +72,7 @@ final class Coordinator {
 
     init(options: CoordinatorOptions) throws {
         self.options = options
-        self.events = try EventLog(path: options.eventLogPath)
+        self.events = try EventLog(path: options.eventLogPath, keepEarly: true, observer: options.eventObserver)
         self.console = ConsoleReporter(quiet: options.quiet)
         if let network = options.inProcess {
             self.listener = network
@@ -100,7 +100,12 @@ final class Coordinator {
     /// In-process (``CoordinatorOptions/inProcess``) the coordinator leaves the process's state alone: it
     /// installs no signal handlers and sweeps no stale scratch directories (its host process owns both).
     func run() -> JobOutcome {
-        events.record("job_started", [("job", .string(options.job.name)), ("listen", .string(listenDescription))])
+        events.record(
+            "job_started",
+            [("job", .string(options.job.name)), ("listen", .string(listenDescription)),
+             ("parameters", .object(options.parameters.pairs.map { ($0.first, JSONValue.string($0.second)) })),
+             ("inputs", .array(options.inputs.map { .object([("path", .string($0.path)), ("bytes", .int($0.size))]) })),
+             ("workers", .int(options.expectWorkers))])
         do {
             if options.inProcess == nil {
                 try TerminationSignals.install()
@@ -110,6 +115,7 @@ final class Coordinator {
                 }
             }
             try options.output.prepare()
+            try events.attach(path: options.output.logDirectory + "/events.jsonl")
             driver = try options.job.engine.makeDriver(
                 DriverSetup(
                     job: options.job, parameters: options.parameters, inputs: options.inputs, output: options.output,

@@ -27,6 +27,8 @@ struct CoordinatorOptions: Sendable {
     var checkpointEvery = 10
     var maxSupersteps = 10_000
     var eventLogPath: String?
+    /// Sees every event as it is recorded (the live UI's model); nil when the UI is off.
+    var eventObserver: EventLog.Observer?
     var secret: [UInt8]
     var quiet = false
     /// Workers are threads of this process that connect through this network (``InProcessCluster``), not

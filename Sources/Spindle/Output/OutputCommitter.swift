@@ -12,6 +12,9 @@ final class OutputCommitter: Sendable {
     /// ``directory`` with symbolic links resolved: what ``prepare()`` replaces, and what was checked.
     let resolvedDirectory: String
     var temporaryDirectory: String { directory + "/_temporary" }
+    /// Where the run keeps its event log (`_logs/events.jsonl`); input listing skips `_` names, and a
+    /// failed run leaves it (with nothing else) so that the failure can be reported.
+    var logDirectory: String { directory + "/_logs" }
 
     private struct State {
         /// Set by ``prepare()``: whether the directory existed before this run (then ``abort()`` keeps it).
@@ -43,7 +46,7 @@ final class OutputCommitter: Sendable {
         self.resolvedDirectory = resolved
     }
 
-    /// Empties (when overwriting) and creates the output directory and its temporary area.
+    /// Empties (when overwriting) and creates the output directory, its temporary area and `_logs`.
     func prepare() throws {
         let existed = FileSystem.exists(directory)
         state.withLock {
@@ -52,6 +55,7 @@ final class OutputCommitter: Sendable {
         }
         try FileSystem.removeTree(directory)
         try FileSystem.createDirectory(temporaryDirectory, intermediate: true)
+        try FileSystem.createDirectory(logDirectory, intermediate: false)
     }
 
     /// The private path where `attempt` writes its file that commits as `name`.
@@ -88,13 +92,15 @@ final class OutputCommitter: Sendable {
     var writtenNames: [String] { state.withLock { $0.written } }
 
     /// Undoes a failed job's output: removes every file this run committed (and only those), `_temporary`,
-    /// and the directory itself when this run created it and nothing else is left in it. Does nothing
+    /// `_logs` when it is empty, and the directory itself when this run created it and nothing else is left in it. Does nothing
     /// before ``prepare()``. Best effort: a file that cannot be removed is left.
     func abort() {
         let (prepared, existedBefore, written) = state.withLock { ($0.prepared, $0.existedBefore, $0.written) }
         guard prepared else { return }
         for name in written.reversed() { try? FileSystem.unlink("\(directory)/\(name)") }
         try? FileSystem.removeTree(temporaryDirectory)
+        // The event log stays (a failed run is reported from it); an empty `_logs` goes.
+        _ = try? FileSystem.removeDirectoryIfEmpty(logDirectory)
         if !existedBefore, (try? FileSystem.removeDirectoryIfEmpty(directory)) == true { return }
         try? FileSystem.syncDirectory(directory)
     }

@@ -74,10 +74,10 @@ struct OutputGuard: Sendable, Equatable {
         if Self.isSameOrInside(eventLog, output) { throw refuse("it is inside the output directory '\(output)', which the run replaces") }
     }
 
-    /// The names Spindle writes in an output directory: `_SUCCESS`, `_temporary`, `part-*` files, and
+    /// The names Spindle writes in an output directory: `_SUCCESS`, `_temporary`, `_logs`, `part-*` files, and
     /// the `.NAME.tmp-*` files an interrupted atomic write of one of them leaves.
     static func isSpindleEntry(_ entry: Entry) -> Bool {
-        if entry.name == "_temporary" { return entry.isDirectory }
+        if entry.name == "_temporary" || entry.name == "_logs" { return entry.isDirectory }
         if entry.isDirectory { return false }
         if entry.name == "_SUCCESS" || entry.name.hasPrefix("part-") { return true }
         if entry.name.hasPrefix("."), let range = entry.name.range(of: ".tmp-") {

@@ -3,15 +3,43 @@ import Synchronization
 import SpindlePosix
 
 /// The job's event log: one JSON object per line (`{"t": seconds since start, "event": name, ...}`),
-/// flushed line by line so that a crash loses nothing already reported. Without a path it records nothing.
+/// flushed line by line so that a crash loses nothing already reported. Without a path it records nothing
+/// until a file is attached (``attach(path:)``); an observer (the live UI) sees every event either way.
 final class EventLog: Sendable {
-    private let writer: Mutex<FileWriter?>
-    private let start: UInt64
+    /// Sees each event as it is recorded, on the recording thread, with the line's `t`. It MUST return
+    /// quickly and never wait for the recording thread (the coordinator's loop records most events).
+    typealias Observer = @Sendable (_ t: Double, _ event: String, _ fields: [(String, JSONValue)]) -> Void
 
-    /// Opens (truncates) the log at `path`, or makes a silent log when `path` is nil.
-    init(path: String?) throws {
-        writer = Mutex(try path.map { try FileWriter(path: $0, mode: .createTruncate) })
+    private struct State {
+        var writers: [FileWriter] = []
+        /// Lines recorded before ``attach(path:)`` was called (nil once attached or without `keepEarly`).
+        var early: [String]?
+    }
+    private let state: Mutex<State>
+    private let start: UInt64
+    private let observer: Observer?
+
+    /// Opens (truncates) the log at `path`, or makes a silent log when `path` is nil. With `keepEarly`
+    /// the lines recorded before ``attach(path:)`` are kept in memory and written to the attached file.
+    init(path: String?, keepEarly: Bool = false, observer: Observer? = nil) throws {
+        var initial = State()
+        if let path { initial.writers.append(try FileWriter(path: path, mode: .createTruncate)) }
+        if keepEarly { initial.early = [] }
+        state = Mutex(initial)
         start = MonotonicClock.nanoseconds()
+        self.observer = observer
+    }
+
+    /// Opens (truncates) a second file at `path` (the run's `OUTPUT/_logs/events.jsonl`), writes the
+    /// lines recorded so far into it, and records every later event in it too.
+    func attach(path: String) throws {
+        let writer = try FileWriter(path: path, mode: .createTruncate)
+        try state.withLock { state in
+            for line in state.early ?? [] { try writer.write(Array(line.utf8)) }
+            try writer.flush()
+            state.early = nil
+            state.writers.append(writer)
+        }
     }
 
     /// Checks, before anything starts, that an event log can be created at `path`: the directory it
@@ -33,26 +61,36 @@ final class EventLog: Sendable {
 
     /// Appends one event.
     func record(_ event: String, _ fields: [(String, JSONValue)] = []) {
-        writer.withLock { writer in
-            guard let w = writer else { return }
+        let t = state.withLock { state -> Double? in
+            guard !state.writers.isEmpty || state.early != nil || observer != nil else { return nil }
             let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e9
-            let line = JSONValue.object([("t", .double((elapsed * 1e6).rounded() / 1e6)), ("event", .string(event))] + fields)
+            let t = (elapsed * 1e6).rounded() / 1e6
+            guard !state.writers.isEmpty || state.early != nil else { return t }
+            let line = JSONValue.object([("t", .double(t)), ("event", .string(event))] + fields).serialized() + "\n"
+            state.early?.append(line)
             do {
-                try w.write(Array((line.serialized() + "\n").utf8))
-                try w.flush()
+                for w in state.writers {
+                    try w.write(Array(line.utf8))
+                    try w.flush()
+                }
             } catch {
                 SystemInfo.writeStandardError("spindle: the event log stopped: \(error)\n")
-                writer = nil
+                state.writers = []
             }
+            return t
         }
+        if let t { observer?(t, event, fields) }
     }
 
     /// Flushes and closes the log.
     func close() {
-        writer.withLock { writer in
-            try? writer?.sync()
-            try? writer?.close()
-            writer = nil
+        state.withLock { state in
+            for w in state.writers {
+                try? w.sync()
+                try? w.close()
+            }
+            state.writers = []
+            state.early = nil
         }
     }
 }

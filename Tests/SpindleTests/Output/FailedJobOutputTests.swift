@@ -23,7 +23,9 @@ import Testing
         #expect(result.stderr.contains("the reduce of 'poison' fails on purpose"), "stderr: \(result.stderr)")
         // The failing reduce saw a committed part file before it failed: the job really had output to undo.
         #expect(FileSystem.exists(dir.file("committed-seen")))
-        #expect(!FileSystem.exists(output), "left behind: \((try? FileSystem.listDirectory(output)) ?? [])")
+        // Only the run's event log is left, so that the failure can be reported (`spindle report`).
+        #expect(try FileSystem.listDirectory(output) == ["_logs"])
+        #expect(try FileSystem.listDirectory(output + "/_logs") == ["events.jsonl"])
         let events = EventLogReader(path: dir.file("events.jsonl"))
         #expect(events.events(named: "job_failed").count == 1)
     }
@@ -39,7 +41,7 @@ import Testing
             in: dir.path)
         #expect(result.exitCode == 1, "stderr: \(result.stderr)")
         #expect(FileSystem.exists(dir.file("committed-seen")))
-        #expect(try FileSystem.listDirectory(output) == [])
+        #expect(try FileSystem.listDirectory(output) == ["_logs"])
         #expect(EventLogReader(path: dir.file("events.jsonl")).events(named: "job_failed").count == 1)
     }
 }

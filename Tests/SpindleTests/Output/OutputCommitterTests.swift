@@ -26,7 +26,7 @@ import Testing
         try Self.commit(committer, "part-00000", attempt: 1)
         try Self.commit(committer, "part-00001", attempt: 2)
         try committer.writeFile("part-00002", Array("x\n".utf8))
-        #expect(try FileSystem.listDirectory(dir.file("out")) == ["_temporary", "part-00000", "part-00001", "part-00002"])
+        #expect(try FileSystem.listDirectory(dir.file("out")) == ["_logs", "_temporary", "part-00000", "part-00001", "part-00002"])
         #expect(committer.writtenNames == ["part-00000", "part-00001", "part-00002"])
         committer.abort()
         #expect(!FileSystem.exists(dir.file("out")))
@@ -80,7 +80,7 @@ import Testing
         for name in ["part-00000", "_SUCCESS"] { try FileSystem.writeFileAtomically(dir.file("out/\(name)"), Array("old\n".utf8)) }
         let committer = try OutputCommitter(directory: dir.file("out"), overwrite: true, guard: Self.guardFor(dir))
         try committer.prepare()
-        #expect(try FileSystem.listDirectory(dir.file("out")) == ["_temporary"])
+        #expect(try FileSystem.listDirectory(dir.file("out")) == ["_logs", "_temporary"])
 
         try FileSystem.createDirectory(dir.file("photos"), intermediate: true)
         try FileSystem.writeFileAtomically(dir.file("photos/cat.jpg"), Array("meow".utf8))
