@@ -1,3 +1,5 @@
+import SpindleCore
+
 /// A BSP partition held by its owner between supersteps: the state after the last superstep this worker
 /// committed, and whether the partition voted to halt in it.
 final class BSPPartition<State>: @unchecked Sendable {  // Used by one task at a time (tasks of a worker run one after another).

@@ -83,6 +83,6 @@ extension Coordinator: DriverControl {
     }
 }
 
-func formatSeconds(_ s: Double) -> String {
+package func formatSeconds(_ s: Double) -> String {
     s < 10 ? "\(Double(Int(s * 1000)) / 1000) s" : "\(Double(Int(s * 10)) / 10) s"
 }

@@ -1,3 +1,5 @@
+import SpindleCore
+
 /// A Pregel partition held by its owner between supersteps: the graph and the vertex values and halt flags
 /// after the last committed superstep this worker ran.
 final class PartitionState<VertexValue, EdgeValue>: @unchecked Sendable {  // Used by one task at a time (tasks of a worker run one after another).
