@@ -14,7 +14,7 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
     func makeDriver(_ setup: DriverSetup) throws -> any JobDriver {
         SuperstepDriver(
             setup: setup, aggregators: definition.aggregators, master: definition.makeMasterCompute?(setup.parameters),
-            resolvesMessageTargets: false, model: .bsp)
+            resolvesMessageTargets: false, vocabulary: .bsp)
     }
 
     func runTask(_ assignment: TaskAssignment, context: TaskContext) throws -> TaskOutcome {

@@ -14,7 +14,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
     func makeDriver(_ setup: DriverSetup) throws -> any JobDriver {
         SuperstepDriver(
             setup: setup, aggregators: definition.aggregators, master: definition.makeMasterCompute?(setup.parameters),
-            resolvesMessageTargets: definition.combiner != nil)
+            resolvesMessageTargets: definition.combiner != nil, vocabulary: .pregel)
     }
 
     // The job's types are known only in the job's module, so this generic code would run unspecialized

@@ -183,35 +183,3 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
     @usableFromInline var first: UInt64
     @usableFromInline var second: UInt64
 }
-
-/// What master compute sees between supersteps, on the coordinator.
-public struct MasterContext: Sendable {
-    /// The superstep that just ended.
-    public let superstep: Int
-    /// Vertices in the graph.
-    public let totalVertices: Int
-    /// Vertices still active (not voted to halt) after the superstep.
-    public let activeVertices: Int
-    /// Messages sent in the superstep (after combining).
-    public let messagesSent: Int
-    let aggregates: [String: Double]
-    /// Global values, visible to every vertex from the next superstep on; kept in checkpoints.
-    public var globals: [String: Double]
-    /// Set to stop the job after this superstep.
-    public var halt = false
-
-    init(superstep: Int, totalVertices: Int, activeVertices: Int, messagesSent: Int, aggregates: [String: Double], globals: [String: Double]) {
-        self.superstep = superstep
-        self.totalVertices = totalVertices
-        self.activeVertices = activeVertices
-        self.messagesSent = messagesSent
-        self.aggregates = aggregates
-        self.globals = globals
-    }
-
-    /// The value of aggregator `name` folded over the superstep that just ended.
-    public func aggregated(_ name: String) -> Double {
-        guard let v = aggregates[name] else { preconditionFailure("the job declares no aggregator '\(name)'") }
-        return v
-    }
-}

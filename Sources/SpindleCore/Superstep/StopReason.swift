@@ -1,5 +1,5 @@
 /// Why a superstep job stopped after a superstep, as `_SUCCESS` records it (`"stoppedBy"`).
-enum StopReason: String, Sendable, Equatable {
+package enum StopReason: String, Sendable, Equatable {
     /// Every vertex (Pregel) or partition (BSP) voted to halt and no message is in flight: the job converged.
     case halted = "halted"
     /// Master compute set `halt`.
@@ -9,7 +9,7 @@ enum StopReason: String, Sendable, Equatable {
 
     /// The reason to stop after superstep `superstep` (0-based), or `nil` to run another one. When several hold,
     /// the first in declaration order wins: a job that converges in its last allowed superstep halted.
-    init?(active: Int, messages: Int, masterHalted: Bool, superstep: Int, maxSupersteps: Int) {
+    package init?(active: Int, messages: Int, masterHalted: Bool, superstep: Int, maxSupersteps: Int) {
         if active == 0 && messages == 0 {
             self = .halted
         } else if masterHalted {

@@ -1,31 +1,29 @@
-import SpindleCore
-
 /// What a partition task (load, prepare, resolve, superstep, output) reports back. A member is what the
 /// engine counts in a partition: a vertex in Pregel, the partition itself in BSP.
-struct PartitionReport: WireCodable, Sendable {
+package struct PartitionReport: WireCodable, Sendable, Equatable {
     /// Bytes per destination partition of the task's output (load and superstep tasks).
-    var partitionSizes: [Int]
-    var members: Int
+    package var partitionSizes: [Int]
+    package var members: Int
     /// Records loaded (load tasks) or held (prepare tasks; edges in Pregel).
-    var records: Int
+    package var records: Int
     /// Members that did not vote to halt.
-    var activeMembers: Int
-    var messagesSent: Int
-    var aggregates: [Double]
-    var skippedRecords: Int
+    package var activeMembers: Int
+    package var messagesSent: Int
+    package var aggregates: [Double]
+    package var skippedRecords: Int
 
-    init(
+    package init(
         partitionSizes: [Int] = [], members: Int = 0, records: Int = 0, activeMembers: Int = 0, messagesSent: Int = 0, aggregates: [Double] = [],
         skippedRecords: Int = 0
     ) {
         self.partitionSizes = partitionSizes; self.members = members; self.records = records; self.activeMembers = activeMembers
         self.messagesSent = messagesSent; self.aggregates = aggregates; self.skippedRecords = skippedRecords
     }
-    func encode(to w: inout WireWriter) {
+    package func encode(to w: inout WireWriter) {
         w.write(partitionSizes); w.write(members); w.write(records); w.write(activeMembers); w.write(messagesSent); w.write(aggregates);
         w.write(skippedRecords)
     }
-    init(from r: inout WireReader) throws {
+    package init(from r: inout WireReader) throws {
         partitionSizes = try r.read([Int].self); members = try r.read(Int.self); records = try r.read(Int.self); activeMembers = try r.read(Int.self)
         messagesSent = try r.read(Int.self); aggregates = try r.read([Double].self); skippedRecords = try r.read(Int.self)
     }

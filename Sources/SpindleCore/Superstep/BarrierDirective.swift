@@ -1,0 +1,49 @@
+/// A decision of the ``SuperstepBarrier`` for the shell to carry out, in the order given.
+package enum BarrierDirective: Sendable, Equatable {
+    /// Add a stage to the scheduler; the scheduler MUST give it index `stage`. With `placement`, task `i` runs
+    /// only on `placement[i]` (its partition's owner).
+    case addStage(stage: Int, name: String, role: StageRole, taskCount: Int, locationBound: Bool, placement: [WorkerID]?)
+    /// Abandon `stage` (a rollback): its attempts are cancelled and their results rejected.
+    case abandonStage(Int)
+    /// The outputs of `stage` are no longer needed.
+    case releaseStage(Int)
+    /// Create the directory of the checkpoint of superstep `superstep` (before the stage that writes it); a
+    /// failure fails the job.
+    case createCheckpointDirectory(superstep: Int)
+    /// Commit a checkpoint: every partition's files are written; write its manifest last.
+    case writeManifest(CheckpointManifest)
+    /// Delete the checkpoint of superstep `superstep`: two newer ones are committed. A failure fails the job.
+    case pruneCheckpoint(superstep: Int)
+    /// Delete the damaged checkpoint of superstep `superstep` if possible (the replay writes it again).
+    case discardCheckpoint(superstep: Int)
+    /// Check every file of the checkpoint of superstep `superstep`; answer with ``BarrierInput/checkpointVerified(_:)``
+    /// or ``BarrierInput/checkpointCorrupt(superstep:cause:)``.
+    case verifyCheckpoint(superstep: Int)
+    /// Fold the superstep's aggregates, run master compute, answer with ``BarrierInput/masterCompleted(_:)``.
+    case runMaster(MasterRequest)
+    /// Every partition rolls back under epoch `epoch` to the checkpoint of superstep `to` (nil: to superstep 0)
+    /// because `lost` died; the new prepare stage follows.
+    case rollback(epoch: Int, to: Int?, lost: WorkerID)
+    /// Make the part file of `partition` written by `attempt` part of the job's output.
+    case commitOutput(partition: Int, attempt: AttemptID)
+    /// Record an event (event log, and console where it tells the user something).
+    case record(BarrierEvent)
+    /// The job's work is done: commit its output.
+    case finish
+    /// The job fails with `reason`, one sentence.
+    case fail(String)
+}
+
+/// What the barrier records in the job's event log.
+package enum BarrierEvent: Sendable, Equatable {
+    /// Superstep `superstep` completed under `epoch` with `active` members still active and `messages` sent;
+    /// `aggregates` are its folded values in aggregator order (event `superstep`).
+    case superstep(Int, active: Int, messages: Int, epoch: Int, aggregates: [Double])
+    /// The checkpoint of `superstep` committed (event `checkpoint`).
+    case checkpoint(superstep: Int)
+    /// The checkpoint of `superstep` was found damaged during recovery (event `checkpoint_corrupt`).
+    case checkpointCorrupt(superstep: Int, cause: String)
+    /// The job stops after `superstep` for `reason`, with `active` members active and `messages` in flight
+    /// (event `stopped`).
+    case stopped(StopReason, superstep: Int, active: Int, messages: Int)
+}

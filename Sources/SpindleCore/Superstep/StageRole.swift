@@ -1,0 +1,26 @@
+/// What one stage of a superstep job does: the barrier's plan of stages. Stages run in this order: `load`,
+/// `prepare`, `resolve` (jobs that resolve message targets), one `superstep` per superstep, `output`; a
+/// rollback starts again at a new `prepare`.
+package enum StageRole: Sendable, Equatable {
+    /// Parse the input splits and shuffle their records to their partitions (one task per split).
+    case load
+    /// Each partition's owner builds its state from the load outputs, or restores it from `restore`.
+    case prepare(restore: CheckpointManifest?)
+    /// Each partition learns, from the outputs of `prepareStage`, which member each message slot is for.
+    case resolve(restore: CheckpointManifest?, prepareStage: Int)
+    /// Superstep `superstep` on every partition, reading messages from `inbox`; when `writesCheckpoint`, each
+    /// partition also writes its part of the checkpoint of this superstep.
+    case superstep(Int, inbox: InboxPlan, writesCheckpoint: Bool)
+    /// Each partition writes its part file.
+    case output
+}
+
+/// Where the messages of a superstep come from.
+package enum InboxPlan: Sendable, Equatable {
+    /// Nowhere: superstep 0 without a checkpoint (members start from their initial values).
+    case none
+    /// The message outputs of stage `stage`, the superstep before.
+    case previousStage(Int)
+    /// The message files of the committed checkpoint of superstep `superstep`.
+    case checkpoint(superstep: Int)
+}

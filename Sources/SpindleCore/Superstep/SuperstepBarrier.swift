@@ -1,0 +1,318 @@
+/// The coordinator's decisions in a superstep job (Pregel or BSP): which stage comes next, when to checkpoint,
+/// when to stop, and how to roll back when a partition's owner dies.
+///
+/// A pure state machine like ``TaskScheduler``: the shell feeds it ``BarrierInput``s and carries out the
+/// ``BarrierDirective``s they return, in order. It does no I/O, reads no clock and calls no user code: master
+/// compute and checkpoint verification run in the shell on a directive, and their results come back as inputs.
+/// So the barrier and the scheduler together hold every decision of the coordinator, and replaying their
+/// journaled inputs rebuilds them.
+///
+/// Stages: `load` (one task per split), `prepare`, `resolve` (when the job resolves message targets), one
+/// stage per superstep, `output` (see ``StageRole``). Partitions are pinned to owners, chosen round-robin
+/// over the live workers when the load stage completes. When an owner dies its partitions move to the
+/// survivors (each to the least loaded, ties to the lowest id), the stage in flight is abandoned, the epoch
+/// goes up, and every partition rolls back to the newest intact committed checkpoint (or to superstep 0).
+package struct SuperstepBarrier: Sendable {
+    /// The load stage's index: the first stage of the job.
+    package static let loadStage = 0
+
+    /// A committed task: the attempt whose output counts, where it ran, and what it reported.
+    package struct CommittedTask: Sendable, Equatable {
+        package var attempt: AttemptID
+        package var worker: WorkerID
+        package var report: PartitionReport
+    }
+
+    /// Why and after which superstep the job stopped.
+    package struct Stop: Sendable, Equatable {
+        package var reason: StopReason
+        package var superstep: Int
+    }
+
+    /// What the barrier waits for before it can go on.
+    private enum Awaiting: Sendable, Equatable {
+        case nothing
+        /// The master result of superstep `superstep`, whose stage is `stage`.
+        case master(stage: Int, superstep: Int, writesCheckpoint: Bool, active: Int, messages: Int)
+        /// The verification of the checkpoint of `superstep` after the loss of `lost`.
+        case verification(superstep: Int, lost: WorkerID)
+    }
+
+    package let settings: BarrierSettings
+    /// Each partition's owner, once the load stage completed.
+    package private(set) var owners: [WorkerID] = []
+    /// Raised at every rollback; tasks carry it so that workers reject late work of an older epoch.
+    package private(set) var epoch = 0
+    /// Members over all partitions, once the first prepare stage completed.
+    package private(set) var totalMembers: Int?
+    /// The stage in flight.
+    package private(set) var currentStage = SuperstepBarrier.loadStage
+    /// The committed load task of each split.
+    package private(set) var loadOutputs: [CommittedTask?]
+    /// The aggregates folded at the last completed superstep (the identities before the first).
+    package private(set) var aggregates: [Double]
+    /// Master compute's globals after the last completed superstep.
+    package private(set) var globals: [String: Double] = [:]
+    /// Committed checkpoints (their supersteps), oldest first; at most the last two are kept.
+    package private(set) var checkpoints: [Int] = []
+    package private(set) var counters = SuperstepCounters()
+    /// Why the job stopped, once it did.
+    package private(set) var stop: Stop?
+    /// Whether the job finished or failed: later inputs are ignored.
+    package private(set) var isOver = false
+    private var roles: [Int: StageRole] = [:]
+    private var nextStage = 0
+    private var abandoned: Set<Int> = []
+    /// Committed tasks of the partition stages whose outputs are still needed.
+    private var committedTasks: [Int: [CommittedTask?]] = [:]
+    private var awaiting = Awaiting.nothing
+    /// Identities of the aggregators (the values before any superstep), given at init.
+    private let identities: [Double]
+
+    /// - Parameter identities: each aggregator's identity, in the order of `settings.aggregators`.
+    package init(settings: BarrierSettings, identities: [Double]) {
+        precondition(identities.count == settings.aggregators.count, "one identity per aggregator")
+        self.settings = settings
+        self.identities = identities
+        aggregates = identities
+        loadOutputs = Array(repeating: nil, count: settings.splits)
+        counters.partitions = settings.partitions
+    }
+
+    // MARK: Queries
+
+    /// What `stage` does, if the barrier planned it.
+    package func role(of stage: Int) -> StageRole? { roles[stage] }
+
+    /// The committed tasks of partition stage `stage`, by partition (nil where none committed or the outputs
+    /// were released).
+    package func committedTasks(of stage: Int) -> [CommittedTask?] {
+        committedTasks[stage] ?? Array(repeating: nil, count: settings.partitions)
+    }
+
+    /// The partition after `partition` with the same owner: the one its worker runs next in a stage (a worker
+    /// is given its partitions' tasks in index order).
+    package func nextOwned(after partition: Int) -> Int? {
+        guard partition < owners.count else { return nil }
+        return (partition + 1..<owners.count).first { owners[$0] == owners[partition] }
+    }
+
+    /// The counters under the engine's names, in its order.
+    package var namedCounters: [(String, Int)] {
+        var values = counters
+        values.members = totalMembers ?? 0
+        values.checkpoints = checkpoints.count
+        return settings.vocabulary.named(values)
+    }
+
+    // MARK: Events
+
+    /// Handles one input and returns what to do, in order. Inputs that do not fit the barrier's state (a report
+    /// of an abandoned stage, the completion of a stage not in flight, an answer nobody asked for) change
+    /// nothing and return no directive.
+    package mutating func handle(_ input: BarrierInput) -> [BarrierDirective] {
+        guard !isOver else { return [] }
+        switch input {
+        case .start:
+            guard nextStage == 0 else { return [] }
+            return [addStage(name: "load", role: .load, taskCount: settings.splits, locationBound: true, placement: nil)]
+        case .taskCommitted(let task, let attempt, let worker, let report):
+            return taskCommitted(task, CommittedTask(attempt: attempt, worker: worker, report: report))
+        case .stageCompleted(let stage, let live):
+            guard stage == currentStage, awaiting == .nothing, let role = roles[stage] else { return [] }
+            return stageCompleted(stage, role: role, live: live)
+        case .workerLost(let worker, let live):
+            return workerLost(worker, live: live)
+        case .masterCompleted(let result):
+            return masterCompleted(result)
+        case .checkpointVerified(let manifest):
+            return checkpointVerified(manifest)
+        case .checkpointCorrupt(let superstep, let cause):
+            return checkpointCorrupt(superstep, cause: cause)
+        }
+    }
+
+    private mutating func taskCommitted(_ task: TaskID, _ committed: CommittedTask) -> [BarrierDirective] {
+        guard !abandoned.contains(task.stage), let role = roles[task.stage] else { return [] }
+        switch role {
+        case .load:
+            guard loadOutputs.indices.contains(task.index) else { return [] }
+            if loadOutputs[task.index] == nil {
+                counters.records += committed.report.records
+                counters.skippedRecords += committed.report.skippedRecords
+            }
+            loadOutputs[task.index] = committed
+        case .prepare, .resolve, .superstep:
+            guard task.index < settings.partitions else { return [] }
+            committedTasks[task.stage, default: Array(repeating: nil, count: settings.partitions)][task.index] = committed
+        case .output:
+            return [.commitOutput(partition: task.index, attempt: committed.attempt)]
+        }
+        return []
+    }
+
+    private mutating func stageCompleted(_ stage: Int, role: StageRole, live: [WorkerID]) -> [BarrierDirective] {
+        switch role {
+        case .load:
+            guard !live.isEmpty else { return fail("every worker was lost; no partition can be placed") }
+            owners = (0..<settings.partitions).map { live[$0 % live.count] }
+            return [addPrepare(restore: nil)]
+        case .prepare(let restore):
+            let members = committedTasks(of: stage).reduce(0) { $0 + ($1?.report.members ?? 0) }
+            if let known = totalMembers, known != members {
+                return fail("the job has \(members) \(settings.vocabulary.members) after recovery but had \(known) before")
+            }
+            totalMembers = members
+            if settings.resolvesMessageTargets {
+                return [addPartitionStage(name: "resolve", role: .resolve(restore: restore, prepareStage: stage))]
+            }
+            return startSupersteps(after: restore)
+        case .resolve(let restore, let prepareStage):
+            committedTasks[prepareStage] = nil
+            return startSupersteps(after: restore)
+        case .superstep(let s, _, let writesCheckpoint):
+            let reports = committedTasks(of: stage).compactMap { $0?.report }
+            let active = reports.reduce(0) { $0 + $1.activeMembers }
+            let messages = reports.reduce(0) { $0 + $1.messagesSent }
+            counters.supersteps += 1
+            counters.messages += messages
+            awaiting = .master(stage: stage, superstep: s, writesCheckpoint: writesCheckpoint, active: active, messages: messages)
+            return [
+                .runMaster(
+                    MasterRequest(
+                        superstep: s, totalMembers: totalMembers ?? 0, activeMembers: active, messagesSent: messages,
+                        partials: reports.map(\.aggregates), globals: globals))
+            ]
+        case .output:
+            isOver = true
+            return [.releaseStage(Self.loadStage), .finish]
+        }
+    }
+
+    private mutating func masterCompleted(_ result: MasterResult) -> [BarrierDirective] {
+        guard case .master(let stage, let s, let writesCheckpoint, let active, let messages) = awaiting else { return [] }
+        awaiting = .nothing
+        guard result.aggregates.count == settings.aggregators.count else {
+            return fail(
+                "master compute returned \(result.aggregates.count) aggregates after superstep \(s); the job has \(settings.aggregators.count)")
+        }
+        globals = result.globals
+        aggregates = result.aggregates
+        var directives: [BarrierDirective] = [
+            .record(.superstep(s, active: active, messages: messages, epoch: epoch, aggregates: aggregates))
+        ]
+        if writesCheckpoint {
+            directives.append(
+                .writeManifest(
+                    CheckpointManifest(
+                        superstep: s, totalVertices: totalMembers ?? 0, partitions: settings.partitions, aggregates: aggregates,
+                        globals: sortedGlobals)))
+            checkpoints.append(s)
+            directives.append(.record(.checkpoint(superstep: s)))
+            // Keep the last two committed checkpoints: the newest may turn out damaged.
+            while checkpoints.count > 2 { directives.append(.pruneCheckpoint(superstep: checkpoints.removeFirst())) }
+        }
+        committedTasks[stage - 1] = nil
+        if let reason = StopReason(active: active, messages: messages, masterHalted: result.halt, superstep: s, maxSupersteps: settings.maxSupersteps)
+        {
+            stop = Stop(reason: reason, superstep: s)
+            directives.append(.record(.stopped(reason, superstep: s, active: active, messages: messages)))
+            directives.append(addPartitionStage(name: "output", role: .output))
+        } else {
+            directives += addSuperstep(s + 1, inbox: .previousStage(stage))
+        }
+        return directives
+    }
+
+    /// The globals sorted by name, as checkpoints and task payloads carry them.
+    package var sortedGlobals: [Pair<String, Double>] {
+        globals.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) }
+    }
+
+    // MARK: Recovery
+
+    private mutating func workerLost(_ worker: WorkerID, live: [WorkerID]) -> [BarrierDirective] {
+        guard !owners.isEmpty, owners.contains(worker) else { return [] }
+        guard !live.isEmpty else { return fail("every worker was lost; no partition can be placed") }
+        var load = Dictionary(grouping: owners.filter { live.contains($0) }, by: { $0 }).mapValues(\.count)
+        for w in live where load[w] == nil { load[w] = 0 }
+        for p in owners.indices where owners[p] == worker {
+            let target = live.min { (load[$0]!, $0) < (load[$1]!, $1) }!
+            owners[p] = target
+            load[target]! += 1
+        }
+        abandoned.insert(currentStage)
+        // Only the load outputs are read again: the prepare stage after the rollback rebuilds the partitions.
+        committedTasks.removeAll()
+        counters.rollbacks += 1
+        epoch += 1
+        return [.abandonStage(currentStage)] + verifyNewest(lost: worker)
+    }
+
+    /// Asks for the newest committed checkpoint to be verified, or rolls back to superstep 0 when none is left.
+    private mutating func verifyNewest(lost: WorkerID) -> [BarrierDirective] {
+        guard let s = checkpoints.last else {
+            awaiting = .nothing
+            aggregates = identities
+            globals = [:]
+            return [.rollback(epoch: epoch, to: nil, lost: lost), addPrepare(restore: nil)]
+        }
+        awaiting = .verification(superstep: s, lost: lost)
+        return [.verifyCheckpoint(superstep: s)]
+    }
+
+    private mutating func checkpointVerified(_ manifest: CheckpointManifest) -> [BarrierDirective] {
+        guard case .verification(let s, let lost) = awaiting, manifest.superstep == s else { return [] }
+        guard manifest.partitions == settings.partitions, manifest.aggregates.count == settings.aggregators.count else {
+            return checkpointCorrupt(
+                s, cause: "its manifest does not fit the job (\(manifest.partitions) partitions, \(manifest.aggregates.count) aggregates)")
+        }
+        awaiting = .nothing
+        aggregates = manifest.aggregates
+        globals = Dictionary(manifest.globals.map { ($0.first, $0.second) }, uniquingKeysWith: { _, last in last })
+        return [.rollback(epoch: epoch, to: s, lost: lost), addPrepare(restore: manifest)]
+    }
+
+    /// A damaged checkpoint does not count: it is dropped (the replay writes it again) and the one before it is tried.
+    private mutating func checkpointCorrupt(_ superstep: Int, cause: String) -> [BarrierDirective] {
+        guard case .verification(let s, let lost) = awaiting, superstep == s else { return [] }
+        checkpoints.removeLast()
+        return [.record(.checkpointCorrupt(superstep: s, cause: cause)), .discardCheckpoint(superstep: s)] + verifyNewest(lost: lost)
+    }
+
+    // MARK: Planning
+
+    /// Adds the first superstep: the one after the restored checkpoint, or superstep 0.
+    private mutating func startSupersteps(after restore: CheckpointManifest?) -> [BarrierDirective] {
+        if let restore { return addSuperstep(restore.superstep + 1, inbox: .checkpoint(superstep: restore.superstep)) }
+        return addSuperstep(0, inbox: .none)
+    }
+
+    private mutating func addSuperstep(_ s: Int, inbox: InboxPlan) -> [BarrierDirective] {
+        let writes = settings.checkpoints(s)
+        let stage = addPartitionStage(name: "superstep \(s)", role: .superstep(s, inbox: inbox, writesCheckpoint: writes))
+        return writes ? [.createCheckpointDirectory(superstep: s), stage] : [stage]
+    }
+
+    private mutating func addPrepare(restore: CheckpointManifest?) -> BarrierDirective {
+        addPartitionStage(name: "prepare", role: .prepare(restore: restore))
+    }
+
+    /// A stage of one task per partition, each placed on its owner.
+    private mutating func addPartitionStage(name: String, role: StageRole) -> BarrierDirective {
+        addStage(name: name, role: role, taskCount: settings.partitions, locationBound: false, placement: owners)
+    }
+
+    private mutating func addStage(name: String, role: StageRole, taskCount: Int, locationBound: Bool, placement: [WorkerID]?) -> BarrierDirective {
+        let stage = nextStage
+        nextStage += 1
+        currentStage = stage
+        roles[stage] = role
+        return .addStage(stage: stage, name: name, role: role, taskCount: taskCount, locationBound: locationBound, placement: placement)
+    }
+
+    private mutating func fail(_ reason: String) -> [BarrierDirective] {
+        isOver = true
+        return [.fail(reason)]
+    }
+}

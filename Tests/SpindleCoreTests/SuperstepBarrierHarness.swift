@@ -1,0 +1,165 @@
+@testable import SpindleCore
+
+/// Drives a ``SuperstepBarrier`` the way the coordinator's shell does, without processes: it answers
+/// `runMaster` (sums the partials, sets a global, halts on request) and `verifyCheckpoint` (from the manifests
+/// the barrier asked to write, minus the ones declared corrupt), and runs stages by committing one report per
+/// task. Every input and directive is recorded.
+struct BarrierHarness {
+    var barrier: SuperstepBarrier
+    var live: [WorkerID]
+    /// Every directive, in the order the barrier gave them.
+    var directives: [BarrierDirective] = []
+    /// Every input, answers included, in the order the barrier got them.
+    var inputs: [BarrierInput] = []
+    /// Manifests written and not pruned, by superstep.
+    var manifests: [Int: CheckpointManifest] = [:]
+    /// Supersteps whose checkpoint fails verification.
+    var corrupt: Set<Int> = []
+    /// Master compute halts after these supersteps.
+    var masterHalts: Set<Int> = []
+    /// Active members and messages each partition reports in superstep `s`.
+    var activity: @Sendable (Int) -> (active: Int, messages: Int) = { _ in (2, 3) }
+    /// Members each partition reports when prepared.
+    var membersPerPartition = 5
+    var finished = false
+    var failure: String?
+    private var nextAttempt: UInt64 = 1
+
+    static let vocabulary = SuperstepVocabulary(
+        members: "vertices",
+        counters: [
+            (.members, "members"), (.records, "records"), (.supersteps, "supersteps"), (.rollbacks, "rollbacks"),
+            (.messages, "messages"), (.checkpoints, "checkpoints"),
+        ])
+
+    init(
+        splits: Int = 3, partitions: Int = 4, checkpointEvery: Int = 0, maxSupersteps: Int = 30, resolves: Bool = false,
+        workers: [WorkerID] = [WorkerID(1), WorkerID(2)]
+    ) {
+        barrier = SuperstepBarrier(
+            settings: BarrierSettings(
+                splits: splits, partitions: partitions, checkpointEvery: checkpointEvery, maxSupersteps: maxSupersteps,
+                aggregators: ["sum"], resolvesMessageTargets: resolves, vocabulary: Self.vocabulary),
+            identities: [0])
+        live = workers
+    }
+
+    var partitions: Int { barrier.settings.partitions }
+    var currentRole: StageRole? { barrier.role(of: barrier.currentStage) }
+
+    /// The stages added so far, as (index, name, role, placement).
+    var stages: [(stage: Int, name: String, role: StageRole, placement: [WorkerID]?)] {
+        directives.compactMap {
+            if case .addStage(let stage, let name, let role, _, _, let placement) = $0 { return (stage, name, role, placement) }
+            return nil
+        }
+    }
+
+    /// Events recorded so far.
+    var events: [BarrierEvent] {
+        directives.compactMap { if case .record(let event) = $0 { return event } else { return nil } }
+    }
+
+    /// Feeds `input` and carries out the directives, answering those that ask for an answer.
+    /// - Returns: the directives this input led to, answers' included.
+    @discardableResult mutating func feed(_ input: BarrierInput) -> [BarrierDirective] {
+        inputs.append(input)
+        var pending = barrier.handle(input)
+        var given: [BarrierDirective] = []
+        while !pending.isEmpty {
+            let directive = pending.removeFirst()
+            given.append(directive)
+            directives.append(directive)
+            if let answer = answer(directive) {
+                inputs.append(answer)
+                pending.insert(contentsOf: barrier.handle(answer), at: 0)
+            }
+        }
+        return given
+    }
+
+    private mutating func answer(_ directive: BarrierDirective) -> BarrierInput? {
+        switch directive {
+        case .runMaster(let request):
+            let sum = request.partials.reduce(0) { $0 + $1[0] }
+            var globals = request.globals
+            globals["last"] = Double(request.superstep)
+            return .masterCompleted(MasterResult(aggregates: [sum], globals: globals, halt: masterHalts.contains(request.superstep)))
+        case .verifyCheckpoint(let s):
+            guard let manifest = manifests[s], !corrupt.contains(s) else { return .checkpointCorrupt(superstep: s, cause: "damaged") }
+            return .checkpointVerified(manifest)
+        case .writeManifest(let manifest):
+            manifests[manifest.superstep] = manifest
+        case .pruneCheckpoint(let s), .discardCheckpoint(let s):
+            manifests[s] = nil
+        case .finish:
+            finished = true
+        case .fail(let reason):
+            failure = reason
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// The report task `index` of a stage with `role` makes.
+    func report(_ role: StageRole, index: Int) -> PartitionReport {
+        let sizes = Array(repeating: 8, count: partitions)
+        switch role {
+        case .load: return PartitionReport(partitionSizes: sizes, records: 10, skippedRecords: 1)
+        case .prepare:
+            return PartitionReport(
+                partitionSizes: barrier.settings.resolvesMessageTargets ? sizes : [], members: membersPerPartition, records: 7)
+        case .resolve, .output: return PartitionReport()
+        case .superstep(let s, _, _):
+            let (active, messages) = activity(s)
+            return PartitionReport(
+                partitionSizes: sizes, members: membersPerPartition, activeMembers: active, messagesSent: messages, aggregates: [1])
+        }
+    }
+
+    /// Commits task `index` of the stage in flight with `report` (by default ``report(_:index:)``), run by its
+    /// partition's owner (or the first live worker for a load task).
+    mutating func commit(_ index: Int, report: PartitionReport? = nil) {
+        let stage = barrier.currentStage
+        guard let role = barrier.role(of: stage) else { return }
+        let worker = barrier.owners.isEmpty ? live[0] : barrier.owners[index]
+        let attempt = AttemptID(nextAttempt)
+        nextAttempt += 1
+        feed(.taskCommitted(TaskID(stage: stage, index: index), attempt: attempt, worker: worker, report: report ?? self.report(role, index: index)))
+    }
+
+    /// Commits every task of the stage in flight and completes it.
+    mutating func runStage() {
+        guard let role = currentRole else { return }
+        let count: Int
+        if case .load = role { count = barrier.settings.splits } else { count = partitions }
+        for i in 0..<count { commit(i) }
+        feed(.stageCompleted(barrier.currentStage, liveWorkers: live))
+    }
+
+    /// Runs stages until the job finishes or fails (or `limit` stages ran).
+    mutating func runToEnd(limit: Int = 200) {
+        if inputs.isEmpty { feed(.start) }
+        var left = limit
+        while !finished && failure == nil && left > 0 {
+            runStage()
+            left -= 1
+        }
+    }
+
+    /// Runs stages until superstep `s` is the stage in flight.
+    mutating func run(until s: Int) {
+        if inputs.isEmpty { feed(.start) }
+        while failure == nil && !finished {
+            if case .superstep(s, _, _)? = currentRole { return }
+            runStage()
+        }
+    }
+
+    /// Loses `worker`: it leaves the live workers and the barrier hears of it.
+    @discardableResult mutating func lose(_ worker: WorkerID) -> [BarrierDirective] {
+        live.removeAll { $0 == worker }
+        return feed(.workerLost(worker, liveWorkers: live))
+    }
+}

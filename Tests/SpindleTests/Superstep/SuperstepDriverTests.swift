@@ -1,0 +1,143 @@
+@testable import Spindle
+import SpindleCore
+import Foundation
+import SpindlePosix
+import Testing
+
+/// The shell around the barrier, driven without processes through a fake coordinator: what it writes, records
+/// and fails with.
+@Suite struct SuperstepDriverTests {
+    /// The coordinator side the driver talks to: it numbers stages and records what it was told.
+    final class FakeControl: DriverControl {
+        var stages: [(name: String, taskCount: Int, placement: [WorkerID]?)] = []
+        var abandoned: [Int] = []
+        var released: [Int] = []
+        var finished = false
+        var liveWorkers: [WorkerID] = [WorkerID(1)]
+
+        func addStage(taskCount: Int, locationBound: Bool, name: String, placement: [WorkerID]?) -> Int {
+            stages.append((name, taskCount, placement))
+            return stages.count - 1
+        }
+        func abandonStage(_ stage: Int) { abandoned.append(stage) }
+        func releaseStage(_ stage: Int) { released.append(stage) }
+        func finish() { finished = true }
+        func exchangeAddress(of worker: WorkerID) -> HostPort? { HostPort(host: "127.0.0.1", port: 7000 + UInt16(worker.rawValue)) }
+    }
+
+    /// A driver of a job with no input (an empty load stage), one partition and a `sum` aggregator `delta`.
+    struct Run {
+        let dir: TemporaryDirectory
+        let driver: SuperstepDriver
+        let control = FakeControl()
+        var nextAttempt: UInt64 = 1
+        var checkpointRoot: String { driver.checkpointRoot }
+
+        init(checkpointEvery: Int = 0, maxSupersteps: Int = 3, master: (@Sendable (inout MasterContext) -> Void)? = nil) throws {
+            dir = try TemporaryDirectory()
+            let output = try OutputCommitter(
+                directory: dir.file("out"), overwrite: false,
+                guard: OutputGuard(homeDirectory: nil, currentDirectory: try FileSystem.realPath(dir.path), executableDirectory: nil, inputs: []))
+            try output.prepare()
+            let setup = DriverSetup(
+                job: Job(name: "barrier-shell", summary: "", parameters: [], defaultInput: nil, engine: ChecksumEngine()),
+                parameters: JobParameters(pairs: []), inputs: [], output: output, workerCount: 1, splitSize: nil, memoryBudget: 1 << 20,
+                maxRecord: 1 << 16, skipBadRecords: false, reducers: nil, partitions: 1, checkpointEvery: checkpointEvery,
+                maxSupersteps: maxSupersteps, events: try EventLog(path: dir.file("events.jsonl")), console: ConsoleReporter(quiet: true))
+            driver = SuperstepDriver(setup: setup, aggregators: [.sum("delta")], master: master, resolvesMessageTargets: false, vocabulary: .pregel)
+            try driver.start(control)
+        }
+
+        var events: EventLogReader { EventLogReader(path: dir.file("events.jsonl")) }
+        var stage: Int { control.stages.count - 1 }
+
+        /// Commits partition 0 of the stage in flight with `report` and completes the stage.
+        mutating func complete(_ report: PartitionReport) throws {
+            let attempt = AttemptID(nextAttempt)
+            nextAttempt += 1
+            let result = AttemptResult(attempt: attempt, payload: report.wireEncoded(), statistics: AttemptStatistics())
+            try driver.committed(TaskID(stage: stage, index: 0), attempt: attempt, worker: WorkerID(1), result: result, control: control)
+            try driver.stageCompleted(stage, control: control)
+        }
+
+        /// Completes the empty load stage and the prepare stage: superstep 0 is in flight.
+        mutating func prepare() throws {
+            try driver.stageCompleted(0, control: control)
+            try complete(PartitionReport(members: 3, records: 2))
+        }
+
+        static let superstep = PartitionReport(partitionSizes: [0], members: 3, activeMembers: 1, messagesSent: 2, aggregates: [0.5])
+    }
+
+    @Test func aRunRecordsItsSuperstepsAndWritesSuccessAsBefore() throws {
+        var run = try Run(checkpointEvery: 2, maxSupersteps: 2)
+        try run.prepare()
+        let payload = try WireReader.decode(PartitionTask.self, from: run.driver.payload(for: TaskID(stage: run.stage, index: 0)))
+        #expect(payload.kind == .superstep && payload.initialize && payload.checkpointDirectory == nil && payload.aggregates == [0])
+        try run.complete(Run.superstep)
+        let second = try WireReader.decode(PartitionTask.self, from: run.driver.payload(for: TaskID(stage: run.stage, index: 0)))
+        #expect(second.superstep == 1 && second.aggregates == [0.5] && second.totalVertices == 3)
+        #expect(second.checkpointDirectory == CheckpointStore.directory(root: run.checkpointRoot, superstep: 1))
+        #expect(FileSystem.isDirectory(second.checkpointDirectory!), "the checkpoint's directory exists before its stage runs")
+        guard case .exchange(let sources) = second.inbox else {
+            Issue.record("superstep 1 reads the messages of superstep 0")
+            return
+        }
+        #expect(sources.map(\.port) == [7001] && sources.map(\.attempt) == [AttemptID(2)])
+        // Superstep 1 writes the checkpoint; its partition files are missing here, which only verification checks.
+        try run.complete(Run.superstep)
+        #expect(FileSystem.exists(CheckpointStore.manifestPath(second.checkpointDirectory!)))
+        #expect(run.control.stages.map(\.name) == ["load", "prepare", "superstep 0", "superstep 1", "output"])
+        try FileSystem.writeFileAtomically(run.driver.setup.output.temporaryPath(attempt: AttemptID(4), name: "part-00000"), [])
+        try run.complete(PartitionReport())
+        #expect(run.control.finished && run.control.released == [0])
+        let counters = try run.driver.finalize(
+            summary: JobSummary(
+                attempts: 4, failedAttempts: 0, workersLost: 0, elapsedSeconds: 1, stageSeconds: [], workerPeakResidentBytes: [],
+                coordinatorPeakResidentBytes: 0))
+        #expect(
+            counters.map(\.0) == [
+                "graph.vertices", "graph.edges", "input.skipped.records", "pregel.supersteps", "pregel.rollbacks", "pregel.messages",
+                "pregel.checkpoints",
+            ])
+        #expect(counters.map(\.1) == [3, 0, 0, 2, 0, 4, 1])
+        let success = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run.dir.file("out/_SUCCESS")))) as? [String: Any]
+        #expect(success?["stoppedBy"] as? String == "max-supersteps" && success?["lastSuperstep"] as? Int == 1)
+        #expect((success?["aggregators"] as? [String: Any])?["delta"] as? Double == 0.5)
+        #expect(run.events.events(named: "superstep").map { $0["aggregate.delta"] as? Double } == [0.5, 0.5])
+        #expect(run.events.events(named: "checkpoint").map { $0["superstep"] as? Int } == [1])
+        #expect(run.events.events(named: "stopped").first?["by"] as? String == "max-supersteps")
+    }
+
+    @Test func masterAskingForAnUndeclaredAggregatorFailsTheJobWithASentence() throws {
+        var run = try Run(master: { master in if master.aggregated("detla") > 1 { master.halt = true } })
+        try run.prepare()
+        let error = #expect(throws: TaskFailure.self) { try run.complete(Run.superstep) }
+        #expect(
+            error?.description == "master compute asked for aggregator 'detla' after superstep 0, but the job declares 'delta': "
+                + "declare it in the job's aggregators or fix the name")
+    }
+
+    @Test func aCheckpointDirectoryThatCannotBeCreatedFailsTheJobNamingIt() throws {
+        var run = try Run(checkpointEvery: 1)
+        let blocked = CheckpointStore.directory(root: run.checkpointRoot, superstep: 0)
+        try FileSystem.writeFileAtomically(blocked, Array("not a directory".utf8))
+        try run.driver.stageCompleted(0, control: run.control)
+        let error = #expect(throws: TaskFailure.self) { try run.complete(PartitionReport(members: 3)) }
+        #expect(error?.description.hasPrefix("cannot create the checkpoint directory \(blocked) (") == true, "\(String(describing: error))")
+    }
+
+    @Test func aLostOwnerRollsBackUnderANewEpochAndRecordsIt() throws {
+        var run = try Run()
+        run.control.liveWorkers = [WorkerID(1), WorkerID(2)]
+        try run.prepare()
+        run.control.liveWorkers = [WorkerID(2)]
+        try run.driver.workerLost(WorkerID(1), control: run.control)
+        #expect(run.control.abandoned == [2])
+        #expect(run.control.stages.last?.name == "prepare" && run.control.stages.last?.placement == [WorkerID(2)])
+        let payload = try WireReader.decode(PartitionTask.self, from: run.driver.payload(for: TaskID(stage: run.stage, index: 0)))
+        #expect(payload.kind == .prepare && payload.epoch == 1 && payload.restoreStatePath == nil)
+        let rollback = run.events.events(named: "rollback").first
+        #expect(rollback?["to_superstep"] as? Int == -1 && rollback?["epoch"] as? Int == 1 && rollback?["lost"] as? Int == 1)
+    }
+}
