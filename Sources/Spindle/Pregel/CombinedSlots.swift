@@ -265,7 +265,7 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
         let noKey = UnsafeRawBufferPointer(start: nil, count: 0)
         guard arithmetic else {
             try withBlock(range) { block in
-                try builder.append(partition: q, key: noKey, valueCount: block.count) { $0.copyMemory(from: block) }
+                builder.append(partition: q, key: noKey, valueCount: block.count) { $0.copyMemory(from: block) }
             }
             return
         }
