@@ -210,7 +210,7 @@ extension Coordinator {
     }
 
     func close(_ peer: Peer) {
-        peers[peer.connection.socket.fd] = nil
+        peers[peer.connection.readinessDescriptor] = nil
         peer.connection.close()
     }
 }

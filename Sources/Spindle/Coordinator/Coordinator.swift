@@ -16,7 +16,7 @@ final class Coordinator {
     }
 
     final class Peer {
-        let connection: FramedSocket
+        let connection: any ControlLink
         var state: PeerState
         /// When an unauthenticated peer's handshake times out (the oldest is dropped first); nil otherwise.
         var handshakeDeadline: Timestamp? {
@@ -24,7 +24,7 @@ final class Coordinator {
             return nil
         }
         var info: WorkerInfo?
-        init(connection: FramedSocket, state: PeerState) {
+        init(connection: any ControlLink, state: PeerState) {
             self.connection = connection
             self.state = state
         }
@@ -33,11 +33,13 @@ final class Coordinator {
     let options: CoordinatorOptions
     let events: EventLog
     let console: ConsoleReporter
-    let listener: TCPListener
+    /// Where workers' control links arrive: TCP, or the in-process network (``CoordinatorOptions/inProcess``).
+    let listener: any ControlListener
     var launcher: LocalLauncher?
     var driver: (any JobDriver)!
     var scheduler: TaskScheduler
     var monitor: HeartbeatMonitor<WorkerID>
+    /// Peers by their link's ``ControlLink/readinessDescriptor``.
     var peers: [Int32: Peer] = [:]
     var workers: [WorkerID: Peer] = [:]
     var nextWorkerID: UInt32 = 1
@@ -71,7 +73,11 @@ final class Coordinator {
         self.options = options
         self.events = try EventLog(path: options.eventLogPath)
         self.console = ConsoleReporter(quiet: options.quiet)
-        self.listener = try TCPListener(host: options.listen.host, port: options.listen.port)
+        if let network = options.inProcess {
+            self.listener = network
+        } else {
+            self.listener = try TCPControlListener(host: options.listen.host, port: options.listen.port)
+        }
         self.scheduler = TaskScheduler(settings: options.scheduler)
         self.monitor = HeartbeatMonitor(timeout: options.heartbeatTimeout)
         self.startTime = MonotonicClock.now()
@@ -89,13 +95,18 @@ final class Coordinator {
     /// SIGINT and SIGTERM stop the job cleanly: the loop sees the signal (``TerminationSignals``), the workers
     /// are told to exit (and killed after a grace period), `OUTPUT/_temporary`, the workers' scratch and log
     /// directories are removed, and the outcome is ``JobOutcome/stopped(signal:_:)``.
+    ///
+    /// In-process (``CoordinatorOptions/inProcess``) the coordinator leaves the process's state alone: it
+    /// installs no signal handlers and sweeps no stale scratch directories (its host process owns both).
     func run() -> JobOutcome {
-        events.record("job_started", [("job", .string(options.job.name)), ("listen", .string("\(options.listen.host):\(listener.port)"))])
+        events.record("job_started", [("job", .string(options.job.name)), ("listen", .string(listenDescription))])
         do {
-            try TerminationSignals.install()
-            let stale = ScratchDirectory.removeStale()
-            if !stale.isEmpty {
-                console.log("removed \(stale.count) stale scratch director\(stale.count == 1 ? "y" : "ies") of exited workers from \(ScratchDirectory.root)")
+            if options.inProcess == nil {
+                try TerminationSignals.install()
+                let stale = ScratchDirectory.removeStale()
+                if !stale.isEmpty {
+                    console.log("removed \(stale.count) stale scratch director\(stale.count == 1 ? "y" : "ies") of exited workers from \(ScratchDirectory.root)")
+                }
             }
             try options.output.prepare()
             driver = try options.job.engine.makeDriver(
@@ -112,17 +123,17 @@ final class Coordinator {
                 let launcher = try LocalLauncher(coordinator: address, secret: options.secret)
                 self.launcher = launcher
                 try launcher.spawn(options.localWorkers)
-            } else {
-                console.log("listening on \(options.listen.host):\(listener.port); waiting for \(options.expectWorkers) worker(s)")
+            } else if options.inProcess == nil {
+                console.log("listening on \(listenDescription); waiting for \(options.expectWorkers) worker(s)")
             }
-            events.record("coordinator_listening", [("address", .string("\(options.listen.host):\(listener.port)"))])
-            while !finishRequested && failure == nil && TerminationSignals.caught == nil {
+            events.record("coordinator_listening", [("address", .string(listenDescription))])
+            while !finishRequested && failure == nil && stopSignal == nil {
                 try step()
             }
         } catch {
             fail(error)
         }
-        if let signal = TerminationSignals.caught, failure == nil {
+        if let signal = stopSignal, failure == nil {
             stoppedBy = signal
             fail(.stopped, "the job was stopped by \(TerminationSignals.name(signal))")
         }
@@ -150,14 +161,23 @@ final class Coordinator {
         return outcome
     }
 
-    /// One turn of the loop: wait for sockets (at most 50 ms), handle what arrived, then timers.
+    /// Where the coordinator listens, for the event log and the console.
+    var listenDescription: String {
+        options.inProcess == nil ? "\(options.listen.host):\(listener.port)" : InProcessNetwork.host
+    }
+
+    /// The signal that asks the job to stop (``TerminationSignals``); never in-process, where the handlers
+    /// are not the coordinator's.
+    var stopSignal: Int32? { options.inProcess == nil ? TerminationSignals.caught : nil }
+
+    /// One turn of the loop: wait for links (at most 50 ms), handle what arrived, then timers.
     private func step() throws {
-        // While the listener is paused (descriptors ran out) it stays readable: leave it out, or the loop spins.
-        var fds: [(fd: Int32, events: PollEvents)] = [(listener.isPaused ? -1 : listener.fd, .readable)]
+        let listening = listener.readinessDescriptor
+        var fds: [(fd: Int32, events: PollEvents)] = [(listening, .readable)]
         let order = Array(peers)
         for (fd, _) in order { fds.append((fd, .readable)) }
         let ready = try Poller.wait(fds, timeout: .milliseconds(50))
-        if !ready[0].isEmpty && !listener.isPaused { acceptPeers() }
+        if !ready[0].isEmpty && listening >= 0 { acceptPeers() }
         for (i, (fd, polled)) in order.enumerated() where !ready[i + 1].isEmpty {
             // The peer that was polled, not a newer connection reusing its descriptor after an eviction
             // (reading that one would block the loop).
@@ -194,10 +214,10 @@ final class Coordinator {
     /// the event log, commits and checkpoints (``ResourceLimits/connectionLimit(soft:)``).
     private func acceptPeers() {
         for _ in 0..<64 {
-            let socket: TCPSocket
+            let connection: any ControlLink
             do {
-                guard let accepted = try listener.accept(timeout: .zero) else { return }
-                socket = accepted
+                guard let accepted = try listener.accept() else { return }
+                connection = accepted
             } catch {
                 // Out of descriptors: the listener shed one connection and pauses; nothing spins.
                 events.record("accept_failed", [("error", .string("\(error)"))])
@@ -210,16 +230,13 @@ final class Coordinator {
                 evict(oldest, reason: "more than \(RuntimeDefaults.maxUnauthenticatedConnections) unauthenticated connections; the oldest is dropped")
             }
             guard peers.count < connectionLimit else {
-                events.record("connection_refused", [("peer", .string(socket.peerDescription)), ("reason", .string("\(connectionLimit) connections are open already"))])
-                socket.close()
+                events.record("connection_refused", [("peer", .string(connection.peer)), ("reason", .string("\(connectionLimit) connections are open already"))])
+                connection.close()
                 continue
             }
-            // Bounded sends: a peer that stops reading cannot stall the coordinator's loop for long.
-            try? socket.setSendTimeout(.seconds(5))
-            let connection = FramedSocket(socket: socket)
             let machine = ServerHandshake(secret: options.secret, nonce: SecureRandom.bytes(WireProtocol.nonceLength))
             let deadline = MonotonicClock.now() + options.handshakeTimeout
-            peers[socket.fd] = Peer(connection: connection, state: .handshaking(machine, deadline: deadline))
+            peers[connection.readinessDescriptor] = Peer(connection: connection, state: .handshaking(machine, deadline: deadline))
         }
     }
 
@@ -281,7 +298,7 @@ final class Coordinator {
     /// When every local worker has died (the OOM killer, a user's `kill`) no join can come: starts as many
     /// replacements as were started before, at most `--max-attempts` times, then fails naming the last cause.
     private func replaceLocalWorkersIfAllDied() {
-        guard let launcher, options.localWorkers > 0, failure == nil, !finishRequested, TerminationSignals.caught == nil,
+        guard let launcher, options.localWorkers > 0, failure == nil, !finishRequested, stopSignal == nil,
             launcher.liveCount() == 0
         else { return }
         let cause = launcher.describeLastExit() ?? "they exited"

@@ -29,6 +29,9 @@ struct CoordinatorOptions: Sendable {
     var eventLogPath: String?
     var secret: [UInt8]
     var quiet = false
+    /// Workers are threads of this process that connect through this network (``InProcessCluster``), not
+    /// processes over TCP; `listen` and `localWorkers` are then unused.
+    var inProcess: InProcessNetwork?
 }
 
 /// How a run ended.

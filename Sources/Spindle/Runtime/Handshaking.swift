@@ -1,12 +1,12 @@
 import SpindleCore
 import SpindlePosix
 
-/// Blocking handshakes over a ``FramedSocket``, bounded by a deadline.
+/// Blocking handshakes over a ``ControlLink`` (a socket or its in-memory twin), bounded by a deadline.
 enum Handshaking {
     /// Runs the client side; returns when the server welcomed us with a valid proof, after which the
     /// connection accepts full-sized frames.
     /// - Throws: ``HandshakeError`` naming the peer and the reason.
-    static func connectAsClient(_ connection: FramedSocket, secret: [UInt8], role: ConnectionRole, timeout: Duration) throws {
+    static func connectAsClient(_ connection: any ControlLink, secret: [UInt8], role: ConnectionRole, timeout: Duration) throws {
         var machine = ClientHandshake(secret: secret, nonce: SecureRandom.bytes(WireProtocol.nonceLength), role: role)
         try connection.send(machine.hello())
         let deadline = MonotonicClock.now() + timeout
@@ -30,7 +30,7 @@ enum Handshaking {
     /// Runs the server side on a blocking connection; returns the role the client asked for, once the client
     /// has proved its knowledge of the secret (only then is anything secret-dependent sent, and only then
     /// does the connection accept full-sized frames).
-    static func acceptAsServer(_ connection: FramedSocket, secret: [UInt8], timeout: Duration) throws -> ConnectionRole {
+    static func acceptAsServer(_ connection: any ControlLink, secret: [UInt8], timeout: Duration) throws -> ConnectionRole {
         var machine = ServerHandshake(secret: secret, nonce: SecureRandom.bytes(WireProtocol.nonceLength))
         let deadline = MonotonicClock.now() + timeout
         while true {

@@ -3,7 +3,12 @@ import Synchronization
 import SpindleCore
 import SpindlePosix
 
-/// Serves a worker's committed map outputs to reducers over TCP: after the handshake (role `fetch`), each
+/// Holds a worker's committed outputs (map outputs, superstep messages) and serves them to other workers:
+/// over TCP (``init(host:secret:)``) or, for workers that are threads of one process, through an
+/// ``InProcessNetwork`` (``init(network:)``, no listener and no threads: the fetching worker reads the output
+/// in place through ``InMemorySegmentTransport``). Its ``transport`` is how this worker fetches from others.
+///
+/// Over TCP, after the handshake (role `fetch`), each
 /// `fetchRequest` is answered with `fetchBlock` frames holding whole CRC32C-checked blocks of the requested
 /// partition (at most 1 MiB each), then `fetchEnd` with the byte count, or `fetchError` with a reason.
 ///
@@ -15,12 +20,16 @@ import SpindlePosix
 /// off by the ``sendTimeout``. A flood of idle connections thus costs a few file descriptors and no
 /// threads, and authenticated fetches keep being served.
 final class ExchangeServer: Sendable {
-    private let listener: TCPListener
+    /// The listener and the poll thread's wakeup, over TCP; nil in-process.
+    private let listening: (listener: TCPListener, wakeup: WakeupPipe)?
+    /// The in-process network this server is attached to (as ``port``), if any.
+    private let network: InProcessNetwork?
+    private let inProcessPort: UInt16
     private let secret: [UInt8]
+    /// How this worker fetches from other workers' servers.
+    let transport: any SegmentTransport
     private let outputs = Mutex<[AttemptID: PartitionedFile]>([:])
     private let stopped = Atomic<Bool>(false)
-    /// Wakes the poll thread when a connection comes back from an answering thread, or on stop.
-    private let wakeup: WakeupPipe
     /// Requests waiting for an answering thread, and connections handed back to the poll thread.
     private let queues = Mutex(Queues())
     private let requestsWaiting = DispatchSemaphore(value: 0)
@@ -65,18 +74,33 @@ final class ExchangeServer: Sendable {
     let prefetched = SegmentPrefetches()
     static let maxChunk = 1 << 20
 
-    /// Listens on `host` (port chosen by the system).
+    /// Listens on `host` (port chosen by the system); fetches from others go over TCP.
     init(host: String, secret: [UInt8]) throws {
-        listener = try TCPListener(host: host, port: 0)
-        wakeup = try WakeupPipe()
+        // The poll thread's wakeup: a connection came back from an answering thread, or stop.
+        listening = (try TCPListener(host: host, port: 0), try WakeupPipe())
+        network = nil
+        inProcessPort = 0
         self.secret = secret
+        transport = TCPSegmentTransport(secret: secret, pool: connections)
     }
 
-    var port: UInt16 { listener.port }
+    /// Attaches to `network` (no listener, no threads); fetches from others go through it, in memory.
+    init(network: InProcessNetwork) {
+        listening = nil
+        self.network = network
+        secret = []
+        transport = InMemorySegmentTransport(network: network)
+        inProcessPort = network.reservePort()
+        network.attach(self, port: inProcessPort)
+    }
 
-    /// Starts the poll thread and the answering threads.
+    /// The port other workers fetch from (over TCP), or the number naming this server in its ``InProcessNetwork``.
+    var port: UInt16 { listening?.listener.port ?? inProcessPort }
+
+    /// Starts the poll thread and the answering threads (over TCP).
     func start() {
-        Thread { [self] in pollLoop() }.start()
+        guard let (listener, wakeup) = listening else { return }
+        Thread { [self] in pollLoop(listener: listener, wakeup: wakeup) }.start()
         for _ in 0..<Self.answeringThreads {
             Thread { [self] in answerLoop() }.start()
         }
@@ -100,7 +124,8 @@ final class ExchangeServer: Sendable {
     /// Stops accepting and answering; the poll thread closes every connection it holds.
     func stop() {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        wakeup.wake()
+        if let network { network.detach(port: port) }
+        listening?.wakeup.wake()
         for _ in 0..<Self.answeringThreads { requestsWaiting.signal() }
         connections.closeAll()
     }
@@ -117,7 +142,7 @@ final class ExchangeServer: Sendable {
         }
     }
 
-    private func pollLoop() {
+    private func pollLoop(listener: TCPListener, wakeup: WakeupPipe) {
         var limiter = ConnectionLimiter<Int32>(settings: Self.limits)
         var parked: [Int32: Parked] = [:]
         /// Connections with an answering thread, so they are closed on stop too.
@@ -253,7 +278,7 @@ final class ExchangeServer: Sendable {
                 open = false
             }
             queues.withLock { $0.returned.append((job.connection, open)) }
-            wakeup.wake()
+            listening?.wakeup.wake()
         }
     }
 

@@ -5,7 +5,7 @@ import SpindlePosix
 
 /// Gathers a partition from the producers' outputs that hold it (map outputs for a reducer, message outputs for a
 /// superstep): directly from this worker's own outputs,
-/// or over TCP from other workers' exchange servers, a few at a time, verifying every block's CRC32C as it
+/// or from other workers through the worker's ``SegmentTransport`` (TCP, or in memory within one process), a few at a time, verifying every block's CRC32C as it
 /// arrives. A source that cannot be fetched intact makes the task fail blamelessly, naming the map task,
 /// so the coordinator runs that map again. An in-memory fetcher can also fetch a partition ahead of the task
 /// that will read it (``prefetch(_:)``); a later fetch of that partition takes those segments.
@@ -107,104 +107,18 @@ struct SegmentFetcher {
         return try fetchRemote(source, partition: partition)
     }
 
-    /// Fetches `source`'s segment of `partition` from its worker's exchange server.
+    /// Fetches `source`'s segment of `partition` from its worker, through this worker's transport (TCP to the
+    /// other worker's exchange server, or in memory within one process).
     private func fetchRemote(_ source: SegmentSource, partition: Int) throws -> Segment {
-        let address = "\(source.host):\(source.port)"
         do {
-            if let reused = server.connections.take(address) {
-                do {
-                    return try receive(source, partition: partition, on: reused, reused: true, address: address)
-                } catch is StaleConnection {
-                    // The server closed it while it was idle; fetch over a new connection.
-                }
-            }
-            var handshakes = 0
-            while true {
-                let socket = try TCPSocket.connect(host: source.host, port: source.port, timeout: .seconds(5))
-                try socket.setSendTimeout(timeout)
-                let connection = FramedSocket(socket: socket)
-                do {
-                    try Handshaking.connectAsClient(connection, secret: secret, role: .fetch, timeout: RuntimeDefaults.handshakeTimeout)
-                } catch {
-                    connection.close()
-                    // A server over its limit of unauthenticated connections drops one (ExchangeServer): try again.
-                    handshakes += 1
-                    if error is ConnectionClosed && handshakes < 3 { continue }
-                    throw error
-                }
-                return try receive(source, partition: partition, on: connection, reused: false, address: address)
-            }
+            return try server.transport.fetch(source, partition: partition, for: self)
         } catch let error as FetchError {
-            throw FetchError("fetching \(producerName) \(source.producer)'s output from \(address) failed: \(error.description)")
+            throw FetchError("fetching \(producerName) \(source.producer)'s output from \(source.host):\(source.port) failed: \(error.description)")
         } catch {
-            throw FetchError("fetching \(producerName) \(source.producer)'s output from \(address) failed: \(error)")
-        }
-    }
-
-    /// Requests the segment on `connection` and receives it, verifying every block. The connection goes back
-    /// to the pool after a complete answer and is closed otherwise.
-    /// - Throws: ``StaleConnection`` when a `reused` connection fails before any answer arrives.
-    private func receive(_ source: SegmentSource, partition: Int, on connection: FramedSocket, reused: Bool, address: String) throws -> Segment {
-        var answered = false
-        do {
-            try connection.send(Frame(kind: MessageKind.fetchRequest.rawValue, payload: FetchRequest(attempt: source.attempt, partition: partition).wireEncoded()))
-            let path = "\(scratchPrefix)-from-producer-\(source.producer)"
-            let writer = inMemory ? nil : try FileWriter(path: path, mode: .createTruncate)
-            var memory: UnsafeMutableRawBufferPointer? = inMemory ? .allocate(byteCount: max(1, source.bytes), alignment: 16) : nil
-            defer { memory?.deallocate() }
-            var received = 0
-            while true {
-                guard let frame = try connection.receive(timeout: timeout) else {
-                    throw FetchError("no data for \(DurationText.format(timeout))")
-                }
-                answered = true
-                switch MessageKind(rawValue: frame.kind) {
-                case .fetchBlock:
-                    try frame.payload.withUnsafeBytes { bytes in
-                        _ = try BlockValidator.validate(bytes, source: "\(producerName) \(source.producer) output from \(address)")
-                        if let writer {
-                            try writer.write(bytes)
-                        } else if let memory, bytes.count > 0 {
-                            guard received + bytes.count <= memory.count else {
-                                throw FetchError("the server sent more than the \(source.bytes) bytes the map reported")
-                            }
-                            (memory.baseAddress! + received).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-                        }
-                    }
-                    received += frame.payload.count
-                case .fetchEnd:
-                    let total = try WireReader.decode(Int.self, from: frame.payload)
-                    guard total == received, total == source.bytes else {
-                        throw FetchError("received \(received) bytes, the server announced \(total), the map reported \(source.bytes)")
-                    }
-                    let segment: Segment
-                    if let writer {
-                        try writer.close()
-                        let file = try MappedFile(path: path)
-                        segment = Segment(producer: source.producer, bytes: file.bytes, owner: file)
-                    } else {
-                        let buffer = BlockBuffer(adopting: memory!, count: received)
-                        memory = nil
-                        segment = Segment(producer: source.producer, bytes: buffer.bytes, owner: buffer, verified: true)
-                    }
-                    server.connections.give(connection, to: address)
-                    return segment
-                case .fetchError:
-                    throw FetchError(try WireReader.decode(String.self, from: frame.payload))
-                default:
-                    throw FetchError("unexpected frame kind \(frame.kind)")
-                }
-            }
-        } catch {
-            connection.close()
-            if reused && !answered { throw StaleConnection() }
-            throw error
+            throw FetchError("fetching \(producerName) \(source.producer)'s output from \(source.host):\(source.port) failed: \(error)")
         }
     }
 }
-
-/// A reused fetch connection failed before the server answered (it may have closed the connection).
-private struct StaleConnection: Error {}
 
 struct FetchError: Error, CustomStringConvertible {
     var description: String

@@ -14,21 +14,33 @@ struct WorkerOptions: Sendable {
     /// `--advertise HOST`: the address other workers fetch from, sent in the registration; nil: the address
     /// the coordinator sees this worker connect from.
     var advertise: String?
+    /// The worker is a thread of the coordinator's process and connects through this network (its control
+    /// link and its exchange in memory); `coordinator`, `bind` and `advertise` are then unused.
+    var inProcess: InProcessNetwork?
+    /// How the coordinator names this worker's link in-process (its log lines say "from NAME").
+    var inProcessName = "in-process worker"
 }
 
 /// A worker process: joins a coordinator, runs the tasks it is given one at a time, sends heartbeats,
 /// and exits when the coordinator says so, closes the connection, or falls silent for the timeout
 /// (so no worker outlives its coordinator).
+///
+/// In-process (``WorkerOptions/inProcess``) it is a set of threads of the coordinator's process: it installs
+/// no signal handlers, never exits the process, and stops its threads before ``run()`` returns.
 final class WorkerProcess: Sendable {
     private struct State {
         var queue: [TaskAssignment] = []
         var running: TaskContext?
         var lastHeard: Timestamp
+        /// Set when the worker stops: the task thread ends instead of waiting for work.
+        var stopping = false
     }
     private let options: WorkerOptions
     private let registry: JobRegistry
     private let state: Mutex<State>
     private let work = DispatchSemaphore(value: 0)
+    /// Signalled when the task thread has ended.
+    private let executorEnded = DispatchSemaphore(value: 0)
 
     init(options: WorkerOptions, registry: JobRegistry) {
         self.options = options
@@ -40,8 +52,9 @@ final class WorkerProcess: Sendable {
     /// 1 when the coordinator said it failed, 3 when the coordinator was lost, 128 + N when stopped by
     /// signal N (SIGINT 130, SIGTERM 143). The scratch directory is removed in every case but SIGKILL.
     func run() -> Int32 {
-        SystemInfo.keepFreedMemoryForReuse()
-        let connection: FramedSocket
+        let inProcess = options.inProcess
+        if inProcess == nil { SystemInfo.keepFreedMemoryForReuse() }
+        let connection: any ControlLink
         do {
             connection = try connect()
         } catch {
@@ -51,29 +64,35 @@ final class WorkerProcess: Sendable {
         let scratch: String
         var madeScratch: String?
         let exchange: ExchangeServer
+        var madeExchange: ExchangeServer?
         let worker: WorkerID
         let descriptor: JobDescriptor
         let job: Job
         do {
             // From here on SIGINT and SIGTERM only set a flag that `serve` checks, so the scratch directory
             // is removed before the process exits.
-            try TerminationSignals.install()
+            if inProcess == nil { try TerminationSignals.install() }
             scratch = try ScratchDirectory.create(prefix: ScratchDirectory.workerPrefix)
             madeScratch = scratch
-            // Decided from the address the connection reached, not the text of --coordinator.
-            let coordinatorAddress = HostPort.parse(connection.peer)?.host ?? options.coordinator.host
-            let listenHost = ExchangeBinding.listenHost(bind: options.bind, advertise: options.advertise, coordinatorAddress: coordinatorAddress)
-            do {
-                exchange = try ExchangeServer(host: listenHost, secret: options.secret)
-            } catch {
-                throw WorkerError("the fetch server cannot listen on \(listenHost): \(error); pass --bind with an address of this machine")
+            if let inProcess {
+                exchange = ExchangeServer(network: inProcess)
+            } else {
+                // Decided from the address the connection reached, not the text of --coordinator.
+                let coordinatorAddress = HostPort.parse(connection.peer)?.host ?? options.coordinator.host
+                let listenHost = ExchangeBinding.listenHost(bind: options.bind, advertise: options.advertise, coordinatorAddress: coordinatorAddress)
+                do {
+                    exchange = try ExchangeServer(host: listenHost, secret: options.secret)
+                } catch {
+                    throw WorkerError("the fetch server cannot listen on \(listenHost): \(error); pass --bind with an address of this machine")
+                }
             }
+            madeExchange = exchange
             exchange.start()
             try connection.send(
                 .register(
                     WorkerInfo(
-                        processID: SystemInfo.processID, host: SystemInfo.hostName(), exchangePort: exchange.port, cores: SystemInfo.cpuCount(),
-                        advertisedHost: options.advertise ?? "")))
+                        processID: SystemInfo.processID, host: inProcess == nil ? SystemInfo.hostName() : InProcessNetwork.host,
+                        exchangePort: exchange.port, cores: SystemInfo.cpuCount(), advertisedHost: inProcess == nil ? options.advertise ?? "" : "")))
             guard let frame = try connection.receive(timeout: RuntimeDefaults.registrationTimeout),
                 case .registered(let id, let desc) = try ControlMessage(frame: frame)
             else {
@@ -87,6 +106,7 @@ final class WorkerProcess: Sendable {
             SystemInfo.writeStandardError("spindle worker: \(error)\n")
             connection.close()
             if let made = madeScratch { try? ScratchDirectory.remove(made) }
+            madeExchange?.stop()
             return 3
         }
         let parameters = JobParameters(pairs: descriptor.parameters)
@@ -102,6 +122,12 @@ final class WorkerProcess: Sendable {
         state.withLock { s in
             s.running?.cancel()
             s.queue.removeAll()
+            s.stopping = true
+        }
+        work.signal()
+        if inProcess != nil {
+            // The process goes on: let a running task notice its cancellation before its files go.
+            _ = executorEnded.wait(timeout: .now() + .seconds(10))
         }
         exchange.stop()
         do {
@@ -113,8 +139,19 @@ final class WorkerProcess: Sendable {
         return code
     }
 
-    /// Connects and authenticates, retrying refused connections until the connect timeout.
-    private func connect() throws -> FramedSocket {
+    /// Connects and authenticates, retrying refused connections until the connect timeout (in-process: through
+    /// the network, with the same handshake).
+    private func connect() throws -> any ControlLink {
+        if let network = options.inProcess {
+            let link = try network.connect(worker: options.inProcessName)
+            do {
+                try Handshaking.connectAsClient(link, secret: options.secret, role: .worker, timeout: RuntimeDefaults.handshakeTimeout)
+            } catch {
+                link.close()
+                throw error
+            }
+            return link
+        }
         let deadline = MonotonicClock.now() + options.connectTimeout
         var lastError: any Error = WorkerError("no attempt was made")
         while MonotonicClock.now() < deadline {
@@ -137,7 +174,7 @@ final class WorkerProcess: Sendable {
     }
 
     /// Reads coordinator messages until shutdown, loss, or silence; returns the exit code.
-    private func serve(_ connection: FramedSocket, timeout: Duration) -> Int32 {
+    private func serve(_ connection: any ControlLink, timeout: Duration) -> Int32 {
         while true {
             do {
                 if let frame = try connection.receive(timeout: .milliseconds(100)) {
@@ -160,7 +197,7 @@ final class WorkerProcess: Sendable {
                         return 3
                     }
                 }
-                if let signal = TerminationSignals.caught {
+                if options.inProcess == nil, let signal = TerminationSignals.caught {
                     SystemInfo.writeStandardError("spindle worker: stopped by \(TerminationSignals.name(signal)); removing its scratch directory\n")
                     return TerminationSignals.exitCode(for: signal)
                 }
@@ -177,7 +214,7 @@ final class WorkerProcess: Sendable {
         }
     }
 
-    private func sendHeartbeats(_ connection: FramedSocket, interval: Duration) {
+    private func sendHeartbeats(_ connection: any ControlLink, interval: Duration) {
         while true {
             MonotonicClock.sleep(interval)
             let report = state.withLock { s in
@@ -188,19 +225,23 @@ final class WorkerProcess: Sendable {
     }
 
     private func executeTasks(
-        connection: FramedSocket, worker: WorkerID, descriptor: JobDescriptor, job: Job, parameters: JobParameters, scratch: String,
+        connection: any ControlLink, worker: WorkerID, descriptor: JobDescriptor, job: Job, parameters: JobParameters, scratch: String,
         services: WorkerServices
     ) {
+        defer { executorEnded.signal() }
         while true {
             work.wait()
+            var stopping = false
             let next: (TaskAssignment, TaskContext)? = state.withLock { s in
-                guard !s.queue.isEmpty else { return nil }
+                stopping = s.stopping
+                guard !s.stopping, !s.queue.isEmpty else { return nil }
                 let assignment = s.queue.removeFirst()
                 let context = TaskContext(
                     worker: worker, assignment: assignment, descriptor: descriptor, parameters: parameters, scratchDirectory: scratch, services: services)
                 s.running = context
                 return (assignment, context)
             }
+            if stopping { return }
             guard let (assignment, context) = next else { continue }
             let message: ControlMessage
             do {

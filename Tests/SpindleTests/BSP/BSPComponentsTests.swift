@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-/// `bsp-components` (per-partition union-find over the BSP API) against the sequential oracle.
+/// `bsp-components` (per-partition union-find over the BSP API) against the sequential oracle, with 1, 2 and 3
+/// worker processes; the parameter cases (partitions, the comparison with `connectedcomponents`) run in-process
+/// in `InProcessGraphOracleTests`.
 @Suite struct BSPComponentsTests {
     private func run(_ job: String = "bsp-components", workers: Int, partitions: Int = 5, _ extra: [String] = [], in dir: TemporaryDirectory) throws
         -> [String]
@@ -25,29 +27,6 @@ import Testing
         #expect(try PregelOutput.labels(lines) == expected)
         #expect(lines.count == expected.count, "every vertex is written exactly once")
         #expect(Set(expected.values).count > 10, "the fixture needs many components")
-    }
-
-    @Test func outputHasTheLinesConnectedComponentsWrites() throws {
-        let dir = try TemporaryDirectory()
-        _ = try BSPFixtures.writeGraphs(dir, seed: 7)
-        try GraphFixtures.write(GraphFixtures.snapText(BSPFixtures.chain(length: 25, seed: 3), title: "chain"), to: dir.file("g/f.txt"))
-        let bsp = try run(workers: 2, partitions: 4, in: dir)
-        let bspSupersteps = try JobOutput(directory: dir.file("out")).counters()["bsp.supersteps"] ?? 0
-        try FileManager.default.removeItem(atPath: dir.file("out"))
-        let pregel = try run("connectedcomponents", workers: 2, partitions: 4, in: dir)
-        #expect(bsp.sorted() == pregel.sorted())
-        let pregelSupersteps = try JobOutput(directory: dir.file("out")).counters()["pregel.supersteps"] ?? 0
-        #expect(bspSupersteps < pregelSupersteps, "union-find inside partitions saves supersteps: \(bspSupersteps) vs \(pregelSupersteps)")
-    }
-
-    @Test func onePartitionNeedsOneSuperstep() throws {
-        let dir = try TemporaryDirectory()
-        let files = try BSPFixtures.writeGraphs(dir, seed: 2)
-        let lines = try run(workers: 1, partitions: 1, in: dir)
-        #expect(try PregelOutput.labels(lines) == PregelOracle.connectedComponents(try OracleGraph(contentsOf: files)))
-        let counters = try JobOutput(directory: dir.file("out")).counters()
-        #expect(counters["bsp.supersteps"] == 1)
-        #expect(counters["bsp.messages"] == 0)
     }
 
     @Test func withoutInputRunsOnTheShippedSampleGraph() throws {

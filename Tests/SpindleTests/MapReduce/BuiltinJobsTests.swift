@@ -3,7 +3,9 @@ import SpindleCore
 import SpindlePosix
 import Testing
 
-/// Each built-in MapReduce job against its sequential reference, with 1, 2 and 3 worker processes.
+/// Each built-in MapReduce job against its sequential reference, with 1, 2 and 3 worker processes (the real
+/// thing); the parameter cases (lowercase, reducers, patterns, spilling, the default input) run in-process in
+/// `InProcessMapReduceOracleTests`.
 @Suite struct BuiltinJobsTests {
     private func run(_ job: String, workers: Int, _ extra: [String], in dir: TemporaryDirectory) throws -> JobOutput {
         let result = try SpindleProcess.run(
@@ -22,13 +24,6 @@ import Testing
         #expect(try output.lines().sorted() == (try MapReduceOracle.wordCount(files, lowercase: false)).sorted())
         #expect(try output.eachPartIsSortedByKey())
         #expect(output.partFiles.count == 3)
-    }
-
-    @Test func wordCountLowercaseMatchesReference() throws {
-        let dir = try TemporaryDirectory()
-        let files = try TextFixtures.write(into: dir.file("in"), seed: 42)
-        let output = try run("wordcount", workers: 2, ["--param", "lowercase=true"], in: dir)
-        #expect(try output.lines().sorted() == (try MapReduceOracle.wordCount(files, lowercase: true)).sorted())
     }
 
     @Test(arguments: [1, 2, 3])
@@ -59,39 +54,6 @@ import Testing
         #expect(output.partFiles.count == 3)
     }
 
-    @Test func wordCountWithoutInputCountsTheShippedSample() throws {
-        let dir = try TemporaryDirectory()
-        let result = try SpindleProcess.run(["run", "wordcount", "--output", dir.file("out"), "--workers", "2"], in: dir.path)
-        #expect(result.exitCode == 0, "stderr: \(result.stderr)")
-        let counters = try JobOutput(directory: dir.file("out")).counters()
-        #expect(counters["map.input.bytes"] == 1 << 20)
-    }
-
-    @Test func spillingUnderASmallMemoryBudgetGivesTheSameOutput() throws {
-        let dir = try TemporaryDirectory()
-        try FileManager.default.createDirectory(atPath: dir.file("in"), withIntermediateDirectories: true)
-        // Many distinct keys so that a 1 MiB budget forces several spills per map task.
-        var text = ""
-        for i in 0..<60_000 { text += "w\(letters(i)) common\n" }
-        try text.write(toFile: dir.file("in/big.txt"), atomically: true, encoding: .utf8)
-        let result = try SpindleProcess.run(
-            ["run", "wordcount", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--memory", "1MiB", "--reducers", "2"], in: dir.path)
-        #expect(result.exitCode == 0, "stderr: \(result.stderr)")
-        let output = JobOutput(directory: dir.file("out"))
-        #expect(try output.lines().sorted() == (try MapReduceOracle.wordCount([dir.file("in/big.txt")], lowercase: false)).sorted())
-        #expect(try output.counters()["map.spills"] ?? 0 > 1)
-    }
-
-    /// `i` written in base 26 with the letters a...z.
-    private func letters(_ i: Int) -> String {
-        var i = i
-        var out = ""
-        repeat {
-            out.append(Character(UnicodeScalar(UInt8(97 + i % 26))))
-            i /= 26
-        } while i > 0
-        return out
-    }
 }
 
 /// The shipped sample corpus is exactly what the generator makes, so it can always be rebuilt.

@@ -2,7 +2,8 @@ import Foundation
 import SpindlePosix
 import Testing
 
-/// The built-in Pregel jobs against sequential references, with 1, 2 and 3 worker processes.
+/// The built-in Pregel jobs against sequential references, with 1, 2 and 3 worker processes (the real thing);
+/// the parameter cases (partitions, tolerance, undirected) run in-process in `InProcessGraphOracleTests`.
 @Suite struct PregelJobsTests {
     /// Writes the skewed R-MAT fixture (sparse, negative and extreme ids, self-loops, duplicates, dangling
     /// vertices) split over two files, plus the hand-made graph; returns the paths.
@@ -30,24 +31,6 @@ import Testing
         let files = try writeGraphs(dir, seed: UInt64(workers))
         let expected = PregelOracle.pagerank(try OracleGraph(contentsOf: files))
         let actual = try PregelOutput.numbers(try run("pagerank", workers: workers, [], in: dir))
-        #expect(PregelOutput.rankMismatches(expected: expected, actual: actual) == [])
-    }
-
-    @Test func pageRankWithToleranceStopsEarlyAndMatchesReference() throws {
-        let dir = try TemporaryDirectory()
-        let files = try writeGraphs(dir, seed: 9)
-        let actual = try PregelOutput.numbers(try run("pagerank", workers: 2, ["--param", "tolerance=1e-6", "--param", "iterations=200"], in: dir))
-        let (expected, _) = PregelOracle.pagerank(try OracleGraph(contentsOf: files), tolerance: 1e-6, maxIterations: 200)
-        #expect(PregelOutput.ranksAgree(expected, actual, relativeTolerance: 1e-9))
-        let counters = try JobOutput(directory: dir.file("out")).counters()
-        #expect((counters["pregel.supersteps"] ?? 0) < 200)
-    }
-
-    @Test func undirectedPageRankAddsReverseEdges() throws {
-        let dir = try TemporaryDirectory()
-        let files = try writeGraphs(dir, seed: 4)
-        let expected = PregelOracle.pagerank(try OracleGraph(contentsOf: files, undirected: true))
-        let actual = try PregelOutput.numbers(try run("pagerank", workers: 2, ["--param", "undirected=true"], in: dir))
         #expect(PregelOutput.rankMismatches(expected: expected, actual: actual) == [])
     }
 
