@@ -16,14 +16,20 @@ let package = Package(
         .target(name: "SpindlePosix", dependencies: ["SpindleCore"]),
         // The runtime shell and public API: coordinator, worker, launcher, exchange, engines, CLI.
         .target(name: "Spindle", dependencies: ["SpindleCore", "SpindlePosix"]),
-        // The built-in jobs.
-        .target(name: "SpindleJobs", dependencies: ["Spindle"], path: "Jobs"),
-        .executableTarget(name: "spindle", dependencies: ["Spindle", "SpindleJobs"]),
+        // The project's own tools, outside the runtime library: `spindle bench`, `spindle generate` and the
+        // data generators behind the sample datasets, and the fault-injecting demo job `checksum`.
+        .target(name: "SpindleTools", dependencies: ["Spindle", "SpindleCore", "SpindlePosix"]),
+        // The built-in jobs (their sample inputs come from SpindleTools' generators).
+        .target(name: "SpindleJobs", dependencies: ["Spindle", "SpindleTools"], path: "Jobs"),
+        .executableTarget(name: "spindle", dependencies: ["Spindle", "SpindleJobs", "SpindleTools"]),
         // Test-only jobs (fault injection, invocation counting), built like a user's own executable.
-        .executableTarget(name: "spindle-testjobs", dependencies: ["Spindle", "SpindleJobs", "SpindleCore"], path: "Tests/TestJobs"),
+        .executableTarget(
+            name: "spindle-testjobs", dependencies: ["Spindle", "SpindleJobs", "SpindleTools", "SpindleCore"], path: "Tests/TestJobs"),
         .testTarget(name: "SpindleCoreTests", dependencies: ["SpindleCore"]),
         .testTarget(name: "SpindlePosixTests", dependencies: ["SpindlePosix"]),
-        .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleJobs", "SpindleCore", "SpindlePosix", "spindle", "spindle-testjobs"]),
+        .testTarget(name: "SpindleTests", dependencies: [
+                "Spindle", "SpindleTools", "SpindleJobs", "SpindleCore", "SpindlePosix", "spindle", "spindle-testjobs",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Spindle
+import SpindleTools
 
 /// `bsp-components`: weakly connected components with the partition-level BSP API. Each partition joins the
 /// edges of its vertices in a local union-find, so a component inside one partition is found at once; between

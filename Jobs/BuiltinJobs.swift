@@ -1,4 +1,5 @@
 import Spindle
+import SpindleTools
 
 /// The jobs the `spindle` executable ships with.
 public enum BuiltinJobs {

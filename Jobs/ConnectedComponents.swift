@@ -1,4 +1,5 @@
 import Spindle
+import SpindleTools
 
 /// `connectedcomponents`: weakly connected components by min-label propagation (edges taken as undirected).
 /// Output: `vertex<TAB>component`, the component named by its smallest vertex id.

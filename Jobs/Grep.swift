@@ -1,4 +1,5 @@
 import Spindle
+import SpindleTools
 import SpindleCore
 
 /// `grep`: the lines containing `--param pattern=TEXT` (a plain substring, compared as bytes).

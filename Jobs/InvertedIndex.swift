@@ -1,4 +1,5 @@
 import Spindle
+import SpindleTools
 import SpindleCore
 
 /// `invertedindex`: for each word, the documents (input files, by base name) containing it.

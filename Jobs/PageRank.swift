@@ -1,4 +1,5 @@
 import Spindle
+import SpindleTools
 
 /// `pagerank`: PageRank by power iteration in the Pregel model. Dangling vertices' rank is spread uniformly
 /// over all vertices (networkx's definition); every edge line counts, so parallel edges carry proportionally

@@ -1,4 +1,5 @@
 import Spindle
+import SpindleTools
 
 /// `sssp`: single-source shortest paths from `--param source=ID` over edge weights from the input's third
 /// column (default 1; a negative weight is a malformed record naming `file:line`). Output:

@@ -1,4 +1,5 @@
 import Spindle
+import SpindleTools
 import SpindleCore
 
 /// `sort`: the input lines in byte order (as `LC_ALL=C sort`), TeraSort style: keys sampled from the

@@ -1,4 +1,5 @@
 import Spindle
+import SpindleTools
 import SpindleCore
 
 /// `wordcount`: how often each word occurs. A word is a maximal run of Unicode letters (categories Lu, Ll,

@@ -1,14 +1,14 @@
 import Glibc
 
 /// How a child process ended.
-public enum ExitStatus: Equatable, Sendable, CustomStringConvertible {
+package enum ExitStatus: Equatable, Sendable, CustomStringConvertible {
     /// The child called exit with this code.
     case exited(Int32)
     /// The child was killed by this signal.
     case signaled(Int32)
 
     /// "exited with code 3" or "killed by signal 9 (SIGKILL)".
-    public var description: String {
+    package var description: String {
         switch self {
         case .exited(let code):
             return "exited with code \(code)"
@@ -31,7 +31,7 @@ public enum ExitStatus: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The conventional name of a Linux signal number ("SIGKILL"), if it is a common one.
-    public static func signalName(_ sig: Int32) -> String? {
+    package static func signalName(_ sig: Int32) -> String? {
         switch sig {
         case SIGHUP: return "SIGHUP"
         case SIGINT: return "SIGINT"
@@ -63,19 +63,19 @@ public enum ExitStatus: Equatable, Sendable, CustomStringConvertible {
 ///
 /// Once `poll()` or `wait(timeout:)` has returned a status the child is reaped: its pid may be
 /// reused, so do not `signal` it afterwards, and further polls throw ECHILD.
-public struct ChildProcess: Sendable, Hashable {
+package struct ChildProcess: Sendable, Hashable {
     /// The child's process id.
-    public let pid: Int32
+    package let pid: Int32
 
     /// Wraps an existing child pid.
-    public init(pid: Int32) { self.pid = pid }
+    package init(pid: Int32) { self.pid = pid }
 
     /// Starts `executable` (a path, or a bare name looked up in $PATH) with `arguments` (argv[1...]).
     /// The child gets this process's environment plus `environment` (overriding same names),
     /// default signal dispositions and an empty signal mask. `stdoutPath`/`stderrPath`, when
     /// given, are opened O_CREAT|O_TRUNC (0644) in the child as its stdout/stderr; stdin and
     /// the other streams are inherited.
-    public static func spawn(executable: String, arguments: [String],
+    package static func spawn(executable: String, arguments: [String],
                              environment: [String: String] = [:],
                              stdoutPath: String? = nil, stderrPath: String? = nil) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
@@ -140,14 +140,14 @@ public struct ChildProcess: Sendable, Hashable {
     }
 
     /// Sends `signal` to the child; a child that no longer exists (ESRCH) is not an error.
-    public func signal(_ signal: Int32) throws {
+    package func signal(_ signal: Int32) throws {
         if kill(pid, signal) == -1 && Glibc.errno != ESRCH {
             throw SystemError.fromErrno("kill", "pid \(pid)")
         }
     }
 
     /// Reaps the child if it has ended (waitpid WNOHANG); nil while it is still running.
-    public func poll() throws -> ExitStatus? {
+    package func poll() throws -> ExitStatus? {
         var status: Int32 = 0
         while true {
             let r = try SystemError.check("waitpid", "pid \(pid)") { waitpid(pid, &status, WNOHANG) }
@@ -157,7 +157,7 @@ public struct ChildProcess: Sendable, Hashable {
     }
 
     /// Waits up to `timeout` for the child to end and reaps it; nil if it is still running.
-    public func wait(timeout: Duration) throws -> ExitStatus? {
+    package func wait(timeout: Duration) throws -> ExitStatus? {
         let deadline = LibC.Deadline(after: timeout)
         var pause: Int64 = 1_000_000  // 1 ms, doubling up to 50 ms
         while true {

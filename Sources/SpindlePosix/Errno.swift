@@ -1,58 +1,58 @@
 import Glibc
 
 /// Linux errno values other modules may test `SystemError.errno` against without importing Glibc.
-public enum Errno {
+package enum Errno {
     /// EINTR: interrupted by a signal.
-    public static let interrupted: Int32 = EINTR
+    package static let interrupted: Int32 = EINTR
     /// EAGAIN/EWOULDBLOCK: would block, or an SO_SNDTIMEO/SO_RCVTIMEO timeout expired.
-    public static let wouldBlock: Int32 = EAGAIN
+    package static let wouldBlock: Int32 = EAGAIN
     /// ETIMEDOUT: a connect (or other) timeout expired.
-    public static let timedOut: Int32 = ETIMEDOUT
+    package static let timedOut: Int32 = ETIMEDOUT
     /// ECONNREFUSED: nobody listens on the port.
-    public static let connectionRefused: Int32 = ECONNREFUSED
+    package static let connectionRefused: Int32 = ECONNREFUSED
     /// ECONNRESET: the peer reset the connection.
-    public static let connectionReset: Int32 = ECONNRESET
+    package static let connectionReset: Int32 = ECONNRESET
     /// ECONNABORTED: the connection was aborted locally.
-    public static let connectionAborted: Int32 = ECONNABORTED
+    package static let connectionAborted: Int32 = ECONNABORTED
     /// EPIPE: writing to a connection or pipe whose reader is gone.
-    public static let brokenPipe: Int32 = EPIPE
+    package static let brokenPipe: Int32 = EPIPE
     /// ENOTCONN: the socket is not connected.
-    public static let notConnected: Int32 = ENOTCONN
+    package static let notConnected: Int32 = ENOTCONN
     /// EADDRINUSE: the address is already bound.
-    public static let addressInUse: Int32 = EADDRINUSE
+    package static let addressInUse: Int32 = EADDRINUSE
     /// EHOSTUNREACH: no route to the host.
-    public static let hostUnreachable: Int32 = EHOSTUNREACH
+    package static let hostUnreachable: Int32 = EHOSTUNREACH
     /// ENETUNREACH: the network is unreachable.
-    public static let networkUnreachable: Int32 = ENETUNREACH
+    package static let networkUnreachable: Int32 = ENETUNREACH
     /// ENOENT: no such file or directory.
-    public static let noSuchFile: Int32 = ENOENT
+    package static let noSuchFile: Int32 = ENOENT
     /// EEXIST: the file already exists.
-    public static let fileExists: Int32 = EEXIST
+    package static let fileExists: Int32 = EEXIST
     /// ENOTDIR: a path component is not a directory.
-    public static let notDirectory: Int32 = ENOTDIR
+    package static let notDirectory: Int32 = ENOTDIR
     /// EISDIR: the path is a directory.
-    public static let isDirectory: Int32 = EISDIR
+    package static let isDirectory: Int32 = EISDIR
     /// EACCES: permission denied.
-    public static let permissionDenied: Int32 = EACCES
+    package static let permissionDenied: Int32 = EACCES
     /// ENOSPC: no space left on the device.
-    public static let noSpace: Int32 = ENOSPC
+    package static let noSpace: Int32 = ENOSPC
     /// EBADF: the fd is not open (e.g. used after close).
-    public static let badFileDescriptor: Int32 = EBADF
+    package static let badFileDescriptor: Int32 = EBADF
     /// ECHILD: no such child (already reaped).
-    public static let noChild: Int32 = ECHILD
+    package static let noChild: Int32 = ECHILD
     /// ESRCH: no such process.
-    public static let noSuchProcess: Int32 = ESRCH
+    package static let noSuchProcess: Int32 = ESRCH
 }
 
 extension SystemError {
     /// True for timeouts: EAGAIN from a socket timeout, or ETIMEDOUT.
-    public var isTimeout: Bool { errno == EAGAIN || errno == EWOULDBLOCK || errno == ETIMEDOUT }
+    package var isTimeout: Bool { errno == EAGAIN || errno == EWOULDBLOCK || errno == ETIMEDOUT }
 
     /// True when the peer went away: EPIPE, ECONNRESET, ECONNABORTED or ENOTCONN.
-    public var isConnectionLost: Bool {
+    package var isConnectionLost: Bool {
         errno == EPIPE || errno == ECONNRESET || errno == ECONNABORTED || errno == ENOTCONN
     }
 
     /// True for ENOENT.
-    public var isNotFound: Bool { errno == ENOENT }
+    package var isNotFound: Bool { errno == ENOENT }
 }

@@ -5,7 +5,7 @@ extension FileIdentity {
     /// The identity of the file open as `fd` (fstat on the descriptor, so it describes the very file that is
     /// read, whatever its path names by now). `path` is for the error only.
     /// - Throws: `SystemError` of fstat.
-    public static func of(fd: Int32, path: String) throws(SystemError) -> FileIdentity {
+    package static func of(fd: Int32, path: String) throws(SystemError) -> FileIdentity {
         var st = stat()
         try SystemError.check("fstat", path) { fstat(fd, &st) }
         return FileIdentity(stat: st)
@@ -13,7 +13,7 @@ extension FileIdentity {
 
     /// The identity of the file at `path`, following symbolic links.
     /// - Throws: `SystemError` of stat.
-    public static func of(path: String) throws(SystemError) -> FileIdentity {
+    package static func of(path: String) throws(SystemError) -> FileIdentity {
         var st = stat()
         try SystemError.check("stat", path) { stat(path, &st) }
         return FileIdentity(stat: st)
@@ -27,7 +27,7 @@ extension FileIdentity {
 
     /// This kernel's boot id (`/proc/sys/kernel/random/boot_id`), or the host name where there is none: two
     /// processes with the same value see the same device and inode numbers.
-    public static let thisMachine: String = {
+    package static let thisMachine: String = {
         if let bytes = try? FileSystem.readFile("/proc/sys/kernel/random/boot_id") {
             let text = String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
             if !text.isEmpty { return text }

@@ -6,20 +6,20 @@ import Synchronization
 ///
 /// Sendable because `fd` and `size` are immutable and `close()` is made idempotent by a Mutex.
 /// Do not read after `close()`.
-public final class FileReader: @unchecked Sendable {
+package final class FileReader: @unchecked Sendable {
     /// The path the reader was opened with.
-    public let path: String
+    package let path: String
     /// The file descriptor (valid until `close()`).
-    public let fd: Int32
+    package let fd: Int32
     /// The file's size in bytes when it was opened.
-    public var size: Int { identity.size }
+    package var size: Int { identity.size }
     /// The identity of the opened file (fstat on the descriptor) when it was opened.
-    public let identity: FileIdentity
+    package let identity: FileIdentity
     /// True once the fd has been closed.
     private let closed = Mutex(false)
 
     /// Opens `path` read-only.
-    public init(path: String) throws {
+    package init(path: String) throws {
         let fd = try SystemError.check("open", path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
         do {
             identity = try FileIdentity.of(fd: fd, path: path)
@@ -32,14 +32,14 @@ public final class FileReader: @unchecked Sendable {
     }
 
     /// The identity of the opened file now (fstat again): tells whether it changed since it was opened.
-    public func currentIdentity() throws -> FileIdentity {
+    package func currentIdentity() throws -> FileIdentity {
         try FileIdentity.of(fd: fd, path: path)
     }
 
     deinit { close() }
 
     /// Reads `count` bytes starting at `offset`; fewer when the file ends first.
-    public func read(at offset: Int, count: Int) throws -> [UInt8] {
+    package func read(at offset: Int, count: Int) throws -> [UInt8] {
         precondition(offset >= 0 && count >= 0, "FileReader.read: negative offset or count")
         return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             initialized = try read(at: offset, into: UnsafeMutableRawBufferPointer(buffer))
@@ -47,7 +47,7 @@ public final class FileReader: @unchecked Sendable {
     }
 
     /// Fills `buffer` from `offset` on and returns the bytes read (fewer at end of file).
-    public func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress else { return 0 }
         var total = 0
         while total < buffer.count {
@@ -61,7 +61,7 @@ public final class FileReader: @unchecked Sendable {
     }
 
     /// Closes the file; later calls do nothing.
-    public func close() {
+    package func close() {
         closed.withLock { isClosed in
             if !isClosed {
                 isClosed = true

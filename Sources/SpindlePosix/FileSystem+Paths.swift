@@ -6,7 +6,7 @@ extension FileSystem {
     /// The canonical absolute path of the existing `path` (realpath(3)): every symbolic link, "."
     /// and ".." resolved, no trailing "/".
     /// - Throws: `SystemError` for realpath, e.g. ENOENT when some component does not exist.
-    public static func realPath(_ path: String) throws(SystemError) -> String {
+    package static func realPath(_ path: String) throws(SystemError) -> String {
         guard let resolved = Glibc.realpath(path, nil) else { throw SystemError.fromErrno("realpath", path) }
         defer { free(resolved) }
         return String(cString: resolved)
@@ -18,7 +18,7 @@ extension FileSystem {
     /// ``realPath(_:)``; for a path about to be created it is what the kernel will create.
     /// - Throws: `SystemError` when a component cannot be resolved for another reason than not
     ///   existing (EACCES, ELOOP, ...), or when the current directory cannot be read.
-    public static func resolvedPath(_ path: String) throws(SystemError) -> String {
+    package static func resolvedPath(_ path: String) throws(SystemError) -> String {
         let absolute = path.hasPrefix("/") ? path : try currentDirectory() + "/" + path
         var existing = absolute.split(separator: "/", omittingEmptySubsequences: true)
         var missing: [Substring] = []
@@ -44,7 +44,7 @@ extension FileSystem {
     }
 
     /// The current working directory (getcwd), as the kernel has it: absolute and without symbolic links.
-    public static func currentDirectory() throws(SystemError) -> String {
+    package static func currentDirectory() throws(SystemError) -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { throw SystemError.fromErrno("getcwd") }
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
@@ -52,7 +52,7 @@ extension FileSystem {
 
     /// The user's home directory: `$HOME` when it is set to an absolute path, else the password
     /// database's entry for this user (getpwuid_r); nil when neither is known.
-    public static func homeDirectory() -> String? {
+    package static func homeDirectory() -> String? {
         if let home = SystemInfo.environment("HOME"), home.hasPrefix("/") { return home }
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
@@ -66,7 +66,7 @@ extension FileSystem {
     /// that is not empty, or a missing path, is left alone and gives false.
     /// - Throws: `SystemError` for rmdir failures other than ENOTEMPTY, EEXIST and ENOENT.
     @discardableResult
-    public static func removeDirectoryIfEmpty(_ path: String) throws(SystemError) -> Bool {
+    package static func removeDirectoryIfEmpty(_ path: String) throws(SystemError) -> Bool {
         if Glibc.rmdir(path) == 0 { return true }
         let code = Glibc.errno
         if code == ENOTEMPTY || code == EEXIST || code == ENOENT { return false }

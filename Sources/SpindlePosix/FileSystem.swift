@@ -2,9 +2,9 @@ import Glibc
 
 /// Whole-file and directory operations on paths. Every failure throws a `SystemError` whose
 /// context names the path.
-public enum FileSystem {
+package enum FileSystem {
     /// Reads the whole file (also works for files whose size is not known up front, like /proc).
-    public static func readFile(_ path: String) throws -> [UInt8] {
+    package static func readFile(_ path: String) throws -> [UInt8] {
         let fd = try SystemError.check("open", path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
         defer { _ = Glibc.close(fd) }
         var st = stat()
@@ -28,7 +28,7 @@ public enum FileSystem {
     /// Replaces `path` with `bytes` so readers see either the old or the new content: writes
     /// `.<name>.tmp-<pid>-<random>` in the same directory, fsyncs it, renames it over `path`,
     /// then fsyncs the directory. The temp file is removed if anything fails before the rename.
-    public static func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {
+    package static func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {
         let (directory, name) = split(path)
         let suffix = SecureRandom.bytes(6).map { String($0, radix: 16) }.joined()
         let temp = "\(directory)/.\(name).tmp-\(getpid())-\(suffix)"
@@ -56,7 +56,7 @@ public enum FileSystem {
 
     /// Creates a directory (mode 0755 before umask); with `intermediate`, also its missing
     /// parents. An existing directory is fine; an existing non-directory throws EEXIST.
-    public static func createDirectory(_ path: String, intermediate: Bool) throws {
+    package static func createDirectory(_ path: String, intermediate: Bool) throws {
         while true {
             if mkdir(path, 0o755) == 0 { return }
             let code = Glibc.errno
@@ -82,7 +82,7 @@ public enum FileSystem {
 
     /// Deletes `path` and, if it is a directory, everything below it (like `rm -rf`).
     /// Symbolic links are removed, never followed. A missing path is fine.
-    public static func removeTree(_ path: String) throws {
+    package static func removeTree(_ path: String) throws {
         var st = stat()
         if lstat(path, &st) == -1 {
             if Glibc.errno == ENOENT { return }
@@ -101,31 +101,31 @@ public enum FileSystem {
     }
 
     /// True if `path` exists (following symbolic links).
-    public static func exists(_ path: String) -> Bool {
+    package static func exists(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0
     }
 
     /// True if `path` is a directory (following symbolic links).
-    public static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && LibC.isDirectoryMode(st.st_mode)
     }
 
     /// True if this process may read `path`.
-    public static func isReadable(_ path: String) -> Bool {
+    package static func isReadable(_ path: String) -> Bool {
         access(path, R_OK) == 0
     }
 
     /// The size of the file at `path` in bytes (following symbolic links).
-    public static func fileSize(_ path: String) throws -> Int {
+    package static func fileSize(_ path: String) throws -> Int {
         var st = stat()
         try SystemError.check("stat", path) { stat(path, &st) }
         return Int(st.st_size)
     }
 
     /// The entry names in directory `path`, without "." and "..", sorted bytewise (UTF-8).
-    public static func listDirectory(_ path: String) throws -> [String] {
+    package static func listDirectory(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw SystemError.fromErrno("opendir", path) }
         defer { closedir(dir) }
         var names: [String] = []
@@ -147,13 +147,13 @@ public enum FileSystem {
     }
 
     /// Renames `from` to `to`, atomically replacing `to` if it exists (same filesystem only).
-    public static func rename(_ from: String, to: String) throws {
+    package static func rename(_ from: String, to: String) throws {
         try SystemError.check("rename", "\(from) to \(to)") { Glibc.rename(from, to) }
     }
 
     /// Makes directory `path`'s entries durable (fsync on the directory itself). Filesystems
     /// that cannot fsync directories (EINVAL) are tolerated.
-    public static func syncDirectory(_ path: String) throws {
+    package static func syncDirectory(_ path: String) throws {
         let fd = try SystemError.check("open", path) {
             Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         }
@@ -164,14 +164,14 @@ public enum FileSystem {
     }
 
     /// Makes the contents of the existing file at `path` durable (fsync).
-    public static func syncFile(_ path: String) throws {
+    package static func syncFile(_ path: String) throws {
         let fd = try SystemError.check("open", path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
         defer { _ = Glibc.close(fd) }
         _ = try SystemError.check("fsync", path) { fsync(fd) }
     }
 
     /// Deletes the file (or symbolic link) at `path`; a missing path is fine.
-    public static func unlink(_ path: String) throws {
+    package static func unlink(_ path: String) throws {
         if Glibc.unlink(path) == -1 && Glibc.errno != ENOENT {
             throw SystemError.fromErrno("unlink", path)
         }
@@ -179,7 +179,7 @@ public enum FileSystem {
 
     /// Creates a fresh private directory `<$TMPDIR or /tmp>/<prefix>XXXXXX` (mkdtemp, mode 0700)
     /// and returns its path; e.g. prefix "spindle-" gives "/tmp/spindle-Ab12Cd".
-    public static func makeTemporaryDirectory(prefix: String) throws -> String {
+    package static func makeTemporaryDirectory(prefix: String) throws -> String {
         var base = SystemInfo.environment("TMPDIR") ?? ""
         if base.isEmpty { base = "/tmp" }
         while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
@@ -192,7 +192,7 @@ public enum FileSystem {
 
     /// `path` made absolute against the current directory, with "." and empty components
     /// removed and ".." resolved lexically (symbolic links are not consulted).
-    public static func absolutePath(_ path: String) -> String {
+    package static func absolutePath(_ path: String) -> String {
         var full = path
         if !path.hasPrefix("/") {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
@@ -210,7 +210,7 @@ public enum FileSystem {
     }
 
     /// The paths matching a shell `pattern` (glob(3)), sorted bytewise; none matching gives [].
-    public static func glob(_ pattern: String) throws -> [String] {
+    package static func glob(_ pattern: String) throws -> [String] {
         var result = glob_t()
         defer { globfree(&result) }
         let rc = Glibc.glob(pattern, 0, nil, &result)
@@ -228,7 +228,7 @@ public enum FileSystem {
     }
 
     /// Bytes available to unprivileged users on the filesystem holding `path` (statvfs).
-    public static func freeBytes(atPath path: String) throws -> Int {
+    package static func freeBytes(atPath path: String) throws -> Int {
         var info = statvfs()
         try SystemError.check("statvfs", path) { statvfs(path, &info) }
         let total = UInt64(info.f_bavail).multipliedReportingOverflow(by: UInt64(info.f_frsize))

@@ -6,9 +6,9 @@ import Synchronization
 /// Sendable because `fd` is immutable and the buffer, offset and closed flag live in a Mutex
 /// (which also makes `close()` idempotent). Every failure, including ENOSPC, throws a
 /// `SystemError` naming the path. Call `close()`; deinit only makes a best-effort flush.
-public final class FileWriter: @unchecked Sendable {
+package final class FileWriter: @unchecked Sendable {
     /// How the file is opened.
-    public enum Mode: Sendable, Equatable {
+    package enum Mode: Sendable, Equatable {
         /// Create the file, or empty it if it exists.
         case createTruncate
         /// Create the file if needed and add to its end.
@@ -16,9 +16,9 @@ public final class FileWriter: @unchecked Sendable {
     }
 
     /// The path the writer was opened with.
-    public let path: String
+    package let path: String
     /// The file descriptor (valid until `close()`).
-    public let fd: Int32
+    package let fd: Int32
 
     private struct State {
         var buffer: UnsafeMutableRawBufferPointer
@@ -29,7 +29,7 @@ public final class FileWriter: @unchecked Sendable {
     private let state: Mutex<State>
 
     /// Opens `path` (mode 0644 before umask when created) with a `bufferSize`-byte buffer.
-    public init(path: String, mode: Mode, bufferSize: Int = 1 << 20) throws {
+    package init(path: String, mode: Mode, bufferSize: Int = 1 << 20) throws {
         precondition(bufferSize > 0, "FileWriter: bufferSize must be positive")
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (mode == .append ? O_APPEND : O_TRUNC)
         let fd = try SystemError.check("open", path) { Glibc.open(path, flags, 0o644) }
@@ -52,12 +52,12 @@ public final class FileWriter: @unchecked Sendable {
 
     /// The logical file offset after everything written so far (buffered bytes included);
     /// in append mode it starts at the file's size when opened.
-    public var bytesWritten: Int {
+    package var bytesWritten: Int {
         state.withLock { $0.flushedOffset + $0.used }
     }
 
     /// Appends `bytes`, buffering small writes and writing large ones straight through.
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         try state.withLock { (s: inout State) throws(SystemError) in
             try checkOpen(s)
@@ -75,12 +75,12 @@ public final class FileWriter: @unchecked Sendable {
     }
 
     /// Appends `bytes` (see the raw-buffer `write(_:)`).
-    public func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
     /// Hands all buffered bytes to the kernel.
-    public func flush() throws {
+    package func flush() throws {
         try state.withLock { (s: inout State) throws(SystemError) in
             try checkOpen(s)
             try flushLocked(&s)
@@ -88,7 +88,7 @@ public final class FileWriter: @unchecked Sendable {
     }
 
     /// Flushes, then fsyncs so the data is on stable storage.
-    public func sync() throws {
+    package func sync() throws {
         try state.withLock { (s: inout State) throws(SystemError) in
             try checkOpen(s)
             try flushLocked(&s)
@@ -98,7 +98,7 @@ public final class FileWriter: @unchecked Sendable {
 
     /// Flushes and closes the file; the fd is closed even if the flush fails (that error is
     /// thrown). Later calls do nothing.
-    public func close() throws {
+    package func close() throws {
         try state.withLock { (s: inout State) throws(SystemError) in
             if s.closed { return }
             s.closed = true

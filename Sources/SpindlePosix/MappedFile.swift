@@ -8,15 +8,15 @@ import Glibc
 /// For Spindle's own scratch files (shuffle outputs, spills, fetched segments), never for inputs a user
 /// owns: if the file shrinks while mapped, reading past its new end gives zeros instead of SIGBUS (see
 /// ``MappingFaults``) and ``wasTruncated`` turns true; the blocks' checksums reject the zeros.
-public final class MappedFile: @unchecked Sendable {
+package final class MappedFile: @unchecked Sendable {
     /// The mapped length in bytes (the file size when opened).
-    public let count: Int
+    package let count: Int
     private let base: UnsafeRawPointer?
     /// The mapping's slot in ``MappingFaults`` (nil: not protected, or nothing mapped).
     private let faultSlot: Int?
 
     /// Maps the file at `path`; the fd is closed again right away.
-    public init(path: String) throws {
+    package init(path: String) throws {
         let fd = try SystemError.check("open", path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
         defer { _ = Glibc.close(fd) }
         var st = stat()
@@ -41,7 +41,7 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     /// Whether the file shrank under the mapping and a read past its new end was given zeros.
-    public var wasTruncated: Bool {
+    package var wasTruncated: Bool {
         guard let faultSlot else { return false }
         return MappingFaults.wasTruncated(faultSlot)
     }
@@ -49,7 +49,7 @@ public final class MappedFile: @unchecked Sendable {
     /// Lets the kernel take back this process's copies of the whole pages inside `range` (bytes already read):
     /// they stop counting towards the resident set, and reading them again faults them back in from the page
     /// cache. Keeps a process that streams through large mapped files within its memory budget.
-    public func releasePages(_ range: Range<Int>) {
+    package func releasePages(_ range: Range<Int>) {
         guard let base else { return }
         let start = (max(0, range.lowerBound) + Self.pageSize - 1) / Self.pageSize * Self.pageSize
         let end = min(range.upperBound, count) / Self.pageSize * Self.pageSize
@@ -60,7 +60,7 @@ public final class MappedFile: @unchecked Sendable {
     private static let pageSize = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
 
     /// The file's bytes; valid while this object is alive.
-    public var bytes: UnsafeRawBufferPointer {
+    package var bytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: base, count: count)
     }
 }

@@ -1,15 +1,15 @@
 import Glibc
 
 /// The CLOCK_MONOTONIC clock: for measuring intervals and deadlines, never jumps backwards.
-public enum MonotonicClock {
+package enum MonotonicClock {
     /// Nanoseconds since an arbitrary fixed point (usually boot).
-    public static func nanoseconds() -> UInt64 {
+    package static func nanoseconds() -> UInt64 {
         UInt64(LibC.monotonicNow())
     }
 
     /// Blocks the calling thread for `d` (nanosleep); a signal interruption resumes the
     /// remaining time. Zero or negative durations return at once.
-    public static func sleep(_ d: Duration) {
+    package static func sleep(_ d: Duration) {
         let ns = LibC.nanoseconds(d)
         if ns <= 0 { return }
         var request = timespec(tv_sec: Int(ns / 1_000_000_000), tv_nsec: Int(ns % 1_000_000_000))
@@ -21,9 +21,9 @@ public enum MonotonicClock {
 }
 
 /// The CLOCK_REALTIME clock: for timestamps shown to people, may jump.
-public enum WallClock {
+package enum WallClock {
     /// Milliseconds since the Unix epoch (1970-01-01T00:00:00Z).
-    public static func unixMilliseconds() -> Int64 {
+    package static func unixMilliseconds() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
@@ -31,6 +31,6 @@ public enum WallClock {
 }
 
 /// Blocks the calling thread for `d` (same as `MonotonicClock.sleep(_:)`).
-public func sleep(_ d: Duration) {
+package func sleep(_ d: Duration) {
     MonotonicClock.sleep(d)
 }

@@ -1,21 +1,21 @@
 import Glibc
 
 /// Readiness conditions for `Poller.wait`: asked for (`readable`, `writable`) or reported.
-public struct PollEvents: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt8
+package struct PollEvents: OptionSet, Sendable, Hashable {
+    package let rawValue: UInt8
     /// Creates a set from its raw bits.
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    package init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// Data (or EOF) can be read without blocking (POLLIN/POLLPRI).
-    public static let readable = PollEvents(rawValue: 1 << 0)
+    package static let readable = PollEvents(rawValue: 1 << 0)
     /// Data can be written without blocking (POLLOUT).
-    public static let writable = PollEvents(rawValue: 1 << 1)
+    package static let writable = PollEvents(rawValue: 1 << 1)
     /// The peer hung up (POLLHUP); reported only.
-    public static let hangup = PollEvents(rawValue: 1 << 2)
+    package static let hangup = PollEvents(rawValue: 1 << 2)
     /// An error condition is pending on the fd (POLLERR); reported only.
-    public static let error = PollEvents(rawValue: 1 << 3)
+    package static let error = PollEvents(rawValue: 1 << 3)
     /// The fd is not open (POLLNVAL); reported only.
-    public static let invalid = PollEvents(rawValue: 1 << 4)
+    package static let invalid = PollEvents(rawValue: 1 << 4)
 
     /// The poll(2) request bits for these events.
     var pollRequest: Int16 {
@@ -39,11 +39,11 @@ public struct PollEvents: OptionSet, Sendable, Hashable {
 }
 
 /// A thin wrapper over poll(2) for waiting on several fds at once.
-public enum Poller {
+package enum Poller {
     /// Waits up to `timeout` for any of `fds` to become ready and returns, in the same order,
     /// the events seen on each (empty for fds that are not ready). A timeout, or a signal
     /// interrupting the wait (EINTR), returns all-empty results rather than retrying.
-    public static func wait(_ fds: [(fd: Int32, events: PollEvents)],
+    package static func wait(_ fds: [(fd: Int32, events: PollEvents)],
                             timeout: Duration) throws -> [PollEvents] {
         var pfds = fds.map { pollfd(fd: $0.fd, events: $0.events.pollRequest, revents: 0) }
         let ms = LibC.pollMilliseconds(LibC.nanoseconds(timeout))

@@ -1,10 +1,10 @@
 import Glibc
 
 /// Cryptographically secure random bytes from the kernel.
-public enum SecureRandom {
+package enum SecureRandom {
     /// `count` random bytes from getrandom(2), falling back to /dev/urandom when getrandom is
     /// unavailable. Stops the process if the kernel cannot supply randomness at all.
-    public static func bytes(_ count: Int) -> [UInt8] {
+    package static func bytes(_ count: Int) -> [UInt8] {
         precondition(count >= 0, "SecureRandom.bytes: negative count")
         return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             fill(UnsafeMutableRawBufferPointer(buffer))
@@ -13,7 +13,7 @@ public enum SecureRandom {
     }
 
     /// Fills `buffer` with random bytes (see `bytes(_:)`).
-    public static func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+    package static func fill(_ buffer: UnsafeMutableRawBufferPointer) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         if let getrandom = LibC.getrandom {
             var filled = 0

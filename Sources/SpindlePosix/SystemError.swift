@@ -4,23 +4,23 @@ import Glibc
 ///
 /// `description` reads like "connect to 127.0.0.1:7070 failed: Connection refused (errno 111)".
 /// For `getaddrinfo` failures `errno` holds the (negative) `EAI_*` code instead of an errno.
-public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
+package struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The name of the failing call, e.g. "connect" or "open".
-    public let call: String
+    package let call: String
     /// The errno value captured right after the call (or an `EAI_*` code for getaddrinfo).
-    public let errno: Int32
+    package let errno: Int32
     /// What the call acted on, e.g. "to 127.0.0.1:7070" or a path; may be empty.
-    public let context: String
+    package let context: String
 
     /// Creates an error from its parts.
-    public init(call: String, errno: Int32, context: String = "") {
+    package init(call: String, errno: Int32, context: String = "") {
         self.call = call
         self.errno = errno
         self.context = context
     }
 
     /// The human-readable text of `errno` (strerror, or gai_strerror for getaddrinfo codes).
-    public var message: String {
+    package var message: String {
         if call == "getaddrinfo" && errno < 0 {
             return String(cString: gai_strerror(errno))
         }
@@ -29,7 +29,7 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 
     /// "<call> <context> failed: <strerror> (errno N)", plus what to do when a file system is full.
-    public var description: String {
+    package var description: String {
         let subject = context.isEmpty ? call : "\(call) \(context)"
         let hint = errno == ENOSPC || errno == EDQUOT ? "; free space on that file system or use another one" : ""
         return "\(subject) failed: \(message) (errno \(errno))\(hint)"
@@ -38,7 +38,7 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Runs `body`, a call returning -1 and setting errno on failure; retries on EINTR and
     /// throws a `SystemError` naming `call` and `context` on any other failure.
     @inlinable @discardableResult
-    public static func check<T: FixedWidthInteger>(
+    package static func check<T: FixedWidthInteger>(
         _ call: String, _ context: @autoclosure () -> String = "", _ body: () -> T
     ) throws(SystemError) -> T {
         while true {
@@ -53,7 +53,7 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Runs `body`, a call that returns 0 on success or an errno value directly (pthread/posix_spawn
     /// style); retries on EINTR and throws on any other nonzero result.
     @inlinable
-    public static func checkReturn(
+    package static func checkReturn(
         _ call: String, _ context: @autoclosure () -> String = "", _ body: () -> Int32
     ) throws(SystemError) {
         while true {
@@ -66,7 +66,7 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
 
     /// Makes an error from the current errno value for `call`; use right after a failed call.
     @inlinable
-    public static func fromErrno(_ call: String, _ context: String = "") -> SystemError {
+    package static func fromErrno(_ call: String, _ context: String = "") -> SystemError {
         SystemError(call: call, errno: Glibc.errno, context: context)
     }
 }

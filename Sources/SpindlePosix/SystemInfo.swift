@@ -1,9 +1,9 @@
 import Glibc
 
 /// Facts about, and a few settings of, the current process and host.
-public enum SystemInfo {
+package enum SystemInfo {
     /// The absolute path of the running executable (readlink /proc/self/exe); "" if unreadable.
-    public static func currentExecutablePath() -> String {
+    package static func currentExecutablePath() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard n > 0 else { return "" }
@@ -11,11 +11,11 @@ public enum SystemInfo {
     }
 
     /// This process's id.
-    public static var processID: Int32 { getpid() }
+    package static var processID: Int32 { getpid() }
 
     /// The number of CPUs this process may run on (its affinity mask, else the online CPUs);
     /// at least 1.
-    public static func cpuCount() -> Int {
+    package static func cpuCount() -> Int {
         if let getAffinity = LibC.schedGetAffinity {
             var mask = [UInt64](repeating: 0, count: 16)  // 1024 CPUs, like cpu_set_t
             let ok = mask.withUnsafeMutableBytes { getAffinity(0, $0.count, $0.baseAddress) } == 0
@@ -26,12 +26,12 @@ public enum SystemInfo {
     }
 
     /// This process's peak resident set size in bytes (getrusage ru_maxrss × 1024).
-    public static func peakResidentBytes() -> Int {
+    package static func peakResidentBytes() -> Int {
         maxRSS(RUSAGE_SELF.rawValue)
     }
 
     /// The largest peak resident set size among waited-for children, in bytes.
-    public static func peakResidentBytesOfChildren() -> Int {
+    package static func peakResidentBytesOfChildren() -> Int {
         maxRSS(RUSAGE_CHILDREN.rawValue)
     }
 
@@ -42,19 +42,19 @@ public enum SystemInfo {
     }
 
     /// The value of environment variable `name`, or nil when unset.
-    public static func environment(_ name: String) -> String? {
+    package static func environment(_ name: String) -> String? {
         guard let value = getenv(name) else { return nil }
         return String(cString: value)
     }
 
     /// True if `fd` refers to a terminal.
-    public static func isTerminal(fd: Int32) -> Bool {
+    package static func isTerminal(fd: Int32) -> Bool {
         isatty(fd) == 1
     }
 
     /// Asks the kernel to send `sig` to this process when its parent thread dies
     /// (prctl PR_SET_PDEATHSIG). Best effort: failures are ignored.
-    public static func setParentDeathSignal(_ sig: Int32) {
+    package static func setParentDeathSignal(_ sig: Int32) {
         let prSetPdeathsig: Int32 = 1
         _ = LibC.prctl?(prSetPdeathsig, UInt(sig), 0, 0, 0)
     }
@@ -63,7 +63,7 @@ public enum SystemInfo {
     /// Makes malloc keep freed memory for reuse (heap allocations up to 32 MiB, no trimming) instead of
     /// returning it to the kernel: a process that allocates and frees large buffers every round then stops
     /// paying for fresh zeroed pages each time.
-    public static func keepFreedMemoryForReuse() {
+    package static func keepFreedMemoryForReuse() {
         // <malloc.h> is not part of the Glibc module: look mallopt up, with its option numbers from that header.
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
@@ -74,30 +74,30 @@ public enum SystemInfo {
         _ = mallopt(trimThreshold, Int32.max)
     }
 
-    public static func ignoreBrokenPipe() {
+    package static func ignoreBrokenPipe() {
         _ = Glibc.signal(SIGPIPE, SIG_IGN)
     }
 
     /// This machine's host name ("" if it cannot be read).
-    public static func hostName() -> String {
+    package static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     /// Ends the process with `code`, running atexit handlers and flushing stdio.
-    public static func exit(_ code: Int32) -> Never {
+    package static func exit(_ code: Int32) -> Never {
         Glibc.exit(code)
     }
 
     /// Writes `text` straight to fd 2 with write(2), unbuffered; errors are ignored.
-    public static func writeStandardError(_ text: String) {
+    package static func writeStandardError(_ text: String) {
         var text = text
         text.withUTF8 { writeIgnoringErrors(2, UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes `bytes` straight to fd 1 with write(2), unbuffered; errors are ignored.
-    public static func writeStandardOutput(_ bytes: [UInt8]) {
+    package static func writeStandardOutput(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { writeIgnoringErrors(1, $0) }
     }
 

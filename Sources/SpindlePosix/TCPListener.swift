@@ -11,13 +11,13 @@ import Synchronization
 /// holds for the purpose, accepts and closes one pending connection (so the peer sees its connection
 /// closed instead of waiting in the backlog), reopens the spare, throws, and pauses accepting for
 /// ``exhaustionPause`` (during which callers that poll should leave `fd` out, see ``isPaused``).
-public final class TCPListener: @unchecked Sendable {
+package final class TCPListener: @unchecked Sendable {
     /// The listening socket's file descriptor.
-    public let fd: Int32
+    package let fd: Int32
     /// The port actually bound (an ephemeral one when 0 was asked for).
-    public let port: UInt16
+    package let port: UInt16
     /// The bound address as text, e.g. "0.0.0.0:7070" or "[::]:7070".
-    public let localDescription: String
+    package let localDescription: String
     /// True once the fd has been closed.
     private let closed = Mutex(false)
     /// A descriptor on /dev/null kept in reserve for shedding a connection when descriptors run out; -1 if none.
@@ -25,15 +25,15 @@ public final class TCPListener: @unchecked Sendable {
     /// Until when (monotonic nanoseconds) accepting is paused after descriptors ran out.
     private let pausedUntil = Atomic<Int64>(0)
     /// How long accepting pauses after `accept` failed for lack of descriptors.
-    public static let exhaustionPause: Duration = .milliseconds(100)
+    package static let exhaustionPause: Duration = .milliseconds(100)
 
     /// True while accepting is paused after descriptors ran out; a poll loop should not wait on `fd` then
     /// (it stays readable), and `accept` only sleeps.
-    public var isPaused: Bool { pausedUntil.load(ordering: .relaxed) > LibC.monotonicNow() }
+    package var isPaused: Bool { pausedUntil.load(ordering: .relaxed) > LibC.monotonicNow() }
 
     /// Binds and listens on `host` ("0.0.0.0", "::", "127.0.0.1", a name, or "" for any address)
     /// and `port` (0 picks a free one); tries each resolved address until one binds.
-    public init(host: String, port: UInt16, backlog: Int32 = 128) throws {
+    package init(host: String, port: UInt16, backlog: Int32 = 128) throws {
         let context = host.contains(":") && !host.hasPrefix("[") ? "on [\(host)]:\(port)" : "on \(host):\(port)"
         let addresses = try SocketAddress.resolve(host: host, port: port, passive: true)
         var lastError: SystemError? = nil
@@ -79,7 +79,7 @@ public final class TCPListener: @unchecked Sendable {
 
     /// Waits up to `timeout` for a connection and returns it as a blocking socket with
     /// TCP_NODELAY on, or nil if none arrived in time. Throws EBADF after `close()`.
-    public func accept(timeout: Duration) throws -> TCPSocket? {
+    package func accept(timeout: Duration) throws -> TCPSocket? {
         let deadline = LibC.Deadline(after: timeout)
         while true {
             if closed.withLock({ $0 }) {
@@ -150,7 +150,7 @@ public final class TCPListener: @unchecked Sendable {
     }
 
     /// Closes the listening socket; later calls do nothing.
-    public func close() {
+    package func close() {
         closed.withLock { isClosed in
             if !isClosed {
                 isClosed = true

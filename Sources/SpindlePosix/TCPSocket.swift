@@ -6,11 +6,11 @@ import Synchronization
 /// Sendable because `fd` is immutable and `close()` is made idempotent by a Mutex that also
 /// serializes it with `shutdown()`. One thread may read while another writes. Do not `close()`
 /// while another thread is still inside `read`/`writeAll`: call `shutdown()` to wake it first.
-public final class TCPSocket: @unchecked Sendable {
+package final class TCPSocket: @unchecked Sendable {
     /// The socket's file descriptor (valid until `close()`).
-    public let fd: Int32
+    package let fd: Int32
     /// The peer's numeric address: "127.0.0.1:54321" or "[::1]:7070".
-    public let peerDescription: String
+    package let peerDescription: String
     /// True once the fd has been closed.
     private let closed = Mutex(false)
 
@@ -24,7 +24,7 @@ public final class TCPSocket: @unchecked Sendable {
 
     /// Connects to `host` (a name or an IPv4/IPv6 literal) within `timeout`, trying each resolved
     /// address in turn; throws the last address's error, or ETIMEDOUT when time runs out.
-    public static func connect(host: String, port: UInt16, timeout: Duration) throws -> TCPSocket {
+    package static func connect(host: String, port: UInt16, timeout: Duration) throws -> TCPSocket {
         let deadline = LibC.Deadline(after: timeout)
         let context = host.contains(":") && !host.hasPrefix("[") ? "to [\(host)]:\(port)" : "to \(host):\(port)"
         let addresses = try SocketAddress.resolve(host: host, port: port, passive: false)
@@ -95,13 +95,13 @@ public final class TCPSocket: @unchecked Sendable {
     }
 
     /// The local port of this connection (0 if it cannot be read).
-    public var localPort: UInt16 {
+    package var localPort: UInt16 {
         (try? SocketAddress.of(fd: fd, peer: false).port) ?? 0
     }
 
     /// Blocks until some bytes arrive and copies up to `buffer.count` of them; returns 0 at EOF
     /// (or for an empty buffer). Throws on ECONNRESET, or EAGAIN after a receive timeout.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         return try SystemError.check("recv", "from \(peerDescription)") {
             recv(fd, base, buffer.count, 0)
@@ -109,7 +109,7 @@ public final class TCPSocket: @unchecked Sendable {
     }
 
     /// Waits up to `timeout` until a read would not block (data, EOF or error); false on timeout.
-    public func waitReadable(timeout: Duration) throws -> Bool {
+    package func waitReadable(timeout: Duration) throws -> Bool {
         let deadline = LibC.Deadline(after: timeout)
         while true {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -132,7 +132,7 @@ public final class TCPSocket: @unchecked Sendable {
 
     /// Sends every byte, looping over partial sends. Uses MSG_NOSIGNAL, so a closed peer
     /// throws EPIPE (or ECONNRESET) instead of raising SIGPIPE; a send timeout throws EAGAIN.
-    public func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+    package func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
         guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
@@ -144,17 +144,17 @@ public final class TCPSocket: @unchecked Sendable {
     }
 
     /// Sends every byte of `bytes` (see `writeAll(_:)` for the raw-buffer version).
-    public func writeAll(_ bytes: [UInt8]) throws {
+    package func writeAll(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try writeAll($0) }
     }
 
     /// Sets SO_SNDTIMEO: a send blocked longer than `d` throws EAGAIN. Zero means no timeout.
-    public func setSendTimeout(_ d: Duration) throws {
+    package func setSendTimeout(_ d: Duration) throws {
         try setTimeout(SO_SNDTIMEO, d, "setsockopt(SO_SNDTIMEO)")
     }
 
     /// Sets SO_RCVTIMEO: a recv blocked longer than `d` throws EAGAIN. Zero means no timeout.
-    public func setReceiveTimeout(_ d: Duration) throws {
+    package func setReceiveTimeout(_ d: Duration) throws {
         try setTimeout(SO_RCVTIMEO, d, "setsockopt(SO_RCVTIMEO)")
     }
 
@@ -167,14 +167,14 @@ public final class TCPSocket: @unchecked Sendable {
 
     /// Shuts down both directions, waking any thread blocked in read; errors (such as
     /// ENOTCONN) are ignored and a closed socket is left alone.
-    public func shutdown() {
+    package func shutdown() {
         closed.withLock { isClosed in
             if !isClosed { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
         }
     }
 
     /// Closes the fd; later calls do nothing.
-    public func close() {
+    package func close() {
         closed.withLock { isClosed in
             if !isClosed {
                 isClosed = true

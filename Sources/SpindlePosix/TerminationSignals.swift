@@ -9,7 +9,7 @@ import Synchronization
 /// installed with `SA_RESETHAND`: a second signal of the same kind takes its default action and ends the
 /// process at once, the escape hatch when a clean stop hangs. A signal that was ignored when the process
 /// started (`nohup`, a background job of a non-interactive shell) stays ignored.
-public enum TerminationSignals {
+package enum TerminationSignals {
     /// The first signal caught, 0 for none. Read by the handler, so it is initialized before installation.
     private static let caughtSignal = Atomic<Int32>(0)
     /// The write end of the self-pipe, -1 before installation.
@@ -19,7 +19,7 @@ public enum TerminationSignals {
 
     /// Installs the handler for `signals` (default SIGINT and SIGTERM). Signals already handled are skipped.
     /// - Throws: ``SystemError`` when the pipe or `sigaction` fails.
-    public static func install(_ signals: [Int32] = [SIGINT, SIGTERM]) throws {
+    package static func install(_ signals: [Int32] = [SIGINT, SIGTERM]) throws {
         try installed.withLock { state in
             if state.pipe == nil {
                 let made = try WakeupPipe()
@@ -43,21 +43,21 @@ public enum TerminationSignals {
     }
 
     /// The first termination signal caught since ``install(_:)``, or nil.
-    public static var caught: Int32? {
+    package static var caught: Int32? {
         let value = caughtSignal.load(ordering: .acquiring)
         return value == 0 ? nil : value
     }
 
     /// A descriptor that becomes readable when a signal is caught (poll it for `.readable`); -1 before
     /// ``install(_:)``. Do not read or close it.
-    public static var wakeFD: Int32 { installed.withLock { $0.pipe?.readFD ?? -1 } }
+    package static var wakeFD: Int32 { installed.withLock { $0.pipe?.readFD ?? -1 } }
 
     /// The conventional exit code of a process stopped by `signal`: 128 + the signal number (130 for SIGINT,
     /// 143 for SIGTERM).
-    public static func exitCode(for signal: Int32) -> Int32 { 128 + signal }
+    package static func exitCode(for signal: Int32) -> Int32 { 128 + signal }
 
     /// "SIGINT", "SIGTERM", or "signal N".
-    public static func name(_ signal: Int32) -> String { ExitStatus.signalName(signal) ?? "signal \(signal)" }
+    package static func name(_ signal: Int32) -> String { ExitStatus.signalName(signal) ?? "signal \(signal)" }
 
     fileprivate static func record(_ signo: Int32) {
         _ = caughtSignal.compareExchange(expected: 0, desired: signo, ordering: .acquiringAndReleasing)

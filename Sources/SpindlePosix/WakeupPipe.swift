@@ -5,16 +5,16 @@ import Synchronization
 /// `.readable`, call `wake()` from anywhere, and `drain()` after waking.
 ///
 /// Sendable because both fds are immutable and `close()` is made idempotent by a Mutex.
-public final class WakeupPipe: @unchecked Sendable {
+package final class WakeupPipe: @unchecked Sendable {
     /// The end to poll for `.readable`.
-    public let readFD: Int32
+    package let readFD: Int32
     /// The end `wake()` writes to.
-    public let writeFD: Int32
+    package let writeFD: Int32
     /// True once both fds have been closed.
     private let closed = Mutex(false)
 
     /// Creates the pipe (both ends O_NONBLOCK and close-on-exec).
-    public init() throws {
+    package init() throws {
         var fds: [Int32] = [-1, -1]
         if let pipe2 = LibC.pipe2 {
             try SystemError.check("pipe2") { pipe2(&fds, O_NONBLOCK | O_CLOEXEC) }
@@ -32,13 +32,13 @@ public final class WakeupPipe: @unchecked Sendable {
     deinit { close() }
 
     /// Makes `readFD` readable. Never blocks; a full pipe already guarantees a wakeup.
-    public func wake() {
+    package func wake() {
         var byte: UInt8 = 1
         while Glibc.write(writeFD, &byte, 1) == -1 && Glibc.errno == EINTR {}
     }
 
     /// Reads away every pending wakeup so `readFD` is no longer readable. Never blocks.
-    public func drain() {
+    package func drain() {
         var scratch = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         let size = MemoryLayout.size(ofValue: scratch)
         while true {
@@ -50,7 +50,7 @@ public final class WakeupPipe: @unchecked Sendable {
     }
 
     /// Closes both ends; later calls do nothing.
-    public func close() {
+    package func close() {
         closed.withLock { isClosed in
             if !isClosed {
                 isClosed = true

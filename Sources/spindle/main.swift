@@ -1,4 +1,5 @@
 import Spindle
 import SpindleJobs
+import SpindleTools
 
-Spindle.main(jobs: BuiltinJobs.all)
+Spindle.main(jobs: BuiltinJobs.all, tools: SpindleTools.commands)

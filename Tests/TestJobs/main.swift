@@ -467,6 +467,14 @@ let alwaysFails = MapReduceJob<ByteString, Int>(
     name: "alwaysfails", summary: "Test only: every map task fails with an error",
     map: { _, _ in throw InjectedFailure() }, reduce: nil)
 
+/// A total-order sort whose map throws on every line: the coordinator's key sampling, which runs the map on
+/// sampled lines to plan the partition ranges, fails before any task starts.
+let sortFails = MapReduceJob<ByteString, Int>(
+    name: "sortfails", summary: "Test only: total-order sort whose map fails, so sampling fails",
+    partitioning: .totalOrder(samples: 100),
+    map: { _, _ in throw InjectedFailure() },
+    reduce: { _, _, _ in })
+
 struct InjectedFailure: Error, CustomStringConvertible {
     var description: String { "an injected failure of the alwaysfails test job" }
 }
@@ -480,5 +488,5 @@ Spindle.main(
     jobs: BuiltinJobs.all + [
         alwaysFails.job, crashTest.job, jobCount.job, failReduce.job, timing.job, slowPageRank.job, masterTest.job,
         inboxTest(name: "combinertest", combine: true).job, inboxTest(name: "nocombinertest", combine: false).job,
-        slowBSPComponents.job, bspOrder.job, bspMaster.job, lineLengths.job, pregelBadAggregator.job, bspBadAggregator.job, slowKeyedPageRank.job,
+        slowBSPComponents.job, bspOrder.job, bspMaster.job, lineLengths.job, pregelBadAggregator.job, bspBadAggregator.job, slowKeyedPageRank.job, sortFails.job,
     ])

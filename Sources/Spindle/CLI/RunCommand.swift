@@ -21,12 +21,9 @@ struct RunCommand {
         case .succeeded:
             if !options.quiet { SystemInfo.writeStandardError("spindle: \(options.job.name) succeeded; output in \(options.output.directory)\n") }
             return 0
-        case .failed(let message):
-            SystemInfo.writeStandardError("spindle: job \(options.job.name) failed: \(message)\n")
-            return 1
-        case .badInput(let message):
-            SystemInfo.writeStandardError("spindle: job \(options.job.name) failed: \(message)\n")
-            return 2
+        case .failed(let error):
+            SystemInfo.writeStandardError("spindle: job \(options.job.name) failed: \(error.message)\n")
+            return error.code.exitCode
         case .stopped(let signal, _):
             SystemInfo.writeStandardError(
                 "spindle: job \(options.job.name) was stopped by \(TerminationSignals.name(signal)); its workers were stopped and its temporary files removed\n")

@@ -34,7 +34,7 @@ extension Coordinator: DriverControl {
                 do {
                     try driver.committed(task, attempt: attempt, worker: worker, result: result, control: self)
                 } catch {
-                    fail("committing \(driver.describe(task)) failed: \(error)")
+                    fail(.outputFailed, "committing \(driver.describe(task)) failed: \(error)")
                 }
             case .reject(let attempt, let reason):
                 events.record("attempt_rejected", [("attempt", .int(Int(attempt.rawValue))), ("reason", .string(reason))])
@@ -45,12 +45,11 @@ extension Coordinator: DriverControl {
                 stageSeconds.append((stageNames[stage], seconds))
                 events.record("stage_completed", [("stage", .string(stageNames[stage])), ("seconds", .double(seconds))])
                 console.log("\(stageNames[stage]) done: \(scheduler.taskCount(stage: stage)) tasks in \(formatSeconds(seconds))")
-                do { try driver.stageCompleted(stage, control: self) } catch { fail("\(error)") }
+                do { try driver.stageCompleted(stage, control: self) } catch { fail(error) }
             case .jobFailed(let task, let attempts, let cause):
-                fail("\(driver.describe(task)) failed \(attempts) times; last cause: \(cause)")
+                fail(.taskFailed, "\(driver.describe(task)) failed \(attempts) times; last cause: \(cause)")
             case .inputRejected(_, let cause):
-                failedOnInput = true
-                fail(cause)
+                fail(.badInput, cause)
             }
         }
     }
@@ -84,6 +83,6 @@ extension Coordinator: DriverControl {
     }
 }
 
-func formatSeconds(_ s: Double) -> String {
+package func formatSeconds(_ s: Double) -> String {
     s < 10 ? "\(Double(Int(s * 1000)) / 1000) s" : "\(Double(Int(s * 10)) / 10) s"
 }

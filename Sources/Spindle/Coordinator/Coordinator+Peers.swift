@@ -189,7 +189,7 @@ extension Coordinator {
         if running != nil { failedAttempts += 1 }
         apply(scheduler.workerLost(worker, cause: "\(worker) was lost: \(cause)"))
         if started && failure == nil {
-            do { try driver.workerLost(worker, control: self) } catch { fail("\(error)") }
+            do { try driver.workerLost(worker, control: self) } catch { fail(error) }
         }
     }
 

@@ -46,9 +46,8 @@ final class Coordinator {
     var descriptor: JobDescriptor!
     var started = false
     var finishRequested = false
-    var failure: String?
-    /// The failure is bad input (a malformed record, a changed input file): exit code 2, not 1.
-    var failedOnInput = false
+    /// Why the job failed, once it has (the first failure wins).
+    var failure: SpindleError?
     var stageNames: [String] = []
     /// When each stage's first attempt started.
     var stageStarted: [Timestamp?] = []
@@ -138,18 +137,18 @@ final class Coordinator {
                 try step()
             }
         } catch {
-            fail("\(error)")
+            fail(error)
         }
         if let signal = stopSignal, failure == nil {
             stoppedBy = signal
-            fail("the job was stopped by \(TerminationSignals.name(signal))")
+            fail(.stopped, "the job was stopped by \(TerminationSignals.name(signal))")
         }
         if failure == nil {
             do {
                 let counters = try driver.finalize(summary: summary())
                 events.record("counters", counters.map { ($0.0, JSONValue.int($0.1)) })
             } catch {
-                fail("committing the output failed: \(error)")
+                fail(.outputFailed, "committing the output failed: \(error)")
             }
         }
         console.finishLine()
@@ -157,8 +156,8 @@ final class Coordinator {
         let outcome: JobOutcome
         if let failure {
             options.output.abort()
-            events.record("job_failed", [("error", .string(failure))])
-            outcome = stoppedBy.map { .stopped(signal: $0, failure) } ?? (failedOnInput ? .badInput(failure) : .failed(failure))
+            events.record("job_failed", [("error", .string(failure.message)), ("code", .string(failure.code.description))])
+            outcome = stoppedBy.map { .stopped(signal: $0, failure) } ?? .failed(failure)
         } else {
             events.record("job_succeeded", [("seconds", .double(MonotonicClock.now().duration(since: startTime).seconds))])
             outcome = .succeeded
@@ -292,13 +291,13 @@ final class Coordinator {
             workerlessSince = since
             if now.duration(since: since) > options.registrationTimeout {
                 let what = started ? "no live worker was left" : "only \(workers.count) of \(options.expectWorkers) workers joined"
-                fail("\(what) for \(DurationText.format(options.registrationTimeout)); the job cannot make progress")
+                fail(.workersLost, "\(what) for \(DurationText.format(options.registrationTimeout)); the job cannot make progress")
             }
         } else {
             workerlessSince = nil
         }
         if !started, let since = Optional(startTime), now.duration(since: since) > options.registrationTimeout, options.localWorkers > 0 {
-            fail("only \(workers.count) of \(options.expectWorkers) local workers registered within \(DurationText.format(options.registrationTimeout))")
+            fail(.workersLost, "only \(workers.count) of \(options.expectWorkers) local workers registered within \(DurationText.format(options.registrationTimeout))")
         }
     }
 
@@ -311,7 +310,7 @@ final class Coordinator {
         let cause = launcher.describeLastExit() ?? "they exited"
         guard replacementRounds < options.scheduler.maxAttempts else {
             fail(
-                "every local worker died, and so did \(replacementRounds) round(s) of replacements (--max-attempts \(options.scheduler.maxAttempts)); the last one: \(cause)")
+                .workersLost, "every local worker died, and so did \(replacementRounds) round(s) of replacements (--max-attempts \(options.scheduler.maxAttempts)); the last one: \(cause)")
             return
         }
         replacementRounds += 1
@@ -321,7 +320,7 @@ final class Coordinator {
         do {
             try launcher.spawn(count)
         } catch {
-            fail("every local worker died (the last one: \(cause)), and starting replacements failed: \(error)")
+            fail(.workersLost, "every local worker died (the last one: \(cause)), and starting replacements failed: \(error)")
         }
         workerlessSince = nil
     }
@@ -337,8 +336,14 @@ final class Coordinator {
         console.progress("\(stageNames[stage]): \(done)/\(total) tasks, \(Int(share * 100))%, \(workers.count) worker(s)")
     }
 
-    func fail(_ message: String) {
-        if failure == nil { failure = message }
+    /// Fails the job with `code` and `message`, unless it has failed already.
+    func fail(_ code: SpindleError.Code, _ message: String) {
+        if failure == nil { failure = SpindleError(code, message) }
+    }
+
+    /// Fails the job with `error`: a ``SpindleError`` as it is, anything else as ``SpindleError/Code/other``.
+    func fail(_ error: any Error) {
+        fail((error as? SpindleError)?.code ?? .other, "\(error)")
     }
 
     func summary() -> JobSummary {

@@ -39,10 +39,8 @@ struct CoordinatorOptions: Sendable {
 /// How a run ended.
 enum JobOutcome: Equatable {
     case succeeded
-    case failed(String)
-    /// The job failed on bad input (a malformed record, a line over `--max-record`, an input file that
-    /// changed while the job ran), found by a task's first attempt: exit code 2, as for bad arguments.
-    case badInput(String)
-    /// Stopped by SIGINT or SIGTERM (`signal`); the text says so.
-    case stopped(signal: Int32, String)
+    /// The job failed; bad input (``SpindleError/Code/badInput``) exits with 2, anything else with 1.
+    case failed(SpindleError)
+    /// Stopped by SIGINT or SIGTERM (`signal`); the error says so.
+    case stopped(signal: Int32, SpindleError)
 }

@@ -11,9 +11,9 @@ public struct Job: Sendable {
     public let parameters: [JobParameter]
     /// Input used when `--input` is not given, for example a sample corpus; nil makes `--input` required.
     public let defaultInput: (@Sendable () throws -> [String])?
-    let engine: any JobEngine
+    package let engine: any JobEngine
 
-    init(name: String, summary: String, parameters: [JobParameter], defaultInput: (@Sendable () throws -> [String])?, engine: any JobEngine) {
+    package init(name: String, summary: String, parameters: [JobParameter], defaultInput: (@Sendable () throws -> [String])?, engine: any JobEngine) {
         precondition(!name.isEmpty && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" },
             "job names use lower case letters, digits and dashes: '\(name)'")
         self.name = name

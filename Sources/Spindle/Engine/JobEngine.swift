@@ -2,7 +2,7 @@ import SpindleCore
 
 /// The two halves of an engine: a driver that plans and commits on the coordinator, and the task
 /// body that runs on workers. MapReduce and the demo checksum job are engines.
-protocol JobEngine: Sendable {
+package protocol JobEngine: Sendable {
     /// Creates the coordinator-side driver of one run.
     func makeDriver(_ setup: DriverSetup) throws -> any JobDriver
     /// Runs one attempt of a task on a worker and returns its result.
@@ -10,36 +10,41 @@ protocol JobEngine: Sendable {
 }
 
 /// The result of a task attempt on a worker.
-struct TaskOutcome: Sendable {
-    var payload: [UInt8]
-    var statistics: AttemptStatistics
+package struct TaskOutcome: Sendable {
+    package var payload: [UInt8]
+    package var statistics: AttemptStatistics
+
+    package init(payload: [UInt8], statistics: AttemptStatistics) {
+        self.payload = payload
+        self.statistics = statistics
+    }
 }
 
 /// What a driver gets to plan a run.
-struct DriverSetup: Sendable {
-    var job: Job
-    var parameters: JobParameters
-    var inputs: [InputFile]
-    var output: OutputCommitter
-    var workerCount: Int
-    var splitSize: Int?
-    var memoryBudget: Int
-    var maxRecord: Int
-    var skipBadRecords: Bool
+package struct DriverSetup: Sendable {
+    package var job: Job
+    package var parameters: JobParameters
+    package var inputs: [InputFile]
+    package var output: OutputCommitter
+    package var workerCount: Int
+    package var splitSize: Int?
+    package var memoryBudget: Int
+    package var maxRecord: Int
+    package var skipBadRecords: Bool
     /// Reduce partitions requested with `--reducers` (nil: the engine decides).
-    var reducers: Int?
+    package var reducers: Int?
     /// Graph partitions requested with `--partitions` (nil: 4 per worker).
-    var partitions: Int?
+    package var partitions: Int?
     /// Supersteps between checkpoints (`--checkpoint-every`; 0: none).
-    var checkpointEvery: Int
+    package var checkpointEvery: Int
     /// Superstep limit (`--max-supersteps`).
-    var maxSupersteps: Int
+    package var maxSupersteps: Int
     var events: EventLog
     var console: ConsoleReporter
 }
 
 /// How a driver adds work; handed to it by the coordinator.
-protocol DriverControl: AnyObject {
+package protocol DriverControl: AnyObject {
     /// Adds a stage of tasks; see ``TaskScheduler/addStage(taskCount:locationBound:placement:)``.
     func addStage(taskCount: Int, locationBound: Bool, name: String, placement: [WorkerID]?) -> Int
     /// Abandons a stage (cancels its attempts; its results are rejected).
@@ -55,7 +60,7 @@ protocol DriverControl: AnyObject {
 }
 
 /// The coordinator side of an engine for one run.
-protocol JobDriver: AnyObject {
+package protocol JobDriver: AnyObject {
     /// Engine settings sent to every worker (in ``JobDescriptor/engineSettings``).
     var engineSettings: [UInt8] { get }
     /// Adds the first stages.
@@ -80,23 +85,23 @@ protocol JobDriver: AnyObject {
 }
 
 extension JobDriver {
-    func workerLost(_ worker: WorkerID, control: any DriverControl) throws {}
+    package func workerLost(_ worker: WorkerID, control: any DriverControl) throws {}
 }
 
 extension DriverControl {
-    func addStage(taskCount: Int, locationBound: Bool, name: String) -> Int {
+    package func addStage(taskCount: Int, locationBound: Bool, name: String) -> Int {
         addStage(taskCount: taskCount, locationBound: locationBound, name: name, placement: nil)
     }
 }
 
 /// Facts about a finished run for `_SUCCESS` and the final report.
-struct JobSummary: Sendable {
-    var attempts: Int
-    var failedAttempts: Int
-    var workersLost: Int
-    var elapsedSeconds: Double
-    var stageSeconds: [(name: String, seconds: Double)]
+package struct JobSummary: Sendable {
+    package var attempts: Int
+    package var failedAttempts: Int
+    package var workersLost: Int
+    package var elapsedSeconds: Double
+    package var stageSeconds: [(name: String, seconds: Double)]
     /// Peak resident bytes of each worker process (as last reported) and of the coordinator.
-    var workerPeakResidentBytes: [Int]
-    var coordinatorPeakResidentBytes: Int
+    package var workerPeakResidentBytes: [Int]
+    package var coordinatorPeakResidentBytes: Int
 }

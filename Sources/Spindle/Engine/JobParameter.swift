@@ -61,7 +61,7 @@ public struct JobParameters: Sendable, Equatable {
 
     /// Resolves given `name=value` pairs against the declaration.
     /// - Throws: ``UsageError`` for an unknown parameter, a bad value, or a missing required one.
-    public static func resolve(_ declared: [JobParameter], given: [(key: String, value: String)], job: String) throws(UsageError) -> JobParameters {
+    package static func resolve(_ declared: [JobParameter], given: [(key: String, value: String)], job: String) throws(UsageError) -> JobParameters {
         var values: [String: String] = [:]
         for (key, value) in given {
             guard let parameter = declared.first(where: { $0.name == key }) else {

@@ -1,7 +1,7 @@
 import SpindleCore
 
 /// The `_SUCCESS` record shared by all engines: job, parameters, counters, timings.
-func successRecord(setup: DriverSetup, summary: JobSummary, counters: [(String, Int)]) -> JSONValue {
+package func successRecord(setup: DriverSetup, summary: JobSummary, counters: [(String, Int)]) -> JSONValue {
     .object([
         ("job", .string(setup.job.name)),
         ("parameters", .object(setup.parameters.pairs.map { ($0.first, .string($0.second)) })),

@@ -59,5 +59,5 @@ public enum FuzzEntryPoints {
     }
 
     /// The command specs of the `spindle` executable (`run`, `worker`, `jobs`, ...).
-    public static var commandSpecs: [CommandSpec] { CommandSpecs.all }
+    package static var commandSpecs: [CommandSpec] { CommandSpecs.all }
 }

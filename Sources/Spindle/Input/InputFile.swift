@@ -2,12 +2,12 @@ import SpindleCore
 import SpindlePosix
 
 /// One input file, its size and its identity when the job was planned.
-public struct InputFile: Sendable, Equatable {
-    public var path: String
-    public var size: Int
+package struct InputFile: Sendable, Equatable {
+    package var path: String
+    package var size: Int
     /// The file as it was when the job was planned; every task that reads it checks that it still is (nil:
     /// not checked, for files made by tests).
-    public var identity: FileIdentity? = nil
+    package var identity: FileIdentity? = nil
 }
 
 /// Bad `--input`: reported before any worker starts, with exit code 2.

@@ -7,17 +7,17 @@ import SpindlePosix
 /// Opening compares the opened file (fstat on the descriptor) with the identity recorded when the job was
 /// planned; reading never goes past the planned size; a short read and ``verifyUnchanged()`` compare again.
 /// Every difference is an ``InputError`` naming the file and what changed, which fails the job at once.
-final class InputFileReader {
-    let path: String
+package final class InputFileReader {
+    package let path: String
     /// The size the job was planned with (the size at opening when nothing was planned).
-    let size: Int
+    package let size: Int
     private let planned: FileIdentity?
     private let file: FileReader
 
     /// Opens `path` and checks it against `planned`.
     /// - Throws: ``InputError`` when the file is gone from the machine it was planned on or differs from
     ///   `planned`; `SystemError` for other failures of open or fstat (those may pass, so the task is retried).
-    init(path: String, planned: FileIdentity?) throws {
+    package init(path: String, planned: FileIdentity?) throws {
         self.path = path
         self.planned = planned
         do {
@@ -34,7 +34,7 @@ final class InputFileReader {
     }
 
     /// Opens the file of `chunk`, checked against the identity it was planned with.
-    convenience init(_ chunk: FileChunk) throws {
+    package convenience init(_ chunk: FileChunk) throws {
         try self.init(path: chunk.path, planned: chunk.identity)
     }
 
@@ -43,7 +43,7 @@ final class InputFileReader {
     /// Fills `buffer` from `offset` on, stopping at the planned size; returns the bytes read. Reads all that
     /// is asked for (up to the planned size) or throws.
     /// - Throws: ``InputError`` when the file ends before the planned size (it shrank).
-    func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let wanted = max(0, min(buffer.count, size - offset))
         guard wanted > 0, let base = buffer.baseAddress else { return 0 }
         let got = try file.read(at: offset, into: UnsafeMutableRawBufferPointer(start: base, count: wanted))
@@ -55,7 +55,7 @@ final class InputFileReader {
     }
 
     /// Reads `range` (clamped to the planned size) into a new array.
-    func read(_ range: Range<Int>) throws -> [UInt8] {
+    package func read(_ range: Range<Int>) throws -> [UInt8] {
         let count = max(0, min(range.upperBound, size) - range.lowerBound)
         return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             initialized = try read(at: range.lowerBound, into: UnsafeMutableRawBufferPointer(buffer))
@@ -65,7 +65,7 @@ final class InputFileReader {
     /// Compares the open file with its planned identity again (after reading it, to notice a change made
     /// while it was read).
     /// - Throws: ``InputError`` naming what changed.
-    func verifyUnchanged() throws {
+    package func verifyUnchanged() throws {
         guard let planned else { return }
         if let change = try file.currentIdentity().changes(since: planned) {
             throw Self.changed(path, change)
@@ -73,12 +73,12 @@ final class InputFileReader {
     }
 
     /// The error for an input that changed while the job ran.
-    static func changed(_ path: String, _ change: String) -> InputError {
+    package static func changed(_ path: String, _ change: String) -> InputError {
         InputError(message: "'\(path)' changed while the job ran: \(change); rerun the job on a stable copy")
     }
 
     /// The 1-based line number of byte `offset`: 1 + the newlines before it, read in large blocks.
-    func lineNumber(of offset: Int) throws -> Int {
+    package func lineNumber(of offset: Int) throws -> Int {
         let block = 4 << 20
         var buffer = [UInt8](repeating: 0, count: min(block, max(1, offset)))
         var number = 1

@@ -5,37 +5,37 @@ import SpindleCore
 ///
 /// It carries the file's identity as planned: the task reading it checks the file against it and reads no
 /// byte past the planned size (see ``InputFileReader``).
-public struct FileChunk: Sendable, Equatable, WireCodable {
-    public var path: String
-    public var start: Int
-    public var end: Int
+package struct FileChunk: Sendable, Equatable, WireCodable {
+    package var path: String
+    package var start: Int
+    package var end: Int
     /// The whole file as it was when the job was planned (nil: not checked).
-    public var identity: FileIdentity?
+    package var identity: FileIdentity?
 
-    public init(path: String, start: Int, end: Int, identity: FileIdentity? = nil) {
+    package init(path: String, start: Int, end: Int, identity: FileIdentity? = nil) {
         self.path = path
         self.start = start
         self.end = end
         self.identity = identity
     }
-    public func encode(to w: inout WireWriter) { w.write(path); w.write(start); w.write(end); w.write(identity) }
-    public init(from r: inout WireReader) throws {
+    package func encode(to w: inout WireWriter) { w.write(path); w.write(start); w.write(end); w.write(identity) }
+    package init(from r: inout WireReader) throws {
         path = try r.read(String.self); start = try r.read(Int.self); end = try r.read(Int.self)
         identity = try r.read(FileIdentity?.self)
     }
 }
 
 /// The input of one map task: one or more chunks (small files are packed together).
-public struct InputSplit: Sendable, Equatable, WireCodable {
-    public var chunks: [FileChunk]
-    public var byteCount: Int { chunks.reduce(0) { $0 + $1.end - $1.start } }
+package struct InputSplit: Sendable, Equatable, WireCodable {
+    package var chunks: [FileChunk]
+    package var byteCount: Int { chunks.reduce(0) { $0 + $1.end - $1.start } }
 
-    public init(chunks: [FileChunk]) { self.chunks = chunks }
-    public func encode(to w: inout WireWriter) { w.write(chunks) }
-    public init(from r: inout WireReader) throws { chunks = try r.read([FileChunk].self) }
+    package init(chunks: [FileChunk]) { self.chunks = chunks }
+    package func encode(to w: inout WireWriter) { w.write(chunks) }
+    package init(from r: inout WireReader) throws { chunks = try r.read([FileChunk].self) }
 
     /// "a.txt bytes 0-1048576" (and "+ 3 more files" when packed), for errors and logs.
-    public var summary: String {
+    package var summary: String {
         guard let first = chunks.first else { return "no input" }
         let name = first.path.split(separator: "/").last.map(String.init) ?? first.path
         let more = chunks.count > 1 ? " + \(chunks.count - 1) more chunk\(chunks.count > 2 ? "s" : "")" : ""
@@ -45,20 +45,20 @@ public struct InputSplit: Sendable, Equatable, WireCodable {
 
 /// Cuts input files into splits of about `splitSize` bytes, packing small files together. A `.gz` file is
 /// never cut nor packed: it is one split of its own (see ``GzipLineBlockReader``).
-enum InputSplitter {
+package enum InputSplitter {
     /// The split size used when `--split-size` is not given: eight splits per worker (rounded up, so no sliver
     /// is left over), within 1 MiB...128 MiB. Eight rather than fewer, so that when one worker runs slower than
     /// the other the stage's tail, where the fast one has nothing left to take, is short.
-    static func defaultSplitSize(totalBytes: Int, workers: Int) -> Int {
+    package static func defaultSplitSize(totalBytes: Int, workers: Int) -> Int {
         let splits = max(1, workers * splitsPerWorker)
         let target = (totalBytes + splits - 1) / splits
         return min(128 << 20, max(1 << 20, target))
     }
 
     /// Splits per worker by default.
-    static let splitsPerWorker = 8
+    package static let splitsPerWorker = 8
 
-    static func split(_ files: [InputFile], splitSize: Int) -> [InputSplit] {
+    package static func split(_ files: [InputFile], splitSize: Int) -> [InputSplit] {
         precondition(splitSize > 0)
         var splits: [InputSplit] = []
         var current: [FileChunk] = []

@@ -9,18 +9,18 @@ import SpindleCore
 /// length, so memory stays bounded by `max(blockSize, maxRecord)` whatever the input.
 ///
 /// A `.gz` file is read through ``GzipLineBlockReader``: the same blocks, of the decompressed text.
-struct LineBlockReader {
+package struct LineBlockReader {
     /// Bytes read per `pread` while reading a chunk.
-    static let defaultBlockSize = 4 << 20
+    package static let defaultBlockSize = 4 << 20
     /// Bytes read per `pread` to finish the last line beyond the chunk's end.
-    static let tailSize = 64 << 10
+    package static let tailSize = 64 << 10
 
-    let file: InputFileReader
-    let chunk: FileChunk
-    let maxRecord: Int
-    var blockSize = LineBlockReader.defaultBlockSize
+    package let file: InputFileReader
+    package let chunk: FileChunk
+    package let maxRecord: Int
+    package var blockSize = LineBlockReader.defaultBlockSize
 
-    init(file: InputFileReader, chunk: FileChunk, maxRecord: Int, blockSize: Int = LineBlockReader.defaultBlockSize) {
+    package init(file: InputFileReader, chunk: FileChunk, maxRecord: Int, blockSize: Int = LineBlockReader.defaultBlockSize) {
         self.file = file
         self.chunk = chunk
         self.maxRecord = max(0, maxRecord)
@@ -33,7 +33,7 @@ struct LineBlockReader {
     /// `block`). Calls `tooLong(offset, length)` instead for an owned line longer than `maxRecord` that did not
     /// fit the buffer. The bytes are valid only during the call. Checks the file again at the end.
     /// - Throws: ``InputError`` when the file changed, and what the closures throw.
-    func forEachBlock(
+    package func forEachBlock(
         tooLong: (_ offset: Int, _ length: Int) throws -> Void,
         _ body: (_ block: UnsafeRawBufferPointer, _ offset: Int, _ limit: Int) throws -> Void
     ) throws {

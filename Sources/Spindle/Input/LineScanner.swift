@@ -2,11 +2,13 @@
 ///
 /// A line is the bytes up to (not including) `\n`; a final line without `\n` counts. A chunk owns the
 /// lines whose first byte lies in `start..<end`.
-struct LineScanner {
-    let bytes: UnsafeRawBufferPointer
+package struct LineScanner {
+    package let bytes: UnsafeRawBufferPointer
+
+    package init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     /// The offset where the first owned line of a chunk starting at `start` begins.
-    func firstLineStart(from start: Int) -> Int {
+    package func firstLineStart(from start: Int) -> Int {
         if start == 0 { return 0 }
         guard start <= bytes.count else { return bytes.count }
         guard let nl = indexOfNewline(from: start - 1) else { return bytes.count }
@@ -15,7 +17,7 @@ struct LineScanner {
 
     /// Calls `body(offset, lineStart, lineEnd)` for each owned line; `lineEnd` excludes the newline.
     /// Stops early when `body` returns false.
-    func forEachLine(start: Int, end: Int, _ body: (Int, Int) throws -> Bool) rethrows {
+    package func forEachLine(start: Int, end: Int, _ body: (Int, Int) throws -> Bool) rethrows {
         var lineStart = firstLineStart(from: start)
         let limit = min(end, bytes.count)
         while lineStart < limit {
@@ -26,11 +28,11 @@ struct LineScanner {
     }
 
     /// The end of the last owned line including its newline (where the next chunk's lines begin).
-    func ownedEnd(start: Int, end: Int) -> Int {
+    package func ownedEnd(start: Int, end: Int) -> Int {
         firstLineStart(from: min(end, bytes.count))
     }
 
-    func indexOfNewline(from offset: Int) -> Int? {
+    package func indexOfNewline(from offset: Int) -> Int? {
         guard offset < bytes.count, let base = bytes.baseAddress else { return nil }
         guard let found = memchrNewline(base + offset, bytes.count - offset) else { return nil }
         return found - UnsafeRawPointer(base)
@@ -39,7 +41,7 @@ struct LineScanner {
 
 /// Finds the first `\n`, eight bytes at a time.
 @inline(__always)
-func memchrNewline(_ start: UnsafeRawPointer, _ count: Int) -> UnsafeRawPointer? {
+package func memchrNewline(_ start: UnsafeRawPointer, _ count: Int) -> UnsafeRawPointer? {
     var p = start
     let end = start + count
     let ones: UInt64 = 0x0101_0101_0101_0101

@@ -20,9 +20,12 @@ final class MapReduceDriver: JobDriver {
     private var taskCounters: [TaskID: [Pair<String, Int>]] = [:]
     private(set) var engineSettings: [UInt8] = []
 
+    /// Plans the job: splits the input and, for total-order partitioning, samples keys to pick the ranges.
+    /// - Throws: ``SpindleError`` when sampling fails (``SpindleError/Code/badInput`` for a malformed record), since
+    ///   without samples every key would go to one partition.
     init(
         setup: DriverSetup, lineNumbers: Bool, mapOnly: Bool, totalOrderSamples: Int?, sampleKeys: @escaping ([TextRecordSample]) throws -> [[UInt8]]
-    ) {
+    ) throws {
         self.setup = setup
         self.mapOnly = mapOnly
         self.lineNumbers = lineNumbers
@@ -39,7 +42,14 @@ final class MapReduceDriver: JobDriver {
             skipBadRecords: setup.skipBadRecords, outputDirectory: setup.output.directory, rangeBounds: [],
             countStage: lineNumbers ? 0 : nil, mapStage: lineNumbers ? 1 : 0, reduceStage: mapOnly ? nil : (lineNumbers ? 2 : 1))
         if let samples = totalOrderSamples, reducers > 1 {
-            settings.rangeBounds = (try? PartitionFunction.rangeBounds(fromSamples: self.sampleInput(count: samples), partitions: reducers)) ?? []
+            do {
+                settings.rangeBounds = try PartitionFunction.rangeBounds(fromSamples: sampleInput(count: samples), partitions: reducers)
+            } catch {
+                throw SpindleError(
+                    error is MalformedRecord ? .badInput : .other,
+                    "sampling the input to plan total-order partitioning failed: \(error); fix the input or the job's map function, "
+                        + "or use hash partitioning")
+            }
         }
         engineSettings = settings.wireEncoded()
     }

@@ -7,7 +7,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
     let definition: MapReduceJob<Key, Value>
 
     func makeDriver(_ setup: DriverSetup) throws -> any JobDriver {
-        MapReduceDriver(
+        try MapReduceDriver(
             setup: setup, lineNumbers: definition.lineNumbers, mapOnly: definition.makeReduce == nil,
             totalOrderSamples: { if case .totalOrder(let n) = definition.partitioning { return n } else { return nil } }(),
             sampleKeys: { [definition] records in try sampleKeys(records, definition: definition, parameters: setup.parameters) })

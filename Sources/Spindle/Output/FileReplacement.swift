@@ -3,7 +3,7 @@ import SpindlePosix
 /// Writes a file that appears whole or not at all, for files too large to build in memory (generated
 /// data): the bytes go to a temporary name in the target's directory, then fsync, then rename over the
 /// target, then fsync of the directory.
-enum FileReplacement {
+package enum FileReplacement {
     /// Runs `body` with a writer on `.NAME.tmp-PID-RANDOM` next to `path`, then makes that file `path`
     /// (replacing an existing file). On any failure, of `body` or of the I/O, the temporary file is
     /// removed and the error rethrown, so `path` is left either untouched or complete.
@@ -11,7 +11,7 @@ enum FileReplacement {
     ///   - path: the file to create or replace; its directory must exist.
     ///   - bufferSize: the writer's buffer.
     ///   - body: writes the content; it MUST NOT close the writer.
-    static func write(_ path: String, bufferSize: Int = 1 << 16, _ body: (FileWriter) throws -> Void) throws {
+    package static func write(_ path: String, bufferSize: Int = 1 << 16, _ body: (FileWriter) throws -> Void) throws {
         let temporary = temporaryPath(for: path)
         do {
             let writer = try FileWriter(path: temporary, mode: .createTruncate, bufferSize: bufferSize)
@@ -32,7 +32,7 @@ enum FileReplacement {
     }
 
     /// `.NAME.tmp-PID-RANDOM` in the directory of `path`: hidden, and never a name a user picked.
-    static func temporaryPath(for path: String) -> String {
+    package static func temporaryPath(for path: String) -> String {
         let name = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
         let suffix = SecureRandom.bytes(6).map { String($0, radix: 16) }.joined()
         let prefix = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
@@ -40,7 +40,7 @@ enum FileReplacement {
     }
 
     /// The directory holding `path` ("." for a bare name).
-    static func directory(of path: String) -> String {
+    package static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }

@@ -6,22 +6,22 @@ import Synchronization
 /// reader takes for output), the coordinator renames the one committing attempt's file into place
 /// after it was fsynced, and `_SUCCESS` is written last. A failed job leaves no `_SUCCESS`, no
 /// `_temporary` and none of the files it committed (``abort()``).
-final class OutputCommitter: Sendable {
+package final class OutputCommitter: Sendable {
     /// The output directory (absolute; "." and ".." removed lexically, as the user wrote it otherwise).
-    let directory: String
+    package let directory: String
     /// ``directory`` with symbolic links resolved: what ``prepare()`` replaces, and what was checked.
-    let resolvedDirectory: String
-    var temporaryDirectory: String { directory + "/_temporary" }
+    package let resolvedDirectory: String
+    package var temporaryDirectory: String { directory + "/_temporary" }
     /// Where the run keeps its event log (`_logs/events.jsonl`); input listing skips `_` names, and a
     /// failed run leaves it (with nothing else) so that the failure can be reported.
-    var logDirectory: String { directory + "/_logs" }
+    package var logDirectory: String { directory + "/_logs" }
 
     private struct State {
         /// Set by ``prepare()``: whether the directory existed before this run (then ``abort()`` keeps it).
-        var prepared = false
-        var existedBefore = false
+        package var prepared = false
+        package var existedBefore = false
         /// The names this run committed or wrote in ``directory``, in order.
-        var written: [String] = []
+        package var written: [String] = []
     }
     private let state = Mutex(State())
 
@@ -47,7 +47,7 @@ final class OutputCommitter: Sendable {
     }
 
     /// Empties (when overwriting) and creates the output directory, its temporary area and `_logs`.
-    func prepare() throws {
+    package func prepare() throws {
         let existed = FileSystem.exists(directory)
         state.withLock {
             $0.prepared = true
@@ -59,42 +59,42 @@ final class OutputCommitter: Sendable {
     }
 
     /// The private path where `attempt` writes its file that commits as `name`.
-    func temporaryPath(attempt: AttemptID, name: String) -> String {
+    package func temporaryPath(attempt: AttemptID, name: String) -> String {
         Self.temporaryPath(outputDirectory: directory, attempt: attempt, name: name)
     }
 
     /// The private path of an attempt's file, computable on any worker that knows the output directory.
-    static func temporaryPath(outputDirectory: String, attempt: AttemptID, name: String) -> String {
+    package static func temporaryPath(outputDirectory: String, attempt: AttemptID, name: String) -> String {
         "\(outputDirectory)/_temporary/attempt-\(attempt.rawValue)-\(name)"
     }
 
     /// Moves a finished attempt's file (already fsynced by the writer) to its final name.
-    func commit(temporaryPath: String, as name: String) throws {
+    package func commit(temporaryPath: String, as name: String) throws {
         record(name)
         try FileSystem.rename(temporaryPath, to: "\(directory)/\(name)")
         try FileSystem.syncDirectory(directory)
     }
 
     /// Writes a whole output file atomically (for outputs the coordinator produces itself).
-    func writeFile(_ name: String, _ bytes: [UInt8]) throws {
+    package func writeFile(_ name: String, _ bytes: [UInt8]) throws {
         record(name)
         try FileSystem.writeFileAtomically("\(directory)/\(name)", bytes)
     }
 
     /// Removes the temporary area and writes `_SUCCESS` last.
-    func succeed(_ success: JSONValue) throws {
+    package func succeed(_ success: JSONValue) throws {
         try FileSystem.removeTree(temporaryDirectory)
         record("_SUCCESS")
         try FileSystem.writeFileAtomically("\(directory)/_SUCCESS", Array((success.serialized() + "\n").utf8))
     }
 
     /// The names this run has committed or written so far, in order.
-    var writtenNames: [String] { state.withLock { $0.written } }
+    package var writtenNames: [String] { state.withLock { $0.written } }
 
     /// Undoes a failed job's output: removes every file this run committed (and only those), `_temporary`,
     /// `_logs` when it is empty, and the directory itself when this run created it and nothing else is left in it. Does nothing
     /// before ``prepare()``. Best effort: a file that cannot be removed is left.
-    func abort() {
+    package func abort() {
         let (prepared, existedBefore, written) = state.withLock { ($0.prepared, $0.existedBefore, $0.written) }
         guard prepared else { return }
         for name in written.reversed() { try? FileSystem.unlink("\(directory)/\(name)") }
@@ -111,7 +111,7 @@ final class OutputCommitter: Sendable {
     }
 
     /// The name of part file `index`.
-    static func partName(_ index: Int) -> String {
+    package static func partName(_ index: Int) -> String {
         let digits = String(index)
         return "part-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits
     }

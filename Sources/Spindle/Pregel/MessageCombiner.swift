@@ -12,12 +12,12 @@ public struct MessageCombiner<Message>: Sendable {
     }
 }
 
-extension MessageCombiner where Message: AdditiveArithmetic {
+extension MessageCombiner where Message: AdditiveArithmetic & SendableMetatype {
     /// Adds the messages.
     public static var sum: MessageCombiner { MessageCombiner(kind: .sum) { $0 += $1 } }
 }
 
-extension MessageCombiner where Message: Comparable {
+extension MessageCombiner where Message: Comparable & SendableMetatype {
     /// Keeps the smallest message.
     public static var min: MessageCombiner { MessageCombiner(kind: .min) { $0 = Swift.min($0, $1) } }
     /// Keeps the largest message.

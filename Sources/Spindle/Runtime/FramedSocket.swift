@@ -98,5 +98,5 @@ struct ConnectionClosed: Error, CustomStringConvertible {
 
 extension MonotonicClock {
     /// The current time as a ``Timestamp`` for the state machines.
-    static func now() -> Timestamp { Timestamp(nanoseconds: nanoseconds()) }
+    package static func now() -> Timestamp { Timestamp(nanoseconds: nanoseconds()) }
 }

@@ -1,5 +1,5 @@
 /// A small JSON value for event-log lines and `_SUCCESS` files, written without Foundation.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case string(String)
     case int(Int)
     case double(Double)
@@ -8,10 +8,10 @@ public enum JSONValue: Sendable, Equatable {
     case object([(String, JSONValue)])
     case null
 
-    public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
+    package static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
 
     /// Compact JSON text.
-    public func serialized() -> String {
+    package func serialized() -> String {
         var out = ""
         write(to: &out)
         return out

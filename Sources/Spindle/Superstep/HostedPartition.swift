@@ -1,3 +1,4 @@
+import SpindleCore
 /// A partition a worker holds between the tasks of a superstep job: the program's state after the last
 /// superstep this worker committed, and the message outputs the worker's exchange serves for it.
 final class HostedPartition<State>: @unchecked Sendable {  // Used by one task at a time (tasks of a worker run one after another).

@@ -3,12 +3,12 @@
 /// Rules: options are `--name value` or `--name=value`; `--` ends options; `-h`/`--help` anywhere
 /// before `--` requests help and suppresses every other error; a lone `-` and negative numbers
 /// such as `-3` are ordinary values and positionals; any other argument starting with `-` is an option.
-public enum ArgumentParser {
+package enum ArgumentParser {
     /// Parses `arguments` (without the program and subcommand names) for `spec`.
     ///
     /// Throws the first problem found as a `UsageError`, naming the command as
     /// `'programName spec.name'`. When help is requested, returns with `helpRequested` set instead.
-    public static func parse(
+    package static func parse(
         _ arguments: [String], for spec: CommandSpec, programName: String = "spindle"
     ) throws(UsageError) -> ParsedArguments {
         let command = spec.displayName(programName: programName)
@@ -101,7 +101,7 @@ public enum ArgumentParser {
     /// The candidate closest to `typed` by edit distance, if within 2 edits and fewer edits than `typed` has characters.
     ///
     /// Ties go to the earliest candidate. Useful for unknown subcommands as well as options.
-    public static func closestMatch(to typed: Substring, in candidates: [String]) -> String? {
+    package static func closestMatch(to typed: Substring, in candidates: [String]) -> String? {
         var best: (name: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(typed, candidate)

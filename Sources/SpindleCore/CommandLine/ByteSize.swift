@@ -2,7 +2,7 @@
 ///
 /// `K`/`KiB`, `M`/`MiB`, `G`/`GiB`, `T`/`TiB`, `P`/`PiB` are powers of 1024; `KB`, `MB`, `GB`, `TB`, `PB`
 /// are powers of 1000; `B` or no unit means bytes. Units are case-insensitive.
-public enum ByteSize {
+package enum ByteSize {
     private static let units: [String: Int] = [
         "": 1, "b": 1,
         "k": 1 << 10, "kib": 1 << 10, "kb": 1_000,
@@ -16,7 +16,7 @@ public enum ByteSize {
     ///
     /// Spaces may separate the number and unit. Fractions are allowed with a unit larger than a byte
     /// and round down to whole bytes (`1.5KiB` is 1536).
-    public static func parse(_ text: String) -> Int? {
+    package static func parse(_ text: String) -> Int? {
         guard let scan = DecimalText.scan(DecimalText.trimmed(text[...])) else { return nil }
         let unit = DecimalText.trimmed(scan.rest).lowercased()
         guard let multiplier = units[unit] else { return nil }
@@ -25,7 +25,7 @@ public enum ByteSize {
     }
 
     /// A short binary-unit rendering: `999 B`, `512 MiB`, `1.5 GiB` (at most two decimals, rounded).
-    public static func format(_ bytes: Int) -> String {
+    package static func format(_ bytes: Int) -> String {
         if bytes < 0 { return "-" + format(bytes == .min ? .max : -bytes) }
         let names = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
         var level = 0

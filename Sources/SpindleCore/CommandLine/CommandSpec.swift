@@ -1,20 +1,20 @@
 /// Describes one subcommand (`run`, `worker`, ...): its options, positionals and help text.
 ///
 /// `--help` and `-h` are always accepted and need not (and may not) be declared.
-public struct CommandSpec: Equatable, Sendable {
+package struct CommandSpec: Equatable, Sendable {
     /// The subcommand name, e.g. `"run"`; empty for a program without subcommands.
-    public let name: String
+    package let name: String
     /// One line saying what the command does.
-    public let summary: String
+    package let summary: String
     /// An optional paragraph printed after the summary in help.
-    public let discussion: String?
+    package let discussion: String?
     /// The accepted options, in help order.
-    public let options: [OptionSpec]
+    package let options: [OptionSpec]
     /// The positional arguments, in order.
-    public let positionals: [PositionalSpec]
+    package let positionals: [PositionalSpec]
 
     /// Creates a command; traps on duplicate option names, a declared `help`, or misordered positionals.
-    public init(
+    package init(
         name: String, summary: String, discussion: String? = nil,
         options: [OptionSpec] = [], positionals: [PositionalSpec] = []
     ) {
@@ -38,7 +38,7 @@ public struct CommandSpec: Equatable, Sendable {
     }
 
     /// The declared option called `name` (without dashes), if any.
-    public func option(named name: Substring) -> OptionSpec? {
+    package func option(named name: Substring) -> OptionSpec? {
         options.first { $0.name == name }
     }
 
@@ -48,7 +48,7 @@ public struct CommandSpec: Equatable, Sendable {
     }
 
     /// The full help page: usage line, summary, discussion, arguments and an aligned options table.
-    public func helpText(programName: String) -> String {
+    package func helpText(programName: String) -> String {
         var usage = "Usage: \(displayName(programName: programName))"
         if !options.isEmpty { usage += " [options]" }
         for positional in positionals { usage += " \(positional.synopsis)" }
@@ -78,7 +78,7 @@ public struct CommandSpec: Equatable, Sendable {
     }
 
     /// The top-level help page listing every command with its summary.
-    public static func overviewText(programName: String, summary: String, commands: [CommandSpec]) -> String {
+    package static func overviewText(programName: String, summary: String, commands: [CommandSpec]) -> String {
         var lines = ["Usage: \(programName) COMMAND [options] [arguments]", "", summary, "", "Commands:"]
         lines += table(commands.map { ($0.name, $0.summary) })
         lines += ["", "Run '\(programName) help COMMAND' for a command's options."]

@@ -1,7 +1,7 @@
 /// Parses and formats human durations such as `200ms`, `2s`, `1.5s`, `250us`, `1m` or `1h30m`.
 ///
 /// Units: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`, case-insensitive. Every number needs a unit.
-public enum DurationText {
+package enum DurationText {
     private static let nanosecondsPerUnit: [String: Int] = [
         "ns": 1, "us": 1_000, "µs": 1_000, "ms": 1_000_000,
         "s": 1_000_000_000, "m": 60_000_000_000, "h": 3_600_000_000_000,
@@ -11,7 +11,7 @@ public enum DurationText {
     ///
     /// Segments may be chained (`1m30s`); a space may separate a number from its unit.
     /// Fractions below a nanosecond round down. Overflowing about 292 years is rejected.
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         var rest = DecimalText.trimmed(text[...])
         guard !rest.isEmpty else { return nil }
         var total = 0
@@ -33,7 +33,7 @@ public enum DurationText {
     /// A compact rendering that `parse` reads back: `0s`, `750ns`, `250us`, `1.5ms`, `2s`, `1m30s`, `1h`.
     ///
     /// Sub-nanosecond parts are dropped; negative durations get a leading `-`.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         if duration < .zero { return "-" + format(.zero - duration) }
         let (seconds, attoseconds) = duration.components
         let nanos = attoseconds / 1_000_000_000

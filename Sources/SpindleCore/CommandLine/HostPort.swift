@@ -1,19 +1,19 @@
 /// A TCP endpoint written `HOST:PORT`, with IPv6 hosts in brackets: `127.0.0.1:7070`, `[::1]:7070`.
-public struct HostPort: Hashable, Sendable, CustomStringConvertible {
+package struct HostPort: Hashable, Sendable, CustomStringConvertible {
     /// The host name or address, without brackets.
-    public var host: String
+    package var host: String
     /// The TCP port; 0 asks the system to pick one when listening.
-    public var port: UInt16
+    package var port: UInt16
 
     /// Creates an endpoint from its parts.
-    public init(host: String, port: UInt16) {
+    package init(host: String, port: UInt16) {
         self.host = host
         self.port = port
     }
 
     /// Parses `HOST:PORT` or `[IPV6]:PORT`; nil for a missing or out-of-range port, an empty host,
     /// whitespace, or an unbracketed IPv6 address.
-    public static func parse(_ text: String) -> HostPort? {
+    package static func parse(_ text: String) -> HostPort? {
         guard let colon = text.lastIndex(of: ":") else { return nil }
         var host = text[..<colon]
         let portText = text[text.index(after: colon)...]
@@ -31,7 +31,7 @@ public struct HostPort: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `host:port`, bracketing hosts that contain a colon so `parse` reads it back.
-    public var description: String {
+    package var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 }

@@ -1,7 +1,7 @@
 /// Describes one `--long-name` option a command accepts.
-public struct OptionSpec: Equatable, Sendable {
+package struct OptionSpec: Equatable, Sendable {
     /// Whether the option stands alone or carries a value.
-    public enum Kind: Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
         /// A boolean switch such as `--overwrite`; giving it a value is an error.
         case flag
         /// An option taking one value, shown in help as `--name PLACEHOLDER`.
@@ -9,18 +9,18 @@ public struct OptionSpec: Equatable, Sendable {
     }
 
     /// The long name without the leading dashes, e.g. `"workers"`.
-    public let name: String
+    package let name: String
     /// Flag or value option.
-    public let kind: Kind
+    package let kind: Kind
     /// True when the option may be given several times, collecting every value.
-    public let repeatable: Bool
+    package let repeatable: Bool
     /// One-line description for the help table.
-    public let help: String
+    package let help: String
     /// The default shown in help as `(default: ...)`; informational only, never applied by the parser.
-    public let defaultValue: String?
+    package let defaultValue: String?
 
     /// Creates an option; prefer the `flag`, `value` and `repeatable` factories.
-    public init(name: String, kind: Kind, repeatable: Bool = false, help: String, defaultValue: String? = nil) {
+    package init(name: String, kind: Kind, repeatable: Bool = false, help: String, defaultValue: String? = nil) {
         precondition(!name.isEmpty && !name.hasPrefix("-"), "option names are given without dashes: '\(name)'")
         precondition(!name.contains("="), "option names cannot contain '=': '\(name)'")
         self.name = name
@@ -31,22 +31,22 @@ public struct OptionSpec: Equatable, Sendable {
     }
 
     /// A boolean switch such as `--overwrite`.
-    public static func flag(_ name: String, help: String) -> OptionSpec {
+    package static func flag(_ name: String, help: String) -> OptionSpec {
         OptionSpec(name: name, kind: .flag, help: help)
     }
 
     /// A single-valued option such as `--workers N`; a second occurrence is a usage error.
-    public static func value(_ name: String, placeholder: String, default defaultValue: String? = nil, help: String) -> OptionSpec {
+    package static func value(_ name: String, placeholder: String, default defaultValue: String? = nil, help: String) -> OptionSpec {
         OptionSpec(name: name, kind: .value(placeholder: placeholder), help: help, defaultValue: defaultValue)
     }
 
     /// A value option that may be repeated, such as `--input PATH`; every value is kept in order.
-    public static func repeatable(_ name: String, placeholder: String, help: String) -> OptionSpec {
+    package static func repeatable(_ name: String, placeholder: String, help: String) -> OptionSpec {
         OptionSpec(name: name, kind: .value(placeholder: placeholder), repeatable: true, help: help)
     }
 
     /// True for flags, false for value options.
-    public var isFlag: Bool {
+    package var isFlag: Bool {
         if case .flag = kind { return true }
         return false
     }

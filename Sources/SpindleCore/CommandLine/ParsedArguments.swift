@@ -2,15 +2,15 @@
 ///
 /// Typed getters convert on demand and throw a `UsageError` naming the option and the bad text.
 /// Asking about an option the spec does not declare, or of the wrong kind, is a programming error.
-public struct ParsedArguments: Equatable, Sendable {
+package struct ParsedArguments: Equatable, Sendable {
     /// The command these arguments were parsed for.
-    public let spec: CommandSpec
+    package let spec: CommandSpec
     /// How the command is named in messages, e.g. `"spindle run"`.
-    public let command: String
+    package let command: String
     /// True when `--help` or `-h` appeared before `--`; other errors are then not reported.
-    public internal(set) var helpRequested = false
+    package internal(set) var helpRequested = false
     /// Positional arguments in order, including everything after `--`.
-    public internal(set) var positionals: [String] = []
+    package internal(set) var positionals: [String] = []
     /// Names of flags that were given.
     var flags: Set<String> = []
     /// Every value given per option name, in command-line order.
@@ -24,26 +24,26 @@ public struct ParsedArguments: Equatable, Sendable {
     // MARK: - Raw access
 
     /// Whether the flag `name` was given.
-    public func flag(_ name: String) -> Bool {
+    package func flag(_ name: String) -> Bool {
         let option = declared(name)
         precondition(option.isFlag, "'--\(name)' is a value option, not a flag")
         return flags.contains(name)
     }
 
     /// The last value given for `name`, or nil when absent.
-    public func value(_ name: String) -> String? {
+    package func value(_ name: String) -> String? {
         values(name).last
     }
 
     /// Every value given for `name`, in order; empty when absent.
-    public func values(_ name: String) -> [String] {
+    package func values(_ name: String) -> [String] {
         let option = declared(name)
         precondition(!option.isFlag, "'--\(name)' is a flag, not a value option")
         return valuesByName[name] ?? []
     }
 
     /// The value of `name`, or an error saying it is required.
-    public func requiredValue(_ name: String) throws(UsageError) -> String {
+    package func requiredValue(_ name: String) throws(UsageError) -> String {
         guard let text = value(name) else {
             throw UsageError("missing required option '--\(name)' for '\(command)'")
         }
@@ -53,7 +53,7 @@ public struct ParsedArguments: Equatable, Sendable {
     // MARK: - Typed getters
 
     /// The value of `name` as an integer (optionally within `range`), or `defaultValue` when absent.
-    public func int(_ name: String, default defaultValue: Int, range: ClosedRange<Int>? = nil) throws(UsageError) -> Int {
+    package func int(_ name: String, default defaultValue: Int, range: ClosedRange<Int>? = nil) throws(UsageError) -> Int {
         guard let text = value(name) else { return defaultValue }
         guard let number = Int(text), text.first != "+" else {
             throw invalid(name, text, "expected an integer")
@@ -65,7 +65,7 @@ public struct ParsedArguments: Equatable, Sendable {
     }
 
     /// The value of `name` as a byte count such as `512MiB`, or `defaultValue` when absent.
-    public func size(_ name: String, default defaultValue: Int) throws(UsageError) -> Int {
+    package func size(_ name: String, default defaultValue: Int) throws(UsageError) -> Int {
         guard let text = value(name) else { return defaultValue }
         guard let bytes = ByteSize.parse(text) else {
             throw invalid(name, text, "expected a size such as 512MiB or 1.5GiB")
@@ -74,7 +74,7 @@ public struct ParsedArguments: Equatable, Sendable {
     }
 
     /// The value of `name` as a duration such as `200ms`, or `defaultValue` when absent.
-    public func duration(_ name: String, default defaultValue: Duration) throws(UsageError) -> Duration {
+    package func duration(_ name: String, default defaultValue: Duration) throws(UsageError) -> Duration {
         guard let text = value(name) else { return defaultValue }
         guard let duration = DurationText.parse(text) else {
             throw invalid(name, text, "expected a duration such as 200ms or 2s")
@@ -83,7 +83,7 @@ public struct ParsedArguments: Equatable, Sendable {
     }
 
     /// The value of `name` as a finite decimal number, or `defaultValue` when absent.
-    public func double(_ name: String, default defaultValue: Double) throws(UsageError) -> Double {
+    package func double(_ name: String, default defaultValue: Double) throws(UsageError) -> Double {
         guard let text = value(name) else { return defaultValue }
         guard let number = Double(text), number.isFinite, text.first != "+" else {
             throw invalid(name, text, "expected a number")
@@ -92,7 +92,7 @@ public struct ParsedArguments: Equatable, Sendable {
     }
 
     /// Comma-separated integers such as `1,2,4`, concatenated across repeats; `defaultValue` when absent.
-    public func intList(_ name: String, default defaultValue: [Int]) throws(UsageError) -> [Int] {
+    package func intList(_ name: String, default defaultValue: [Int]) throws(UsageError) -> [Int] {
         let texts = values(name)
         if texts.isEmpty { return defaultValue }
         var numbers: [Int] = []
@@ -108,7 +108,7 @@ public struct ParsedArguments: Equatable, Sendable {
     }
 
     /// The value of `name` as `HOST:PORT`, or nil when absent.
-    public func hostPort(_ name: String) throws(UsageError) -> HostPort? {
+    package func hostPort(_ name: String) throws(UsageError) -> HostPort? {
         guard let text = value(name) else { return nil }
         guard let address = HostPort.parse(text) else {
             throw invalid(name, text, "expected HOST:PORT such as 127.0.0.1:7070")
@@ -117,7 +117,7 @@ public struct ParsedArguments: Equatable, Sendable {
     }
 
     /// Every `KEY=VALUE` given for `name`, split at the first `=`; the value may be empty or contain `=`.
-    public func keyValues(_ name: String) throws(UsageError) -> [(key: String, value: String)] {
+    package func keyValues(_ name: String) throws(UsageError) -> [(key: String, value: String)] {
         var pairs: [(key: String, value: String)] = []
         for text in values(name) {
             // The first "=" byte, not Character, so that a value starting with a combining mark still splits.

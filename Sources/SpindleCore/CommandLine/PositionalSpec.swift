@@ -2,18 +2,18 @@
 ///
 /// Within a command, required positionals come first, then optional ones; a variadic positional,
 /// if any, is last. A required variadic positional needs at least one argument.
-public struct PositionalSpec: Equatable, Sendable {
+package struct PositionalSpec: Equatable, Sendable {
     /// The placeholder shown in usage and error messages, e.g. `"JOB"`.
-    public let name: String
+    package let name: String
     /// One-line description for the help text.
-    public let help: String
+    package let help: String
     /// True when the argument may be omitted.
-    public let isOptional: Bool
+    package let isOptional: Bool
     /// True when the argument absorbs all remaining positional arguments.
-    public let isVariadic: Bool
+    package let isVariadic: Bool
 
     /// Creates a positional argument description.
-    public init(_ name: String, help: String, isOptional: Bool = false, isVariadic: Bool = false) {
+    package init(_ name: String, help: String, isOptional: Bool = false, isVariadic: Bool = false) {
         precondition(!name.isEmpty, "positional arguments need a name")
         self.name = name
         self.help = help

@@ -2,15 +2,15 @@
 ///
 /// `message` is a single lowercase sentence without a trailing period or newline, quoting the
 /// user's text and option names in single quotes, e.g. `option '--output' requires a value`.
-public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
+package struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The one-sentence explanation shown to the user.
-    public let message: String
+    package let message: String
 
     /// Creates an error carrying `message` verbatim.
-    public init(_ message: String) {
+    package init(_ message: String) {
         self.message = message
     }
 
     /// The message itself, with no prefix and no trailing newline.
-    public var description: String { message }
+    package var description: String { message }
 }

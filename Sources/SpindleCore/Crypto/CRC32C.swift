@@ -1,16 +1,16 @@
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) checksum, computed incrementally with slicing-by-16 tables.
-public struct CRC32C: Sendable {
+package struct CRC32C: Sendable {
     /// The running register, kept inverted (initial value all ones, final XOR all ones).
     private var register: UInt32 = 0xFFFF_FFFF
 
     /// Creates a checksum of zero bytes.
-    public init() {}
+    package init() {}
 
     /// The CRC-32C of all bytes fed so far (0 for no bytes); reading it does not end the computation.
-    public var value: UInt32 { ~register }
+    package var value: UInt32 { ~register }
 
     /// Feeds the bytes of `bytes` into the checksum.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         register = crc32cTables.withUnsafeBufferPointer { tables in
             CRC32C.advance(register, base, bytes.count, tables.baseAddress!)
@@ -19,7 +19,7 @@ public struct CRC32C: Sendable {
 
     /// Feeds every byte of `bytes`, in order, into the checksum.
     @inlinable
-    public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+    package mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         let done: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
         if done == nil {
             Array(bytes).withUnsafeBytes { update($0) }
@@ -27,7 +27,7 @@ public struct CRC32C: Sendable {
     }
 
     /// Returns the CRC-32C of `bytes` in one call.
-    public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    package static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc = CRC32C()
         crc.update(bytes)
         return crc.value
@@ -35,7 +35,7 @@ public struct CRC32C: Sendable {
 
     /// Returns the CRC-32C of the bytes of `bytes` in one call.
     @inlinable
-    public static func checksum<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+    package static func checksum<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
         var crc = CRC32C()
         crc.update(bytes)
         return crc.value

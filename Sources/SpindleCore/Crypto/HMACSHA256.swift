@@ -1,10 +1,10 @@
 /// HMAC with SHA-256 (RFC 2104): message authentication codes keyed by a shared secret.
-public enum HMACSHA256 {
+package enum HMACSHA256 {
     /// Size of a full authentication code in bytes.
-    public static let codeSize = SHA256.digestSize
+    package static let codeSize = SHA256.digestSize
 
     /// Returns the 32-byte HMAC-SHA256 of `message` under `key`; keys longer than 64 bytes are hashed first.
-    public static func authenticationCode<K: Collection, M: Collection>(for message: M, key: K) -> [UInt8]
+    package static func authenticationCode<K: Collection, M: Collection>(for message: M, key: K) -> [UInt8]
     where K.Element == UInt8, M.Element == UInt8 {
         // Key block: the key (or its digest) zero-padded to one SHA-256 block, kept inline on the stack.
         var keyBlock: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
@@ -32,7 +32,7 @@ public enum HMACSHA256 {
     }
 
     /// Returns true when `code` is exactly the HMAC-SHA256 of `message` under `key`, compared in constant time.
-    public static func isValid<K: Collection, M: Collection>(_ code: [UInt8], for message: M, key: K) -> Bool
+    package static func isValid<K: Collection, M: Collection>(_ code: [UInt8], for message: M, key: K) -> Bool
     where K.Element == UInt8, M.Element == UInt8 {
         ConstantTime.equals(code, authenticationCode(for: message, key: key))
     }

@@ -1,9 +1,9 @@
 /// SHA-256 (FIPS 180-4) incremental hasher: feed bytes with `update`, read the 32-byte digest with `finalize`.
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     /// Size of one compression block in bytes.
-    public static let blockSize = 64
+    package static let blockSize = 64
     /// Size of a digest in bytes.
-    public static let digestSize = 32
+    package static let digestSize = 32
 
     /// The eight 32-bit chaining words.
     struct State: Sendable {
@@ -20,10 +20,10 @@ public struct SHA256: Sendable {
     private var totalLength: UInt64 = 0
 
     /// Creates a hasher in the initial SHA-256 state.
-    public init() {}
+    package init() {}
 
     /// Feeds the bytes of `bytes` into the hash.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard var input = bytes.baseAddress, bytes.count > 0 else { return }
         var remaining = bytes.count
         totalLength &+= UInt64(remaining)
@@ -59,7 +59,7 @@ public struct SHA256: Sendable {
 
     /// Feeds every byte of `bytes`, in order, into the hash.
     @inlinable
-    public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+    package mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         let done: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
         if done == nil {
             Array(bytes).withUnsafeBytes { update($0) }
@@ -67,7 +67,7 @@ public struct SHA256: Sendable {
     }
 
     /// Pads the message, returns its 32-byte digest, and resets the hasher to the initial state.
-    public mutating func finalize() -> [UInt8] {
+    package mutating func finalize() -> [UInt8] {
         let bitLength = totalLength &* 8
         var block = buffer
         let used = buffered
@@ -94,7 +94,7 @@ public struct SHA256: Sendable {
 
     /// Returns the 32-byte SHA-256 digest of `bytes` in one call.
     @inlinable
-    public static func hash<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+    package static func hash<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize()

@@ -1,7 +1,7 @@
 /// Fast non-cryptographic 64-bit hashing with a fixed seed: the same bytes give the same value in every
 /// process, run and machine (unlike `Hasher`). Used to pick shuffle partitions and hash-table slots.
 /// Not collision resistant against an adversary; do not use it for authentication.
-public enum StableHash {
+@usableFromInline package enum StableHash {
     // Fixed odd constants with roughly half their bits set.
     private static let seed: UInt64 = 0xE2C1_C795_BE60_D6A9
     private static let k1: UInt64 = 0x9A04_6617_8FE4_9FAF
@@ -10,7 +10,7 @@ public enum StableHash {
     private static let k4: UInt64 = 0xC51C_1577_B40A_DEB5
 
     /// Returns the 64-bit hash of the bytes in `bytes`.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    @usableFromInline package static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let n = bytes.count
         guard let p = bytes.baseAddress, n > 0 else { return finish(0, 0, seed, 0) }
         if n <= 16 {
@@ -54,7 +54,7 @@ public enum StableHash {
 
     /// Returns the 64-bit hash of the bytes of `bytes`; equal to `hash(_:)` on a raw buffer of the same bytes.
     @inlinable
-    public static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+    package static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
         if let h = bytes.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) {
             return h
         }
@@ -64,7 +64,7 @@ public enum StableHash {
     /// Mixes a 64-bit integer into a well-avalanched 64-bit value (a bijection; splitmix64 finalizer
     /// after adding a constant, so 0 does not map to 0). Not equal to hashing the integer's bytes.
     @inlinable
-    public static func hash(_ value: UInt64) -> UInt64 {
+    package static func hash(_ value: UInt64) -> UInt64 {
         var z = value &+ 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB

@@ -6,20 +6,20 @@
 /// instead of silently giving part of the data. Device and inode numbers are only compared when both
 /// identities come from the same running kernel (the same `machine`, its boot id): another host that
 /// mounts the same files over NFS numbers devices in its own way.
-public struct FileIdentity: Sendable, Equatable, WireCodable {
+package struct FileIdentity: Sendable, Equatable, WireCodable {
     /// The device holding the file (`st_dev`).
-    public var device: UInt64
+    package var device: UInt64
     /// The file's inode number (`st_ino`).
-    public var inode: UInt64
+    package var inode: UInt64
     /// The file's size in bytes (`st_size`).
-    public var size: Int
+    package var size: Int
     /// The modification time (`st_mtim`): whole seconds since 1970 and nanoseconds within the second.
-    public var modifiedSeconds: Int64
-    public var modifiedNanoseconds: Int32
+    package var modifiedSeconds: Int64
+    package var modifiedNanoseconds: Int32
     /// The machine (kernel boot id) the identity was taken on; empty when unknown.
-    public var machine: String
+    package var machine: String
 
-    public init(device: UInt64, inode: UInt64, size: Int, modifiedSeconds: Int64, modifiedNanoseconds: Int32, machine: String) {
+    package init(device: UInt64, inode: UInt64, size: Int, modifiedSeconds: Int64, modifiedNanoseconds: Int32, machine: String) {
         self.device = device
         self.inode = inode
         self.size = size
@@ -28,11 +28,11 @@ public struct FileIdentity: Sendable, Equatable, WireCodable {
         self.machine = machine
     }
 
-    public func encode(to w: inout WireWriter) {
+    package func encode(to w: inout WireWriter) {
         w.write(device); w.write(inode); w.write(size); w.write(modifiedSeconds); w.write(modifiedNanoseconds); w.write(machine)
     }
 
-    public init(from r: inout WireReader) throws {
+    package init(from r: inout WireReader) throws {
         device = try r.read(UInt64.self); inode = try r.read(UInt64.self); size = try r.read(Int.self)
         modifiedSeconds = try r.read(Int64.self); modifiedNanoseconds = try r.read(Int32.self); machine = try r.read(String.self)
     }
@@ -40,7 +40,7 @@ public struct FileIdentity: Sendable, Equatable, WireCodable {
     /// What changed from `planned` to this identity, as a clause for a sentence ("its size went from 10 to
     /// 4 bytes"), or nil when nothing did. A replacement and a size change are both named (joined with
     /// "and"); a new modification time only when it is the one change.
-    public func changes(since planned: FileIdentity) -> String? {
+    package func changes(since planned: FileIdentity) -> String? {
         var changes: [String] = []
         if machine == planned.machine && !machine.isEmpty && (device != planned.device || inode != planned.inode) {
             let place = device == planned.device ? "" : " on device \(device), was on device \(planned.device)"
@@ -56,7 +56,7 @@ public struct FileIdentity: Sendable, Equatable, WireCodable {
     }
 
     /// The modification time as seconds since 1970 with nine decimals, e.g. "1765022233.000000042".
-    public var modifiedText: String {
+    package var modifiedText: String {
         let nanos = String(modifiedNanoseconds)
         return "\(modifiedSeconds).\(String(repeating: "0", count: max(0, 9 - nanos.count)))\(nanos)"
     }

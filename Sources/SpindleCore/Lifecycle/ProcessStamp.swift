@@ -3,28 +3,28 @@
 ///
 /// Written into Spindle's scratch directories as their ownership record (``text``), and parsed back
 /// (``init(text:)``) by a later run that decides whether the owner is gone.
-public struct ProcessStamp: Equatable, Sendable, CustomStringConvertible {
+package struct ProcessStamp: Equatable, Sendable, CustomStringConvertible {
     /// `/proc/sys/kernel/random/boot_id`: changes at every boot, so a stamp from before a reboot never matches.
-    public var bootID: String
+    package var bootID: String
     /// The process id.
-    public var pid: Int32
+    package var pid: Int32
     /// Start time in clock ticks since boot.
-    public var startTime: UInt64
+    package var startTime: UInt64
 
-    public init(bootID: String, pid: Int32, startTime: UInt64) {
+    package init(bootID: String, pid: Int32, startTime: UInt64) {
         self.bootID = bootID
         self.pid = pid
         self.startTime = startTime
     }
 
     /// The first line of every ownership record; a file without it is not Spindle's.
-    public static let header = "spindle scratch owner v1"
+    package static let header = "spindle scratch owner v1"
 
     /// The ownership record: the header, then `boot`, `pid` and `start` lines.
-    public var text: String { "\(Self.header)\nboot \(bootID)\npid \(pid)\nstart \(startTime)\n" }
+    package var text: String { "\(Self.header)\nboot \(bootID)\npid \(pid)\nstart \(startTime)\n" }
 
     /// Parses an ownership record written by ``text``; nil for anything else (never guesses).
-    public init?(text: String) {
+    package init?(text: String) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 4, lines[0] == Self.header else { return nil }
         var fields: [Substring: Substring] = [:]
@@ -39,13 +39,13 @@ public struct ProcessStamp: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// "pid 123 (started at tick 456)".
-    public var description: String { "pid \(pid) (started at tick \(startTime))" }
+    package var description: String { "pid \(pid) (started at tick \(startTime))" }
 
     /// What `/proc/PID/stat` says about a process: its state letter and start time; nil when the line is malformed.
     ///
     /// The command name (field 2) is in parentheses and may itself hold spaces and parentheses, so fields are
     /// counted from the last `)`: state is field 3, start time field 22.
-    public static func parseStat(_ line: String) -> (state: Character, startTime: UInt64)? {
+    package static func parseStat(_ line: String) -> (state: Character, startTime: UInt64)? {
         guard let close = line.lastIndex(of: ")") else { return nil }
         let rest = line[line.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
         // rest[0] is field 3 (state); field 22 is rest[19].

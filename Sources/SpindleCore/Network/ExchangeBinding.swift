@@ -1,5 +1,5 @@
 /// Where a worker's exchange (fetch) server listens, and the address other workers are told to reach it at.
-public enum ExchangeBinding {
+package enum ExchangeBinding {
     /// The address the exchange server binds.
     ///
     /// In order: `bind` when given (`spindle worker --bind`); else `advertise` when given, as Spark's
@@ -11,14 +11,14 @@ public enum ExchangeBinding {
     ///   - bind: `--bind HOST`, if given.
     ///   - advertise: `--advertise HOST`, if given.
     ///   - coordinatorAddress: the coordinator's numeric address as connected ("127.0.0.1", "::1", "10.0.0.5").
-    public static func listenHost(bind: String?, advertise: String?, coordinatorAddress: String) -> String {
+    package static func listenHost(bind: String?, advertise: String?, coordinatorAddress: String) -> String {
         if let bind { return bind }
         if let advertise { return advertise }
         return isLoopback(coordinatorAddress) ? "127.0.0.1" : "0.0.0.0"
     }
 
     /// Whether a numeric address is a loopback one: 127.0.0.0/8, `::1`, or an IPv4-mapped 127/8 (`::ffff:127.x.y.z`).
-    public static func isLoopback(_ address: String) -> Bool {
+    package static func isLoopback(_ address: String) -> Bool {
         let text = address.lowercased()
         if text == "::1" || text == "0:0:0:0:0:0:0:1" { return true }
         let v4 = text.hasPrefix("::ffff:") ? String(text.dropFirst(7)) : text
@@ -31,7 +31,7 @@ public enum ExchangeBinding {
 
     /// Checks a `--bind` or `--advertise` value: a host name or address without a port, at most 255 bytes.
     /// - Returns: nil when it is acceptable, else what is wrong with it.
-    public static func problem(with host: String) -> String? {
+    package static func problem(with host: String) -> String? {
         if host.isEmpty { return "it is empty" }
         if host.utf8.count > 255 { return "it is longer than 255 bytes" }
         if host.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "/" || $0 == "[" || $0 == "]" }) {

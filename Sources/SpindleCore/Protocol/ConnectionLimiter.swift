@@ -5,22 +5,22 @@
 /// connection's life (accepted, authenticated, busy, idle, closed) and the clock, and closes the connections
 /// the limiter names. A busy connection (a request being answered) is never named; the shell bounds it
 /// with a send timeout instead.
-public struct ConnectionLimiter<ID: Hashable & Sendable>: Sendable {
+package struct ConnectionLimiter<ID: Hashable & Sendable>: Sendable {
     /// The limits, each with its default.
-    public struct Settings: Sendable, Equatable {
+    package struct Settings: Sendable, Equatable {
         /// Connections still in their handshake, at most (default 64). Past it one is dropped for a newer one:
         /// the oldest that has sent nothing yet, else the oldest (so a flood of silent connections never
         /// pushes out a handshake in progress).
-        public var maxUnauthenticated = 64
+        package var maxUnauthenticated = 64
         /// Connections in all, at most (default 512). Past it an unauthenticated connection goes (as above), else
         /// the longest idle authenticated one, else the new connection itself.
-        public var maxConnections = 512
+        package var maxConnections = 512
         /// How long a connection may take to authenticate (default 5 s).
-        public var handshakeTimeout: Duration = .seconds(5)
+        package var handshakeTimeout: Duration = .seconds(5)
         /// How long an authenticated connection may wait for its next request (default 35 s).
-        public var idleTimeout: Duration = .seconds(35)
+        package var idleTimeout: Duration = .seconds(35)
 
-        public init() {}
+        package init() {}
     }
 
     private enum Phase: Sendable { case handshaking, idle, busy }
@@ -34,23 +34,23 @@ public struct ConnectionLimiter<ID: Hashable & Sendable>: Sendable {
         var order: UInt64
     }
 
-    public let settings: Settings
+    package let settings: Settings
     private var entries: [ID: Entry] = [:]
     private var nextOrder: UInt64 = 0
 
-    public init(settings: Settings = Settings()) {
+    package init(settings: Settings = Settings()) {
         precondition(settings.maxUnauthenticated >= 1 && settings.maxConnections >= settings.maxUnauthenticated, "limits must allow a connection")
         self.settings = settings
     }
 
     /// Connections held.
-    public var count: Int { entries.count }
+    package var count: Int { entries.count }
     /// Connections still in their handshake.
-    public var unauthenticatedCount: Int { entries.values.reduce(0) { $0 + ($1.phase == .handshaking ? 1 : 0) } }
+    package var unauthenticatedCount: Int { entries.values.reduce(0) { $0 + ($1.phase == .handshaking ? 1 : 0) } }
 
     /// A connection was accepted at `now`. Returns the connections to close to stay within the limits
     /// (possibly `id` itself, when every other connection is busy answering a request); they are forgotten.
-    public mutating func accepted(_ id: ID, now: Timestamp) -> [ID] {
+    package mutating func accepted(_ id: ID, now: Timestamp) -> [ID] {
         entries[id] = Entry(phase: .handshaking, since: now, order: nextOrder)
         nextOrder += 1
         var victims: [ID] = []
@@ -68,23 +68,23 @@ public struct ConnectionLimiter<ID: Hashable & Sendable>: Sendable {
     }
 
     /// The connection sent its first handshake frame: it is dropped for newer ones only after every silent one.
-    public mutating func spoke(_ id: ID) { entries[id]?.spoke = true }
+    package mutating func spoke(_ id: ID) { entries[id]?.spoke = true }
 
     /// The connection completed its handshake at `now` and waits for requests.
-    public mutating func authenticated(_ id: ID, now: Timestamp) { setPhase(id, .idle, now: now) }
+    package mutating func authenticated(_ id: ID, now: Timestamp) { setPhase(id, .idle, now: now) }
 
     /// The connection is answering a request; it is exempt from the idle timeout until ``idle(_:now:)``.
-    public mutating func busy(_ id: ID, now: Timestamp) { setPhase(id, .busy, now: now) }
+    package mutating func busy(_ id: ID, now: Timestamp) { setPhase(id, .busy, now: now) }
 
     /// The connection finished a request at `now` and waits for the next one.
-    public mutating func idle(_ id: ID, now: Timestamp) { setPhase(id, .idle, now: now) }
+    package mutating func idle(_ id: ID, now: Timestamp) { setPhase(id, .idle, now: now) }
 
     /// The connection was closed (by either side).
-    public mutating func closed(_ id: ID) { entries[id] = nil }
+    package mutating func closed(_ id: ID) { entries[id] = nil }
 
     /// The connections past their deadline at `now` (handshake or idle timeout), with the reason for each;
     /// they are forgotten.
-    public mutating func expire(now: Timestamp) -> [(id: ID, reason: String)] {
+    package mutating func expire(now: Timestamp) -> [(id: ID, reason: String)] {
         var expired: [(id: ID, reason: String)] = []
         for (id, entry) in entries {
             switch entry.phase {
@@ -100,7 +100,7 @@ public struct ConnectionLimiter<ID: Hashable & Sendable>: Sendable {
     }
 
     /// The earliest time at which ``expire(now:)`` may name a connection, if any is waiting.
-    public var nextDeadline: Timestamp? {
+    package var nextDeadline: Timestamp? {
         entries.values.compactMap { entry -> Timestamp? in
             switch entry.phase {
             case .handshaking: entry.since + settings.handshakeTimeout

@@ -1,5 +1,5 @@
 /// A message between a worker and the coordinator after the handshake.
-public enum ControlMessage: Equatable, Sendable {
+package enum ControlMessage: Equatable, Sendable {
     /// Worker → coordinator, once: who the worker is.
     case register(WorkerInfo)
     /// Coordinator → worker: the worker's id and the job it serves.
@@ -19,7 +19,7 @@ public enum ControlMessage: Equatable, Sendable {
     case shutdown(reason: String, jobFailed: Bool = false)
 
     /// The frame carrying this message.
-    public func frame() -> Frame {
+    package func frame() -> Frame {
         var w = WireWriter()
         let kind: MessageKind
         switch self {
@@ -37,7 +37,7 @@ public enum ControlMessage: Equatable, Sendable {
 
     /// Decodes a control frame.
     /// - Throws: ``ProtocolError`` for a kind that is not a control message, ``WireError`` for a malformed payload.
-    public init(frame: Frame) throws {
+    package init(frame: Frame) throws {
         guard let kind = MessageKind(rawValue: frame.kind) else { throw ProtocolError.unknownKind(frame.kind) }
         self = try WireReader.withReader(over: frame.payload) { r in
             let message: ControlMessage
@@ -59,13 +59,13 @@ public enum ControlMessage: Equatable, Sendable {
 }
 
 /// A peer broke the message protocol.
-public enum ProtocolError: Error, Equatable, CustomStringConvertible {
+package enum ProtocolError: Error, Equatable, CustomStringConvertible {
     /// A frame kind byte that no message has.
     case unknownKind(UInt8)
     /// A known kind that is not allowed on this connection or at this point.
     case unexpectedKind(MessageKind)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownKind(let k): "unknown frame kind \(k)"
         case .unexpectedKind(let k): "unexpected \(k) frame"
@@ -74,54 +74,54 @@ public enum ProtocolError: Error, Equatable, CustomStringConvertible {
 }
 
 /// What a worker tells the coordinator about itself when it registers.
-public struct WorkerInfo: WireCodable, Equatable, Sendable {
-    public var processID: Int32
-    public var host: String
+package struct WorkerInfo: WireCodable, Equatable, Sendable {
+    package var processID: Int32
+    package var host: String
     /// Port of the worker's exchange server, from which other workers fetch its shuffle output.
-    public var exchangePort: UInt16
-    public var cores: Int
+    package var exchangePort: UInt16
+    package var cores: Int
     /// The host other workers reach the exchange server at (`spindle worker --advertise`); empty: the address
     /// the coordinator sees the worker connect from.
-    public var advertisedHost: String
+    package var advertisedHost: String
 
-    public init(processID: Int32, host: String, exchangePort: UInt16, cores: Int, advertisedHost: String = "") {
+    package init(processID: Int32, host: String, exchangePort: UInt16, cores: Int, advertisedHost: String = "") {
         self.processID = processID
         self.host = host
         self.exchangePort = exchangePort
         self.cores = cores
         self.advertisedHost = advertisedHost
     }
-    public func encode(to w: inout WireWriter) {
+    package func encode(to w: inout WireWriter) {
         w.write(processID); w.write(host); w.write(exchangePort); w.write(cores); w.write(advertisedHost)
     }
-    public init(from r: inout WireReader) throws {
+    package init(from r: inout WireReader) throws {
         processID = try r.read(Int32.self); host = try r.read(String.self)
         exchangePort = try r.read(UInt16.self); cores = try r.read(Int.self); advertisedHost = try r.read(String.self)
     }
 }
 
 /// The job a worker serves: its registered name, parameters, and the runtime settings workers need.
-public struct JobDescriptor: WireCodable, Equatable, Sendable {
-    public var job: String
-    public var parameters: [Pair<String, String>]
-    public var heartbeatInterval: Duration
-    public var heartbeatTimeout: Duration
+package struct JobDescriptor: WireCodable, Equatable, Sendable {
+    package var job: String
+    package var parameters: [Pair<String, String>]
+    package var heartbeatInterval: Duration
+    package var heartbeatTimeout: Duration
     /// Engine-specific settings (for example the number of reduce partitions), encoded by the engine.
-    public var engineSettings: [UInt8]
+    package var engineSettings: [UInt8]
 
-    public init(job: String, parameters: [Pair<String, String>], heartbeatInterval: Duration, heartbeatTimeout: Duration, engineSettings: [UInt8]) {
+    package init(job: String, parameters: [Pair<String, String>], heartbeatInterval: Duration, heartbeatTimeout: Duration, engineSettings: [UInt8]) {
         self.job = job
         self.parameters = parameters
         self.heartbeatInterval = heartbeatInterval
         self.heartbeatTimeout = heartbeatTimeout
         self.engineSettings = engineSettings
     }
-    public func encode(to w: inout WireWriter) {
+    package func encode(to w: inout WireWriter) {
         w.write(job); w.write(parameters)
         w.write(heartbeatInterval.nanosecondsClamped); w.write(heartbeatTimeout.nanosecondsClamped)
         w.write(engineSettings)
     }
-    public init(from r: inout WireReader) throws {
+    package init(from r: inout WireReader) throws {
         job = try r.read(String.self); parameters = try r.read([Pair<String, String>].self)
         heartbeatInterval = .nanoseconds(Int64(clamping: try r.read(UInt64.self)))
         heartbeatTimeout = .nanoseconds(Int64(clamping: try r.read(UInt64.self)))
@@ -130,111 +130,111 @@ public struct JobDescriptor: WireCodable, Equatable, Sendable {
 }
 
 /// A worker's heartbeat: the attempt it is running, if any, and how far along it is (0...1).
-public struct HeartbeatReport: WireCodable, Equatable, Sendable {
-    public var runningAttempt: AttemptID?
-    public var progress: Double
+package struct HeartbeatReport: WireCodable, Equatable, Sendable {
+    package var runningAttempt: AttemptID?
+    package var progress: Double
 
-    public init(runningAttempt: AttemptID?, progress: Double) {
+    package init(runningAttempt: AttemptID?, progress: Double) {
         self.runningAttempt = runningAttempt
         self.progress = progress
     }
-    public func encode(to w: inout WireWriter) { w.write(runningAttempt); w.write(progress) }
-    public init(from r: inout WireReader) throws {
+    package func encode(to w: inout WireWriter) { w.write(runningAttempt); w.write(progress) }
+    package init(from r: inout WireReader) throws {
         runningAttempt = try r.read(AttemptID?.self); progress = try r.read(Double.self)
     }
 }
 
 /// One attempt of a task handed to a worker, with the engine's description of the work.
-public struct TaskAssignment: WireCodable, Equatable, Sendable {
-    public var attempt: AttemptID
-    public var task: TaskID
-    public var payload: [UInt8]
+package struct TaskAssignment: WireCodable, Equatable, Sendable {
+    package var attempt: AttemptID
+    package var task: TaskID
+    package var payload: [UInt8]
 
-    public init(attempt: AttemptID, task: TaskID, payload: [UInt8]) {
+    package init(attempt: AttemptID, task: TaskID, payload: [UInt8]) {
         self.attempt = attempt
         self.task = task
         self.payload = payload
     }
-    public func encode(to w: inout WireWriter) { w.write(attempt); w.write(task); w.write(payload) }
-    public init(from r: inout WireReader) throws {
+    package func encode(to w: inout WireWriter) { w.write(attempt); w.write(task); w.write(payload) }
+    package init(from r: inout WireReader) throws {
         attempt = try r.read(AttemptID.self); task = try r.read(TaskID.self); payload = try r.read([UInt8].self)
     }
 }
 
 /// Counters of one attempt, reported with its result and written to the event log.
-public struct AttemptStatistics: WireCodable, Equatable, Sendable {
-    public var recordsIn: Int = 0
-    public var bytesIn: Int = 0
-    public var recordsOut: Int = 0
-    public var bytesOut: Int = 0
+package struct AttemptStatistics: WireCodable, Equatable, Sendable {
+    package var recordsIn: Int = 0
+    package var bytesIn: Int = 0
+    package var recordsOut: Int = 0
+    package var bytesOut: Int = 0
     /// The worker process's peak resident memory when the attempt ended.
-    public var peakResidentBytes: Int = 0
+    package var peakResidentBytes: Int = 0
 
-    public init() {}
-    public func encode(to w: inout WireWriter) {
+    package init() {}
+    package func encode(to w: inout WireWriter) {
         w.write(recordsIn); w.write(bytesIn); w.write(recordsOut); w.write(bytesOut); w.write(peakResidentBytes)
     }
-    public init(from r: inout WireReader) throws {
+    package init(from r: inout WireReader) throws {
         recordsIn = try r.read(Int.self); bytesIn = try r.read(Int.self)
         recordsOut = try r.read(Int.self); bytesOut = try r.read(Int.self); peakResidentBytes = try r.read(Int.self)
     }
 }
 
 /// A successful attempt's result: engine-specific bytes (for example map output sizes) and statistics.
-public struct AttemptResult: WireCodable, Equatable, Sendable {
-    public var attempt: AttemptID
-    public var payload: [UInt8]
-    public var statistics: AttemptStatistics
+package struct AttemptResult: WireCodable, Equatable, Sendable {
+    package var attempt: AttemptID
+    package var payload: [UInt8]
+    package var statistics: AttemptStatistics
 
-    public init(attempt: AttemptID, payload: [UInt8], statistics: AttemptStatistics) {
+    package init(attempt: AttemptID, payload: [UInt8], statistics: AttemptStatistics) {
         self.attempt = attempt
         self.payload = payload
         self.statistics = statistics
     }
-    public func encode(to w: inout WireWriter) { w.write(attempt); w.write(payload); w.write(statistics) }
-    public init(from r: inout WireReader) throws {
+    package func encode(to w: inout WireWriter) { w.write(attempt); w.write(payload); w.write(statistics) }
+    package init(from r: inout WireReader) throws {
         attempt = try r.read(AttemptID.self); payload = try r.read([UInt8].self); statistics = try r.read(AttemptStatistics.self)
     }
 }
 
 /// A failed attempt: the cause, whether the task itself is to blame, whether trying again could help, and
 /// outputs found lost or corrupt.
-public struct AttemptFailure: WireCodable, Equatable, Sendable {
-    public var attempt: AttemptID
-    public var cause: String
+package struct AttemptFailure: WireCodable, Equatable, Sendable {
+    package var attempt: AttemptID
+    package var cause: String
     /// True when the failure is not the task's fault (its input could not be fetched); not counted.
-    public var blameless: Bool
+    package var blameless: Bool
     /// Committed tasks whose outputs could not be read; the coordinator runs them again.
-    public var lostOutputs: [TaskID]
+    package var lostOutputs: [TaskID]
     /// True when every attempt would fail the same way (a malformed input record, a line over
     /// `--max-record`, an input file that changed): the job fails at once, without retries, as bad input.
-    public var fatal: Bool
+    package var fatal: Bool
 
-    public init(attempt: AttemptID, cause: String, blameless: Bool = false, lostOutputs: [TaskID] = [], fatal: Bool = false) {
+    package init(attempt: AttemptID, cause: String, blameless: Bool = false, lostOutputs: [TaskID] = [], fatal: Bool = false) {
         self.attempt = attempt
         self.cause = cause
         self.blameless = blameless
         self.lostOutputs = lostOutputs
         self.fatal = fatal
     }
-    public func encode(to w: inout WireWriter) { w.write(attempt); w.write(cause); w.write(blameless); w.write(lostOutputs); w.write(fatal) }
-    public init(from r: inout WireReader) throws {
+    package func encode(to w: inout WireWriter) { w.write(attempt); w.write(cause); w.write(blameless); w.write(lostOutputs); w.write(fatal) }
+    package init(from r: inout WireReader) throws {
         attempt = try r.read(AttemptID.self); cause = try r.read(String.self)
         blameless = try r.read(Bool.self); lostOutputs = try r.read([TaskID].self); fatal = try r.read(Bool.self)
     }
 }
 
 extension WorkerID: WireCodable {
-    public func encode(to w: inout WireWriter) { w.write(rawValue) }
-    public init(from r: inout WireReader) throws { self.init(try r.read(UInt32.self)) }
+    package func encode(to w: inout WireWriter) { w.write(rawValue) }
+    package init(from r: inout WireReader) throws { self.init(try r.read(UInt32.self)) }
 }
 
 extension AttemptID: WireCodable {
-    public func encode(to w: inout WireWriter) { w.write(rawValue) }
-    public init(from r: inout WireReader) throws { self.init(try r.read(UInt64.self)) }
+    package func encode(to w: inout WireWriter) { w.write(rawValue) }
+    package init(from r: inout WireReader) throws { self.init(try r.read(UInt64.self)) }
 }
 
 extension TaskID: WireCodable {
-    public func encode(to w: inout WireWriter) { w.write(stage); w.write(index) }
-    public init(from r: inout WireReader) throws { self.init(stage: try r.read(Int.self), index: try r.read(Int.self)) }
+    package func encode(to w: inout WireWriter) { w.write(stage); w.write(index) }
+    package init(from r: inout WireReader) throws { self.init(stage: try r.read(Int.self), index: try r.read(Int.self)) }
 }

@@ -1,5 +1,5 @@
 /// What a handshake state machine asks its shell to do next.
-public enum HandshakeStep: Equatable, Sendable {
+package enum HandshakeStep: Equatable, Sendable {
     /// Send this frame to the peer.
     case send(Frame)
     /// The peer is authenticated; the connection carries messages of `role` from now on. `reply`, if any,
@@ -12,7 +12,7 @@ public enum HandshakeStep: Equatable, Sendable {
 extension WireProtocol {
     /// Largest frame (kind + payload) either side accepts before the handshake completes: every handshake
     /// frame fits, and an unauthenticated peer cannot make the receiver allocate more.
-    public static let maxHandshakeFrameSize = 512
+    package static let maxHandshakeFrameSize = 512
 }
 
 /// The accepting side of the handshake: version check, then HMAC-SHA256 challenge/response, mutual, in which
@@ -24,7 +24,7 @@ extension WireProtocol {
 /// without the secret learns nothing it could attack offline. Each proof is an HMAC-SHA256, keyed with the
 /// shared secret, over a label naming the prover, the connection role and both nonces, so no proof can be
 /// replayed in the other direction, on another connection or for another role.
-public struct ServerHandshake: Sendable {
+package struct ServerHandshake: Sendable {
     private enum State: Sendable { case awaitingHello, awaitingResponse(ConnectionRole, clientNonce: [UInt8]), done }
     private let secret: [UInt8]
     private let serverNonce: [UInt8]
@@ -33,13 +33,13 @@ public struct ServerHandshake: Sendable {
     /// - Parameters:
     ///   - secret: the shared secret of the job.
     ///   - nonce: fresh random bytes (``WireProtocol/nonceLength``), never reused.
-    public init(secret: [UInt8], nonce: [UInt8]) {
+    package init(secret: [UInt8], nonce: [UInt8]) {
         self.secret = secret
         self.serverNonce = nonce
     }
 
     /// Feeds the next frame from the client.
-    public mutating func receive(_ frame: Frame) -> HandshakeStep {
+    package mutating func receive(_ frame: Frame) -> HandshakeStep {
         if frame.kind == MessageKind.reject.rawValue {
             let reason = (try? WireReader.decode(String.self, from: frame.payload)) ?? "no reason given"
             return fail("the peer ended the handshake: \(reason)")
@@ -90,27 +90,27 @@ public struct ServerHandshake: Sendable {
 
 /// The connecting side of the handshake (see ``ServerHandshake``): it proves first, then checks the server's
 /// proof in `welcome`, so a worker never takes tasks from a coordinator that does not know the secret.
-public struct ClientHandshake: Sendable {
+package struct ClientHandshake: Sendable {
     private enum State: Sendable { case awaitingChallenge, awaitingWelcome(serverNonce: [UInt8]), done }
     private let secret: [UInt8]
     private let clientNonce: [UInt8]
     private let role: ConnectionRole
     private var state = State.awaitingChallenge
 
-    public init(secret: [UInt8], nonce: [UInt8], role: ConnectionRole) {
+    package init(secret: [UInt8], nonce: [UInt8], role: ConnectionRole) {
         self.secret = secret
         self.clientNonce = nonce
         self.role = role
     }
 
     /// The first frame to send.
-    public func hello() -> Frame {
+    package func hello() -> Frame {
         let hello = HelloMessage(magic: WireProtocol.magic, version: WireProtocol.version, role: role.rawValue, nonce: clientNonce)
         return Frame(kind: MessageKind.hello.rawValue, payload: hello.wireEncoded())
     }
 
     /// Feeds the next frame from the server.
-    public mutating func receive(_ frame: Frame) -> HandshakeStep {
+    package mutating func receive(_ frame: Frame) -> HandshakeStep {
         if frame.kind == MessageKind.reject.rawValue {
             state = .done
             let reason = (try? WireReader.decode(String.self, from: frame.payload)) ?? "no reason given"

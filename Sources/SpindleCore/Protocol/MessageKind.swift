@@ -1,5 +1,5 @@
 /// The kind byte of every frame on a Spindle connection.
-public enum MessageKind: UInt8, Sendable, CaseIterable {
+package enum MessageKind: UInt8, Sendable, CaseIterable {
     // Handshake (see ``ServerHandshake`` and ``ClientHandshake``).
     case hello = 1
     case challenge = 2
@@ -23,7 +23,7 @@ public enum MessageKind: UInt8, Sendable, CaseIterable {
 }
 
 /// What a connection is for, announced in the `hello` frame.
-public enum ConnectionRole: UInt8, Sendable {
+package enum ConnectionRole: UInt8, Sendable {
     /// A worker joining the coordinator.
     case worker = 1
     /// A worker fetching shuffle data from another worker.
@@ -31,11 +31,11 @@ public enum ConnectionRole: UInt8, Sendable {
 }
 
 /// Protocol constants shared by both ends.
-public enum WireProtocol {
+package enum WireProtocol {
     /// Bumped on any incompatible change to frames or messages.
-    public static let version: UInt32 = 2
+    package static let version: UInt32 = 2
     /// First bytes of a `hello` payload, so that stray traffic is recognised at once.
-    public static let magic: [UInt8] = Array("SPNDL".utf8)
+    package static let magic: [UInt8] = Array("SPNDL".utf8)
     /// Length of the random nonces exchanged in the handshake.
-    public static let nonceLength = 32
+    package static let nonceLength = 32
 }

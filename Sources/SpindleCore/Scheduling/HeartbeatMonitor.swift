@@ -3,33 +3,33 @@
 /// A pure state machine: the shell tells it when a peer was heard from and asks, with the current time,
 /// which peers expired. It performs no I/O and reads no clock, so it is tested with scripted timestamps.
 /// Every kind of frame counts as a sign of life, not only heartbeats.
-public struct HeartbeatMonitor<Peer: Hashable & Sendable>: Sendable {
+package struct HeartbeatMonitor<Peer: Hashable & Sendable>: Sendable {
     /// Silence longer than this makes a peer dead.
-    public let timeout: Duration
+    package let timeout: Duration
     private var lastHeard: [Peer: Timestamp] = [:]
 
-    public init(timeout: Duration) {
+    package init(timeout: Duration) {
         precondition(timeout > .zero, "heartbeat timeout must be positive")
         self.timeout = timeout
     }
 
     /// Starts watching `peer`, counting `now` as the last time it was heard.
-    public mutating func track(_ peer: Peer, now: Timestamp) { lastHeard[peer] = now }
+    package mutating func track(_ peer: Peer, now: Timestamp) { lastHeard[peer] = now }
 
     /// Records a sign of life from `peer`. Ignored for peers not tracked (already expired or forgotten).
-    public mutating func heard(from peer: Peer, now: Timestamp) {
+    package mutating func heard(from peer: Peer, now: Timestamp) {
         guard let last = lastHeard[peer] else { return }
         if now > last { lastHeard[peer] = now }
     }
 
     /// Stops watching `peer` (it left or its connection closed).
-    public mutating func forget(_ peer: Peer) { lastHeard[peer] = nil }
+    package mutating func forget(_ peer: Peer) { lastHeard[peer] = nil }
 
     /// Whether `peer` is being watched.
-    public func isTracking(_ peer: Peer) -> Bool { lastHeard[peer] != nil }
+    package func isTracking(_ peer: Peer) -> Bool { lastHeard[peer] != nil }
 
     /// The peers silent for more than `timeout` at `now`; they are reported once and no longer tracked.
-    public mutating func expire(now: Timestamp) -> [Peer] {
+    package mutating func expire(now: Timestamp) -> [Peer] {
         var dead: [Peer] = []
         for (peer, last) in lastHeard where now.duration(since: last) > timeout {
             dead.append(peer)
@@ -39,7 +39,7 @@ public struct HeartbeatMonitor<Peer: Hashable & Sendable>: Sendable {
     }
 
     /// The earliest time at which some tracked peer could expire, for sizing a poll timeout.
-    public var nextDeadline: Timestamp? {
+    package var nextDeadline: Timestamp? {
         lastHeard.values.min().map { $0 + timeout }
     }
 }

@@ -1,5 +1,5 @@
 /// A decision of the ``TaskScheduler`` for the runtime shell to carry out.
-public enum SchedulerDirective: Equatable, Sendable {
+package enum SchedulerDirective: Equatable, Sendable {
     /// Send `task` to `worker` as a new attempt. `speculative` marks a backup of a straggler.
     case assign(attempt: AttemptID, task: TaskID, worker: WorkerID, speculative: Bool)
     /// Tell `worker` to abandon `attempt`; another attempt of its task has committed.

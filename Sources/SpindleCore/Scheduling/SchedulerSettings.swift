@@ -1,21 +1,21 @@
 /// Tunables of the ``TaskScheduler``.
-public struct SchedulerSettings: Sendable, Equatable {
+package struct SchedulerSettings: Sendable, Equatable {
     /// Consecutive failed attempts after which a task fails the job. Default 4.
-    public var maxAttempts: Int = 4
+    package var maxAttempts: Int = 4
     /// Whether backup attempts are launched for stragglers near the end of a stage. Default true.
-    public var speculation: Bool = true
+    package var speculation: Bool = true
     /// Cap on backup attempts per stage, as a share of its tasks (at least one is always allowed). Default 0.1.
-    public var speculativeFraction: Double = 0.1
+    package var speculativeFraction: Double = 0.1
     /// A running attempt is a straggler once it has run this many times the median duration of the
     /// stage's finished tasks. Default 1.5.
-    public var speculationSlowdown: Double = 1.5
+    package var speculationSlowdown: Double = 1.5
     /// A running attempt younger than this is never backed up. Default 1 s.
-    public var speculationMinimumAge: Duration = .seconds(1)
+    package var speculationMinimumAge: Duration = .seconds(1)
 
-    public init() {}
+    package init() {}
 
     /// Checks every field, naming the first invalid one.
-    public func validate() throws(SettingsError) {
+    package func validate() throws(SettingsError) {
         guard maxAttempts >= 1 else { throw SettingsError(field: "maxAttempts", message: "must be at least 1, got \(maxAttempts)") }
         guard speculativeFraction >= 0, speculativeFraction <= 1 else {
             throw SettingsError(field: "speculativeFraction", message: "must be within 0...1, got \(speculativeFraction)")
@@ -27,12 +27,12 @@ public struct SchedulerSettings: Sendable, Equatable {
 }
 
 /// A settings field holds a value it cannot take.
-public struct SettingsError: Error, Equatable, CustomStringConvertible {
-    public var field: String
-    public var message: String
-    public init(field: String, message: String) {
+package struct SettingsError: Error, Equatable, CustomStringConvertible {
+    package var field: String
+    package var message: String
+    package init(field: String, message: String) {
         self.field = field
         self.message = message
     }
-    public var description: String { "invalid setting \(field): \(message)" }
+    package var description: String { "invalid setting \(field): \(message)" }
 }

@@ -10,8 +10,8 @@
 /// Tasks come in stages added in order. A task of stage `s` is only handed out while every task of every
 /// earlier stage has committed output available. A *location-bound* stage (map output kept on the worker
 /// that made it) loses a committed task's output when that worker is lost, until the stage is released.
-public struct TaskScheduler: Sendable {
-    public let settings: SchedulerSettings
+package struct TaskScheduler: Sendable {
+    package let settings: SchedulerSettings
 
     private struct TaskState: Sendable {
         var committed: (attempt: AttemptID, worker: WorkerID)?
@@ -51,42 +51,38 @@ public struct TaskScheduler: Sendable {
     private var nextAttempt: UInt64 = 1
     private var failedTask: TaskID?
 
-    public init(settings: SchedulerSettings = SchedulerSettings()) {
+    package init(settings: SchedulerSettings = SchedulerSettings()) {
         self.settings = settings
     }
 
     // MARK: Queries
 
     /// Number of stages added so far.
-    public var stageCount: Int { stages.count }
+    package var stageCount: Int { stages.count }
     /// Tasks of `stage` whose output is committed and available.
-    public func committedCount(stage: Int) -> Int { stages[stage].committedCount }
+    package func committedCount(stage: Int) -> Int { stages[stage].committedCount }
     /// Tasks in `stage`.
-    public func taskCount(stage: Int) -> Int { stages[stage].tasks.count }
+    package func taskCount(stage: Int) -> Int { stages[stage].tasks.count }
     /// Whether every task of `stage` has committed output available (an abandoned stage counts as complete).
-    public func isComplete(stage: Int) -> Bool {
+    package func isComplete(stage: Int) -> Bool {
         stages[stage].abandoned || stages[stage].committedCount == stages[stage].tasks.count
     }
     /// The live workers.
-    public var liveWorkers: [WorkerID] { workers.keys.sorted() }
+    package var liveWorkers: [WorkerID] { workers.keys.sorted() }
     /// The attempt `worker` runs, if any.
-    public func runningAttempt(on worker: WorkerID) -> AttemptID? { workers[worker] ?? nil }
-    /// The worker and attempt whose output of `task` committed, if any.
-    public func committedAttempt(of task: TaskID) -> (attempt: AttemptID, worker: WorkerID)? {
-        stages[task.stage].tasks[task.index].committed
-    }
+    package func runningAttempt(on worker: WorkerID) -> AttemptID? { workers[worker] ?? nil }
     /// Failed attempts of `task` so far.
-    public func failures(of task: TaskID) -> Int { stages[task.stage].tasks[task.index].failures }
+    package func failures(of task: TaskID) -> Int { stages[task.stage].tasks[task.index].failures }
     /// The task an attempt belongs to, while the attempt is live.
-    public func task(of attempt: AttemptID) -> TaskID? { attempts[attempt]?.task }
+    package func task(of attempt: AttemptID) -> TaskID? { attempts[attempt]?.task }
     /// Whether the job has failed (a task reached `maxAttempts`).
-    public var hasFailed: Bool { failedTask != nil }
+    package var hasFailed: Bool { failedTask != nil }
 
     // MARK: Events
 
     /// Adds a stage of `taskCount` tasks and returns its index. Its tasks wait until earlier stages complete.
     /// With `placement`, task i is only ever given to `placement[i]` and never backed up speculatively.
-    public mutating func addStage(taskCount: Int, locationBound: Bool, placement: [WorkerID]? = nil) -> Int {
+    package mutating func addStage(taskCount: Int, locationBound: Bool, placement: [WorkerID]? = nil) -> Int {
         precondition(taskCount >= 0)
         precondition(placement == nil || placement!.count == taskCount, "one placement per task")
         var state = StageState(
@@ -99,7 +95,7 @@ public struct TaskScheduler: Sendable {
 
     /// Abandons a stage: its pending tasks are dropped, its live attempts cancelled (their results will be
     /// rejected), and it no longer holds back later stages. For rolling a BSP job back to a checkpoint.
-    public mutating func abandonStage(_ stage: Int) -> [SchedulerDirective] {
+    package mutating func abandonStage(_ stage: Int) -> [SchedulerDirective] {
         guard !stages[stage].abandoned else { return [] }
         stages[stage].abandoned = true
         stages[stage].released = true
@@ -115,20 +111,17 @@ public struct TaskScheduler: Sendable {
         }
     }
 
-    /// Whether `stage` was abandoned.
-    public func isAbandoned(stage: Int) -> Bool { stages[stage].abandoned }
-
     /// Declares that the outputs of `stage` are no longer needed, so losing them is harmless.
-    public mutating func releaseStage(_ stage: Int) { stages[stage].released = true }
+    package mutating func releaseStage(_ stage: Int) { stages[stage].released = true }
 
     /// A worker registered and is idle.
-    public mutating func workerJoined(_ worker: WorkerID) {
+    package mutating func workerJoined(_ worker: WorkerID) {
         if workers[worker] == nil { workers[worker] = .some(nil) }
     }
 
     /// A worker died (timeout or closed connection). Its attempt fails with `cause` and counts against its
     /// task; committed outputs it held in unreleased location-bound stages are lost and re-queued.
-    public mutating func workerLost(_ worker: WorkerID, cause: String) -> [SchedulerDirective] {
+    package mutating func workerLost(_ worker: WorkerID, cause: String) -> [SchedulerDirective] {
         guard let running = workers.removeValue(forKey: worker) else { return [] }
         var directives: [SchedulerDirective] = []
         if let attempt = running {
@@ -143,7 +136,7 @@ public struct TaskScheduler: Sendable {
     }
 
     /// An attempt reports success. The first success of a task commits; any other is rejected.
-    public mutating func attemptSucceeded(_ attempt: AttemptID, now: Timestamp) -> [SchedulerDirective] {
+    package mutating func attemptSucceeded(_ attempt: AttemptID, now: Timestamp) -> [SchedulerDirective] {
         guard let state = attempts.removeValue(forKey: attempt) else {
             return [.reject(attempt: attempt, reason: "\(attempt) is not live (superseded or its worker was declared dead)")]
         }
@@ -184,7 +177,7 @@ public struct TaskScheduler: Sendable {
     /// (every attempt would fail the same way: bad input) the job fails at once with
     /// ``SchedulerDirective/inputRejected(task:cause:)``, unless the attempt was cancelled or its task
     /// committed meanwhile.
-    public mutating func attemptFailed(
+    package mutating func attemptFailed(
         _ attempt: AttemptID, cause: String, counts: Bool = true, lostOutputs: [TaskID] = [], fatal: Bool = false
     ) -> [SchedulerDirective] {
         guard let state = attempts[attempt] else {
@@ -202,7 +195,7 @@ public struct TaskScheduler: Sendable {
     }
 
     /// Hands pending work to idle workers (and backups to stragglers when nothing is pending).
-    public mutating func assignIdleWorkers(now: Timestamp) -> [SchedulerDirective] {
+    package mutating func assignIdleWorkers(now: Timestamp) -> [SchedulerDirective] {
         guard failedTask == nil else { return [] }
         var directives: [SchedulerDirective] = []
         for worker in workers.keys.sorted() where workers[worker]! == nil {

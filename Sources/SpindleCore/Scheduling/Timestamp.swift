@@ -1,25 +1,25 @@
 /// A point on a monotonic clock in nanoseconds. State machines take it as input, so tests drive them with a fake clock.
-public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var nanoseconds: UInt64
-    public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
+package struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    package var nanoseconds: UInt64
+    package init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
 
-    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.nanoseconds < b.nanoseconds }
+    package static func < (a: Timestamp, b: Timestamp) -> Bool { a.nanoseconds < b.nanoseconds }
 
-    public static func + (t: Timestamp, d: Duration) -> Timestamp {
+    package static func + (t: Timestamp, d: Duration) -> Timestamp {
         Timestamp(nanoseconds: t.nanoseconds &+ d.nanosecondsClamped)
     }
 
     /// The time from `earlier` to `self`, zero if `earlier` is later.
-    public func duration(since earlier: Timestamp) -> Duration {
+    package func duration(since earlier: Timestamp) -> Duration {
         nanoseconds >= earlier.nanoseconds ? .nanoseconds(Int64(nanoseconds - earlier.nanoseconds)) : .zero
     }
 
-    public var description: String { "t+\(Double(nanoseconds) / 1e9)s" }
+    package var description: String { "t+\(Double(nanoseconds) / 1e9)s" }
 }
 
 extension Duration {
     /// The duration in whole nanoseconds, clamped to 0...UInt64.max.
-    public var nanosecondsClamped: UInt64 {
+    package var nanosecondsClamped: UInt64 {
         let (seconds, attoseconds) = components
         if seconds < 0 { return 0 }
         let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
@@ -28,7 +28,7 @@ extension Duration {
     }
 
     /// The duration in seconds as a Double.
-    public var seconds: Double {
+    package var seconds: Double {
         let (s, atto) = components
         return Double(s) + Double(atto) / 1e18
     }

@@ -1,28 +1,28 @@
 /// One message on a Spindle connection: `u32 length (little-endian) | u8 kind | payload`,
 /// where `length` counts the kind byte plus the payload, so it is at least 1.
-public struct Frame: Sendable, Equatable {
+package struct Frame: Sendable, Equatable {
     /// Bytes in a frame header: the 4-byte length and the kind byte.
-    public static let headerSize = 5
+    package static let headerSize = 5
 
     /// Largest payload a header can describe (`UInt32.max` minus the kind byte).
-    public static let maxPayloadCount = Int(UInt32.max) - 1
+    package static let maxPayloadCount = Int(UInt32.max) - 1
 
     /// What the payload is; the meaning of each value is defined by the protocol layer.
-    public var kind: UInt8
+    package var kind: UInt8
     /// The message body.
-    public var payload: [UInt8]
+    package var payload: [UInt8]
 
     /// Creates a frame.
-    public init(kind: UInt8, payload: [UInt8]) {
+    package init(kind: UInt8, payload: [UInt8]) {
         self.kind = kind
         self.payload = payload
     }
 
     /// This frame's bytes on the wire.
-    public var encoded: [UInt8] { Frame.encode(kind: kind, payload: payload) }
+    package var encoded: [UInt8] { Frame.encode(kind: kind, payload: payload) }
 
     /// The wire bytes of a frame with `kind` and `payload`. Traps if the payload exceeds `maxPayloadCount`.
-    public static func encode(kind: UInt8, payload: some Collection<UInt8>) -> [UInt8] {
+    package static func encode(kind: UInt8, payload: some Collection<UInt8>) -> [UInt8] {
         let payloadCount = payload.count
         var bytes: [UInt8] = []
         bytes.reserveCapacity(headerSize + payloadCount)
@@ -33,7 +33,7 @@ public struct Frame: Sendable, Equatable {
 
     /// Appends the 5 header bytes for a frame whose payload of `payloadCount` bytes the caller appends next.
     /// Traps if `payloadCount` is negative or exceeds `maxPayloadCount`.
-    public static func appendHeader(kind: UInt8, payloadCount: Int, to buffer: inout [UInt8]) {
+    package static func appendHeader(kind: UInt8, payloadCount: Int, to buffer: inout [UInt8]) {
         precondition(payloadCount >= 0 && payloadCount <= maxPayloadCount, "Frame payload size \(payloadCount) out of range")
         let length = UInt32(payloadCount + 1)
         buffer.append(UInt8(truncatingIfNeeded: length))

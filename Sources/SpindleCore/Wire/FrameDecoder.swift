@@ -4,11 +4,11 @@
 /// until it returns nil. The buffer is a single array with a read index and a write index; consumed bytes are
 /// reclaimed by resetting when the buffer drains, or by compacting once they outnumber the unread bytes,
 /// so each byte is copied O(1) times on average. Capacity grows to the largest frame seen and is kept.
-public struct FrameDecoder: Sendable {
+package struct FrameDecoder: Sendable {
     /// Largest accepted frame length (the header's length field: kind byte + payload), checked on the length
     /// prefix before any byte of the frame is buffered for it. Adjustable, so a connection can accept only
     /// handshake-sized frames until its peer is authenticated; a change applies from the next `nextFrame()`.
-    public var maxFrameSize: Int {
+    package var maxFrameSize: Int {
         didSet { precondition(maxFrameSize >= 1, "maxFrameSize must allow at least the kind byte") }
     }
 
@@ -20,16 +20,16 @@ public struct FrameDecoder: Sendable {
     private var writeIndex = 0
 
     /// Creates a decoder accepting frames whose length field (kind + payload) is at most `maxFrameSize` (default 64 MiB).
-    public init(maxFrameSize: Int = 64 << 20) {
+    package init(maxFrameSize: Int = 64 << 20) {
         precondition(maxFrameSize >= 1, "maxFrameSize must allow at least the kind byte")
         self.maxFrameSize = maxFrameSize
     }
 
     /// Number of bytes received but not yet returned as part of a frame.
-    public var bufferedByteCount: Int { writeIndex - readIndex }
+    package var bufferedByteCount: Int { writeIndex - readIndex }
 
     /// Appends received bytes.
-    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
         reserveFreeSpace(bytes.count)
         storage.withUnsafeMutableBytes { destination in
@@ -40,7 +40,7 @@ public struct FrameDecoder: Sendable {
     }
 
     /// Appends received bytes.
-    public mutating func append(contentsOf bytes: [UInt8]) {
+    package mutating func append(contentsOf bytes: [UInt8]) {
         bytes.withUnsafeBytes { append($0) }
     }
 
@@ -48,7 +48,7 @@ public struct FrameDecoder: Sendable {
     /// `read`; `body` returns how many bytes it wrote there (0 ... space count), which is also returned
     /// (so 0 can signal end of stream). If `body` throws, nothing is added.
     @discardableResult
-    public mutating func withWritableSpace(
+    package mutating func withWritableSpace(
         minimumCapacity: Int,
         _ body: (UnsafeMutableRawBufferPointer) throws -> Int
     ) rethrows -> Int {
@@ -68,7 +68,7 @@ public struct FrameDecoder: Sendable {
     /// Returns the next complete frame, or nil if more bytes are needed. As soon as the 4 length bytes are
     /// buffered the length is validated, so an oversized or empty frame throws without waiting for its payload.
     /// After a throw the stream is unusable (the same error repeats); close the connection.
-    public mutating func nextFrame() throws(FrameError) -> Frame? {
+    package mutating func nextFrame() throws(FrameError) -> Frame? {
         let available = writeIndex - readIndex
         guard available >= 4 else { return nil }
         let length = storage.withUnsafeBytes { raw in

@@ -3,6 +3,7 @@ import Foundation
     import FoundationXML
 #endif
 import Spindle
+import SpindleTools
 import SpindlePosix
 import Testing
 

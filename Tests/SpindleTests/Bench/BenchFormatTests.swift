@@ -1,4 +1,5 @@
 @testable import Spindle
+@testable import SpindleTools
 import Testing
 
 /// Locale-independent number and date formatting of the benchmark output.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Spindle
+@testable import SpindleTools
 import Testing
 
 /// `runs.csv` and `runs.json`: every raw run, readable by other tools.

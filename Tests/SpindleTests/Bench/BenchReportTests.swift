@@ -1,4 +1,5 @@
 @testable import Spindle
+@testable import SpindleTools
 import Testing
 
 /// Speedup, efficiency, phases, memory and the baseline verdict computed from raw runs.

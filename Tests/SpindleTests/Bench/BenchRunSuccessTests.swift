@@ -1,4 +1,5 @@
 @testable import Spindle
+@testable import SpindleTools
 import Testing
 
 /// Reading a run's `_SUCCESS` record.

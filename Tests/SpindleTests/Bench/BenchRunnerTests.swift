@@ -1,5 +1,6 @@
 import Foundation
 @testable import Spindle
+@testable import SpindleTools
 import Testing
 
 /// The pure helpers of the process-running shell.

@@ -1,4 +1,5 @@
 @testable import Spindle
+@testable import SpindleTools
 import SpindleCore
 import SpindleJobs
 import Testing
@@ -8,7 +9,7 @@ import Testing
     static let registry = JobRegistry(jobs: BuiltinJobs.all)
 
     static func settings(_ arguments: [String], cores: Int = 4) throws -> BenchSettings {
-        try BenchSettings.parse(try ArgumentParser.parse(arguments, for: CommandSpecs.bench), registry: registry, cores: cores)
+        try BenchSettings.parse(try ArgumentParser.parse(arguments, for: ToolCommandSpecs.bench), registry: registry, cores: cores)
     }
 
     @Test func defaultsAreThreeRepeatsAndPowersOfTwoUpToTheCores() throws {

@@ -1,4 +1,5 @@
 @testable import Spindle
+@testable import SpindleTools
 import Testing
 
 /// Medians, minima and maxima of repeated measurements.

@@ -3,6 +3,7 @@ import Foundation
     import FoundationXML
 #endif
 @testable import Spindle
+@testable import SpindleTools
 import Testing
 
 /// `speedup.svg` is well-formed XML with one point per worker count, the ideal line and labelled axes.

@@ -1,4 +1,5 @@
 @testable import Spindle
+@testable import SpindleTools
 import SpindlePosix
 import Testing
 

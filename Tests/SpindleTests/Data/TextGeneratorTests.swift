@@ -1,4 +1,5 @@
 @testable import Spindle
+@testable import SpindleTools
 import SpindleCore
 import SpindlePosix
 import Testing

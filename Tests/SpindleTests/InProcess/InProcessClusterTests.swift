@@ -38,11 +38,11 @@ import SpindlePosix
         _ = try GraphFixtures.write("# header\n1 2\n2 3\n3 x4\n4 1\n", to: dir.file("g/bad.txt"))
         let outcome = try InProcessCluster.run(
             registry: InProcessRun.registry, arguments: ["connectedcomponents", "--input", dir.file("g"), "--output", dir.file("out")], workers: 2)
-        guard case .badInput(let message) = outcome else {
+        guard case .failed(let error) = outcome, error.code == .badInput else {
             Issue.record("expected bad input, got \(outcome)")
             return
         }
-        #expect(message.contains("\(dir.file("g/bad.txt")):4"))
+        #expect(error.message.contains("\(dir.file("g/bad.txt")):4"))
         #expect(!FileManager.default.fileExists(atPath: dir.file("out/_SUCCESS")))
     }
 }

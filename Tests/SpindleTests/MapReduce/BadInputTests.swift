@@ -46,4 +46,20 @@ import Testing
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("matches no files"))
     }
+
+    /// Total-order partitioning samples keys on the coordinator; a failed sample used to be swallowed, sending
+    /// every key to one partition. Now the job fails before any task, naming the cause.
+    @Test func failedKeySamplingFailsTheJobWithASentence() throws {
+        let dir = try TemporaryDirectory()
+        try Data("b\na\nc\n".utf8).write(to: URL(fileURLWithPath: dir.file("in.txt")))
+        let result = try TestJobsBinary.run(
+            ["run", "sortfails", "--input", dir.file("in.txt"), "--output", dir.file("out"), "--workers", "1", "--reducers", "2", "--quiet"],
+            in: dir.path)
+        #expect(result.exitCode == 1, "stderr: \(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "job sortfails failed: sampling the input to plan total-order partitioning failed: an injected failure of the alwaysfails test job"),
+            "stderr: \(result.stderr)")
+        #expect(!FileSystem.exists(dir.file("out/_SUCCESS")))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Spindle
+import SpindleCore
 import SpindlePosix
 import Testing
 

@@ -1,3 +1,4 @@
+import SpindleCore
 import Foundation
 import SpindlePosix
 import Testing

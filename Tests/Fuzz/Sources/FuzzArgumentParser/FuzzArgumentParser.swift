@@ -1,4 +1,5 @@
-@_spi(Fuzzing) import Spindle
+@_spi(Fuzzing) @testable import Spindle
+@testable import SpindleCore
 import FuzzSupport
 
 /// The argument parser with the real command specs of `spindle`, and the typed getters on what it returns.

@@ -1,4 +1,5 @@
 @_spi(Fuzzing) import Spindle
+@testable import SpindleCore
 import FuzzSupport
 
 /// Control-message decoding. Input: the frame's kind byte, then its payload.

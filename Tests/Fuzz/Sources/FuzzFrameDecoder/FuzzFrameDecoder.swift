@@ -1,4 +1,5 @@
 @_spi(Fuzzing) import Spindle
+@testable import SpindleCore
 import FuzzSupport
 
 /// The frame decoder against a byte-at-a-time model of the frame format.

@@ -1,4 +1,5 @@
 @_spi(Fuzzing) import Spindle
+@testable import SpindleCore
 import FuzzSupport
 
 /// The handshake state machines, attacked from either side and through a tampering relay.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Spindle
+@testable import SpindleTools
 
 @Suite struct EdgeListLineNumberTests {
     private func lineNumber(_ offset: Int, _ bytes: [UInt8]) -> Int {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Spindle
+@testable import SpindleTools
 
 /// Parses `text` as one line.
 private func parse(_ text: String) -> EdgeLine? {

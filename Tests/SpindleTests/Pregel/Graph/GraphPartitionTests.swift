@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Spindle
+@testable import SpindleTools
 
 /// The edges of every vertex of `graph`, as (target, value) lists by vertex id.
 private func adjacency<E>(_ graph: GraphPartition<E>) -> [Int64: [(Int64, E)]] {

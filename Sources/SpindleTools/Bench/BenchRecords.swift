@@ -1,4 +1,5 @@
 /// The raw runs of a benchmark as `runs.csv` and `runs.json`, one record per run in the order they ran.
+import Spindle
 enum BenchRecords {
     /// CSV (RFC 4180, `\n` line ends) with a header line. Columns: kind, workers (empty for the baseline),
     /// repeat, wall_seconds, job_seconds, one `<stage>_seconds` per stage name, shuffle_bytes, input_bytes,

@@ -1,3 +1,4 @@
+import Spindle
 import SpindleCore
 
 /// Number formatting for benchmark tables, files and plots, independent of the locale.

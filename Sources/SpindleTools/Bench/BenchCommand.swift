@@ -1,3 +1,4 @@
+import Spindle
 import SpindleCore
 import SpindlePosix
 
@@ -8,7 +9,7 @@ import SpindlePosix
 struct BenchCommand {
     /// The jobs of this executable, to check that a job without sample data gets `--input`.
     let registry: JobRegistry
-    /// The command line, parsed against `CommandSpecs.bench`.
+    /// The command line, parsed against `ToolCommandSpecs.bench`.
     let arguments: ParsedArguments
 
     /// Runs the benchmark.

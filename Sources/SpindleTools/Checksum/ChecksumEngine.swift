@@ -1,3 +1,4 @@
+import Spindle
 import SpindleCore
 import SpindlePosix
 
@@ -158,4 +159,9 @@ final class ChecksumDriver: JobDriver {
         try setup.output.succeed(successRecord(setup: setup, summary: summary, counters: counters))
         return counters
     }
+}
+
+extension Job {
+    /// The demo job `checksum` (CRC32C and line count per input split).
+    package static var checksum: Job { ChecksumEngine.job }
 }

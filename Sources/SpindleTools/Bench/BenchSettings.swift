@@ -1,3 +1,4 @@
+import Spindle
 import SpindleCore
 
 /// What `spindle bench` measures, read and checked from its command line before anything runs.
@@ -22,7 +23,7 @@ struct BenchSettings: Equatable, Sendable {
     /// The most workers one benchmark run may start, as for `spindle run`.
     static let maxWorkers = 1024
 
-    /// Reads `arguments` (parsed against `CommandSpecs.bench`).
+    /// Reads `arguments` (parsed against `ToolCommandSpecs.bench`).
     /// - Throws: `UsageError` for a missing job, a bad `--workers` list, `--repeat` below 1, a malformed
     ///   `--param`, an empty `--baseline`, or no `--input` for a job of `registry` that has no default input.
     static func parse(_ arguments: ParsedArguments, registry: JobRegistry, cores: Int) throws(UsageError) -> BenchSettings {

@@ -1,3 +1,4 @@
+import Spindle
 import Foundation
 
 extension BenchRun {

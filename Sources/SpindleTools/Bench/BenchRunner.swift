@@ -1,3 +1,4 @@
+import Spindle
 import SpindleCore
 import SpindlePosix
 

@@ -1,14 +1,15 @@
+import Spindle
 import SpindlePosix
 
 /// The small datasets jobs use when run without `--input`: shipped in `Datasets/` of the source tree,
 /// or generated (deterministically, the same bytes) into a cache directory on first use elsewhere.
-public enum SampleData {
+package enum SampleData {
     /// Size and seed of the sample corpus; `Datasets/sample-text.txt` is exactly this.
     static let textSize = 1 << 20
     static let textSeed: UInt64 = 1
 
     /// The path of the sample text corpus (1 MiB of generated English-like text).
-    public static func textCorpus() throws -> String {
+    package static func textCorpus() throws -> String {
         try locate("sample-text.txt") { try TextGenerator.write(to: $0, size: textSize, seed: textSeed) }
     }
 
@@ -18,7 +19,7 @@ public enum SampleData {
     static let graphSeed: UInt64 = 1
 
     /// The path of the sample graph (an R-MAT edge list of 4096 vertex ids and 32768 edges).
-    public static func graph() throws -> String {
+    package static func graph() throws -> String {
         try locate("sample-graph.txt") { try GraphGenerator.writeRMAT(to: $0, scale: graphScale, edgeFactor: graphEdgeFactor, seed: graphSeed) }
     }
 

@@ -1,3 +1,4 @@
+import Spindle
 import SpindlePosix
 
 /// Writes deterministic English-like ASCII text for `spindle generate text`.

@@ -1,3 +1,4 @@
+import Spindle
 import SpindlePosix
 
 /// Writes deterministic R-MAT graphs for `spindle generate graph` as SNAP-style edge lists.

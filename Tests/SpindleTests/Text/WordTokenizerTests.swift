@@ -1,4 +1,5 @@
 @testable import Spindle
+@testable import SpindleTools
 import Testing
 
 /// The byte tokenizer finds exactly the words of the String-based reference, for every input.
