@@ -10,8 +10,13 @@ package enum FileSystem {
         var st = stat()
         try SystemError.check("fstat", path) { fstat(fd, &st) }
         let expected = max(Int(st.st_size), 0)
-        var result = try [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
-            initialized = try LibC.readFully(fd, UnsafeMutableRawBufferPointer(buffer), path)
+        // Size 0 (procfs) skips the uninitialized-capacity initializer: with capacity 0 it stores the count
+        // into the shared empty-array singleton, a write that threads reading /proc at once race on.
+        var result: [UInt8] = []
+        if expected > 0 {
+            result = try [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
+                initialized = try LibC.readFully(fd, UnsafeMutableRawBufferPointer(buffer), path)
+            }
         }
         if result.count == expected {
             // The size was unknown (procfs) or the file grew: read on in chunks until EOF.
