@@ -22,10 +22,10 @@ enum UIPage {
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             \(policy)<meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Spindle: \(escape(title))</title>
+            <title>Spindle: \(MarkupText.escape(title))</title>
             <style>\(css)</style>
             </head><body>
-            <header><b>Spindle</b> <span id="job-title">\(escape(title))</span> <nav id="nav"></nav></header>
+            <header><b>Spindle</b> <span id="job-title">\(MarkupText.escape(title))</span> <nav id="nav"></nav></header>
             <div id="errors"></div>
             <main id="main">Loading...</main>
             \(data)<script>\(UIScript.source)</script>
@@ -34,20 +34,6 @@ enum UIPage {
             """
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
 
     static let css = """
         body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1d2430;background:#f6f7f9}

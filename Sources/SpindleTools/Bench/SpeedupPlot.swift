@@ -1,3 +1,5 @@
+import Spindle
+
 /// `speedup.svg`: measured speedup against worker count, with the ideal line and the baseline's level.
 ///
 /// A static SVG with a fixed 640×420 view box built from `<line>`, `<polyline>`, `<circle>` and `<text>`
@@ -64,7 +66,7 @@ struct SpeedupPlot: Sendable {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" "
         out += "width=\"\(Int(Self.width))\" height=\"\(Int(Self.height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        out += "<title>\(Self.escape(title))</title>\n"
+        out += "<title>\(MarkupText.escape(title))</title>\n"
         out += "<rect x=\"0\" y=\"0\" width=\"\(Int(Self.width))\" height=\"\(Int(Self.height))\" fill=\"white\"/>\n"
         out += text(Self.width / 2, 30, title, anchor: "middle", extra: " font-size=\"15\" font-weight=\"bold\"")
 
@@ -89,7 +91,7 @@ struct SpeedupPlot: Sendable {
         out += text((Self.left + Self.right) / 2, Self.bottom + 42, "workers (n)", anchor: "middle")
         let yLabel = "speedup S(n) = T(\(referenceWorkers)) / T(n)"
         out += "<text x=\"20\" y=\"\(Self.number((Self.top + Self.bottom) / 2))\" text-anchor=\"middle\" "
-        out += "transform=\"rotate(-90 20 \(Self.number((Self.top + Self.bottom) / 2)))\">\(Self.escape(yLabel))</text>\n"
+        out += "transform=\"rotate(-90 20 \(Self.number((Self.top + Self.bottom) / 2)))\">\(MarkupText.escape(yLabel))</text>\n"
 
         // Ideal line S(n) = n / reference, and the baseline's level.
         out += line(x(0), y(0), x(xMax), y(ideal), stroke: "#888888", cls: "ideal", dashed: true)
@@ -143,7 +145,7 @@ struct SpeedupPlot: Sendable {
     }
 
     private func text(_ x: Double, _ y: Double, _ content: String, anchor: String, extra: String = "") -> String {
-        "<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" text-anchor=\"\(anchor)\"\(extra)>\(Self.escape(content))</text>\n"
+        "<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" text-anchor=\"\(anchor)\"\(extra)>\(MarkupText.escape(content))</text>\n"
     }
 
     /// A step of 1, 2 or 5 times a power of ten giving at most about `ticks` intervals over `0...span`.
@@ -169,19 +171,4 @@ struct SpeedupPlot: Sendable {
     /// A coordinate with one decimal.
     static func number(_ value: Double) -> String { BenchFormat.fixed(value, 1) }
 
-    /// `text` with `&`, `<`, `>`, `"` and `'` escaped for XML.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
 }
