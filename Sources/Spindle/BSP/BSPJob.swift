@@ -34,17 +34,23 @@ public struct BSPJob<State: WireCodable & Sendable, Message: WireCodable & Senda
     /// Writes a partition's result lines.
     public typealias Output = (State, BSPOutput) throws -> Void
 
+    /// The name `spindle run NAME` uses: lower case letters, digits and dashes, unique in the executable.
     public var name: String
+    /// One line for `spindle jobs`.
     public var summary: String
+    /// The `--param` parameters the job declares, validated before any worker starts.
     public var parameters: [JobParameter]
     /// Input used without `--input`; nil makes `--input` required.
     public var defaultInput: (@Sendable () throws -> [String])?
     /// Builds the load function of one load task (called once per task, so it may keep state).
     public var makeLoad: @Sendable (JobParameters) throws -> Load
+    /// Builds the function that makes each partition's initial state (once per prepare task).
     public var makeState: @Sendable (JobParameters) throws -> MakeState
     /// Builds the compute function of one superstep task of one partition.
     public var makeCompute: @Sendable (JobParameters) throws -> Compute
+    /// Builds the function that writes a partition's part file (once per output task).
     public var makeOutput: @Sendable (JobParameters) throws -> Output
+    /// The aggregators partitions may contribute to; an undeclared name fails the task with a sentence naming it.
     public var aggregators: [Aggregator]
     /// Runs on the coordinator after every superstep; may halt the job or set global values. In a BSP job
     /// ``MasterContext/totalVertices`` is the partition count and ``MasterContext/activeVertices`` the number

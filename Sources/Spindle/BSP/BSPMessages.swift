@@ -1,7 +1,7 @@
 import SpindleCore
 
-/// The messages delivered to a partition: by ``BSPJob/compute`` the ones sent to it in the previous superstep,
-/// ordered by sending partition and then in the order each sender sent them; by ``BSPJob/makeState`` the ones
+/// The messages delivered to a partition: to compute (``BSPJob/makeCompute``) the ones sent to it in the
+/// previous superstep, ordered by sending partition and then in the order each sender sent them; to ``BSPJob/makeState`` the ones
 /// the loaders sent, ordered by input split and then in send order. Every message sent is delivered exactly
 /// once (a rolled-back superstep's messages are discarded with it).
 ///
@@ -22,6 +22,7 @@ public struct BSPMessages<Message: WireCodable & Sendable>: Sequence {
         self.isEmpty = isEmpty
     }
 
+    /// An iterator that decodes the messages from the start.
     public func makeIterator() -> Iterator { Iterator(cursors: segments, problems: problems) }
 
     /// Decodes the messages in delivery order.
@@ -30,6 +31,7 @@ public struct BSPMessages<Message: WireCodable & Sendable>: Sequence {
         var index = 0
         let problems: ProblemBox
 
+        /// The next message, or nil at the end (or when a message does not decode: the task then fails).
         public mutating func next() -> Message? {
             while index < cursors.count {
                 do {

@@ -5,9 +5,13 @@ import SpindleCore
 public struct JobParameter: Sendable {
     /// The value types a parameter can have.
     public enum Kind: Sendable, Equatable {
+        /// A whole number within the range, such as `.int(1...100)`.
         case int(ClosedRange<Int>)
+        /// A finite floating-point number.
         case double
+        /// `true` or `false`.
         case bool
+        /// Any text.
         case string
         /// A byte size such as `4MiB`.
         case size
@@ -26,12 +30,16 @@ public struct JobParameter: Sendable {
         }
     }
 
+    /// The key of `--param name=value`.
     public var name: String
+    /// The value's type, checked before the job starts.
     public var kind: Kind
     /// The default as it would be written on the command line; nil makes the parameter required.
     public var defaultValue: String?
+    /// What the parameter does, shown by `spindle jobs`.
     public var help: String
 
+    /// A parameter; `default` is written as on the command line (`"0.85"`, `"4MiB"`), nil makes it required.
     public init(_ name: String, _ kind: Kind, default defaultValue: String?, help: String) {
         self.name = name
         self.kind = kind
@@ -92,9 +100,14 @@ public struct JobParameters: Sendable, Equatable {
         }
         return pair.second
     }
+    /// The value of an `.int` parameter. Like all these accessors, it traps for a name the job does not declare.
     public func int(_ name: String) -> Int { Int(string(name))! }
+    /// The value of a `.double` parameter.
     public func double(_ name: String) -> Double { Double(string(name))! }
+    /// The value of a `.bool` parameter.
     public func bool(_ name: String) -> Bool { string(name) == "true" }
+    /// The value of a `.size` parameter, in bytes.
     public func size(_ name: String) -> Int { ByteSize.parse(string(name))! }
+    /// The value of a `.duration` parameter.
     public func duration(_ name: String) -> Duration { DurationText.parse(string(name))! }
 }

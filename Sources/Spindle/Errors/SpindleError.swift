@@ -47,5 +47,6 @@ public struct SpindleError: Error, Equatable, Sendable, CustomStringConvertible 
         self.message = message
     }
 
+    /// The ``message``.
     public var description: String { message }
 }

@@ -4,7 +4,9 @@
 public enum EdgeListFormat {
     /// One edge of an edge list.
     public struct Edge: Sendable, Equatable {
+        /// The first column: the vertex the edge leaves.
         public var source: Int64
+        /// The second column: the vertex the edge enters.
         public var target: Int64
         /// The optional third column.
         public var weight: Double?

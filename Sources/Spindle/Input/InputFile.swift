@@ -12,7 +12,9 @@ package struct InputFile: Sendable, Equatable {
 
 /// Bad `--input`: reported before any worker starts, with exit code 2.
 public struct InputError: Error, CustomStringConvertible {
+    /// The sentence printed on stderr: what is wrong with which `--input` value and what to do.
     public var message: String
+    /// The ``message``.
     public var description: String { message }
 }
 

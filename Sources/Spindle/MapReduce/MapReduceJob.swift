@@ -20,12 +20,16 @@ import SpindleCore
 public struct MapReduceJob<Key: ShuffleKey, Value: WireCodable & Sendable>: Sendable {
     /// A map function as one task runs it. Built per task by ``makeMap``, so it may keep state of its own.
     public typealias Map = (TextRecord, MapOutput<Key, Value>) throws -> Void
+    /// Folds a value into the running value of its key (`total += next`); see ``combine``.
     public typealias Combine = @Sendable (inout Value, Value) -> Void
     /// A reduce function as one task runs it. Built per task by ``makeReduce``, so it may keep state of its own.
     public typealias Reduce = (Key, ReduceValues<Value>, ReduceOutput<Key>) throws -> Void
 
+    /// The name `spindle run NAME` uses: lower case letters, digits and dashes, unique in the executable.
     public var name: String
+    /// One line for `spindle jobs`.
     public var summary: String
+    /// The `--param` parameters the job declares, validated before any worker starts.
     public var parameters: [JobParameter]
     /// Input used without `--input` (for example a sample corpus); nil makes `--input` required.
     public var defaultInput: (@Sendable () throws -> [String])?
@@ -35,6 +39,7 @@ public struct MapReduceJob<Key: ShuffleKey, Value: WireCodable & Sendable>: Send
     public var combine: Combine?
     /// Builds the reduce function of one task; nil makes the job map-only.
     public var makeReduce: (@Sendable (JobParameters) throws -> Reduce)?
+    /// Which reduce partition (part file) each key goes to; `.hash` by default.
     public var partitioning: Partitioning<Key>
     /// Whether records carry their 1-based line number (costs a fast line-counting pass first).
     public var lineNumbers: Bool

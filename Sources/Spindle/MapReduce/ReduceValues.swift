@@ -5,6 +5,7 @@ import SpindleCore
 public struct ReduceValues<Value: WireCodable>: Sequence, IteratorProtocol {
     let group: ReduceGroup
 
+    /// The key's next value, or nil after the last (or when a value does not decode: the task then fails).
     public mutating func next() -> Value? {
         guard let bytes = group.nextValue() else { return nil }
         do {

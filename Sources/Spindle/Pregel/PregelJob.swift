@@ -12,9 +12,13 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
     /// A compute function as one task runs it (built per task by ``makeCompute``; it may keep state).
     public typealias Compute = (VertexContext<VertexValue, EdgeValue, Message>, [Message]) -> Void
 
+    /// The name `spindle run NAME` uses: lower case letters, digits and dashes, unique in the executable.
     public var name: String
+    /// One line for `spindle jobs`.
     public var summary: String
+    /// The `--param` parameters the job declares, validated before any worker starts.
     public var parameters: [JobParameter]
+    /// Input used without `--input` (for example a sample graph); nil makes `--input` required.
     public var defaultInput: (@Sendable () throws -> [String])?
     /// Whether to add the reverse of every edge (for example from an `undirected` parameter).
     public var undirected: @Sendable (JobParameters) -> Bool
@@ -26,6 +30,7 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
     public var checkWeight: (@Sendable (Double) -> String?)? = nil
     /// The value of vertex `id` before superstep 0, given its out-degree and the number of vertices.
     public var makeInitialValue: @Sendable (JobParameters) -> @Sendable (_ id: Int64, _ outDegree: Int, _ totalVertices: Int) -> VertexValue
+    /// Builds the compute function of one superstep task from the job's parameters (once per task).
     public var makeCompute: @Sendable (JobParameters) throws -> Compute
     /// Combines messages to the same vertex on the sender and the receiver (see ``MessageCombiner``).
     public var combiner: MessageCombiner<Message>?
@@ -34,6 +39,7 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
         get { combiner?.combine }
         set { combiner = newValue.map { .custom($0) } }
     }
+    /// The aggregators vertices may contribute to; an undeclared name fails the task with a sentence naming it.
     public var aggregators: [Aggregator]
     /// Runs on the coordinator after every superstep; may halt the job or set global values.
     public var makeMasterCompute: (@Sendable (JobParameters) -> @Sendable (inout MasterContext) -> Void)?
@@ -46,6 +52,12 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
     /// for `Double` and `Int64` values.
     var customFormat: (@Sendable (VertexValue) -> String)?
 
+    /// A graph job; give `combine` or `combiner`, not both (a precondition).
+    /// - Parameters:
+    ///   - undirected: whether to add the reverse of every edge, decided from the parameters.
+    ///   - edgeValue: turns the optional third column of an edge line into the edge's value.
+    ///   - makeInitialValue: builds the function giving each vertex its value before superstep 0.
+    ///   - formatValue: the output text of a value; nil writes its `description` (fast for `Double` and `Int64`).
     public init(
         name: String, summary: String, parameters: [JobParameter] = [], defaultInput: (@Sendable () throws -> [String])? = nil,
         undirected: @escaping @Sendable (JobParameters) -> Bool = { _ in false },
@@ -81,5 +93,6 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
 
 /// The edge value of a graph job that ignores weights: takes no memory per edge.
 public struct Unweighted: Sendable, Equatable {
+    /// The one (empty) edge value.
     public init() {}
 }

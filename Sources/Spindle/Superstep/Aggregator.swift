@@ -2,6 +2,7 @@
 /// partitions in a ``BSPJob``); the result is visible to every vertex or partition in the next superstep and
 /// to master compute. Values are `Double`s; the fold must be associative and commutative.
 public struct Aggregator: Sendable {
+    /// The name vertices and partitions aggregate under and read back with `aggregated(_:)`; unique within a job.
     public var name: String
     /// The value of an aggregator nobody contributed to.
     public var identity: Double
@@ -28,6 +29,11 @@ public struct Aggregator: Sendable {
     }
     private(set) var kind = Kind.custom
 
+    /// A custom aggregator: contributions and partial folds are combined with `fold`, starting from `identity`.
+    /// - Parameters:
+    ///   - name: the name to aggregate under.
+    ///   - identity: the value of a fold of no contributions (`fold(identity, x) == x`).
+    ///   - fold: associative and commutative; it runs on workers and on the coordinator in any grouping.
     public init(_ name: String, identity: Double, fold: @escaping @Sendable (Double, Double) -> Double) {
         self.name = name
         self.identity = identity
