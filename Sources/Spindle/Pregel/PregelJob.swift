@@ -52,12 +52,9 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
     /// for `Double` and `Int64` values.
     var customFormat: (@Sendable (VertexValue) -> String)?
 
-    /// A graph job; give `combine` or `combiner`, not both (a precondition).
-    /// - Parameters:
-    ///   - undirected: whether to add the reverse of every edge, decided from the parameters.
-    ///   - edgeValue: turns the optional third column of an edge line into the edge's value.
-    ///   - makeInitialValue: builds the function giving each vertex its value before superstep 0.
-    ///   - formatValue: the output text of a value; nil writes its `description` (fast for `Double` and `Int64`).
+    /// A graph job whose closures are built per task from the validated parameters; each argument sets the
+    /// property of the same name. Give `combine` or `combiner`, not both (a precondition); a nil `formatValue`
+    /// writes each value's `description` (without building Strings for `Double` and `Int64`).
     public init(
         name: String, summary: String, parameters: [JobParameter] = [], defaultInput: (@Sendable () throws -> [String])? = nil,
         undirected: @escaping @Sendable (JobParameters) -> Bool = { _ in false },
