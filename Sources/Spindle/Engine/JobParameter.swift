@@ -31,12 +31,15 @@ public struct JobParameter: Sendable {
     /// The default as it would be written on the command line; nil makes the parameter required.
     public var defaultValue: String?
     public var help: String
+    /// What the value must mean beyond its kind (nil: any value of the kind).
+    public var condition: Condition?
 
-    public init(_ name: String, _ kind: Kind, default defaultValue: String?, help: String) {
+    public init(_ name: String, _ kind: Kind, default defaultValue: String?, help: String, condition: Condition? = nil) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.help = help
+        self.condition = condition
     }
 
     /// Checks that `text` is a valid value; returns an explanation when it is not.
@@ -68,8 +71,14 @@ public struct JobParameters: Sendable, Equatable {
                 let known = declared.map(\.name).joined(separator: ", ")
                 throw UsageError("job '\(job)' has no parameter '\(key)'" + (known.isEmpty ? " (it takes none)" : "; it takes: \(known)"))
             }
+            if let earlier = values[key] {
+                throw UsageError("parameter '\(key)' of job '\(job)' is given twice ('\(key)=\(earlier)' and '\(key)=\(value)'); give it once")
+            }
             if let problem = parameter.problem(with: value) {
                 throw UsageError("parameter '\(key)' of job '\(job)' \(problem)")
+            }
+            if let condition = parameter.condition, !condition.holds(value) {
+                throw UsageError("parameter '\(key)' of job '\(job)' must be \(condition.description), got \(value)")
             }
             values[key] = value
         }
