@@ -31,11 +31,8 @@ final class SuperstepDriver: JobDriver {
         self.aggregators = aggregators
         self.master = master
         let total = setup.inputs.reduce(0) { $0 + $1.size }
-        let planned = InputSplitter.split(
+        splits = InputSplitter.split(
             setup.inputs, splitSize: setup.splitSize ?? InputSplitter.defaultSplitSize(totalBytes: total, workers: setup.workerCount))
-        // An empty input still gets one load task (over nothing), so that the stages after it run and the job
-        // writes empty part files and `_SUCCESS`, as a MapReduce job (and Hadoop) does.
-        splits = planned.isEmpty ? [InputSplit(chunks: [])] : planned
         let partitions = setup.partitions ?? max(1, 4 * setup.workerCount)
         checkpointRoot = setup.output.temporaryDirectory + "/checkpoints"
         barrier = SuperstepBarrier(
