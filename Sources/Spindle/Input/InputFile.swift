@@ -21,15 +21,24 @@ enum InputResolver {
     /// Resolves each value: a file; a directory (its files, not recursing, skipping subdirectories and names
     /// starting with `.` or `_` as Hadoop does); or a glob pattern. Files are sorted and deduplicated. An
     /// empty input (empty files, a directory without files) is valid: the job writes an empty output.
-    /// - Parameter notes: gets one line per directory that had entries skipped, naming them.
+    /// - Parameter notes: gets one line per directory that had entries skipped, and per pattern that matched
+    ///   directories, naming them.
     /// - Throws: ``InputError`` when a value or a pattern matches nothing, names a dangling symbolic link,
     ///   or a file is unreadable.
     static func resolve(_ values: [String], notes: inout [String]) throws(InputError) -> [InputFile] {
         var paths: [String] = []
         for value in values {
             if value.contains(where: { "*?[".contains($0) }) {
-                let matches = ((try? FileSystem.glob(value)) ?? []).filter { !FileSystem.isDirectory($0) }
+                let all = (try? FileSystem.glob(value)) ?? []
+                let matches = all.filter { !FileSystem.isDirectory($0) }
                 guard !matches.isEmpty else { throw InputError(message: "input pattern '\(value)' matches no files; check the path and quote the pattern") }
+                let directories = all.filter(FileSystem.isDirectory)
+                if !directories.isEmpty {
+                    let shown = directories.prefix(3).joined(separator: ", ") + (directories.count > 3 ? ", ..." : "")
+                    notes.append(
+                        "input pattern '\(value)': skipped \(directories.count) director\(directories.count == 1 ? "y" : "ies") (\(shown)); "
+                            + "only the files it matches are read")
+                }
                 paths += matches
             } else if FileSystem.isDirectory(value) {
                 paths += try directoryFiles(value, notes: &notes)

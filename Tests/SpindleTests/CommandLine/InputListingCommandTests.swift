@@ -49,6 +49,10 @@ import Testing
                 + "only its files are read, not subdirectories or names starting with '.' or '_'"
         ], "\(result.stderr)")
         #expect(try JobOutput(directory: dir.file("out")).lines() == ["a\t1"])
+        let pattern = try Self.run("wordcount", dir.file("in/*"), in: dir, output: "out2")
+        #expect(pattern.exitCode == 0, "stderr: \(pattern.stderr)")
+        #expect(pattern.stderr.contains("spindle: input pattern '\(dir.file("in/*"))': skipped 1 directory (\(dir.file("in/sub"))); only the files it matches are read\n"),
+            "\(pattern.stderr)")
     }
 
     /// MapReduce with and without reduce, with total-order sampling, Pregel, BSP, and the checksum demo engine
