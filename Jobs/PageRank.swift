@@ -11,9 +11,10 @@ public enum PageRank {
         PregelJob(
             name: "pagerank", summary: "PageRank of every vertex of a graph (edge list)",
             parameters: [
-                JobParameter("damping", .double, default: "0.85", help: "probability of following an edge"),
+                JobParameter("damping", .double, default: "0.85", help: "probability of following an edge", condition: .between(0, 1)),
                 JobParameter("iterations", .int(0...1_000_000), default: "20", help: "iterations (the cap when a tolerance is given)"),
-                JobParameter("tolerance", .double, default: "0", help: "stop once the L1 change of the ranks is below this (0: off)"),
+                JobParameter(
+                    "tolerance", .double, default: "0", help: "stop once the L1 change of the ranks is below this (0: off)", condition: .atLeast(0)),
                 JobParameter("undirected", .bool, default: "false", help: "add the reverse of every edge"),
             ],
             defaultInput: { [try SampleData.graph()] },

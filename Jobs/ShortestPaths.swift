@@ -4,14 +4,21 @@ import SpindleTools
 /// `sssp`: single-source shortest paths from `--param source=ID` over edge weights from the input's third
 /// column (default 1; a negative weight is a malformed record naming `file:line`). Output:
 /// `vertex<TAB>distance`, an integer when the distance is integral, `inf` when the vertex is unreachable.
+/// A source that is not a vertex of the graph fails the job (bad input, exit 2) after superstep 0.
 public enum ShortestPaths {
     public static var job: Job { definition.job }
+
+    /// The default source: the vertex of the sample graph (`Datasets/sample-graph.txt`) with the most out-edges,
+    /// from which 2,507 of its 2,952 vertices are reachable (vertex 0 has no out-edges there).
+    public static let sampleSource = 2180
 
     public static var definition: PregelJob<Double, Double, Double> {
         var definition = PregelJob<Double, Double, Double>(
             name: "sssp", summary: "Shortest path distances from one vertex of a graph (edge list)",
             parameters: [
-                JobParameter("source", .int(Int.min...Int.max), default: "0", help: "the vertex the distances are measured from"),
+                JobParameter(
+                    "source", .int(Int.min...Int.max), default: String(sampleSource),
+                    help: "the vertex the distances are measured from (the default is the sample graph's best connected vertex)"),
                 JobParameter("undirected", .bool, default: "false", help: "add the reverse of every edge"),
             ],
             defaultInput: { [try SampleData.graph()] },
@@ -25,6 +32,7 @@ public enum ShortestPaths {
                 let source = Int64(parameters.int("source"))
                 return { vertex, messages in
                     var improved = vertex.superstep == 0 && vertex.id == source
+                    if improved { vertex.aggregate("source", 1) }
                     if let best = messages.min(), best < vertex.value {
                         vertex.value = best
                         improved = true
@@ -36,6 +44,18 @@ public enum ShortestPaths {
                 }
             },
             combiner: .min,
+            aggregators: [.sum("source")],
+            makeMasterCompute: { parameters in
+                let source = parameters.int("source")
+                return { master in
+                    // Without its source every distance would be `inf`: say so instead of writing that output.
+                    guard master.superstep == 0, master.totalVertices > 0, master.aggregated("source") == 0 else { return }
+                    master.failure = SpindleError(
+                        .badInput,
+                        "the source vertex \(source) is not in the graph (\(master.totalVertices) vertices); "
+                            + "pass --param source=ID with the id of a vertex of the input")
+                }
+            },
             formatValue: { distance in
                 if distance == .infinity { return "inf" }
                 if distance == distance.rounded(), abs(distance) < 1e15 { return String(Int64(distance)) }

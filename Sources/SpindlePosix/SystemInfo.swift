@@ -25,9 +25,25 @@ package enum SystemInfo {
         return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 
-    /// This process's peak resident set size in bytes (getrusage ru_maxrss × 1024).
+    /// This process's own peak resident set size in bytes: `VmHWM` of /proc/self/status, else getrusage's
+    /// ru_maxrss × 1024. Not ru_maxrss first: Linux carries it across execve, so a process started by a large
+    /// parent (`swift run`, a test runner; posix_spawn's child shares the parent's memory until it execs)
+    /// would report the parent's peak as its own.
     package static func peakResidentBytes() -> Int {
-        maxRSS(RUSAGE_SELF.rawValue)
+        if let status = try? FileSystem.readFile("/proc/self/status"), let kib = statusField("VmHWM:", in: status) {
+            return kib * 1024
+        }
+        return maxRSS(RUSAGE_SELF.rawValue)
+    }
+
+    /// The number of a `/proc/PID/status` line such as `VmHWM:   123456 kB`, or nil when the field is missing.
+    static func statusField(_ name: String, in status: [UInt8]) -> Int? {
+        for line in status.split(separator: UInt8(ascii: "\n")) where line.starts(with: name.utf8) {
+            let digits = line.dropFirst(name.utf8.count).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                .prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            return digits.isEmpty ? nil : Int(String(decoding: digits, as: UTF8.self))
+        }
+        return nil
     }
 
     /// The largest peak resident set size among waited-for children, in bytes.

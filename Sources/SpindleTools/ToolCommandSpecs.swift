@@ -6,16 +6,16 @@ enum ToolCommandSpecs {
     static let generate = CommandSpec(
         name: "generate", summary: "Write deterministic test data: English-like text or an R-MAT graph",
         discussion: """
-            Examples: spindle generate text --size 512MiB --seed 1 corpus.txt; spindle generate graph --rmat --scale 20 --edge-factor 16 graph.txt. \
+            Examples: spindle generate text --size 512MiB --seed 1 corpus.txt; spindle generate graph --scale 20 --edge-factor 16 graph.txt. \
             An existing OUT is refused without --overwrite, and so is a size the file system has no room for. \
             Exit codes: 0 written, 1 writing failed (nothing is left behind), 2 bad usage.
             """,
         options: [
-            .value("size", placeholder: "SIZE", default: "64MiB", help: "bytes of text to write"),
+            .value("size", placeholder: "SIZE", default: "64MiB", help: "bytes of text to write (text only)"),
             .value("seed", placeholder: "N", default: "1", help: "the same seed gives the same bytes"),
-            .flag("rmat", help: "an R-MAT graph (Graph500 parameters a=0.57 b=0.19 c=0.19)"),
-            .value("scale", placeholder: "N", default: "16", help: "2^N vertices"),
-            .value("edge-factor", placeholder: "N", default: "16", help: "edges per vertex"),
+            .flag("rmat", help: "an R-MAT graph (Graph500 parameters a=0.57 b=0.19 c=0.19); the only model, so optional"),
+            .value("scale", placeholder: "N", default: "16", help: "2^N vertices (graph only)"),
+            .value("edge-factor", placeholder: "N", default: "16", help: "edges per vertex (graph only)"),
             .flag("overwrite", help: "replace OUT if it exists (it is replaced only once the new file is complete)"),
         ],
         positionals: [PositionalSpec("KIND", help: "text or graph"), PositionalSpec("OUT", help: "the file to write")])

@@ -14,7 +14,7 @@ import Testing
         (["run", "checksum", "--heartbeat-timeout", "5"], "invalid value '5' for '--heartbeat-timeout'"),
         (["run", "checksum"], "job 'checksum' needs --input"),
         (["run", "checksum", "--input", "/nonexistent/file.txt"], "input '/nonexistent/file.txt' does not exist"),
-        (["run", "checksum", "--input", "/dev/null"], "the input is empty"),
+        (["run", "checksum", "--input", "/nonexistent/*.txt"], "input pattern '/nonexistent/*.txt' matches no files"),
         (["run", "checksum", "--input", "/etc/hostname", "--param", "nope=1"], "job 'checksum' has no parameter 'nope'"),
         (["run", "checksum", "--input", "/etc/hostname", "--param", "delay=soon"], "parameter 'delay' of job 'checksum' expects a duration"),
         (["run", "checksum", "--input", "/etc/hostname", "--listen", "127.0.0.1:0"], "needs the shared secret"),

@@ -11,11 +11,11 @@ enum CommandSpecs {
             130 / 143 stopped by SIGINT / SIGTERM (workers stopped, temporary files removed).
             """,
         options: [
-            .repeatable("input", placeholder: "PATH", help: "input file, directory or glob (repeatable); default: the job's sample data"),
+            .repeatable("input", placeholder: "PATH", help: "input file, directory or glob; default: the job's sample data"),
             .value("output", placeholder: "DIR", default: "out/JOB", help: "output directory; refused if it exists unless --overwrite"),
             .flag("overwrite", help: "replace an existing output directory"),
-            .value("workers", placeholder: "N", default: "cores", help: "local worker processes to start (default 0 with --listen)"),
-            .repeatable("param", placeholder: "K=V", help: "job parameter (repeatable); see `spindle jobs`"),
+            .value("workers", placeholder: "N", default: "the cores; 0 with --listen", help: "local worker processes to start"),
+            .repeatable("param", placeholder: "K=V", help: "job parameter; see `spindle run JOB --help`"),
             .value("listen", placeholder: "HOST:PORT", default: "127.0.0.1:0", help: "address for workers to connect to"),
             .value("expect-workers", placeholder: "N", default: "--workers", help: "workers that must join before the job starts"),
             .value("secret-file", placeholder: "PATH", default: nil, help: "shared secret for remote workers (or set SPINDLE_SECRET)"),
@@ -31,14 +31,14 @@ enum CommandSpecs {
             .value("checkpoint-every", placeholder: "K", default: "10", help: "supersteps between checkpoints of a Pregel or BSP job (0: none)"),
             .value("max-supersteps", placeholder: "N", default: "10000", help: "stop a Pregel or BSP job after N supersteps"),
             .value("split-size", placeholder: "SIZE", default: "auto", help: "bytes of input per map task"),
-            .value("max-record", placeholder: "SIZE", default: "64MiB", help: "longest input line accepted"),
-            .flag("skip-bad-records", help: "skip and count bad records instead of failing"),
+            .value("max-record", placeholder: "SIZE", default: "64MiB", help: "longest input line accepted (at least 1 byte)"),
+            .flag("skip-bad-records", help: "skip and count bad records instead of failing; the count is printed at the end"),
             .value("event-log", placeholder: "PATH", default: nil, help: "write the job's events as JSON lines to PATH"),
             .flag("quiet", help: "print nothing but errors"),
             .value("ui", placeholder: "HOST:PORT|off", default: "127.0.0.1, first free port from 4040", help: "serve the live web UI here (port 0: any free port), or 'off'"),
             .value("ui-linger", placeholder: "DURATION", default: "0s", help: "keep serving the UI this long after the job ends"),
         ],
-        positionals: [PositionalSpec("JOB", help: "the job to run (see `spindle jobs`)")])
+        positionals: [PositionalSpec("JOB", help: "the job to run (see `spindle jobs`); with --help, its parameters are shown too")])
 
     static let report = CommandSpec(
         name: "report", summary: "Write an HTML report (the UI's pages in one self-contained file) from a job's event log",
@@ -65,7 +65,8 @@ enum CommandSpecs {
         positionals: [])
 
     static let jobs = CommandSpec(
-        name: "jobs", summary: "List the registered jobs with their parameters and defaults", discussion: nil, options: [], positionals: [])
+        name: "jobs", summary: "List the registered jobs with their parameters and defaults, or show one job", discussion: nil, options: [],
+        positionals: [PositionalSpec("JOB", help: "show only this job, with its parameters' types, conditions and defaults", isOptional: true)])
 
     static let version = CommandSpec(name: "version", summary: "Print the version", discussion: nil, options: [], positionals: [])
 

@@ -8,9 +8,21 @@ import SpindlePosix
 struct RunCommand {
     let registry: JobRegistry
     let arguments: ParsedArguments
+    /// How messages name this executable.
+    var programName = "spindle"
 
     func execute() throws -> Int32 {
-        var options = try makeOptions()
+        var notes: [String] = []
+        var options = try makeOptions(notes: &notes)
+        if !options.quiet {
+            let cores = SystemInfo.cpuCount()
+            if options.localWorkers > cores {
+                notes.append(
+                    "warning: --workers \(options.localWorkers) is more than the \(cores) core\(cores == 1 ? "" : "s") of this machine; "
+                        + "the workers will share cores, so the run will not be faster than with \(cores)")
+            }
+            for note in notes { SystemInfo.writeStandardError("\(programName): \(note)\n") }
+        }
         let ui = try UIRunner.start(
             try UIAddress.parse(arguments.value("ui")), linger: try arguments.duration("ui-linger", default: .zero), quiet: options.quiet)
         options.eventObserver = ui?.observer
@@ -19,25 +31,30 @@ struct RunCommand {
         ui?.finish()
         switch outcome {
         case .succeeded:
-            if !options.quiet { SystemInfo.writeStandardError("spindle: \(options.job.name) succeeded; output in \(options.output.directory)\n") }
+            if !options.quiet { SystemInfo.writeStandardError("\(programName): \(options.job.name) succeeded; output in \(options.output.directory)\n") }
             return 0
         case .failed(let error):
-            SystemInfo.writeStandardError("spindle: job \(options.job.name) failed: \(error.message)\n")
+            SystemInfo.writeStandardError("\(programName): job \(options.job.name) failed: \(error.message)\n")
             return error.code.exitCode
         case .stopped(let signal, _):
             SystemInfo.writeStandardError(
-                "spindle: job \(options.job.name) was stopped by \(TerminationSignals.name(signal)); its workers were stopped and its temporary files removed\n")
+                "\(programName): job \(options.job.name) was stopped by \(TerminationSignals.name(signal)); its workers were stopped and its temporary files removed\n")
             return TerminationSignals.exitCode(for: signal)
         }
     }
 
+    /// The coordinator's options, everything checked; what the run should tell the user first (skipped
+    /// input entries) is dropped.
     func makeOptions() throws -> CoordinatorOptions {
+        var notes: [String] = []
+        return try makeOptions(notes: &notes)
+    }
+
+    /// The coordinator's options, everything checked; `notes` gets the lines to show before the run starts.
+    func makeOptions(notes: inout [String]) throws -> CoordinatorOptions {
         let a = arguments
-        guard let name = a.positionals.first else { throw UsageError("missing argument JOB for 'spindle run'") }
-        guard let job = registry.job(named: name) else {
-            let hint = ArgumentParser.closestMatch(to: Substring(name), in: registry.jobs.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
-            throw UsageError("unknown job '\(name)'\(hint); run 'spindle jobs' to list them")
-        }
+        guard let name = a.positionals.first else { throw UsageError("missing argument JOB for '\(programName) run'") }
+        guard let job = registry.job(named: name) else { throw unknownJob(name, registry: registry, programName: programName) }
         let parameters = try JobParameters.resolve(job.parameters, given: try a.keyValues("param"), job: job.name)
         let listenGiven = a.value("listen") != nil
         let listen = try a.hostPort("listen") ?? HostPort(host: "127.0.0.1", port: 0)
@@ -63,6 +80,7 @@ struct RunCommand {
         let splitSize: Int? = a.value("split-size") == nil ? nil : try a.size("split-size", default: 0)
         if let splitSize, splitSize < 1 { throw UsageError("--split-size must be at least 1 byte") }
         let maxRecord = try a.size("max-record", default: RuntimeDefaults.maxRecord)
+        guard maxRecord >= 1 else { throw UsageError("--max-record must be at least 1 byte; it is the longest input line accepted") }
 
         var inputValues = a.values("input")
         if inputValues.isEmpty {
@@ -71,7 +89,7 @@ struct RunCommand {
             }
             inputValues = try defaultInput()
         }
-        let inputs = try InputResolver.resolve(inputValues)
+        let inputs = try InputResolver.resolve(inputValues, notes: &notes)
         // Nothing the run reads, runs from or lives in may be deleted (--output) or overwritten (--event-log).
         let outputGuard = try OutputGuard.current(inputs: inputValues.filter(FileSystem.isDirectory) + inputs.map(\.path))
         let output = try OutputCommitter(directory: a.value("output") ?? "out/\(job.name)", overwrite: a.flag("overwrite"), guard: outputGuard)

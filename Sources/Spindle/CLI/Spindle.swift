@@ -17,7 +17,8 @@ public enum Spindle {
     /// 130 / 143 stopped by SIGINT / SIGTERM.
     /// - Parameters:
     ///   - jobs: the jobs `spindle run NAME` can start; names must be unique.
-    ///   - arguments: the process arguments, program name first.
+    ///   - arguments: the process arguments, program name first: usage and error lines name the program by
+    ///     its last path component (`myjobs`, not `spindle`).
     public static func main(jobs: [Job], arguments: [String] = CommandLine.arguments) -> Never {
         main(jobs: jobs, tools: [], arguments: arguments)
     }
@@ -29,7 +30,8 @@ public enum Spindle {
         // Coordinator and workers alike: take every descriptor allowed (soft limit up to the hard one).
         _ = try? ResourceLimits.raiseOpenFilesToHardLimit()
         let registry = JobRegistry(jobs: jobs)
-        let code = CommandLineInterface(registry: registry, tools: tools).run(Array(arguments.dropFirst()))
+        let programName = ProgramName.name(fromArgument0: arguments.first ?? "")
+        let code = CommandLineInterface(registry: registry, tools: tools, programName: programName).run(Array(arguments.dropFirst()))
         SystemInfo.exit(code)
     }
 }

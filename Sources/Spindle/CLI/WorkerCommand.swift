@@ -8,7 +8,7 @@ import SpindlePosix
 enum WorkerCommand {
     static func execute(_ arguments: ParsedArguments, registry: JobRegistry) throws -> Int32 {
         guard let coordinator = try arguments.hostPort("coordinator") else {
-            throw UsageError("missing required option '--coordinator' for 'spindle worker'")
+            throw UsageError("missing required option '--coordinator' for '\(ProgramName.current) worker'")
         }
         let secret = try SharedSecret.load(file: arguments.value("secret-file"), purpose: "joining a coordinator")
         var options = WorkerOptions(coordinator: coordinator, secret: secret)
@@ -29,7 +29,7 @@ enum WorkerCommand {
             let stale = ScratchDirectory.removeStale()
             if !stale.isEmpty {
                 SystemInfo.writeStandardError(
-                    "spindle worker: removed \(stale.count) stale scratch director\(stale.count == 1 ? "y" : "ies") of exited workers from \(ScratchDirectory.root)\n")
+                    "\(ProgramName.current) worker: removed \(stale.count) stale scratch director\(stale.count == 1 ? "y" : "ies") of exited workers from \(ScratchDirectory.root)\n")
             }
         }
         return WorkerProcess(options: options, registry: registry).run()

@@ -44,7 +44,7 @@ extension Coordinator: DriverControl {
                 let seconds = MonotonicClock.now().duration(since: stageStarted[stage] ?? MonotonicClock.now()).seconds
                 stageSeconds.append((stageNames[stage], seconds))
                 events.record("stage_completed", [("stage", .string(stageNames[stage])), ("seconds", .double(seconds))])
-                console.log("\(stageNames[stage]) done: \(scheduler.taskCount(stage: stage)) tasks in \(formatSeconds(seconds))")
+                console.stageCompleted(stageNames[stage], tasks: scheduler.taskCount(stage: stage), seconds: seconds)
                 do { try driver.stageCompleted(stage, control: self) } catch { fail(error) }
             case .jobFailed(let task, let attempts, let cause):
                 fail(.taskFailed, "\(driver.describe(task)) failed \(attempts) times; last cause: \(cause)")

@@ -147,6 +147,7 @@ final class Coordinator {
             do {
                 let counters = try driver.finalize(summary: summary())
                 events.record("counters", counters.map { ($0.0, JSONValue.int($0.1)) })
+                console.reportSkippedRecords(counters: counters, skipBadRecords: options.skipBadRecords)
             } catch {
                 fail(.outputFailed, "committing the output failed: \(error)")
             }

@@ -38,13 +38,17 @@ public struct JobParameter: Sendable {
     public var defaultValue: String?
     /// What the parameter does, shown by `spindle jobs`.
     public var help: String
+    /// What the value must mean beyond its kind (nil: any value of the kind).
+    public var condition: Condition?
 
-    /// A parameter; `default` is written as on the command line (`"0.85"`, `"4MiB"`), nil makes it required.
-    public init(_ name: String, _ kind: Kind, default defaultValue: String?, help: String) {
+    /// A parameter; `default` is written as on the command line (`"0.85"`, `"4MiB"`), nil makes it required;
+    /// `condition` is checked before any worker starts.
+    public init(_ name: String, _ kind: Kind, default defaultValue: String?, help: String, condition: Condition? = nil) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.help = help
+        self.condition = condition
     }
 
     /// Checks that `text` is a valid value; returns an explanation when it is not.
@@ -76,8 +80,14 @@ public struct JobParameters: Sendable, Equatable {
                 let known = declared.map(\.name).joined(separator: ", ")
                 throw UsageError("job '\(job)' has no parameter '\(key)'" + (known.isEmpty ? " (it takes none)" : "; it takes: \(known)"))
             }
+            if let earlier = values[key] {
+                throw UsageError("parameter '\(key)' of job '\(job)' is given twice ('\(key)=\(earlier)' and '\(key)=\(value)'); give it once")
+            }
             if let problem = parameter.problem(with: value) {
                 throw UsageError("parameter '\(key)' of job '\(job)' \(problem)")
+            }
+            if let condition = parameter.condition, !condition.holds(value) {
+                throw UsageError("parameter '\(key)' of job '\(job)' must be \(condition.description), got \(value)")
             }
             values[key] = value
         }

@@ -58,6 +58,7 @@ package enum InputSplitter {
     /// Splits per worker by default.
     package static let splitsPerWorker = 8
 
+    /// Cuts `files` into splits of about `splitSize` bytes; at least one (with no chunks for an empty input).
     package static func split(_ files: [InputFile], splitSize: Int) -> [InputSplit] {
         precondition(splitSize > 0)
         var splits: [InputSplit] = []
@@ -83,6 +84,8 @@ package enum InputSplitter {
             }
         }
         if !current.isEmpty { splits.append(InputSplit(chunks: current)) }
-        return splits
+        // An empty input (no files, or only empty ones) still gets one split, over nothing: its task runs, the
+        // stages after it run, and the job writes empty part files and `_SUCCESS`, as Hadoop does.
+        return splits.isEmpty ? [InputSplit(chunks: [])] : splits
     }
 }

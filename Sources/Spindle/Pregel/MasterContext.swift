@@ -15,6 +15,9 @@ public struct MasterContext: Sendable {
     public var globals: [String: Double]
     /// Set to stop the job after this superstep.
     public var halt = false
+    /// Set to fail the job after this superstep with this error, such as a parameter the graph cannot
+    /// satisfy (``SpindleError/Code/badInput`` makes `spindle run` exit with 2); no output is written.
+    public var failure: SpindleError?
     /// Aggregator names asked for that the job does not declare.
     let undeclared = UndeclaredAggregators()
 

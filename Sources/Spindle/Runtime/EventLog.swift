@@ -74,7 +74,7 @@ final class EventLog: Sendable {
                     try w.flush()
                 }
             } catch {
-                SystemInfo.writeStandardError("spindle: the event log stopped: \(error)\n")
+                SystemInfo.writeStandardError("\(ProgramName.current): the event log stopped: \(error)\n")
                 state.writers = []
             }
             return t

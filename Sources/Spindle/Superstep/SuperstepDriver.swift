@@ -174,7 +174,8 @@ final class SuperstepDriver: JobDriver {
     func checkpointDirectory(_ superstep: Int) -> String { CheckpointStore.directory(root: checkpointRoot, superstep: superstep) }
 
     /// Folds the partitions' aggregates (in partition order) and runs master compute on them.
-    /// - Throws: ``TaskFailure`` when master compute asked for an aggregator the job does not declare.
+    /// - Throws: ``TaskFailure`` when master compute asked for an aggregator the job does not declare, and the
+    ///   ``MasterContext/failure`` it set.
     private func runMaster(_ request: MasterRequest) throws -> MasterResult {
         var folded = AggregatorValues(aggregators)
         for partial in request.partials { folded.fold(AggregatorValues(values: partial), with: aggregators) }
@@ -192,6 +193,7 @@ final class SuperstepDriver: JobDriver {
                 "master compute asked for aggregator \(undeclared.map { "'\($0)'" }.joined(separator: ", ")) after superstep \(request.superstep), "
                     + "but the job declares \(declared): declare it in the job's aggregators or fix the name")
         }
+        if let failure = context.failure { throw failure }
         return MasterResult(aggregates: folded.values, globals: context.globals, halt: context.halt)
     }
 

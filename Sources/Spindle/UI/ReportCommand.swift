@@ -7,8 +7,8 @@ import SpindlePosix
 enum ReportCommand {
     static func execute(_ arguments: ParsedArguments) throws -> Int32 {
         let logs = arguments.positionals
-        guard !logs.isEmpty else { throw UsageError("missing argument EVENTLOG for 'spindle report'") }
-        guard logs.count <= 2 else { throw UsageError("'spindle report' takes one event log, or two to compare; got \(logs.count)") }
+        guard !logs.isEmpty else { throw UsageError("missing argument EVENTLOG for '\(ProgramName.current) report'") }
+        guard logs.count <= 2 else { throw UsageError("'\(ProgramName.current) report' takes one event log, or two to compare; got \(logs.count)") }
         let output = arguments.value("output") ?? "report.html"
         let resolvedOutput = FileSystem.absolutePath(output)
         if logs.contains(where: { FileSystem.absolutePath($0) == resolvedOutput }) {
@@ -26,7 +26,7 @@ enum ReportCommand {
         let html = UIPage.html(title: models.map(\.job).joined(separator: " vs "), embedded: models.map { $0.json(now: $0.lastEventAt) })
         try FileSystem.writeFileAtomically(output, Array(html.utf8))
         SystemInfo.writeStandardError(
-            "spindle: wrote \(output) (\(models.count == 2 ? "a comparison of two runs" : "job \(models[0].job), \(models[0].state.rawValue)"))\n")
+            "\(ProgramName.current): wrote \(output) (\(models.count == 2 ? "a comparison of two runs" : "job \(models[0].job), \(models[0].state.rawValue)"))\n")
         return 0
     }
 }

@@ -30,12 +30,12 @@ final class UIRunner {
         }
         if !UIAddress.isLoopback(host) {
             SystemInfo.writeStandardError(
-                "spindle: warning: the UI listens on \(host), so anyone who can reach port \(server.listener.port) can read the job's pages (names, paths, counters, errors); use --ui 127.0.0.1:PORT to keep them local\n"
+                "\(ProgramName.current): warning: the UI listens on \(host), so anyone who can reach port \(server.listener.port) can read the job's pages (names, paths, counters, errors); use --ui 127.0.0.1:PORT to keep them local\n"
             )
         }
         server.start()
         let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        if !quiet { SystemInfo.writeStandardError("spindle: UI at http://\(shown):\(server.listener.port)/\n") }
+        if !quiet { SystemInfo.writeStandardError("\(ProgramName.current): UI at http://\(shown):\(server.listener.port)/\n") }
         return UIRunner(server: server, model: model, linger: linger)
     }
 

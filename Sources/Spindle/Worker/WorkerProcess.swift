@@ -58,7 +58,7 @@ final class WorkerProcess: Sendable {
         do {
             connection = try connect()
         } catch {
-            SystemInfo.writeStandardError("spindle worker: \(error)\n")
+            SystemInfo.writeStandardError("\(ProgramName.current) worker: \(error)\n")
             return 3
         }
         let scratch: String
@@ -103,7 +103,7 @@ final class WorkerProcess: Sendable {
             }
             (worker, descriptor, job) = (id, desc, found)
         } catch {
-            SystemInfo.writeStandardError("spindle worker: \(error)\n")
+            SystemInfo.writeStandardError("\(ProgramName.current) worker: \(error)\n")
             connection.close()
             if let made = madeScratch { try? ScratchDirectory.remove(made) }
             madeExchange?.stop()
@@ -133,7 +133,7 @@ final class WorkerProcess: Sendable {
         do {
             try ScratchDirectory.remove(scratch)
         } catch {
-            SystemInfo.writeStandardError("spindle worker: could not remove its scratch directory: \(error)\n")
+            SystemInfo.writeStandardError("\(ProgramName.current) worker: could not remove its scratch directory: \(error)\n")
         }
         connection.close()
         return code
@@ -189,26 +189,26 @@ final class WorkerProcess: Sendable {
                             s.queue.removeAll { $0.attempt == attempt }
                         }
                     case .shutdown(let reason, let jobFailed):
-                        if reason != "the job finished" { SystemInfo.writeStandardError("spindle worker: exiting: \(reason)\n") }
+                        if reason != "the job finished" { SystemInfo.writeStandardError("\(ProgramName.current) worker: exiting: \(reason)\n") }
                         return jobFailed ? 1 : 0
                     case .heartbeat: break
                     default:
-                        SystemInfo.writeStandardError("spindle worker: unexpected message from the coordinator; exiting\n")
+                        SystemInfo.writeStandardError("\(ProgramName.current) worker: unexpected message from the coordinator; exiting\n")
                         return 3
                     }
                 }
                 if options.inProcess == nil, let signal = TerminationSignals.caught {
-                    SystemInfo.writeStandardError("spindle worker: stopped by \(TerminationSignals.name(signal)); removing its scratch directory\n")
+                    SystemInfo.writeStandardError("\(ProgramName.current) worker: stopped by \(TerminationSignals.name(signal)); removing its scratch directory\n")
                     return TerminationSignals.exitCode(for: signal)
                 }
                 let silence = MonotonicClock.now().duration(since: state.withLock { $0.lastHeard })
                 if silence > timeout {
                     SystemInfo.writeStandardError(
-                        "spindle worker: the coordinator at \(connection.peer) was silent for \(DurationText.format(timeout)); exiting\n")
+                        "\(ProgramName.current) worker: the coordinator at \(connection.peer) was silent for \(DurationText.format(timeout)); exiting\n")
                     return 3
                 }
             } catch {
-                SystemInfo.writeStandardError("spindle worker: lost the coordinator at \(connection.peer): \(error); exiting\n")
+                SystemInfo.writeStandardError("\(ProgramName.current) worker: lost the coordinator at \(connection.peer): \(error); exiting\n")
                 return 3
             }
         }

@@ -79,7 +79,7 @@ package struct CommandSpec: Equatable, Sendable {
 
     /// The top-level help page listing every command with its summary.
     package static func overviewText(programName: String, summary: String, commands: [CommandSpec]) -> String {
-        var lines = ["Usage: \(programName) COMMAND [options] [arguments]", "", summary, "", "Commands:"]
+        var lines = ["Usage: \(programName) COMMAND [options] [arguments]", ""] + wrap(summary, width: lineWidth) + ["", "Commands:"]
         lines += table(commands.map { ($0.name, $0.summary) })
         lines += ["", "Run '\(programName) help COMMAND' for a command's options."]
         return lines.joined(separator: "\n") + "\n"
@@ -93,7 +93,7 @@ package struct CommandSpec: Equatable, Sendable {
     static let maxLeftColumn = 30
 
     /// Two-column rows indented by two spaces, the right column aligned and wrapped.
-    static func table(_ rows: [(left: String, right: String)]) -> [String] {
+    package static func table(_ rows: [(left: String, right: String)]) -> [String] {
         let widest = rows.map(\.left.count).filter { $0 <= maxLeftColumn }.max() ?? 0
         let column = 2 + widest + 2
         let pad = String(repeating: " ", count: column)

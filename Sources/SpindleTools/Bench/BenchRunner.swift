@@ -41,7 +41,8 @@ struct BenchRunner {
         if status == .exited(2) {
             // The run refused its arguments or input before starting: the user's to fix.
             let message = Self.tail(of: stderrPath, lines: 1).first ?? "\(what) exited with code 2"
-            throw UsageError(message.hasPrefix("spindle: ") ? String(message.dropFirst("spindle: ".count)) : message)
+            let prefix = "\(ProgramName.current): "
+            throw UsageError(message.hasPrefix(prefix) ? String(message.dropFirst(prefix.count)) : message)
         }
         guard status == .exited(0) else { throw Self.failure(what, status, stderrPath: stderrPath) }
         let success: [UInt8]

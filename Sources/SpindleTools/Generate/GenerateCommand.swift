@@ -8,10 +8,18 @@ import SpindlePosix
 enum GenerateCommand {
     static func execute(_ arguments: ParsedArguments) throws -> Int32 {
         let positionals = arguments.positionals
+        let program = ProgramName.current
         guard positionals.count == 2 else {
-            throw UsageError("'spindle generate' needs a kind (text or graph) and an output path, e.g. 'spindle generate text --size 512MiB out.txt'")
+            throw UsageError("'\(program) generate' needs a kind (text or graph) and an output path, e.g. '\(program) generate text --size 512MiB out.txt'")
         }
         let (kind, path) = (positionals[0], positionals[1])
+        let graphOptions = ["rmat", "scale", "edge-factor"].filter { $0 == "rmat" ? arguments.flag($0) : arguments.value($0) != nil }
+        if kind == "text", let option = graphOptions.first {
+            throw UsageError("option '--\(option)' is for graphs, not text; '\(program) generate text' takes --size and --seed")
+        }
+        if kind == "graph", arguments.value("size") != nil {
+            throw UsageError("option '--size' is for text, not graphs; a graph's size follows from --scale and --edge-factor")
+        }
         let seed = UInt64(try arguments.int("seed", default: 1, range: 0...Int.max))
         let write: () throws -> Void
         let needed: Int
@@ -23,13 +31,12 @@ enum GenerateCommand {
             (needed, shrink) = (size, "a smaller --size")
             write = { try TextGenerator.write(to: path, size: size, seed: seed) }
         case "graph":
-            guard arguments.flag("rmat") else { throw UsageError("'spindle generate graph' needs --rmat (the only graph model so far)") }
             let scale = try arguments.int("scale", default: 16, range: 1...40)
             let edgeFactor = try arguments.int("edge-factor", default: 16, range: 1...1024)
             (needed, shrink) = (GraphGenerator.maximumSize(scale: scale, edgeFactor: edgeFactor, seed: seed), "a smaller --scale or --edge-factor")
             write = { try GraphGenerator.writeRMAT(to: path, scale: scale, edgeFactor: edgeFactor, seed: seed) }
         default:
-            throw UsageError("unknown data kind '\(kind)' for 'spindle generate'; use text or graph")
+            throw UsageError("unknown data kind '\(kind)' for '\(program) generate'; use text or graph")
         }
         try checkTarget(path, overwrite: arguments.flag("overwrite"))
         try checkFreeSpace(needed: needed, for: path, shrink: shrink)
@@ -38,7 +45,7 @@ enum GenerateCommand {
             throw GenerateFailure(message: "writing '\(path)' failed: \(error); nothing was left behind")
         }
         let seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9
-        SystemInfo.writeStandardError("spindle: wrote \(ByteSize.format(try FileSystem.fileSize(path))) to \(path) in \(formatSeconds(seconds))\n")
+        SystemInfo.writeStandardError("\(program): wrote \(ByteSize.format(try FileSystem.fileSize(path))) to \(path) in \(formatSeconds(seconds))\n")
         return 0
     }
 

@@ -19,4 +19,12 @@ import Testing
         #expect(InputSplitter.defaultSplitSize(totalBytes: 0, workers: 0) == 1 << 20)
         #expect(InputSplitter.defaultSplitSize(totalBytes: 100 << 30, workers: 2) == 128 << 20)
     }
+
+    @Test func anEmptyInputIsOneSplitOverNothing() {
+        for files in [[], [InputFile(path: "/data/empty.txt", size: 0), InputFile(path: "/data/empty2.txt", size: 0)]] {
+            let splits = InputSplitter.split(files, splitSize: 1 << 20)
+            #expect(splits == [InputSplit(chunks: [])])
+            #expect(splits[0].summary == "no input")
+        }
+    }
 }
