@@ -34,11 +34,21 @@ enum InitCommand {
         let directory = arguments.positionals.count > 1 ? arguments.positionals[1] : name
         let dependency = try resolveDependency(arguments.value("spindle"))
         try checkDirectory(directory)
-        let template = PackageTemplate(name: name, dependency: dependency)
-        for file in template.files {
-            let path = directory + "/" + file.path
-            try FileSystem.createDirectory(String(path[..<path.lastIndex(of: "/")!]), intermediate: true)
-            try FileSystem.writeFileAtomically(path, Array(file.text.utf8))
+        let existed = FileSystem.exists(directory)
+        do {
+            for file in PackageTemplate(name: name, dependency: dependency).files {
+                let path = directory + "/" + file.path
+                try FileSystem.createDirectory(String(path[..<path.lastIndex(of: "/")!]), intermediate: true)
+                try FileSystem.writeFileAtomically(path, Array(file.text.utf8))
+            }
+        } catch {
+            // Everything in `directory` is ours: it was new or empty.
+            if existed {
+                for entry in (try? FileSystem.listDirectory(directory)) ?? [] { try? FileSystem.removeTree(directory + "/" + entry) }
+            } else {
+                try? FileSystem.removeTree(directory)
+            }
+            throw SpindleError(.other, "writing the package into \(directory) failed (\(error)); nothing was left behind")
         }
         let source: String
         switch dependency {
