@@ -34,7 +34,8 @@ public struct TextRecord {
             if countedLineNumber == Self.sampled { return 0 }
             throw SpindleError(
                 .taskError,
-                "record.lineNumber was read at \(path) byte \(offset), but the job does not count lines; create its MapReduceJob with `lineNumbers: true` (or use record.offset)")
+                "record.lineNumber was read at \(path) byte \(offset), but the job does not count lines; "
+                    + "create its MapReduceJob with `lineNumbers: true` (or use record.offset)")
         }
     }
 

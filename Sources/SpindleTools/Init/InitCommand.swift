@@ -55,7 +55,8 @@ enum InitCommand {
         case .path(let path): source = "the Spindle checkout at \(path)"
         case .url(let url): source = "Spindle from \(url) (branch main)"
         }
-        print("""
+        print(
+            """
             Created package '\(name)' in \(directory), depending on \(source).
             Next: cd \(directory) && swift run \(name) run word-count && swift test
             """)
@@ -73,7 +74,8 @@ enum InitCommand {
                     + (suggestion.isEmpty || !suggestion.unicodeScalars.allSatisfy(\.isASCII) ? "" : " (for example '\(suggestion)')"))
         }
         guard !reservedNames.contains(name) else {
-            throw UsageError("package name '\(name)' is a Swift keyword or the name of a module the package uses; choose another, such as '\(name)Jobs'")
+            throw UsageError(
+                "package name '\(name)' is a Swift keyword or the name of a module the package uses; choose another, such as '\(name)Jobs'")
         }
     }
 
@@ -93,7 +95,8 @@ enum InitCommand {
         guard let option else {
             guard FileSystem.exists(buildCheckout + "/Package.swift"), FileSystem.isDirectory(buildCheckout + "/Sources/Spindle") else {
                 throw UsageError(
-                    "the Spindle checkout this spindle was built from (\(buildCheckout)) is not there any more; pass --spindle PATH (a checkout) or --spindle URL (a git repository)")
+                    "the Spindle checkout this spindle was built from (\(buildCheckout)) is not there any more; pass --spindle PATH (a checkout) or --spindle URL (a git repository)"
+                )
             }
             return .path(buildCheckout)
         }

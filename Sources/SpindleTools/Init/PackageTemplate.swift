@@ -70,28 +70,28 @@ struct PackageTemplate {
 
     var main: String {
         #"""
-            import Spindle
+        import Spindle
 
-            // The whole Spindle command line for this package's jobs: `\#(name) run JOB`, `\#(name) jobs`, `\#(name) worker`, ...
-            Spindle.main(jobs: [wordCount.job, hops.job])
+        // The whole Spindle command line for this package's jobs: `\#(name) run JOB`, `\#(name) jobs`, `\#(name) worker`, ...
+        Spindle.main(jobs: [wordCount.job, hops.job])
 
-            """#
+        """#
     }
 
     var sampleData: String {
         #"""
-            /// The package's sample inputs in `Data/`, found from this file's path at build time, so that
-            /// `swift run \#(name) run JOB` works without `--input` from any directory.
-            enum SampleData {
-                /// The path of `Data/NAME` in this package.
-                static func path(_ name: String) -> String {
-                    var root = #filePath  // PACKAGE/Sources/\#(name)/SampleData.swift
-                    for _ in 0..<3 { root = String(root[..<(root.lastIndex(of: "/") ?? root.startIndex)]) }
-                    return root + "/Data/" + name
-                }
+        /// The package's sample inputs in `Data/`, found from this file's path at build time, so that
+        /// `swift run \#(name) run JOB` works without `--input` from any directory.
+        enum SampleData {
+            /// The path of `Data/NAME` in this package.
+            static func path(_ name: String) -> String {
+                var root = #filePath  // PACKAGE/Sources/\#(name)/SampleData.swift
+                for _ in 0..<3 { root = String(root[..<(root.lastIndex(of: "/") ?? root.startIndex)]) }
+                return root + "/Data/" + name
             }
+        }
 
-            """#
+        """#
     }
 
     /// `text` as a Swift string literal.

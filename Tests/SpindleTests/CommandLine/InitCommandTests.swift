@@ -61,7 +61,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("my-jobs", "package name 'my-jobs' is not a Swift identifier: use ASCII letters, digits and underscores, not starting with a digit (for example 'my_jobs')"),
+        (
+            "my-jobs",
+            "package name 'my-jobs' is not a Swift identifier: use ASCII letters, digits and underscores, not starting with a digit (for example 'my_jobs')"
+        ),
         ("1st", "package name '1st' is not a Swift identifier"),
         ("", "package name '' is not a Swift identifier"),
         ("Spindle", "package name 'Spindle' is a Swift keyword or the name of a module the package uses"),

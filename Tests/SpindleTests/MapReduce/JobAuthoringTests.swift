@@ -75,7 +75,8 @@ import Testing
             reduce: { index, values, output in
                 for value in values { try output.write(index, value) }
             })
-        let (outcome, output) = try run(job.job, lines: values.enumerated().map { "\($0.offset) \($0.element.bitPattern)" }, splitSize: "4KiB", in: dir)
+        let (outcome, output) = try run(
+            job.job, lines: values.enumerated().map { "\($0.offset) \($0.element.bitPattern)" }, splitSize: "4KiB", in: dir)
         #expect(outcome == .succeeded)
         var read: [Int: Double] = [:]
         for line in try output.lines() {

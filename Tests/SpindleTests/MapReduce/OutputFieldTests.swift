@@ -45,7 +45,9 @@ import Testing
 
     @Test func doublesReadBackBitForBit() {
         var rng = SplitMix(seed: 17)
-        var values: [Double] = [0, -0.0, 0.1, 1e-7, 1e16, 1.0 / 3, .pi, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude, .ulpOfOne]
+        var values: [Double] = [
+            0, -0.0, 0.1, 1e-7, 1e16, 1.0 / 3, .pi, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude, .ulpOfOne,
+        ]
         for _ in 0..<100_000 { values.append(Double(bitPattern: rng.next())) }
         for _ in 0..<10_000 { values.append(Double.random(in: -1e6...1e6, using: &rng)) }
         for value in values {

@@ -14,7 +14,8 @@ enum SwiftTypeChecker {
     /// Evaluates the manifest of the package in `directory` (`swift package dump-package`, which neither
     /// resolves nor builds dependencies). Returns nil when it loads without errors or warnings, else the messages.
     static func manifestProblems(packageDirectory directory: String, scratch: TemporaryDirectory) throws -> String? {
-        try run("swift", ["package", "dump-package", "--package-path", directory, "--scratch-path", scratch.file("manifest-build")], scratch: scratch)
+        try run(
+            "swift", ["package", "dump-package", "--package-path", directory, "--scratch-path", scratch.file("manifest-build")], scratch: scratch)
     }
 
     /// Type-checks `files` as one module named `moduleName` (a `main.swift` among them is its top-level code).
