@@ -18,10 +18,10 @@ public enum Grep {
                 let pattern = Array(parameters.string("pattern").utf8)
                 return { record, output in
                     guard contains(record.bytes, pattern) else { return }
-                    output.emit(ByteString("\(record.fileName):\(record.lineNumber)"), record.text)
+                    let line = try record.lineNumber
+                    output.emit(ByteString("\(record.fileName):\(line)"), record.text)
                 }
             },
-            makeReduce: nil,
             formatValue: { $0 })
     }
 

@@ -7,8 +7,8 @@
 //   `help`), `Spindle.version`, and `Job` (a named computation with its `JobParameter`s; read them from
 //   `JobParameters`).
 // - MapReduce: `MapReduceJob` (its `.job`), the map side's `TextRecord` and `MapOutput`, the reduce
-//   side's `ReduceValues` and `ReduceOutput`, `Counters`, `Partitioning`, and the keys: `ShuffleKey`,
-//   `RawBytesShuffleKey`.
+//   side's `ReduceValues` and `ReduceOutput` (and `OutputField`, what `write` takes), `Counters`,
+//   `Partitioning`, and the keys: `ShuffleKey`, `RawBytesShuffleKey`.
 // - Pregel: `PregelJob`, `VertexContext`, `MasterContext`, `MessageCombiner`, `Unweighted`.
 // - BSP: `BSPJob`, `BSPLoader`, `BSPContext`, `BSPMessages`, `BSPOutput`; `EdgeListFormat` for graph
 //   lines and `WordTokenizer` for text lines.

@@ -5,20 +5,30 @@ public final class BSPOutput {
     /// The partition whose result is being written.
     public let partition: Int
     let writer: OutputLineWriter
+    private var keyText: [UInt8] = []
 
     init(partition: Int, writer: OutputLineWriter) {
         self.partition = partition
         self.writer = writer
     }
 
-    /// Writes `key<TAB>field1<TAB>field2...`.
-    public func write(_ key: String, _ fields: String...) throws {
-        try writer.write(keyText: Array(key.utf8), fields: fields)
+    /// Writes `key<TAB>field1<TAB>field2...`: the key and every field are any ``OutputField`` (text,
+    /// numbers, `Bool`, your own type), escaped as in every Spindle output.
+    public func write<Key: OutputField, each Field: OutputField>(_ key: Key, _ fields: repeat each Field) throws {
+        keyText.removeAll(keepingCapacity: true)
+        key.appendOutputField(to: &keyText)
+        writer.startLine(keyText)
+        for field in repeat each fields { writer.appendField(field) }
+        try writer.endLine()
     }
 
     /// Writes `key<TAB>value` for integers.
     public func write(_ key: Int64, _ value: Int64) throws {
-        try writer.write(keyText: Array(String(key).utf8), fields: [String(value)])
+        keyText.removeAll(keepingCapacity: true)
+        DecimalDigits.append(key, to: &keyText)
+        writer.startLine(keyText)
+        writer.appendField(Int(value))
+        try writer.endLine()
     }
 
     /// Writes a line as it is (no key, no escaping).

@@ -3,20 +3,29 @@ import SpindleCore
 /// A parameter a job declares: `--param name=value` on the command line, typed and validated before
 /// the job starts, listed with its default by `spindle jobs`.
 public struct JobParameter: Sendable {
-    /// The value types a parameter can have.
+    /// The value types a parameter can have, each read back with the `JobParameters` getter of the same
+    /// name (`parameters.int("k")`, `.double`, `.bool`, `.string`, `.size`, `.duration`).
+    ///
+    /// Numbers take an optional closed range: `.int(1...100)`, `.double(0...1)`; `.int` and `.double`
+    /// alone accept any value of the type (any finite number for `.double`).
     public enum Kind: Sendable, Equatable {
-        /// A whole number within the range, such as `.int(1...100)`.
+        /// A decimal integer within the range, such as `4` or `-1`.
         case int(ClosedRange<Int>)
-        /// A finite floating-point number.
-        case double
+        /// A finite decimal number within the range, such as `0.85` or `1e-6`.
+        case double(ClosedRange<Double>)
         /// `true` or `false`.
         case bool
-        /// Any text.
+        /// Any text, the empty text included.
         case string
         /// A byte size such as `4MiB`.
         case size
         /// A duration such as `500ms`.
         case duration
+
+        /// Any integer.
+        public static var int: Kind { .int(Int.min...Int.max) }
+        /// Any finite number.
+        public static var double: Kind { .double(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) }
 
         var name: String {
             switch self {
@@ -57,7 +66,9 @@ public struct JobParameter: Sendable {
         case .int(let range):
             guard let v = Int(text) else { return "expects an integer, got '\(text)'" }
             return range.contains(v) ? nil : "must be within \(range.lowerBound)...\(range.upperBound), got \(v)"
-        case .double: return Double(text).map { $0.isFinite } == true ? nil : "expects a number, got '\(text)'"
+        case .double(let range):
+            guard let v = Double(text), v.isFinite else { return "expects a number, got '\(text)'" }
+            return range.contains(v) ? nil : "must be within \(range.lowerBound)...\(range.upperBound), got \(text)"
         case .bool: return ["true", "false"].contains(text) ? nil : "expects true or false, got '\(text)'"
         case .string: return nil
         case .size: return ByteSize.parse(text) == nil ? "expects a size such as 4MiB, got '\(text)'" : nil

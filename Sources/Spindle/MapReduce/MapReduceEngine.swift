@@ -142,7 +142,7 @@ private func sampleKeys<Key: ShuffleKey, Value: WireCodable & Sendable>(
     let output = MapOutput<Key, Value>(sink: sink, combine: nil, counters: counters)
     for sample in records {
         try sample.line.withUnsafeBytes { bytes in
-            try map(TextRecord(bytes: bytes, path: sample.path, offset: sample.offset, lineNumber: 0), output)
+            try map(TextRecord(bytes: bytes, path: sample.path, offset: sample.offset, lineNumber: TextRecord.sampled), output)
         }
     }
     return sink.sampledKeys ?? []

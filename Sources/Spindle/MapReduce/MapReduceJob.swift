@@ -41,17 +41,18 @@ public struct MapReduceJob<Key: ShuffleKey, Value: WireCodable & Sendable>: Send
     public var makeReduce: (@Sendable (JobParameters) throws -> Reduce)?
     /// Which reduce partition (part file) each key goes to; `.hash` by default.
     public var partitioning: Partitioning<Key>
-    /// Whether records carry their 1-based line number (costs a fast line-counting pass first).
+    /// Whether records carry their 1-based line number (costs a fast line-counting pass first). Without it,
+    /// reading ``TextRecord/lineNumber`` fails the task.
     public var lineNumbers: Bool
-    /// Formats values of a map-only job's output.
+    /// Formats values of a map-only job's output (by default their `description`).
     public var formatValue: @Sendable (Value) -> String
 
-    /// A job whose closures need no parameters.
+    /// A job whose closures need no parameters. Leave out `reduce` for a map-only job.
     public init(
         name: String, summary: String, parameters: [JobParameter] = [], defaultInput: (@Sendable () throws -> [String])? = nil,
         lineNumbers: Bool = false, partitioning: Partitioning<Key> = .hash,
         map: @escaping @Sendable (TextRecord, MapOutput<Key, Value>) throws -> Void, combine: Combine? = nil,
-        reduce: (@Sendable (Key, ReduceValues<Value>, ReduceOutput<Key>) throws -> Void)?, formatValue: @escaping @Sendable (Value) -> String = { "\($0)" }
+        reduce: (@Sendable (Key, ReduceValues<Value>, ReduceOutput<Key>) throws -> Void)? = nil, formatValue: @escaping @Sendable (Value) -> String = { "\($0)" }
     ) {
         self.init(
             name: name, summary: summary, parameters: parameters, defaultInput: defaultInput, lineNumbers: lineNumbers,
@@ -60,12 +61,12 @@ public struct MapReduceJob<Key: ShuffleKey, Value: WireCodable & Sendable>: Send
     }
 
     /// A job whose map and reduce functions are built per task from the validated parameters, so that
-    /// parameters are read once and not per record.
+    /// parameters are read once and not per record. Leave out `makeReduce` for a map-only job.
     public init(
         name: String, summary: String, parameters: [JobParameter] = [], defaultInput: (@Sendable () throws -> [String])? = nil,
         lineNumbers: Bool = false, partitioning: Partitioning<Key> = .hash,
         makeMap: @escaping @Sendable (JobParameters) throws -> Map, combine: Combine? = nil,
-        makeReduce: (@Sendable (JobParameters) throws -> Reduce)?, formatValue: @escaping @Sendable (Value) -> String = { "\($0)" }
+        makeReduce: (@Sendable (JobParameters) throws -> Reduce)? = nil, formatValue: @escaping @Sendable (Value) -> String = { "\($0)" }
     ) {
         self.name = name
         self.summary = summary

@@ -6,6 +6,7 @@ final class OutputLineWriter {
     private let file: FileWriter
     private var line: [UInt8] = []
     private var keyText: [UInt8] = []
+    private var fieldText: [UInt8] = []
     private(set) var records = 0
     private(set) var bytes = 0
 
@@ -34,17 +35,34 @@ final class OutputLineWriter {
         try endLine()
     }
 
-    private func startLine(_ keyText: [UInt8]) {
+    /// Starts a record: the key's text (before escaping). Fields follow, then ``endLine()``.
+    func startLine(_ keyText: [UInt8]) {
         line.removeAll(keepingCapacity: true)
         Self.appendEscaped(keyText, to: &line)
     }
 
-    private func appendField(_ field: String) {
+    /// Appends a tab and `field`, escaped.
+    func appendField(_ field: String) {
         line.append(0x09)
         Self.appendEscaped(field.utf8, to: &line)
     }
 
-    private func endLine() throws {
+    /// Appends a tab and the decimal digits of `value` (digits need no escaping).
+    func appendField(_ value: Int) {
+        line.append(0x09)
+        DecimalDigits.append(value, to: &line)
+    }
+
+    /// Appends a tab and the text of `field`, escaped.
+    func appendField<Field: OutputField>(_ field: Field) {
+        fieldText.removeAll(keepingCapacity: true)
+        field.appendOutputField(to: &fieldText)
+        line.append(0x09)
+        Self.appendEscaped(fieldText, to: &line)
+    }
+
+    /// Ends the record begun by ``startLine(_:)`` and writes it.
+    func endLine() throws {
         line.append(0x0A)
         try file.write(line)
         records += 1

@@ -13,17 +13,26 @@ public final class ReduceOutput<Key: ShuffleKey> {
     }
 
     /// Writes `key<TAB>field1<TAB>field2...`; tabs, newlines and backslashes inside are escaped.
-    public func write(_ key: Key, _ fields: String...) throws {
-        keyText.removeAll(keepingCapacity: true)
-        key.appendOutputText(to: &keyText)
-        try writer.write(keyText: keyText, fields: fields)
+    ///
+    /// A field is any ``OutputField``: text, numbers (`Double` and `Float` in a form that reads back
+    /// exactly), `Bool`, or your own type. `write(key)` alone writes the key with no field and no tab.
+    public func write<each Field: OutputField>(_ key: Key, _ fields: repeat each Field) throws {
+        startLine(key)
+        for field in repeat each fields { writer.appendField(field) }
+        try writer.endLine()
     }
 
-    /// Writes `key<TAB>value` for an integer value.
+    /// Writes `key<TAB>value` for an `Int` value (the word count's path: no String is built).
     public func write(_ key: Key, _ value: Int) throws {
+        startLine(key)
+        writer.appendField(value)
+        try writer.endLine()
+    }
+
+    private func startLine(_ key: Key) {
         keyText.removeAll(keepingCapacity: true)
         key.appendOutputText(to: &keyText)
-        try writer.write(keyText: keyText, fields: [String(value)])
+        writer.startLine(keyText)
     }
 
     /// Writes a line as it is (no key, no escaping); the bytes must not contain a newline.

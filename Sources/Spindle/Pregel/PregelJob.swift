@@ -12,15 +12,21 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
     /// A compute function as one task runs it (built per task by ``makeCompute``; it may keep state).
     public typealias Compute = (VertexContext<VertexValue, EdgeValue, Message>, [Message]) -> Void
 
-    /// The name `spindle run NAME` uses: lower case letters, digits and dashes, unique in the executable.
+    /// The name `spindle run NAME` starts the job by; unique among the executable's jobs.
     public var name: String
     /// One line for `spindle jobs`.
     public var summary: String
-    /// The `--param` parameters the job declares, validated before any worker starts.
+    /// The `--param` values the job takes, validated before any worker starts.
     public var parameters: [JobParameter]
-    /// Input used without `--input` (for example a sample graph); nil makes `--input` required.
+    /// The input paths used when `spindle run` gets no `--input` (for example a sample graph shipped with
+    /// the job, or generated on first use); it runs on the coordinator, once per run, before planning.
+    /// Nil (the default) makes `--input` required.
     public var defaultInput: (@Sendable () throws -> [String])?
-    /// Whether to add the reverse of every edge (for example from an `undirected` parameter).
+    /// Whether the graph is undirected, decided per run from the parameters: when it returns true, every
+    /// input line `a b [w]` makes two edges, `a -> b` and `b -> a`, both with the value `edgeValue(w)`, so
+    /// `outDegree` and `sendToAllNeighbors` see both directions. The default, `{ _ in false }`, reads each line
+    /// as one directed edge. Use `{ _ in true }` for an always-undirected job, or
+    /// `{ $0.bool("undirected") }` with a declared `.bool` parameter to let the user choose.
     public var undirected: @Sendable (JobParameters) -> Bool
     /// The value of an edge from the input's optional third column (nil when absent).
     public var edgeValue: @Sendable (Double?) -> EdgeValue
@@ -28,9 +34,10 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
     /// is fine. A rejected weight makes its line a malformed record: the job fails at once naming `file:line`
     /// (exit code 2), or skips and counts the line with `--skip-bad-records`. Nil (the default): any weight.
     public var checkWeight: (@Sendable (Double) -> String?)? = nil
-    /// The value of vertex `id` before superstep 0, given its out-degree and the number of vertices.
+    /// Builds, per task from the parameters, the value of vertex `id` before superstep 0, given its
+    /// out-degree and the number of vertices.
     public var makeInitialValue: @Sendable (JobParameters) -> @Sendable (_ id: Int64, _ outDegree: Int, _ totalVertices: Int) -> VertexValue
-    /// Builds the compute function of one superstep task from the job's parameters (once per task).
+    /// Builds, per task from the parameters, the compute function run on every active vertex each superstep.
     public var makeCompute: @Sendable (JobParameters) throws -> Compute
     /// Combines messages to the same vertex on the sender and the receiver (see ``MessageCombiner``).
     public var combiner: MessageCombiner<Message>?
@@ -39,11 +46,14 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
         get { combiner?.combine }
         set { combiner = newValue.map { .custom($0) } }
     }
-    /// The aggregators vertices may contribute to; an undeclared name fails the task with a sentence naming it.
+    /// The aggregators vertices may `aggregate` into; each is folded at every barrier.
     public var aggregators: [Aggregator]
     /// Runs on the coordinator after every superstep; may halt the job or set global values.
     public var makeMasterCompute: (@Sendable (JobParameters) -> @Sendable (inout MasterContext) -> Void)?
-    /// Turns a vertex value into its output text (by default its `description`).
+    /// Turns a vertex value into the text after the tab of its output line `vertex<TAB>text` (escaped like
+    /// every Spindle output). The default is the value's `description`: `Double` values in their shortest form
+    /// that reads back exactly, `Int64` in decimal. Give your own for other types or another spelling, for
+    /// example `{ $0 == .max ? "unreachable" : String($0) }`.
     public var formatValue: @Sendable (VertexValue) -> String {
         get { customFormat ?? { "\($0)" } }
         set { customFormat = newValue }
@@ -52,9 +62,13 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
     /// for `Double` and `Int64` values.
     var customFormat: (@Sendable (VertexValue) -> String)?
 
-    /// A graph job whose closures are built per task from the validated parameters; each argument sets the
-    /// property of the same name. Give `combine` or `combiner`, not both (a precondition); a nil `formatValue`
-    /// writes each value's `description` (without building Strings for `Double` and `Int64`).
+    /// A Pregel job; only `name`, `summary`, `edgeValue`, `makeInitialValue` and `makeCompute` are required.
+    /// - Parameters:
+    ///   - defaultInput: the input paths without `--input` (see ``defaultInput``); nil makes `--input` required.
+    ///   - undirected: whether each input line also makes the reverse edge (see ``undirected``).
+    ///   - edgeValue: the edge value from the line's optional third column (`Unweighted()` to ignore it).
+    ///   - combine, combiner: how messages to one vertex are combined; give at most one of them.
+    ///   - formatValue: the output text of a vertex value (see ``formatValue``); nil for its `description`.
     public init(
         name: String, summary: String, parameters: [JobParameter] = [], defaultInput: (@Sendable () throws -> [String])? = nil,
         undirected: @escaping @Sendable (JobParameters) -> Bool = { _ in false },
