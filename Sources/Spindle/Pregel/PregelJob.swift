@@ -64,10 +64,18 @@ public struct PregelJob<VertexValue: WireCodable & Sendable, EdgeValue: Sendable
 
     /// A Pregel job; only `name`, `summary`, `edgeValue`, `makeInitialValue` and `makeCompute` are required.
     /// - Parameters:
+    ///   - name: the name `spindle run NAME` starts the job by (see ``name``).
+    ///   - summary: one line for `spindle jobs`.
+    ///   - parameters: the `--param` values the job takes.
     ///   - defaultInput: the input paths without `--input` (see ``defaultInput``); nil makes `--input` required.
     ///   - undirected: whether each input line also makes the reverse edge (see ``undirected``).
     ///   - edgeValue: the edge value from the line's optional third column (`Unweighted()` to ignore it).
-    ///   - combine, combiner: how messages to one vertex are combined; give at most one of them.
+    ///   - makeInitialValue: builds, per task, the value of a vertex before superstep 0.
+    ///   - makeCompute: builds, per task, the compute function run on every active vertex.
+    ///   - combine: a closure that folds two messages to one vertex; give at most one of `combine` and `combiner`.
+    ///   - combiner: a ``MessageCombiner``; give at most one of `combine` and `combiner`.
+    ///   - aggregators: the aggregators vertices may contribute to.
+    ///   - makeMasterCompute: builds the master compute run on the coordinator after every superstep.
     ///   - formatValue: the output text of a vertex value (see ``formatValue``); nil for its `description`.
     public init(
         name: String, summary: String, parameters: [JobParameter] = [], defaultInput: (@Sendable () throws -> [String])? = nil,
