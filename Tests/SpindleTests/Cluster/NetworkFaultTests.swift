@@ -98,11 +98,11 @@ import Testing
     @Test func fullScratchDiskOnOneWorkerExcludesItAndTheJobSucceedsOnTheOthers() throws {
         let dir = try TemporaryDirectory()
         let (job, input) = try wordCount(dir)
-        let outcome = try NetBed.run(in: dir, scratchLimit: "w1:64k", expectLost: 0, job: job)
+        let outcome = try NetBed.run(in: dir, scratchLimit: "w1:8k", expectLost: 0, job: job)
         try expectWordCount(outcome, input: input)
         let w1 = try #require(outcome.worker(on: "w1"))
         let failedOnW1 = outcome.events.events(named: "attempt_failed").filter { $0["worker"] as? Int == w1 }
-        #expect(!failedOnW1.isEmpty, "w1's scratch is a 64 KiB tmpfs: its tasks must fail")
+        #expect(!failedOnW1.isEmpty, "w1's scratch is an 8 KiB tmpfs: its tasks must fail")
         #expect(!failedOnW1.contains { $0["blameless"] as? Bool == true }, "a full disk is w1's own fault, not its sources'")
         #expect(outcome.events.events(named: "worker_excluded").map { $0["worker"] as? Int } == [w1])
     }
@@ -111,6 +111,13 @@ import Testing
         let dir = try TemporaryDirectory()
         let (job, input) = try wordCount(dir)
         let outcome = try NetBed.run(in: dir, fault: "loss:w1:5", trigger: "attempt_started", expectLost: 0, job: job)
+        try expectWordCount(outcome, input: input)
+    }
+
+    @Test func slowLinkOnOneWorkerGivesExactOutputAndNoFalseLoss() throws {
+        let dir = try TemporaryDirectory()
+        let (job, input) = try wordCount(dir)
+        let outcome = try NetBed.run(in: dir, fault: "rate:w1:8mbit", trigger: "attempt_started", expectLost: 0, job: job)
         try expectWordCount(outcome, input: input)
     }
 
