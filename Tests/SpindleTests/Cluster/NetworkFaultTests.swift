@@ -7,6 +7,7 @@ import Testing
 /// give the sequential reference's output, and the bed checks the rest: loss detected within the heartbeat
 /// timeout + 1 s, the stage in flight completed within the heartbeat timeout + 5 s of the loss, `_SUCCESS` iff
 /// exit 0, no process left, every scratch directory empty. The heartbeat timeout is 3 s (``NetBed/heartbeatTimeout``).
+/// The hosts run `TestJobsBinary.path` (`spindle-testjobs`) processes, so `.ci/tsan` skips this suite.
 @Suite(.serialized, .enabled(if: NetBed.available, "\(NetBed.unavailableReason ?? "")")) struct NetworkFaultTests {
     /// Word count (`crashtest` without crashes; every task pauses 250 ms once, so that faults land mid-stage).
     private func wordCount(_ dir: TemporaryDirectory) throws -> (job: [String], input: [String]) {
