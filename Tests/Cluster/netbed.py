@@ -352,7 +352,10 @@ def main():
     os.makedirs(args.workdir, exist_ok=True)
     argv = ["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "private",
             sys.executable, os.path.abspath(__file__), "--inner"] + sys.argv[1:]
-    return subprocess.run(argv).returncode
+    # Become unshare: a SIGKILL to this process then kills the bed's first process, and with it the PID
+    # namespace (every host's processes), the network namespaces and the mounts.
+    sys.stdout.flush()
+    os.execvp("unshare", argv)
 
 
 if __name__ == "__main__":
