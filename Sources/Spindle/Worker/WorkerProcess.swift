@@ -122,6 +122,9 @@ final class WorkerProcess: Sendable {
         let beats = Thread { [self] in sendHeartbeats(connection, interval: descriptor.heartbeatInterval) }
         beats.start()
         let code = serve(connection, timeout: descriptor.heartbeatTimeout, exchange: exchange)
+        // Closed first, so that a coordinator that still hears this worker (a one-way partition) learns at once
+        // that it gave up, rather than after the scratch directory is removed.
+        connection.close()
         // A task may still run: ask it to stop, so it writes no more scratch files while they are removed.
         state.withLock { s in
             s.running?.cancel()
@@ -139,7 +142,6 @@ final class WorkerProcess: Sendable {
         } catch {
             SystemInfo.writeStandardError("spindle worker: could not remove its scratch directory: \(error)\n")
         }
-        connection.close()
         return code
     }
 
