@@ -23,8 +23,10 @@ package final class TCPSocket: @unchecked Sendable {
     deinit { close() }
 
     /// Connects to `host` (a name or an IPv4/IPv6 literal) within `timeout`, trying each resolved
-    /// address in turn; throws the last address's error, or ETIMEDOUT when time runs out.
-    package static func connect(host: String, port: UInt16, timeout: Duration) throws -> TCPSocket {
+    /// address in turn; throws the last address's error, or ETIMEDOUT when time runs out. With `abandoned`,
+    /// the wait also ends (ECANCELED) within 50 ms of it returning true: a connect to an unreachable host
+    /// stops as soon as its caller no longer wants it.
+    package static func connect(host: String, port: UInt16, timeout: Duration, abandoned: (() -> Bool)? = nil) throws -> TCPSocket {
         let deadline = LibC.Deadline(after: timeout)
         let context = host.contains(":") && !host.hasPrefix("[") ? "to [\(host)]:\(port)" : "to \(host):\(port)"
         let addresses = try SocketAddress.resolve(host: host, port: port, passive: false)
@@ -32,7 +34,7 @@ package final class TCPSocket: @unchecked Sendable {
         for (index, address) in addresses.enumerated() {
             if index > 0 && deadline.hasPassed { break }
             do {
-                return try connect(to: address, deadline: deadline, context: context)
+                return try connect(to: address, deadline: deadline, abandoned: abandoned, context: context)
             } catch {
                 lastError = error
             }
@@ -41,7 +43,7 @@ package final class TCPSocket: @unchecked Sendable {
     }
 
     /// One non-blocking connect attempt, polled until `deadline`, then switched back to blocking.
-    private static func connect(to address: SocketAddress, deadline: LibC.Deadline,
+    private static func connect(to address: SocketAddress, deadline: LibC.Deadline, abandoned: (() -> Bool)?,
                                 context: String) throws(SystemError) -> TCPSocket {
         let type = LibC.sockStream | LibC.sockCloexec | Int32(SOCK_NONBLOCK.rawValue)
         let fd = try SystemError.check("socket", context) {
@@ -55,7 +57,7 @@ package final class TCPSocket: @unchecked Sendable {
                 guard code == EINPROGRESS || code == EINTR else {
                     throw SystemError(call: "connect", errno: code, context: context)
                 }
-                try waitConnected(fd, deadline: deadline, context: context)
+                try waitConnected(fd, deadline: deadline, abandoned: abandoned, context: context)
             }
             try LibC.setNonBlocking(fd, false, context)
             try LibC.setSocketOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1,
@@ -67,16 +69,21 @@ package final class TCPSocket: @unchecked Sendable {
         }
     }
 
-    /// Polls `fd` for writability until `deadline`, then reads SO_ERROR for the outcome.
-    private static func waitConnected(_ fd: Int32, deadline: LibC.Deadline,
+    /// Polls `fd` for writability until `deadline` (in slices of 50 ms while `abandoned` is given and false),
+    /// then reads SO_ERROR for the outcome.
+    private static func waitConnected(_ fd: Int32, deadline: LibC.Deadline, abandoned: (() -> Bool)?,
                                       context: String) throws(SystemError) {
         while true {
             let remaining = deadline.remaining
             if remaining == 0 {
                 throw SystemError(call: "connect", errno: ETIMEDOUT, context: context)
             }
+            if let abandoned, abandoned() {
+                throw SystemError(call: "connect", errno: ECANCELED, context: context)
+            }
+            let slice = abandoned == nil ? remaining : min(remaining, 50_000_000)
             var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-            let r = Glibc.poll(&pfd, 1, LibC.pollMilliseconds(remaining))
+            let r = Glibc.poll(&pfd, 1, LibC.pollMilliseconds(slice))
             if r == -1 {
                 let code = Glibc.errno
                 if code == EINTR { continue }

@@ -218,6 +218,7 @@ import Testing
         .failed(AttemptFailure(attempt: AttemptID(7), cause: "boom", blameless: true, lostOutputs: [TaskID(stage: 0, index: 2)])),
         .cancel(AttemptID(12)),
         .shutdown(reason: "done"),
+        .peerLost(PeerLoss(host: "10.251.0.11", port: 7100, attemptsBelow: AttemptID(40))),
     ])
     func messagesRoundTripThroughFrames(message: ControlMessage) throws {
         let frame = message.frame()

@@ -23,6 +23,7 @@ enum CommandSpecs {
             .value("heartbeat-timeout", placeholder: "DURATION", default: "2s", help: "silence after which a worker is dead"),
             .value("join-timeout", placeholder: "DURATION", default: "30s", help: "how long to wait for workers to join (and to rejoin if all are lost)"),
             .value("max-attempts", placeholder: "N", default: "4", help: "failed attempts after which a task fails the job"),
+            .value("exclude-after", placeholder: "N", default: "2", help: "exclude a worker once N distinct tasks failed on it and succeeded elsewhere (0: never)"),
             .flag("no-speculation", help: "never launch backup attempts for straggling tasks"),
             .value("speculation-after", placeholder: "DURATION", default: "1s", help: "minimum run time before a straggler gets a backup"),
             .value("memory", placeholder: "SIZE", default: "512MiB", help: "memory budget per worker for shuffle buffers"),
@@ -61,6 +62,7 @@ enum CommandSpecs {
             .value("connect-timeout", placeholder: "DURATION", default: "10s", help: "how long to retry reaching the coordinator"),
             .value("bind", placeholder: "HOST", default: nil, help: "address the fetch server listens on; default: the --advertise host, else 127.0.0.1 when the coordinator is reached on loopback, else 0.0.0.0"),
             .value("advertise", placeholder: "HOST", default: nil, help: "address other workers fetch from; default: the address the coordinator sees this worker connect from"),
+            .value("fetch-port", placeholder: "PORT", default: "0 (any free port)", help: "port the fetch server listens on"),
         ],
         positionals: [])
 

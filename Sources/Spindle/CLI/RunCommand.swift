@@ -67,6 +67,7 @@ struct RunCommand {
 
         var scheduler = SchedulerSettings()
         scheduler.maxAttempts = try a.int("max-attempts", default: RuntimeDefaults.maxAttempts, range: 1...1000)
+        scheduler.excludeAfterFailedTasks = try a.int("exclude-after", default: scheduler.excludeAfterFailedTasks, range: 0...1000)
         scheduler.speculation = !a.flag("no-speculation")
         scheduler.speculationMinimumAge = try a.duration("speculation-after", default: .seconds(1))
         let heartbeatInterval = try a.duration("heartbeat-interval", default: RuntimeDefaults.heartbeatInterval)

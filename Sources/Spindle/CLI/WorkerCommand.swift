@@ -1,7 +1,7 @@
 import SpindleCore
 import SpindlePosix
 
-/// `spindle worker --coordinator HOST:PORT [--bind HOST] [--advertise HOST]`: joins a coordinator and serves it.
+/// `spindle worker --coordinator HOST:PORT [--bind HOST] [--advertise HOST] [--fetch-port PORT]`: joins a coordinator and serves it.
 ///
 /// Exit codes: 0 the job it served succeeded, 1 the job failed (or was stopped), 2 bad usage, 3 the
 /// coordinator was lost or refused it, 130 / 143 stopped by SIGINT / SIGTERM (its scratch removed).
@@ -21,6 +21,7 @@ enum WorkerCommand {
         }
         options.bind = arguments.value("bind")
         options.advertise = arguments.value("advertise")
+        options.fetchPort = UInt16(try arguments.int("fetch-port", default: 0, range: 0...65535))
         if SystemInfo.environment("SPINDLE_LOCAL_WORKER") == "1" {
             // SIGTERM, not SIGKILL: a worker whose coordinator died (even by SIGKILL) still removes its scratch.
             SystemInfo.setParentDeathSignal(Signal.terminate)

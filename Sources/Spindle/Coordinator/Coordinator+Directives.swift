@@ -50,6 +50,14 @@ extension Coordinator: DriverControl {
                 fail(.taskFailed, "\(driver.describe(task)) failed \(attempts) times; last cause: \(cause)")
             case .inputRejected(_, let cause):
                 fail(.badInput, cause)
+            case .workerExcluded(let worker, let tasks):
+                let names = tasks.map(driver.describe).joined(separator: ", ")
+                events.record(
+                    "worker_excluded",
+                    [("worker", .int(Int(worker.rawValue))), ("failed_tasks", .array(tasks.map { .string(driver.describe($0)) }))])
+                console.log("excluded \(worker) for the rest of the job: \(names) failed on it and succeeded on other workers")
+            case .noHealthyWorker(_, let cause):
+                fail(.taskFailed, cause)
             }
         }
     }

@@ -177,6 +177,7 @@ extension Coordinator {
     }
 
     private func markLost(_ worker: WorkerID, peer: Peer, cause: String) {
+        let exchange = exchangeAddress(of: worker)
         workers[worker] = nil
         progress[worker] = nil
         lastReported[worker] = nil
@@ -185,6 +186,11 @@ extension Coordinator {
         events.record(
             "worker_lost", [("worker", .int(Int(worker.rawValue))), ("peer", .string(peer.connection.peer)), ("cause", .string(cause))])
         console.log("lost \(worker) at \(peer.connection.peer): \(cause)")
+        if let exchange {
+            // Survivors abort their fetches from it now instead of waiting for the fetch timeout.
+            let loss = ControlMessage.peerLost(PeerLoss(host: exchange.host, port: exchange.port, attemptsBelow: scheduler.nextAttemptID))
+            for other in workers.values { try? other.connection.send(loss) }
+        }
         let running = scheduler.runningAttempt(on: worker)
         if running != nil { failedAttempts += 1 }
         apply(scheduler.workerLost(worker, cause: "\(worker) was lost: \(cause)"))

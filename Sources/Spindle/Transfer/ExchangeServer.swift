@@ -74,10 +74,10 @@ final class ExchangeServer: Sendable {
     let prefetched = SegmentPrefetches()
     static let maxChunk = 1 << 20
 
-    /// Listens on `host` (port chosen by the system); fetches from others go over TCP.
-    init(host: String, secret: [UInt8]) throws {
+    /// Listens on `host`:`port` (port 0: chosen by the system); fetches from others go over TCP.
+    init(host: String, port: UInt16 = 0, secret: [UInt8]) throws {
         // The poll thread's wakeup: a connection came back from an answering thread, or stop.
-        listening = (try TCPListener(host: host, port: 0), try WakeupPipe())
+        listening = (try TCPListener(host: host, port: port), try WakeupPipe())
         network = nil
         inProcessPort = 0
         self.secret = secret

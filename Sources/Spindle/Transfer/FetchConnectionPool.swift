@@ -1,4 +1,5 @@
 import Synchronization
+import SpindleCore
 import SpindlePosix
 
 /// Authenticated fetch connections to other workers' exchange servers, kept open between fetches so that
@@ -21,6 +22,16 @@ final class FetchConnectionPool: Sendable {
         var since: UInt64
     }
     private let idle = Mutex<[String: [Idle]]>([:])
+    /// The connections in use and the servers known lost.
+    let leases = FetchLeases()
+
+    /// Aborts every fetch of an output that `loss` covers, and closes the idle connections to its server.
+    func abort(_ loss: PeerLoss) {
+        leases.abort(loss)
+        let address = "\(loss.host):\(loss.port)"
+        let stale = idle.withLock { $0.removeValue(forKey: address) ?? [] }
+        for entry in stale { entry.connection.close() }
+    }
 
     /// An idle connection to `server` ("host:port"), if one is fresh enough.
     func take(_ server: String) -> FramedSocket? {

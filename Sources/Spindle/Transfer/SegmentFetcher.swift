@@ -55,6 +55,9 @@ struct SegmentFetcher {
         for (i, source) in sources.enumerated() {
             switch collected[i] {
             case .success(let segment): segments.append(segment)
+            case .failure(let error as ScratchWriteFailed):
+                // This worker's own disk failed: the task's failure, not a lost source.
+                throw TaskFailure("fetching \(producerName) \(source.producer)'s output into this worker's scratch failed: \(error)")
             case .failure(let error):
                 lost.append(TaskID(stage: producerStage, index: source.producer))
                 causes.append("\(error)")
@@ -85,7 +88,7 @@ struct SegmentFetcher {
         DispatchQueue.global().async {
             DispatchQueue.concurrentPerform(iterations: started.count) { i in
                 let (key, pending) = started[i]
-                pending.finish(Result { try fetcher.fetchRemote(sources[key.attempt]!, partition: key.partition) })
+                pending.finish(Result { try fetcher.fetchRemote(sources[key.attempt]!, partition: key.partition, context: nil) })
             }
         }
     }
@@ -104,14 +107,19 @@ struct SegmentFetcher {
             return segment
         }
         // Not fetched ahead, or that fetch failed: fetch now (a failure that persists is reported from here).
-        return try fetchRemote(source, partition: partition)
+        return try fetchRemote(source, partition: partition, context: context)
     }
 
     /// Fetches `source`'s segment of `partition` from its worker, through this worker's transport (TCP to the
-    /// other worker's exchange server, or in memory within one process).
-    private func fetchRemote(_ source: SegmentSource, partition: Int) throws -> Segment {
+    /// other worker's exchange server, or in memory within one process). `context`'s cancellation (and the loss
+    /// of the source's worker, ``FetchLeases``) ends the fetch at once.
+    private func fetchRemote(_ source: SegmentSource, partition: Int, context: TaskContext?) throws -> Segment {
         do {
-            return try server.transport.fetch(source, partition: partition, for: self)
+            return try server.transport.fetch(source, partition: partition, for: self, context: context)
+        } catch let error as TaskCancelled {
+            throw error
+        } catch let error as ScratchWriteFailed {
+            throw error
         } catch let error as FetchError {
             throw FetchError("fetching \(producerName) \(source.producer)'s output from \(source.host):\(source.port) failed: \(error.description)")
         } catch {

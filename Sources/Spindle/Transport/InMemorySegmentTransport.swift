@@ -6,7 +6,7 @@
 struct InMemorySegmentTransport: SegmentTransport {
     let network: InProcessNetwork
 
-    func fetch(_ source: SegmentSource, partition: Int, for fetcher: SegmentFetcher) throws -> SegmentFetcher.Segment {
+    func fetch(_ source: SegmentSource, partition: Int, for fetcher: SegmentFetcher, context: TaskContext?) throws -> SegmentFetcher.Segment {
         guard source.host == InProcessNetwork.host, let server = network.server(port: source.port) else {
             throw FetchError("no worker of this process serves \(source.host):\(source.port) (it has stopped)")
         }

@@ -5,7 +5,10 @@
 protocol SegmentTransport: Sendable {
     /// Fetches `source`'s segment of `partition`, checked as it arrives (or marked for checking as it is read)
     /// against the blocks' CRC32C and the byte count `source` names.
-    /// - Parameter fetcher: the fetch's settings (timeout, where to spill, whether to keep it in memory).
-    /// - Throws: ``FetchError`` (or the transport's own error) naming what failed; the fetcher adds the source.
-    func fetch(_ source: SegmentSource, partition: Int, for fetcher: SegmentFetcher) throws -> SegmentFetcher.Segment
+    /// - Parameters:
+    ///   - fetcher: the fetch's settings (timeout, where to spill, whether to keep it in memory).
+    ///   - context: the attempt the fetch serves, if any: its cancellation ends a blocked fetch at once.
+    /// - Throws: ``FetchError`` (or the transport's own error) naming what failed; the fetcher adds the source;
+    ///   ``TaskCancelled`` when `context` was cancelled.
+    func fetch(_ source: SegmentSource, partition: Int, for fetcher: SegmentFetcher, context: TaskContext?) throws -> SegmentFetcher.Segment
 }

@@ -10,30 +10,74 @@ struct TCPSegmentTransport: SegmentTransport {
     /// Idle authenticated connections to other workers' servers.
     let pool: FetchConnectionPool
 
-    func fetch(_ source: SegmentSource, partition: Int, for fetcher: SegmentFetcher) throws -> SegmentFetcher.Segment {
+    func fetch(_ source: SegmentSource, partition: Int, for fetcher: SegmentFetcher, context: TaskContext?) throws -> SegmentFetcher.Segment {
         let address = "\(source.host):\(source.port)"
+        try pool.leases.checkReachable(address, attempt: source.attempt)
+        try context?.checkCancelled()
         if let reused = pool.take(address) {
             do {
-                return try receive(source, partition: partition, on: reused, reused: true, address: address, for: fetcher)
+                return try leased(reused, source: source, address: address, context: context) {
+                    try receive(source, partition: partition, on: reused, reused: true, address: address, for: fetcher)
+                }
             } catch is StaleConnection {
                 // The server closed it while it was idle; fetch over a new connection.
             }
         }
         var handshakes = 0
         while true {
-            let socket = try TCPSocket.connect(host: source.host, port: source.port, timeout: .seconds(5))
+            let socket: TCPSocket
+            do {
+                socket = try TCPSocket.connect(host: source.host, port: source.port, timeout: Self.connectTimeout) {
+                    context?.isCancelled == true || pool.leases.isLost(address, attempt: source.attempt)
+                }
+            } catch {
+                if context?.isCancelled == true { throw TaskCancelled() }
+                if pool.leases.isLost(address, attempt: source.attempt) { throw FetchError("the worker at \(address) was declared lost") }
+                throw error
+            }
             try socket.setSendTimeout(fetcher.timeout)
             let connection = FramedSocket(socket: socket)
             do {
-                try Handshaking.connectAsClient(connection, secret: secret, role: .fetch, timeout: RuntimeDefaults.handshakeTimeout)
+                try leased(connection, source: source, address: address, context: context) {
+                    try Handshaking.connectAsClient(connection, secret: secret, role: .fetch, timeout: RuntimeDefaults.handshakeTimeout)
+                }
             } catch {
                 connection.close()
                 // A server over its limit of unauthenticated connections drops one (ExchangeServer): try again.
                 handshakes += 1
-                if error is ConnectionClosed && handshakes < 3 { continue }
+                if error is ConnectionClosed && handshakes < 3 && !pool.leases.isLost(address, attempt: source.attempt) && context?.isCancelled != true {
+                    continue
+                }
                 throw error
             }
-            return try receive(source, partition: partition, on: connection, reused: false, address: address, for: fetcher)
+            return try leased(connection, source: source, address: address, context: context) {
+                try receive(source, partition: partition, on: connection, reused: false, address: address, for: fetcher)
+            }
+        }
+    }
+
+    /// How long connecting to another worker's exchange server may take.
+    static let connectTimeout: Duration = .seconds(5)
+
+    /// Runs `body` (which waits on `connection`) with the connection registered in ``FetchConnectionPool/leases``
+    /// and shut down on `context`'s cancellation, so that either ends a blocked wait at once. An error that
+    /// either caused becomes ``TaskCancelled`` or a ``FetchError`` saying the worker was lost.
+    private func leased<T>(
+        _ connection: FramedSocket, source: SegmentSource, address: String, context: TaskContext?, _ body: () throws -> T
+    ) throws -> T {
+        let lease = try pool.leases.begin(connection, address: address, attempt: source.attempt)
+        defer { pool.leases.end(lease) }
+        let socket = connection.socket
+        let handler = context?.onCancel { socket.shutdown() }
+        defer { context?.removeCancelHandler(handler) }
+        do {
+            return try body()
+        } catch is StaleConnection where !pool.leases.isLost(address, attempt: source.attempt) && context?.isCancelled != true {
+            throw StaleConnection()
+        } catch {
+            if context?.isCancelled == true { throw TaskCancelled() }
+            if pool.leases.isLost(address, attempt: source.attempt) { throw FetchError("the worker at \(address) was declared lost") }
+            throw error
         }
     }
 
@@ -48,7 +92,7 @@ struct TCPSegmentTransport: SegmentTransport {
         do {
             try connection.send(Frame(kind: MessageKind.fetchRequest.rawValue, payload: FetchRequest(attempt: source.attempt, partition: partition).wireEncoded()))
             let path = "\(fetcher.scratchPrefix)-from-producer-\(source.producer)"
-            let writer = fetcher.inMemory ? nil : try FileWriter(path: path, mode: .createTruncate)
+            let writer = fetcher.inMemory ? nil : try ScratchWriteFailed.wrap { try FileWriter(path: path, mode: .createTruncate) }
             var memory: UnsafeMutableRawBufferPointer? = fetcher.inMemory ? .allocate(byteCount: max(1, source.bytes), alignment: 16) : nil
             defer { memory?.deallocate() }
             var received = 0
@@ -62,7 +106,7 @@ struct TCPSegmentTransport: SegmentTransport {
                     try frame.payload.withUnsafeBytes { bytes in
                         _ = try BlockValidator.validate(bytes, source: "\(fetcher.producerName) \(source.producer) output from \(address)")
                         if let writer {
-                            try writer.write(bytes)
+                            try ScratchWriteFailed.wrap { try writer.write(bytes) }
                         } else if let memory, bytes.count > 0 {
                             guard received + bytes.count <= memory.count else {
                                 throw FetchError("the server sent more than the \(source.bytes) bytes the map reported")
@@ -78,8 +122,10 @@ struct TCPSegmentTransport: SegmentTransport {
                     }
                     let segment: SegmentFetcher.Segment
                     if let writer {
-                        try writer.close()
-                        let file = try MappedFile(path: path)
+                        let file = try ScratchWriteFailed.wrap {
+                            try writer.close()
+                            return try MappedFile(path: path)
+                        }
                         segment = SegmentFetcher.Segment(producer: source.producer, bytes: file.bytes, owner: file)
                     } else {
                         let buffer = BlockBuffer(adopting: memory!, count: received)
@@ -104,3 +150,14 @@ struct TCPSegmentTransport: SegmentTransport {
 
 /// A reused fetch connection failed before the server answered (it may have closed the connection).
 private struct StaleConnection: Error {}
+
+/// Writing a fetched segment to this worker's own scratch failed (a full disk): the fault of this worker, not
+/// of the worker that served the segment, so the task fails as its own (counted, and against this worker).
+struct ScratchWriteFailed: Error, CustomStringConvertible {
+    var underlying: any Error
+    var description: String { "\(underlying)" }
+
+    static func wrap<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw ScratchWriteFailed(underlying: error) }
+    }
+}

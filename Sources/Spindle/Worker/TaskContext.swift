@@ -13,6 +13,8 @@ package final class TaskContext: Sendable {
     /// The worker's exchange store, where map outputs are registered for fetching.
     package let services: WorkerServices
     private let cancelled = Atomic<Bool>(false)
+    /// What to run on cancellation (waking blocked waits), by token; nil once cancelled.
+    private let cancelHandlers = Mutex<(next: Int, handlers: [Int: @Sendable () -> Void]?)>((0, [:]))
     private let progressBits = Atomic<UInt64>(0)
 
     package init(worker: WorkerID, assignment: TaskAssignment, descriptor: JobDescriptor, parameters: JobParameters, scratchDirectory: String, services: WorkerServices) {
@@ -30,7 +32,34 @@ package final class TaskContext: Sendable {
 
     /// Whether the coordinator asked to abandon this attempt.
     package var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
-    package func cancel() { cancelled.store(true, ordering: .relaxed) }
+    package func cancel() {
+        cancelled.store(true, ordering: .relaxed)
+        let handlers = cancelHandlers.withLock { state in
+            defer { state.handlers = nil }
+            return state.handlers ?? [:]
+        }
+        for handler in handlers.values { handler() }
+    }
+
+    /// Runs `handler` when the attempt is cancelled (at once when it already is), so that a blocking wait can be
+    /// woken (a fetch's socket shut down). Returns a token for ``removeCancelHandler(_:)``; nil when it ran at once.
+    /// The handler MUST be quick and MUST NOT call back into this context.
+    func onCancel(_ handler: @escaping @Sendable () -> Void) -> Int? {
+        let token: Int? = cancelHandlers.withLock { state in
+            guard state.handlers != nil else { return nil }
+            state.next += 1
+            state.handlers![state.next] = handler
+            return state.next
+        }
+        if token == nil { handler() }
+        return token
+    }
+
+    /// Forgets a handler from ``onCancel(_:)``.
+    func removeCancelHandler(_ token: Int?) {
+        guard let token else { return }
+        cancelHandlers.withLock { _ = $0.handlers?.removeValue(forKey: token) }
+    }
 
     /// Throws ``TaskCancelled`` once the attempt was cancelled; long loops call it now and then.
     package func checkCancelled() throws {

@@ -14,6 +14,8 @@ struct WorkerOptions: Sendable {
     /// `--advertise HOST`: the address other workers fetch from, sent in the registration; nil: the address
     /// the coordinator sees this worker connect from.
     var advertise: String?
+    /// `--fetch-port PORT`: the port the exchange (fetch) server listens on; 0: any free port.
+    var fetchPort: UInt16 = 0
     /// The worker is a thread of the coordinator's process and connects through this network (its control
     /// link and its exchange in memory); `coordinator`, `bind` and `advertise` are then unused.
     var inProcess: InProcessNetwork?
@@ -81,9 +83,11 @@ final class WorkerProcess: Sendable {
                 let coordinatorAddress = HostPort.parse(connection.peer)?.host ?? options.coordinator.host
                 let listenHost = ExchangeBinding.listenHost(bind: options.bind, advertise: options.advertise, coordinatorAddress: coordinatorAddress)
                 do {
-                    exchange = try ExchangeServer(host: listenHost, secret: options.secret)
+                    exchange = try ExchangeServer(host: listenHost, port: options.fetchPort, secret: options.secret)
                 } catch {
-                    throw WorkerError("the fetch server cannot listen on \(listenHost): \(error); pass --bind with an address of this machine")
+                    let port = options.fetchPort == 0 ? "" : " port \(options.fetchPort)"
+                    throw WorkerError(
+                        "the fetch server cannot listen on \(listenHost)\(port): \(error); pass --bind with an address of this machine (and a free --fetch-port)")
                 }
             }
             madeExchange = exchange
@@ -117,7 +121,10 @@ final class WorkerProcess: Sendable {
         executor.start()
         let beats = Thread { [self] in sendHeartbeats(connection, interval: descriptor.heartbeatInterval) }
         beats.start()
-        let code = serve(connection, timeout: descriptor.heartbeatTimeout)
+        let code = serve(connection, timeout: descriptor.heartbeatTimeout, exchange: exchange)
+        // Closed first, so that a coordinator that still hears this worker (a one-way partition) learns at once
+        // that it gave up, rather than after the scratch directory is removed.
+        connection.close()
         // A task may still run: ask it to stop, so it writes no more scratch files while they are removed.
         state.withLock { s in
             s.running?.cancel()
@@ -135,7 +142,6 @@ final class WorkerProcess: Sendable {
         } catch {
             SystemInfo.writeStandardError("\(ProgramName.current) worker: could not remove its scratch directory: \(error)\n")
         }
-        connection.close()
         return code
     }
 
@@ -174,7 +180,7 @@ final class WorkerProcess: Sendable {
     }
 
     /// Reads coordinator messages until shutdown, loss, or silence; returns the exit code.
-    private func serve(_ connection: any ControlLink, timeout: Duration) -> Int32 {
+    private func serve(_ connection: any ControlLink, timeout: Duration, exchange: ExchangeServer) -> Int32 {
         while true {
             do {
                 if let frame = try connection.receive(timeout: .milliseconds(100)) {
@@ -191,6 +197,9 @@ final class WorkerProcess: Sendable {
                     case .shutdown(let reason, let jobFailed):
                         if reason != "the job finished" { SystemInfo.writeStandardError("\(ProgramName.current) worker: exiting: \(reason)\n") }
                         return jobFailed ? 1 : 0
+                    case .peerLost(let loss):
+                        // Fetches from the lost worker end now, not at their timeout; their tasks fail blamelessly.
+                        exchange.connections.abort(loss)
                     case .heartbeat: break
                     default:
                         SystemInfo.writeStandardError("\(ProgramName.current) worker: unexpected message from the coordinator; exiting\n")

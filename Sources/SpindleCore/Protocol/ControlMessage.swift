@@ -17,6 +17,8 @@ package enum ControlMessage: Equatable, Sendable {
     /// Coordinator → worker: the job is over (or the worker was declared dead); exit. `jobFailed` says
     /// whether the job failed (or was stopped), so the worker exits non-zero.
     case shutdown(reason: String, jobFailed: Bool = false)
+    /// Coordinator → worker: a worker was declared lost; abort every fetch of the outputs it holds.
+    case peerLost(PeerLoss)
 
     /// The frame carrying this message.
     package func frame() -> Frame {
@@ -31,6 +33,7 @@ package enum ControlMessage: Equatable, Sendable {
         case .failed(let failure): kind = .failed; w.write(failure)
         case .cancel(let attempt): kind = .cancel; w.write(attempt)
         case .shutdown(let reason, let jobFailed): kind = .shutdown; w.write(reason); w.write(jobFailed)
+        case .peerLost(let loss): kind = .peerLost; w.write(loss)
         }
         return Frame(kind: kind.rawValue, payload: w.bytes)
     }
@@ -50,6 +53,7 @@ package enum ControlMessage: Equatable, Sendable {
             case .failed: message = .failed(try r.read(AttemptFailure.self))
             case .cancel: message = .cancel(try r.read(AttemptID.self))
             case .shutdown: message = .shutdown(reason: try r.read(String.self), jobFailed: try r.read(Bool.self))
+            case .peerLost: message = .peerLost(try r.read(PeerLoss.self))
             default: throw ProtocolError.unexpectedKind(kind)
             }
             try r.expectEnd()

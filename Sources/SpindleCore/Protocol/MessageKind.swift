@@ -15,6 +15,7 @@ package enum MessageKind: UInt8, Sendable, CaseIterable {
     case failed = 15
     case cancel = 16
     case shutdown = 17
+    case peerLost = 18
     // Data: a reducer fetching a partition from a worker's exchange server.
     case fetchRequest = 20
     case fetchBlock = 21

@@ -14,6 +14,12 @@ package enum SchedulerDirective: Equatable, Sendable {
     case stageCompleted(stage: Int)
     /// `task` failed `attempts` times; the job fails with `lastCause`.
     case jobFailed(task: TaskID, attempts: Int, lastCause: String)
+    /// `worker` is excluded for the rest of the job: `failedTasks` (distinct tasks that failed on it and then
+    /// committed elsewhere) reached ``SchedulerSettings/excludeAfterFailedTasks``. It gets no new attempts;
+    /// its committed outputs stay in use.
+    case workerExcluded(worker: WorkerID, failedTasks: [TaskID])
+    /// No worker that may run `task` is left (every live one is excluded): the job fails with `cause`.
+    case noHealthyWorker(task: TaskID, cause: String)
     /// An attempt of `task` found its input unusable in a way every attempt would (a malformed record, an
     /// input file that changed): the job fails at once with `cause`, as bad input.
     case inputRejected(task: TaskID, cause: String)

@@ -11,6 +11,10 @@ package struct SchedulerSettings: Sendable, Equatable {
     package var speculationSlowdown: Double = 1.5
     /// A running attempt younger than this is never backed up. Default 1 s.
     package var speculationMinimumAge: Duration = .seconds(1)
+    /// A worker is excluded from the rest of the job (given no new attempts, as Spark's excludeOnFailure)
+    /// once this many distinct tasks failed on it and then committed on another worker; 0 never excludes.
+    /// Default 2.
+    package var excludeAfterFailedTasks: Int = 2
 
     package init() {}
 
@@ -19,6 +23,9 @@ package struct SchedulerSettings: Sendable, Equatable {
         guard maxAttempts >= 1 else { throw SettingsError(field: "maxAttempts", message: "must be at least 1, got \(maxAttempts)") }
         guard speculativeFraction >= 0, speculativeFraction <= 1 else {
             throw SettingsError(field: "speculativeFraction", message: "must be within 0...1, got \(speculativeFraction)")
+        }
+        guard excludeAfterFailedTasks >= 0 else {
+            throw SettingsError(field: "excludeAfterFailedTasks", message: "must not be negative, got \(excludeAfterFailedTasks)")
         }
         guard speculationSlowdown >= 0 else {
             throw SettingsError(field: "speculationSlowdown", message: "must not be negative, got \(speculationSlowdown)")

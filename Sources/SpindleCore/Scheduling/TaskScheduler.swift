@@ -5,7 +5,9 @@
 /// finished or failed) with the current time and carries out the ``SchedulerDirective``s it returns.
 /// Each worker runs one attempt at a time and pulls the next task when idle, so faster workers do more.
 ///
-/// A task fails the job after `maxAttempts` consecutive failed attempts (a commit resets the count).
+/// A task fails the job after `maxAttempts` consecutive failed attempts (a commit resets the count). A failed
+/// task runs again on a worker it has not failed on, when a healthy one is live; a worker whose failed tasks
+/// then commit elsewhere is excluded (``WorkerExclusion``), and the job fails only when no healthy worker is left.
 ///
 /// Tasks come in stages added in order. A task of stage `s` is only handed out while every task of every
 /// earlier stage has committed output available. A *location-bound* stage (map output kept on the worker
@@ -50,9 +52,11 @@ package struct TaskScheduler: Sendable {
     private var workers: [WorkerID: AttemptID?] = [:]
     private var nextAttempt: UInt64 = 1
     private var failedTask: TaskID?
+    private var exclusion: WorkerExclusion
 
     package init(settings: SchedulerSettings = SchedulerSettings()) {
         self.settings = settings
+        self.exclusion = WorkerExclusion(threshold: settings.excludeAfterFailedTasks)
     }
 
     // MARK: Queries
@@ -67,8 +71,12 @@ package struct TaskScheduler: Sendable {
     package func isComplete(stage: Int) -> Bool {
         stages[stage].abandoned || stages[stage].committedCount == stages[stage].tasks.count
     }
-    /// The live workers.
+    /// The live workers (excluded ones included: they still serve the outputs they committed).
     package var liveWorkers: [WorkerID] { workers.keys.sorted() }
+    /// Whether `worker` is excluded for the rest of the job (it gets no new attempts but those placed on it).
+    package func isExcluded(_ worker: WorkerID) -> Bool { exclusion.isExcluded(worker) }
+    /// The id the next attempt will get: every attempt started so far has a smaller one.
+    package var nextAttemptID: AttemptID { AttemptID(nextAttempt) }
     /// The attempt `worker` runs, if any.
     package func runningAttempt(on worker: WorkerID) -> AttemptID? { workers[worker] ?? nil }
     /// Failed attempts of `task` so far.
@@ -123,6 +131,7 @@ package struct TaskScheduler: Sendable {
     /// task; committed outputs it held in unreleased location-bound stages are lost and re-queued.
     package mutating func workerLost(_ worker: WorkerID, cause: String) -> [SchedulerDirective] {
         guard let running = workers.removeValue(forKey: worker) else { return [] }
+        exclusion.forget(worker)
         var directives: [SchedulerDirective] = []
         if let attempt = running {
             directives += finishFailedAttempt(attempt, cause: cause, counts: true)
@@ -132,7 +141,7 @@ package struct TaskScheduler: Sendable {
                 directives += loseOutput(TaskID(stage: s, index: i))
             }
         }
-        return directives
+        return directives + failIfNoHealthyWorker()
     }
 
     /// An attempt reports success. The first success of a task commits; any other is rejected.
@@ -168,7 +177,10 @@ package struct TaskScheduler: Sendable {
             stages[id.stage].completionReported = true
             directives.append(.stageCompleted(stage: id.stage))
         }
-        return directives
+        for (worker, tasks) in exclusion.committed(id, on: state.worker) where workers[worker] != nil {
+            directives.append(.workerExcluded(worker: worker, failedTasks: tasks))
+        }
+        return directives + failIfNoHealthyWorker()
     }
 
     /// An attempt reports failure with `cause`. When `counts` is false (the task was blameless, e.g. its
@@ -191,7 +203,7 @@ package struct TaskScheduler: Sendable {
         for lost in lostOutputs where contains(lost) && stages[lost.stage].tasks[lost.index].committed != nil {
             directives += loseOutput(lost)
         }
-        return directives
+        return directives + failIfNoHealthyWorker()
     }
 
     /// Hands pending work to idle workers (and backups to stragglers when nothing is pending).
@@ -201,7 +213,7 @@ package struct TaskScheduler: Sendable {
         for worker in workers.keys.sorted() where workers[worker]! == nil {
             if let task = takePendingTask(for: worker) {
                 directives.append(start(task, on: worker, now: now, speculative: false))
-            } else if let task = straggler(avoiding: worker, now: now) {
+            } else if !exclusion.isExcluded(worker), let task = straggler(avoiding: worker, now: now) {
                 stages[task.stage].speculativeLaunched += 1
                 directives.append(start(task, on: worker, now: now, speculative: true))
             }
@@ -220,10 +232,17 @@ package struct TaskScheduler: Sendable {
         return .assign(attempt: attempt, task: task, worker: worker, speculative: speculative)
     }
 
-    /// The first pending task `worker` may run, of the first stage whose predecessors are all complete.
+    /// The first pending task `worker` may run, of the first stage whose predecessors are all complete. An
+    /// excluded worker may run only tasks placed on it; a task avoids a worker it failed on while a healthy
+    /// worker it has not failed on is live.
     private mutating func takePendingTask(for worker: WorkerID) -> TaskID? {
+        let excluded = exclusion.isExcluded(worker)
         for s in stages.indices {
-            if let position = stages[s].pending.firstIndex(where: { stages[s].placement?[$0] ?? worker == worker }) {
+            let position = stages[s].pending.firstIndex { index in
+                if let placement = stages[s].placement { return placement[index] == worker }
+                return !excluded && !avoids(TaskID(stage: s, index: index), worker)
+            }
+            if let position {
                 let index = stages[s].pending.remove(at: position)
                 stages[s].tasks[index].queued = false
                 return TaskID(stage: s, index: index)
@@ -231,6 +250,27 @@ package struct TaskScheduler: Sendable {
             if !isComplete(stage: s) { return nil }
         }
         return nil
+    }
+
+    /// Whether `task` should wait for another worker than `worker`: it failed on `worker`, and a healthy live
+    /// worker it has not failed on exists.
+    private func avoids(_ task: TaskID, _ worker: WorkerID) -> Bool {
+        guard exclusion.hasFailures(task), exclusion.hasFailed(task, on: worker) else { return false }
+        return workers.keys.contains { other in
+            other != worker && !exclusion.isExcluded(other) && !exclusion.hasFailed(task, on: other)
+        }
+    }
+
+    /// Fails the job when workers are live but every one is excluded while a task waits that none of them may run.
+    private mutating func failIfNoHealthyWorker() -> [SchedulerDirective] {
+        guard failedTask == nil, !workers.isEmpty, workers.keys.allSatisfy({ exclusion.isExcluded($0) }),
+            let s = stages.indices.first(where: { !isComplete(stage: $0) }), stages[s].placement == nil,
+            let index = stages[s].tasks.indices.first(where: { stages[s].tasks[$0].committed == nil && stages[s].tasks[$0].live.isEmpty })
+        else { return [] }
+        let task = TaskID(stage: s, index: index)
+        failedTask = task
+        let names = workers.keys.sorted().map(\.description).joined(separator: ", ")
+        return [.noHealthyWorker(task: task, cause: "every live worker (\(names)) is excluded after failing tasks that succeeded elsewhere")]
     }
 
     /// The longest-running single attempt of the active stage that qualifies for a backup, if any.
@@ -267,6 +307,8 @@ package struct TaskScheduler: Sendable {
         removeLive(attempt, of: id)
         if state.cancelled || failedTask != nil || stages[id.stage].tasks[id.index].committed != nil { return [] }
         if counts {
+            // A lost worker's attempt counts against its task, not against the worker (it is gone).
+            if workers[state.worker] != nil { exclusion.failed(id, on: state.worker) }
             stages[id.stage].tasks[id.index].failures += 1
             stages[id.stage].tasks[id.index].lastCause = cause
             let failures = stages[id.stage].tasks[id.index].failures
