@@ -31,6 +31,8 @@ struct JobModel: Sendable {
         var end: Double?
         var outcome: Outcome = .running
         var recordsIn = 0, bytesIn = 0, recordsOut = 0, bytesOut = 0
+        /// Runs its output buffer spilled to disk (0 in logs written before spill counts were reported).
+        var spills = 0
         var cause: String?
     }
 
@@ -81,6 +83,9 @@ struct JobModel: Sendable {
     var workers: [Worker] = []
     var supersteps: [Superstep] = []
     var markers: [Marker] = []
+    /// Seconds since the coordinator last heard from each live worker (set on live snapshots only; a report
+    /// has no heartbeats and shows when each worker was last seen instead).
+    var heartbeatAges: [Int: Double] = [:]
     /// Position of each attempt id in ``attempts``.
     private var attemptIndex: [Int: Int] = [:]
     private var workerIndex: [Int: Int] = [:]
@@ -149,6 +154,7 @@ struct JobModel: Sendable {
                 $0.bytesIn = e.int("bytes_in") ?? 0
                 $0.recordsOut = e.int("records_out") ?? 0
                 $0.bytesOut = e.int("bytes_out") ?? 0
+                $0.spills = e.int("spills") ?? 0
             }
             if let worker = e.int("worker") {
                 updateWorker(worker) {

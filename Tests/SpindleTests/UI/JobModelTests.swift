@@ -77,4 +77,44 @@ import Testing
         guard case .object(let json) = model.json(now: model.lastEventAt) else { Issue.record("the model's JSON is not an object"); return }
         #expect(json.map(\.0) == ["job", "stages", "workers", "attempts", "supersteps", "markers"])
     }
+
+    /// A model fed by hand: two workers, a map stage whose worker 2 takes four times as long per task.
+    static func scriptedModel() -> JobModel {
+        var model = JobModel()
+        func e(_ t: Double, _ name: String, _ fields: [(String, JSONValue)]) { model.apply(JobEvent(t: t, name: name, fields: fields)) }
+        e(0, "job_started", [("job", .string("wordcount"))])
+        e(0.1, "worker_joined", [("worker", .int(1)), ("pid", .int(11)), ("host", .string("a"))])
+        e(0.1, "worker_joined", [("worker", .int(2)), ("pid", .int(12)), ("host", .string("b"))])
+        e(0.2, "stage_added", [("stage", .string("map")), ("tasks", .int(4))])
+        for (i, (worker, start, seconds)) in [(1, 0.2, 1.0), (2, 0.2, 4.0), (1, 1.2, 1.0), (2, 4.2, 4.0)].enumerated() {
+            e(start, "attempt_started", [("attempt", .int(i + 1)), ("stage", .int(0)), ("index", .int(i)), ("worker", .int(worker))])
+            e(start + seconds, "attempt_committed", [("attempt", .int(i + 1)), ("worker", .int(worker)), ("spills", .int(i))])
+        }
+        return model
+    }
+
+    @Test func spillsAreCountedPerTaskPerStageAndPerWorker() throws {
+        let model = Self.scriptedModel()
+        #expect(model.attempts.map(\.spills) == [0, 1, 2, 3])
+        let stage = try #require(JSONSerialization.jsonObject(with: Data(model.stageJSON(model.stages[0], now: 7).serialized().utf8)) as? [String: Any])
+        #expect(stage["spills"] as? Int == 6)
+        let workers = try #require(JSONSerialization.jsonObject(with: Data(model.workersJSON(now: 9).serialized().utf8)) as? [[String: Any]])
+        #expect(workers.map { $0["spills"] as? Int } == [2, 4])
+    }
+
+    @Test func theSlowWorkerIsFlaggedAndHeartbeatAgesShowWhileRunning() throws {
+        var model = Self.scriptedModel()
+        model.heartbeatAges = [1: 0.25]
+        let live = try #require(JSONSerialization.jsonObject(with: Data(model.workersJSON(now: 9).serialized().utf8)) as? [[String: Any]])
+        #expect(live.map { $0["slow"] as? Bool } == [false, true])
+        #expect(live[0]["heartbeat_age"] as? Double == 0.25)
+        #expect(live[1]["heartbeat_age"] is NSNull, "no heartbeat reported for worker 2")
+        #expect(live.map { $0["last_seen_before"] as? String } == ["now", "now"])
+        model.apply(JobEvent(t: 8.5, name: "job_succeeded", fields: []))
+        let ended = try #require(JSONSerialization.jsonObject(with: Data(model.workersJSON(now: 8.5).serialized().utf8)) as? [[String: Any]])
+        #expect(ended[0]["heartbeat_age"] is NSNull, "a finished job has no heartbeats")
+        #expect(ended[0]["last_seen_before"] as? String == "end")
+        #expect(ended[0]["last_seen_age"] as? Double == 6.3)
+        #expect(ended[1]["last_seen_age"] as? Double == 0.3)
+    }
 }
