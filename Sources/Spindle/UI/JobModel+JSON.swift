@@ -8,6 +8,7 @@ extension JobModel {
         .object([
             ("job", jobJSON(now: now)), ("stages", .array(stages.map { stageJSON($0, now: now) })), ("workers", workersJSON(now: now)),
             ("attempts", .array(attempts.map(attemptJSON))), ("supersteps", superstepsJSON()), ("markers", markersJSON()),
+            ("rollbacks", rollbacksJSON()),
         ])
     }
 
@@ -96,7 +97,7 @@ extension JobModel {
     }
 
     /// The document served at `path` below `/api/` (`model`, `job`, `stages`, `stages/N`, `workers`,
-    /// `timeline`, `supersteps`), or nil for an unknown path.
+    /// `timeline`, `supersteps` with the rollbacks' costs), or nil for an unknown path.
     func document(_ path: Substring, now: Double) -> JSONValue? {
         switch path {
         case "model": return json(now: now)
@@ -108,7 +109,7 @@ extension JobModel {
                 ("job", jobJSON(now: now)), ("attempts", .array(attempts.map(attemptJSON))), ("markers", markersJSON()),
                 ("workers", workersJSON(now: now)),
             ])
-        case "supersteps": return .object([("supersteps", superstepsJSON()), ("markers", markersJSON())])
+        case "supersteps": return .object([("supersteps", superstepsJSON()), ("markers", markersJSON()), ("rollbacks", rollbacksJSON())])
         default:
             guard path.hasPrefix("stages/"), let i = Int(path.dropFirst("stages/".count)), stages.indices.contains(i) else { return nil }
             return .object([("stage", stageJSON(stages[i], now: now)), ("attempts", .array(attempts.filter { $0.stage == i }.map(attemptJSON)))])

@@ -75,7 +75,7 @@ import Testing
         let mapBytes = model.attempts.filter { $0.stage == 0 && $0.outcome == .committed }.reduce(0) { $0 + $1.bytesIn }
         #expect(mapBytes == counters["map.input.bytes"])
         guard case .object(let json) = model.json(now: model.lastEventAt) else { Issue.record("the model's JSON is not an object"); return }
-        #expect(json.map(\.0) == ["job", "stages", "workers", "attempts", "supersteps", "markers"])
+        #expect(json.map(\.0) == ["job", "stages", "workers", "attempts", "supersteps", "markers", "rollbacks"])
     }
 
     /// A model fed by hand: two workers, a map stage whose worker 2 takes four times as long per task.
@@ -116,5 +116,30 @@ import Testing
         #expect(ended[0]["last_seen_before"] as? String == "end")
         #expect(ended[0]["last_seen_age"] as? Double == 6.3)
         #expect(ended[1]["last_seen_age"] as? Double == 0.3)
+    }
+
+    @Test func aRollbackCostsTheWorkSinceTheRestoredStateAndTheTimeToGetBack() throws {
+        var model = JobModel()
+        func e(_ t: Double, _ name: String, _ fields: [(String, JSONValue)]) { model.apply(JobEvent(t: t, name: name, fields: fields)) }
+        func step(_ t: Double, _ s: Int, epoch: Int) { e(t, "superstep", [("superstep", .int(s)), ("epoch", .int(epoch))]) }
+        e(0, "job_started", [("job", .string("pagerank"))])
+        e(7, "stage_added", [("stage", .string("prepare")), ("tasks", .int(8))])
+        step(18, 0, epoch: 0)
+        step(19, 1, epoch: 0)
+        e(21.5, "rollback", [("to_superstep", .int(-1)), ("epoch", .int(1)), ("lost", .int(1))])
+        e(21.5, "stage_added", [("stage", .string("prepare")), ("tasks", .int(8))])
+        step(31, 0, epoch: 1)
+        #expect(model.rollbacks.first?.recoveredAt == nil, "still replaying")
+        step(32.5, 1, epoch: 1)
+        step(33, 2, epoch: 1)
+        e(33.5, "checkpoint", [("superstep", .int(2))])
+        step(34, 3, epoch: 1)
+        e(35, "rollback", [("to_superstep", .int(2)), ("epoch", .int(2)), ("lost", .int(2))])
+        step(36, 3, epoch: 2)
+        let json = try #require(JSONSerialization.jsonObject(with: Data(model.rollbacksJSON().serialized().utf8)) as? [[String: Any]])
+        #expect(json.map { $0["supersteps_replayed"] as? Int } == [2, 1])
+        #expect(json.map { $0["work_lost_seconds"] as? Double } == [14.5, 1.5])
+        #expect(json.map { $0["recovery_seconds"] as? Double } == [11, 1])
+        #expect(json.map { $0["worker"] as? Int } == [1, 2])
     }
 }
