@@ -26,7 +26,8 @@ extension JobModel {
         if to >= 0 {
             restoredFrom = checkpoints.last { $0.superstep == to && $0.t <= t }?.t
         } else {
-            restoredFrom = stages.last { $0.name == "prepare" && $0.addedAt <= t }?.addedAt
+            restoredFrom =
+                stages.last { $0.name == "prepare" && $0.addedAt <= t }?.addedAt
                 ?? stages.first { $0.name.hasPrefix("superstep") }?.addedAt
         }
         return Rollback(

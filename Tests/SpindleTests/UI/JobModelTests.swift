@@ -96,7 +96,8 @@ import Testing
     @Test func spillsAreCountedPerTaskPerStageAndPerWorker() throws {
         let model = Self.scriptedModel()
         #expect(model.attempts.map(\.spills) == [0, 1, 2, 3])
-        let stage = try #require(JSONSerialization.jsonObject(with: Data(model.stageJSON(model.stages[0], now: 7).serialized().utf8)) as? [String: Any])
+        let stage = try #require(
+            JSONSerialization.jsonObject(with: Data(model.stageJSON(model.stages[0], now: 7).serialized().utf8)) as? [String: Any])
         #expect(stage["spills"] as? Int == 6)
         let workers = try #require(JSONSerialization.jsonObject(with: Data(model.workersJSON(now: 9).serialized().utf8)) as? [[String: Any]])
         #expect(workers.map { $0["spills"] as? Int } == [2, 4])
@@ -141,5 +142,28 @@ import Testing
         #expect(json.map { $0["work_lost_seconds"] as? Double } == [14.5, 1.5])
         #expect(json.map { $0["recovery_seconds"] as? Double } == [11, 1])
         #expect(json.map { $0["worker"] as? Int } == [1, 2])
+    }
+
+    /// A map task over 3 MiB with a 1 MiB memory budget spills; its attempt reports how often, and the
+    /// model's stage total equals the job's `map.spills` counter.
+    @Test func theSpillsOfARealRunAddUpToItsMapSpillsCounter() throws {
+        let dir = try TemporaryDirectory()
+        try FileSystem.createDirectory(dir.file("in"), intermediate: true)
+        #expect(try SpindleProcess.run(["generate", "text", "--size", "3MiB", "--seed", "2", dir.file("in/corpus.txt")], in: dir.path).exitCode == 0)
+        let result = try SpindleProcess.run(
+            [
+                "run", "wordcount", "--input", dir.file("in"), "--workers", "1", "--output", dir.file("out"), "--memory", "1MiB", "--split-size",
+                "4MiB", "--ui", "off",
+            ],
+            in: dir.path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        var model = JobModel()
+        for event in try EventLogFile.read(dir.file("out/_logs/events.jsonl")) { model.apply(event) }
+        let counters = try UIPageChecks.successCounters(dir.file("out"))
+        let spills = try #require(counters["map.spills"])
+        #expect(spills > 0, "the run was meant to spill")
+        let stage = try #require(
+            JSONSerialization.jsonObject(with: Data(model.stageJSON(model.stages[0], now: model.lastEventAt).serialized().utf8)) as? [String: Any])
+        #expect(stage["spills"] as? Int == spills)
     }
 }

@@ -25,7 +25,8 @@ import Testing
     @Test func theLiveUIServesEveryPageDuringAndAfterTheRun() throws {
         let dir = try TemporaryDirectory()
         try FileSystem.createDirectory(dir.file("in"), intermediate: true)
-        #expect(try SpindleProcess.run(["generate", "text", "--size", "16MiB", "--seed", "1", dir.file("in/corpus.txt")], in: dir.path).exitCode == 0)
+        #expect(
+            try SpindleProcess.run(["generate", "text", "--size", "16MiB", "--seed", "1", dir.file("in/corpus.txt")], in: dir.path).exitCode == 0)
         let job = try SpindleProcess.start(
             [
                 "run", "wordcount", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--split-size", "512KiB",
