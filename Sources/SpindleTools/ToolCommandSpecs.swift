@@ -33,7 +33,9 @@ enum ToolCommandSpecs {
             .value("workers", placeholder: "N,N,...", default: "1,2,4,... up to the cores", help: "worker counts to measure"),
             .value("repeat", placeholder: "N", default: "3", help: "runs per worker count (and of the baseline)"),
             .repeatable("param", placeholder: "K=V", help: "job parameter passed to every run"),
-            .value("output-dir", placeholder: "DIR", default: nil, help: "write runs.csv, runs.json, speedup.svg and summary.txt here"),
+            .value(
+                "output-dir", placeholder: "DIR", default: nil,
+                help: "write runs.csv, runs.json, speedup.svg, summary.txt and report-N-workers.html (the fastest run per worker count) here"),
             .value("baseline", placeholder: "CMD", default: nil, help: "single-threaded reference command, run with /bin/sh -c"),
             .repeatable("run-arg", placeholder: "ARG", help: "extra argument for every `spindle run`, e.g. --run-arg=--memory=1GiB"),
         ],

@@ -13,6 +13,18 @@ import Testing
         #expect(!monitor.isTracking(1))
     }
 
+    @Test func silencesAreTheTimeSinceEachWatchedPeerWasLastHeard() {
+        var monitor = HeartbeatMonitor<Int>(timeout: .seconds(2))
+        monitor.track(1, now: at(0))
+        monitor.track(2, now: at(100))
+        monitor.heard(from: 1, now: at(900))
+        let silences = Dictionary(uniqueKeysWithValues: monitor.silences(now: at(1000)).map { ($0.peer, $0.silence) })
+        #expect(silences == [1: .milliseconds(100), 2: .milliseconds(900)])
+        monitor.forget(2)
+        #expect(monitor.silences(now: at(500)).map(\.peer) == [1])
+        #expect(monitor.silences(now: at(500)).map(\.silence) == [.zero], "a peer heard after `now` has been silent for no time")
+    }
+
     @Test func heartbeatsKeepPeerAlive() {
         var monitor = HeartbeatMonitor<Int>(timeout: .seconds(2))
         monitor.track(1, now: at(0))

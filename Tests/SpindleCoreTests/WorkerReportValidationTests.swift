@@ -84,14 +84,15 @@ import Testing
 
     @Test(arguments: [-1, Int.min, ReportLimits.maxCount + 1, Int.max])
     func negativeOrAbsurdStatisticsAreRejected(_ value: Int) {
-        for field in 0..<5 {
+        for field in 0..<6 {
             var statistics = AttemptStatistics()
             switch field {
             case 0: statistics.recordsIn = value
             case 1: statistics.bytesIn = value
             case 2: statistics.recordsOut = value
             case 3: statistics.bytesOut = value
-            default: statistics.peakResidentBytes = value
+            case 4: statistics.peakResidentBytes = value
+            default: statistics.spills = value
             }
             #expect(TaskScheduler.checkStatistics(statistics) != .accepted)
         }

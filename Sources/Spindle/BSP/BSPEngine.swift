@@ -65,6 +65,7 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
         statistics.bytesIn = split.byteCount
         statistics.recordsIn = records
         statistics.recordsOut = outbox.sent
+        statistics.spills = outbox.spillCount
         statistics.bytesOut = sizes.reduce(0, +)
         let report = PartitionReport(partitionSizes: sizes, records: records, skippedRecords: skipped + counters[CounterName.skippedRecords])
         return TaskOutcome(payload: report.wireEncoded(), statistics: statistics)

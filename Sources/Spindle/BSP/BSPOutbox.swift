@@ -42,6 +42,9 @@ final class BSPOutbox<Message: WireCodable> {
         do { try spills.spillIfFull(buffer) } catch { fail(error) }
     }
 
+    /// Sorted runs spilled to disk so far.
+    var spillCount: Int { spills.spillCount }
+
     /// Records `error` as the task's failure unless one is recorded already.
     func fail(_ error: any Error) {
         if failure == nil { failure = error }

@@ -51,7 +51,8 @@ struct BSPProgram<Value: WireCodable & Sendable, Message: WireCodable & Sendable
         let sizes = try outbox.finish(path: input.messagesPath)
         return SuperstepResult(
             messages: PartitionedOutput(file: try PartitionedFile(path: input.messagesPath), sizes: sizes, path: input.messagesPath),
-            members: 1, activeMembers: state.halted ? 0 : 1, messagesSent: outbox.sent, messagesReceived: 0, aggregates: bsp.aggregates)
+            members: 1, activeMembers: state.halted ? 0 : 1, messagesSent: outbox.sent, messagesReceived: 0, aggregates: bsp.aggregates,
+            spills: outbox.spillCount)
     }
 
     func writeCheckpoint(_ state: State, to path: String) throws {

@@ -26,6 +26,7 @@ struct RunCommand {
         let ui = try UIRunner.start(
             try UIAddress.parse(arguments.value("ui")), linger: try arguments.duration("ui-linger", default: .zero), quiet: options.quiet)
         options.eventObserver = ui?.observer
+        options.heartbeatObserver = ui?.heartbeatObserver
         let coordinator = try Coordinator(options: options)
         let outcome = coordinator.run()
         ui?.finish()

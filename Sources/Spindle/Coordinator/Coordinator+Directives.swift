@@ -30,7 +30,7 @@ extension Coordinator: DriverControl {
                     [("attempt", .int(Int(attempt.rawValue))), ("task", .string(driver.describe(task))), ("worker", .int(Int(worker.rawValue))),
                      ("records_in", .int(result.statistics.recordsIn)), ("bytes_in", .int(result.statistics.bytesIn)),
                      ("records_out", .int(result.statistics.recordsOut)), ("bytes_out", .int(result.statistics.bytesOut)),
-                     ("peak_resident", .int(result.statistics.peakResidentBytes))])
+                     ("peak_resident", .int(result.statistics.peakResidentBytes)), ("spills", .int(result.statistics.spills))])
                 do {
                     try driver.committed(task, attempt: attempt, worker: worker, result: result, control: self)
                 } catch {

@@ -285,6 +285,7 @@ final class Coordinator {
                 default: break
                 }
             }
+            options.heartbeatObserver?(monitor.silences(now: now).map { (Int($0.peer.rawValue), $0.silence.seconds) })
         }
         if workers.isEmpty {
             replaceLocalWorkersIfAllDied()

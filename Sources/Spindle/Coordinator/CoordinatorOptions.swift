@@ -29,6 +29,8 @@ struct CoordinatorOptions: Sendable {
     var eventLogPath: String?
     /// Sees every event as it is recorded (the live UI's model); nil when the UI is off.
     var eventObserver: EventLog.Observer?
+    /// Sees, every heartbeat interval, each live worker's silence in seconds (the live UI's heartbeat age).
+    var heartbeatObserver: (@Sendable ([(worker: Int, seconds: Double)]) -> Void)?
     var secret: [UInt8]
     var quiet = false
     /// Workers are threads of this process that connect through this network (``InProcessCluster``), not

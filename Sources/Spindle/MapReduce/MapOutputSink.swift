@@ -86,6 +86,9 @@ final class MapOutputSink<Value: WireCodable & Sendable> {
         return sizes
     }
 
+    /// Sorted runs spilled to disk so far (all of the task's once ``finish(table:finalPath:)`` returned).
+    var spillCount: Int { spills.spillCount }
+
     /// Runs merged at once (see ``PartitionedSpillBuffer/mergeFanIn``).
     static var mergeFanIn: Int { PartitionedSpillBuffer.mergeFanIn }
 }

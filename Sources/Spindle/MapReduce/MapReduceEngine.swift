@@ -67,6 +67,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         statistics.bytesIn = payload.split.byteCount
         statistics.recordsIn = counters[CounterName.mapInputRecords]
         statistics.recordsOut = output.emitted
+        statistics.spills = sink.spillCount
         if let direct {
             counters.increment(CounterName.outputRecords, by: direct.writer.records)
             counters.increment(CounterName.outputBytes, by: direct.writer.bytes)

@@ -78,6 +78,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
         statistics.bytesIn = split.byteCount
         statistics.recordsIn = edges
         statistics.recordsOut = sent
+        statistics.spills = buckets.spillCount
         statistics.bytesOut = sizes.reduce(0, +)
         let report = PartitionReport(partitionSizes: sizes, records: edges, skippedRecords: skipped + counters[CounterName.skippedRecords])
         return TaskOutcome(payload: report.wireEncoded(), statistics: statistics)

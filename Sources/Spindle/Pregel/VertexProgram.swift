@@ -129,7 +129,7 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
             dense: slots?.outbox, routing: state.routing, keyed: outbox, sink: sink, path: input.messagesPath, checkpointing: input.checkpointing)
         return SuperstepResult(
             messages: messages, members: graph.vertexCount, activeMembers: active, messagesSent: outbox.output.emitted + alongEdges,
-            messagesReceived: received, aggregates: aggregates)
+            messagesReceived: received, aggregates: aggregates, spills: sink.spillCount)
     }
 
     /// The shuffle partitioner of keyed messages: a message keyed by vertex `v` goes to `v`'s partition.

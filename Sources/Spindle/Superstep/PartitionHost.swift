@@ -93,6 +93,7 @@ struct PartitionHost<Program: PartitionProgram> {
         statistics.recordsIn = result.messagesReceived
         statistics.recordsOut = result.messagesSent
         statistics.bytesOut = result.messages.sizes.reduce(0, +)
+        statistics.spills = result.spills
         withExtendedLifetime(inbox) {}
         let report = PartitionReport(
             partitionSizes: result.messages.sizes, members: result.members, activeMembers: result.activeMembers,

@@ -11,4 +11,6 @@ struct SuperstepResult {
     var messagesReceived: Int
     /// The partition's partial folds, one per aggregator.
     var aggregates: AggregatorValues
+    /// Runs the outbox spilled to disk because the messages passed its memory budget.
+    var spills = 0
 }

@@ -8,6 +8,7 @@ extension JobModel {
         .object([
             ("job", jobJSON(now: now)), ("stages", .array(stages.map { stageJSON($0, now: now) })), ("workers", workersJSON(now: now)),
             ("attempts", .array(attempts.map(attemptJSON))), ("supersteps", superstepsJSON()), ("markers", markersJSON()),
+            ("rollbacks", rollbacksJSON()),
         ])
     }
 
@@ -51,6 +52,7 @@ extension JobModel {
         let recordsOut = committed.reduce(0) { $0 + $1.recordsOut }
         let bytesOut = committed.reduce(0) { $0 + $1.bytesOut }
         fields += [("records_in", .int(recordsIn)), ("bytes_in", .int(bytesIn)), ("records_out", .int(recordsOut)), ("bytes_out", .int(bytesOut))]
+        fields.append(("spills", .int(committed.reduce(0) { $0 + $1.spills })))
         fields.append(("records_per_second", .double(round3(Double(recordsIn) / span))))
         fields.append(("bytes_per_second", .double(round3(Double(bytesIn) / span))))
         fields.append(("durations", durations.map(Self.json) ?? .null))
@@ -73,27 +75,8 @@ extension JobModel {
             ("speculative", .bool(a.speculative)), ("start", .double(a.start)), ("end", a.end.map(JSONValue.double) ?? .null),
             ("seconds", a.end.map { .double(round3($0 - a.start)) } ?? .null), ("outcome", .string(a.outcome.rawValue)),
             ("records_in", .int(a.recordsIn)), ("bytes_in", .int(a.bytesIn)), ("records_out", .int(a.recordsOut)), ("bytes_out", .int(a.bytesOut)),
-            ("cause", a.cause.map(JSONValue.string) ?? .null),
+            ("spills", .int(a.spills)), ("cause", a.cause.map(JSONValue.string) ?? .null),
         ])
-    }
-
-    func workersJSON(now: Double) -> JSONValue {
-        .array(
-            workers.map { w in
-                let own = attempts.filter { $0.worker == w.id }
-                let committed = own.filter { $0.outcome == .committed }
-                return .object([
-                    ("id", .int(w.id)), ("pid", .int(w.pid)), ("host", .string(w.host)), ("peer", .string(w.peer)),
-                    ("state", .string(w.lostAt == nil ? (state == .running || state == .starting ? "alive" : "exited") : "lost")),
-                    ("cause", w.cause.map(JSONValue.string) ?? .null), ("joined", .double(w.joinedAt)),
-                    ("lost", w.lostAt.map(JSONValue.double) ?? .null),
-                    ("last_seen_age", .double(round3(max(0, (w.lostAt ?? endedAt ?? now) - w.lastSeen)))),
-                    ("done", .int(committed.count)), ("running", .int(own.filter { $0.outcome == .running }.count)),
-                    ("failed", .int(own.filter { $0.outcome == .failed || $0.outcome == .lost }.count)),
-                    ("bytes_in", .int(committed.reduce(0) { $0 + $1.bytesIn })), ("bytes_out", .int(committed.reduce(0) { $0 + $1.bytesOut })),
-                    ("peak_resident", .int(w.peakResident)),
-                ])
-            })
     }
 
     func superstepsJSON() -> JSONValue {
@@ -114,7 +97,7 @@ extension JobModel {
     }
 
     /// The document served at `path` below `/api/` (`model`, `job`, `stages`, `stages/N`, `workers`,
-    /// `timeline`, `supersteps`), or nil for an unknown path.
+    /// `timeline`, `supersteps` with the rollbacks' costs), or nil for an unknown path.
     func document(_ path: Substring, now: Double) -> JSONValue? {
         switch path {
         case "model": return json(now: now)
@@ -126,7 +109,7 @@ extension JobModel {
                 ("job", jobJSON(now: now)), ("attempts", .array(attempts.map(attemptJSON))), ("markers", markersJSON()),
                 ("workers", workersJSON(now: now)),
             ])
-        case "supersteps": return .object([("supersteps", superstepsJSON()), ("markers", markersJSON())])
+        case "supersteps": return .object([("supersteps", superstepsJSON()), ("markers", markersJSON()), ("rollbacks", rollbacksJSON())])
         default:
             guard path.hasPrefix("stages/"), let i = Int(path.dropFirst("stages/".count)), stages.indices.contains(i) else { return nil }
             return .object([("stage", stageJSON(stages[i], now: now)), ("attempts", .array(attempts.filter { $0.stage == i }.map(attemptJSON)))])
@@ -134,4 +117,4 @@ extension JobModel {
     }
 }
 
-private func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }

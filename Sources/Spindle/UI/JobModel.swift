@@ -31,6 +31,8 @@ struct JobModel: Sendable {
         var end: Double?
         var outcome: Outcome = .running
         var recordsIn = 0, bytesIn = 0, recordsOut = 0, bytesOut = 0
+        /// Runs its output buffer spilled to disk (0 in logs written before spill counts were reported).
+        var spills = 0
         var cause: String?
     }
 
@@ -81,6 +83,12 @@ struct JobModel: Sendable {
     var workers: [Worker] = []
     var supersteps: [Superstep] = []
     var markers: [Marker] = []
+    var rollbacks: [Rollback] = []
+    /// The superstep and time of each committed checkpoint.
+    var checkpoints: [(superstep: Int, t: Double)] = []
+    /// Seconds since the coordinator last heard from each live worker (set on live snapshots only; a report
+    /// has no heartbeats and shows when each worker was last seen instead).
+    var heartbeatAges: [Int: Double] = [:]
     /// Position of each attempt id in ``attempts``.
     private var attemptIndex: [Int: Int] = [:]
     private var workerIndex: [Int: Int] = [:]
@@ -149,6 +157,7 @@ struct JobModel: Sendable {
                 $0.bytesIn = e.int("bytes_in") ?? 0
                 $0.recordsOut = e.int("records_out") ?? 0
                 $0.bytesOut = e.int("bytes_out") ?? 0
+                $0.spills = e.int("spills") ?? 0
             }
             if let worker = e.int("worker") {
                 updateWorker(worker) {
@@ -178,7 +187,11 @@ struct JobModel: Sendable {
                     superstep: s, t: e.t, seconds: max(0, e.t - since), active: e.int("active") ?? 0, messages: e.int("messages") ?? 0,
                     epoch: e.int("epoch") ?? 0, aggregates: aggregates))
             lastSuperstepAt = e.t
+            for i in rollbacks.indices where rollbacks[i].recoveredAt == nil && rollbacks[i].epoch == e.int("epoch") && s >= rollbacks[i].reached {
+                rollbacks[i].recoveredAt = e.t
+            }
         case "checkpoint":
+            checkpoints.append((e.int("superstep") ?? -1, e.t))
             markers.append(Marker(t: e.t, kind: "checkpoint", text: "checkpoint of superstep \(e.int("superstep") ?? -1)"))
         case "checkpoint_corrupt":
             markers.append(
@@ -188,6 +201,7 @@ struct JobModel: Sendable {
             let target = to < 0 ? "superstep 0 (no checkpoint)" : "the checkpoint of superstep \(to)"
             markers.append(Marker(t: e.t, kind: "rollback", text: "rollback to \(target), epoch \(e.int("epoch") ?? 0)", worker: e.int("lost")))
             lastSuperstepAt = e.t
+            rollbacks.append(rollback(at: e.t, to: to, epoch: e.int("epoch") ?? 0, lost: e.int("lost")))
         case "stopped":
             markers.append(Marker(t: e.t, kind: "stopped", text: "stopped by \(e.string("by") ?? "?") after superstep \(e.int("superstep") ?? -1)"))
         case "workers_replaced":

@@ -18,12 +18,8 @@ enum ReportCommand {
             throw UsageError("'\(output)' already exists; remove it, choose another --output or pass --overwrite")
         }
         if FileSystem.isDirectory(output) { throw UsageError("--output '\(output)' is a directory; give the path of a file to write") }
-        let models = try logs.map { path -> JobModel in
-            var model = JobModel()
-            for event in try EventLogFile.read(path) { model.apply(event) }
-            return model
-        }
-        let html = UIPage.html(title: models.map(\.job).joined(separator: " vs "), embedded: models.map { $0.json(now: $0.lastEventAt) })
+        let models = try JobReport.models(eventLogs: logs)
+        let html = JobReport.html(models)
         try FileSystem.writeFileAtomically(output, Array(html.utf8))
         SystemInfo.writeStandardError(
             "\(ProgramName.current): wrote \(output) (\(models.count == 2 ? "a comparison of two runs" : "job \(models[0].job), \(models[0].state.rawValue)"))\n")

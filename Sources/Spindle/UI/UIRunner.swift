@@ -48,6 +48,9 @@ final class UIRunner {
     /// The coordinator's event observer.
     var observer: EventLog.Observer { { [model] t, name, fields in model.observe(t, name, fields) } }
 
+    /// The coordinator's heartbeat observer.
+    var heartbeatObserver: @Sendable ([(worker: Int, seconds: Double)]) -> Void { { [model] in model.observeHeartbeats($0) } }
+
     /// Keeps serving for the linger time (a SIGINT or SIGTERM cuts it short), then stops the server.
     func finish() {
         if linger > .zero {

@@ -173,14 +173,18 @@ package struct AttemptStatistics: WireCodable, Equatable, Sendable {
     package var bytesOut: Int = 0
     /// The worker process's peak resident memory when the attempt ended.
     package var peakResidentBytes: Int = 0
+    /// Sorted runs the attempt's output buffer wrote to disk because it passed its memory budget (since
+    /// protocol version 3).
+    package var spills: Int = 0
 
     package init() {}
     package func encode(to w: inout WireWriter) {
-        w.write(recordsIn); w.write(bytesIn); w.write(recordsOut); w.write(bytesOut); w.write(peakResidentBytes)
+        w.write(recordsIn); w.write(bytesIn); w.write(recordsOut); w.write(bytesOut); w.write(peakResidentBytes); w.write(spills)
     }
     package init(from r: inout WireReader) throws {
         recordsIn = try r.read(Int.self); bytesIn = try r.read(Int.self)
         recordsOut = try r.read(Int.self); bytesOut = try r.read(Int.self); peakResidentBytes = try r.read(Int.self)
+        spills = try r.read(Int.self)
     }
 }
 

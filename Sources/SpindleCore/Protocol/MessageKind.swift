@@ -33,8 +33,8 @@ package enum ConnectionRole: UInt8, Sendable {
 
 /// Protocol constants shared by both ends.
 package enum WireProtocol {
-    /// Bumped on any incompatible change to frames or messages.
-    package static let version: UInt32 = 2
+    /// Bumped on any incompatible change to frames or messages (3: attempt statistics carry a spill count).
+    package static let version: UInt32 = 3
     /// First bytes of a `hello` payload, so that stray traffic is recognised at once.
     package static let magic: [UInt8] = Array("SPNDL".utf8)
     /// Length of the random nonces exchanged in the handshake.

@@ -25,6 +25,11 @@ package struct HeartbeatMonitor<Peer: Hashable & Sendable>: Sendable {
     /// Stops watching `peer` (it left or its connection closed).
     package mutating func forget(_ peer: Peer) { lastHeard[peer] = nil }
 
+    /// How long each watched peer has been silent at `now` (zero for a peer heard after `now`).
+    package func silences(now: Timestamp) -> [(peer: Peer, silence: Duration)] {
+        lastHeard.map { ($0.key, now > $0.value ? now.duration(since: $0.value) : .zero) }
+    }
+
     /// Whether `peer` is being watched.
     package func isTracking(_ peer: Peer) -> Bool { lastHeard[peer] != nil }
 

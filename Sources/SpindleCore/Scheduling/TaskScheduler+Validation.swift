@@ -81,7 +81,7 @@ extension TaskScheduler {
     package static func checkStatistics(_ s: AttemptStatistics) -> ReportCheck {
         let fields = [
             ("records in", s.recordsIn), ("bytes in", s.bytesIn), ("records out", s.recordsOut), ("bytes out", s.bytesOut),
-            ("peak resident bytes", s.peakResidentBytes),
+            ("peak resident bytes", s.peakResidentBytes), ("spills", s.spills),
         ]
         for (name, value) in fields {
             if case .rejected(let reason) = ReportLimits.checkCount(value, name) { return .rejected(reason: reason) }

@@ -25,7 +25,8 @@ struct BenchCommand {
         }
         let context = BenchReport.Context(
             job: settings.job, inputs: settings.inputs, repeats: settings.repeats, cores: cores,
-            date: BenchFormat.utcDate(unixMilliseconds: WallClock.unixMilliseconds()), baselineCommand: settings.baselineCommand)
+            date: BenchFormat.utcDate(unixMilliseconds: WallClock.unixMilliseconds()), baselineCommand: settings.baselineCommand,
+            machine: BenchMachine.current(cores: cores))
         if let top = settings.workerCounts.last, top > cores {
             SystemInfo.writeStandardError(
                 "spindle bench: warning: \(cores) core\(cores == 1 ? "" : "s") seen; numbers above \(cores) workers measure oversubscription, not scaling\n"
@@ -49,13 +50,46 @@ struct BenchCommand {
                 ("summary.txt", summary),
             ]
             for (name, text) in files { try FileSystem.writeFileAtomically("\(directory)/\(name)", Array(text.utf8)) }
-            SystemInfo.writeStandardError("spindle bench: wrote \(files.map(\.0).joined(separator: ", ")) to \(directory)\n")
+            let reports = try writeReports(of: runs, to: directory)
+            SystemInfo.writeStandardError("spindle bench: wrote \((files.map(\.0) + reports).joined(separator: ", ")) to \(directory)\n")
         }
         return 0
     }
 
+    /// The name of the report of the fastest run with `workers` workers.
+    static func reportName(workers: Int) -> String { "report-\(workers)-worker\(workers == 1 ? "" : "s").html" }
+
+    /// The fastest run (least wall time) of each worker count that kept its event log, ascending by workers.
+    static func fastestRuns(_ runs: [BenchRun]) -> [BenchRun] {
+        var fastest: [Int: BenchRun] = [:]
+        for run in runs where run.kind == .spindle && run.eventLog != nil {
+            guard let workers = run.workers else { continue }
+            if let best = fastest[workers], best.wallSeconds <= run.wallSeconds { continue }
+            fastest[workers] = run
+        }
+        return fastest.keys.sorted().map { fastest[$0]! }
+    }
+
+    /// Writes the HTML report (as `spindle report` writes it) of the fastest run of each worker count into
+    /// `directory`; returns the names written.
+    /// - Throws: `BenchFailure` when a kept event log cannot be read as one.
+    private func writeReports(of runs: [BenchRun], to directory: String) throws -> [String] {
+        try Self.fastestRuns(runs).map { run in
+            let name = Self.reportName(workers: run.workers ?? 0)
+            let html: String
+            do {
+                html = try JobReport.html(eventLogs: [run.eventLog!])
+            } catch {
+                throw BenchFailure("bench: the event log of \(run.workers ?? 0) workers, run \(run.repeatIndex), gave no report: \(error)")
+            }
+            try FileSystem.writeFileAtomically("\(directory)/\(name)", Array(html.utf8))
+            return name
+        }
+    }
+
     /// Every run in order: per repeat the baseline (if any), then each worker count ascending, so that
-    /// both see the same state of the machine (caches, temperature, other load).
+    /// both see the same state of the machine (caches, temperature, other load). Only the event logs of the
+    /// fastest run per worker count so far are kept in the scratch directory.
     private func measure(_ settings: BenchSettings, runner: BenchRunner) throws -> [BenchRun] {
         var runs: [BenchRun] = []
         let perRepeat = settings.workerCounts.count + (settings.baselineCommand == nil ? 0 : 1)
@@ -68,6 +102,11 @@ struct BenchCommand {
             for workers in settings.workerCounts {
                 runs.append(try runner.runSpindle(workers: workers, repeatIndex: index))
                 progress(runs.last!, done: runs.count, of: total)
+                let kept = Set(Self.fastestRuns(runs).compactMap(\.eventLog))
+                for i in runs.indices where runs[i].workers == workers && runs[i].eventLog.map({ !kept.contains($0) }) == true {
+                    try? FileSystem.unlink(runs[i].eventLog!)
+                    runs[i].eventLog = nil
+                }
             }
         }
         return runs

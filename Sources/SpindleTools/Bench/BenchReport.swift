@@ -15,6 +15,8 @@ struct BenchReport: Sendable {
         var date: String
         /// The baseline command, if any.
         var baselineCommand: String?
+        /// The machine, for the plot's title; nil leaves it at the core count.
+        var machine: BenchMachine? = nil
     }
 
     /// One column of the phase breakdown: a stage name, or a numbered family of stages such as supersteps.

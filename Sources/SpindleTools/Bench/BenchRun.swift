@@ -61,6 +61,8 @@ struct BenchRun: Equatable, Sendable {
     var inputBytes: Int? = nil
     /// Peak resident memory, when it could be measured.
     var peakMemory: PeakMemory? = nil
+    /// The run's event log, kept in the benchmark's scratch directory; nil for the baseline.
+    var eventLog: String? = nil
 
     /// Seconds per stage name, summing stages that share a name (e.g. a repeated superstep name).
     var secondsByStage: [String: Double] {

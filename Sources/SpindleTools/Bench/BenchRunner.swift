@@ -6,7 +6,8 @@ import SpindlePosix
 ///
 /// Wall time is taken with the monotonic clock around the whole child, from just before it is spawned
 /// to the moment it is reaped. Every file a run leaves (output, event log, stdout, stderr) lives in
-/// `scratch` and is removed once the run has been read.
+/// `scratch` and is removed once the run has been read, except the event log, which the caller removes
+/// unless it reports the run (``BenchCommand`` keeps the fastest run's per worker count).
 struct BenchRunner {
     /// What to run.
     let settings: BenchSettings
@@ -51,9 +52,10 @@ struct BenchRunner {
         } catch {
             throw BenchFailure("\(what) succeeded but its _SUCCESS could not be read: \(error)")
         }
-        let run = try BenchRun.spindle(workers: workers, repeatIndex: repeatIndex, wallSeconds: seconds, success: success)
+        var run = try BenchRun.spindle(workers: workers, repeatIndex: repeatIndex, wallSeconds: seconds, success: success)
+        run.eventLog = FileSystem.exists(eventLog) ? eventLog : nil
         try FileSystem.removeTree(output)
-        for path in [eventLog, stdoutPath, stderrPath] { try? FileSystem.unlink(path) }
+        for path in [stdoutPath, stderrPath] { try? FileSystem.unlink(path) }
         return run
     }
 

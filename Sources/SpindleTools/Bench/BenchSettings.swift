@@ -13,7 +13,7 @@ struct BenchSettings: Equatable, Sendable {
     var repeats: Int = 3
     /// `--param K=V` values passed to every run, as `K=V`.
     var parameters: [String] = []
-    /// Where `runs.csv`, `runs.json`, `speedup.svg` and `summary.txt` go; nil writes no files.
+    /// Where `runs.csv`, `runs.json`, `speedup.svg`, `summary.txt` and the reports `report-N-workers.html` go; nil writes no files.
     var outputDirectory: String? = nil
     /// The baseline command run with `/bin/sh -c`; nil for none.
     var baselineCommand: String? = nil

@@ -2,8 +2,9 @@ import Spindle
 
 /// `speedup.svg`: measured speedup against worker count, with the ideal line and the baseline's level.
 ///
-/// A static SVG with a fixed 640×420 view box built from `<line>`, `<polyline>`, `<circle>` and `<text>`
-/// only (no scripts, no styles), so any browser shows it.
+/// A static SVG with a fixed 640×460 view box built from `<line>`, `<polyline>`, `<circle>`, `<rect>` and
+/// `<text>` only (no scripts, no styles), so any browser shows it. The x axis spans the measured worker
+/// counts; the legend sits below the plot area, so it never covers a line.
 struct SpeedupPlot: Sendable {
     /// One measured worker count.
     struct Point: Equatable, Sendable {
@@ -15,8 +16,10 @@ struct SpeedupPlot: Sendable {
         let range: ClosedRange<Double>
     }
 
-    /// The visible title, naming the job and the date.
+    /// The visible title, naming the job and its input.
     let title: String
+    /// The line under the title, naming the machine and the date.
+    let subtitle: String
     /// The measured points, ascending by workers.
     let points: [Point]
     /// The worker count speedups are relative to; the ideal line is S(n) = n / reference.
@@ -25,13 +28,19 @@ struct SpeedupPlot: Sendable {
     let baselineSpeedup: Double?
 
     /// The view box size.
-    static let width = 640.0, height = 420.0
+    static let width = 640.0, height = 460.0
     /// The plot area inside the view box.
-    static let left = 70.0, right = 590.0, top = 62.0, bottom = 360.0
+    static let left = 70.0, right = 610.0, top = 62.0, bottom = 340.0
+    /// Where the first legend entry's line sits, below the x axis's label.
+    static let legendTop = 392.0
+    /// Space between the plot area's sides and the smallest and largest worker counts.
+    static let inset = 24.0
 
     /// The plot of `report`.
     init(report: BenchReport) {
-        title = "spindle bench \(report.context.job): speedup vs workers, \(report.context.date)"
+        title = "spindle bench \(report.context.job)\(Self.inputText(report)): speedup vs workers"
+        let machine = report.context.machine?.description ?? "\(report.context.cores) core\(report.context.cores == 1 ? "" : "s")"
+        subtitle = "\(machine); \(report.context.date)"
         points = report.rows.map { Point(workers: $0.workers, speedup: $0.speedup, range: $0.speedupRange) }
         referenceWorkers = report.referenceWorkers
         let referenceTime = report.rows.first { $0.workers == report.referenceWorkers }?.time.median
@@ -43,32 +52,50 @@ struct SpeedupPlot: Sendable {
     }
 
     /// A plot of explicit points.
-    init(title: String, points: [Point], referenceWorkers: Int, baselineSpeedup: Double?) {
+    init(title: String, subtitle: String = "", points: [Point], referenceWorkers: Int, baselineSpeedup: Double?) {
         self.title = title
+        self.subtitle = subtitle
         self.points = points
         self.referenceWorkers = referenceWorkers
         self.baselineSpeedup = baselineSpeedup
     }
 
+    /// " on corpus.txt (512 MiB)": the inputs' file names and the bytes the maps read; empty for sample data.
+    static func inputText(_ report: BenchReport) -> String {
+        let names = report.context.inputs.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+        let shown = names.count > 3 ? names.prefix(2).joined(separator: ", ") + " and \(names.count - 2) more" : names.joined(separator: ", ")
+        let bytes = report.runs.compactMap(\.inputBytes).max()
+        let what = shown.isEmpty ? (bytes == nil ? "" : " on its sample data") : " on \(shown)"
+        return what + (bytes.map { " (\(BenchFormat.bytes($0)))" } ?? "")
+    }
+
+    /// The measured worker counts' span, widened to 1 worker each way when only one count was measured.
+    var xSpan: ClosedRange<Double> {
+        let counts = points.map { Double($0.workers) }
+        let low = counts.min() ?? 1, high = counts.max() ?? 1
+        return low < high ? low...high : max(0, low - 1)...(high + 1)
+    }
+
     /// The SVG document.
     func svg() -> String {
-        let xMax = Double(max(2, points.map(\.workers).max() ?? 1))
+        let xMin = xSpan.lowerBound, xMax = xSpan.upperBound
         let ideal = xMax / Double(referenceWorkers)
         let measuredMax = max(ideal, points.map(\.range.upperBound).filter(\.isFinite).max() ?? 0)
         // The baseline's level widens the y axis unless it would flatten the measurements.
         let baselineShown = baselineSpeedup.map { $0.isFinite && $0 > 0 && $0 <= 3 * measuredMax } ?? false
         let yStep = Self.niceStep(max(measuredMax, baselineShown ? baselineSpeedup! : 0) * 1.05, ticks: 6)
         let yMax = (max(measuredMax, baselineShown ? baselineSpeedup! : 0) * 1.05 / yStep).rounded(.up) * yStep
-        let xStep = max(1, Self.niceStep(xMax, ticks: 10).rounded(.up))
-        let x = { (n: Double) in Self.left + (Self.right - Self.left) * n / xMax }
+        let xStep = max(1, Self.niceStep(xMax - xMin, ticks: 10).rounded(.up))
+        let x = { (n: Double) in Self.left + Self.inset + (Self.right - Self.left - 2 * Self.inset) * (n - xMin) / (xMax - xMin) }
         let y = { (s: Double) in Self.bottom - (Self.bottom - Self.top) * min(s, yMax) / yMax }
 
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" "
         out += "width=\"\(Int(Self.width))\" height=\"\(Int(Self.height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        out += "<title>\(MarkupText.escape(title))</title>\n"
+        out += "<title>\(MarkupText.escape(subtitle.isEmpty ? title : "\(title) (\(subtitle))"))</title>\n"
         out += "<rect x=\"0\" y=\"0\" width=\"\(Int(Self.width))\" height=\"\(Int(Self.height))\" fill=\"white\"/>\n"
-        out += text(Self.width / 2, 30, title, anchor: "middle", extra: " font-size=\"15\" font-weight=\"bold\"")
+        out += text(Self.width / 2, 26, title, anchor: "middle", extra: " class=\"title\" font-size=\"15\" font-weight=\"bold\"")
+        out += text(Self.width / 2, 46, subtitle, anchor: "middle", extra: " class=\"subtitle\" fill=\"#444444\"")
 
         // Grid and y ticks.
         var tick = 0.0
@@ -78,12 +105,15 @@ struct SpeedupPlot: Sendable {
             out += text(Self.left - 8, y(tick) + 4, Self.tickLabel(tick), anchor: "end")
             tick += yStep
         }
-        // X ticks.
-        var n = 0.0
-        while n <= xMax + 0.001 {
+        // X ticks, from the smallest measured count; the largest one is always labelled.
+        var xTicks = stride(from: xMin, through: xMax + 0.001, by: xStep).map { $0 }
+        if let last = xTicks.last, xMax - last > 0.001 {
+            if xTicks.count > 1 && xMax - last < xStep / 2 { xTicks.removeLast() }
+            xTicks.append(xMax)
+        }
+        for n in xTicks {
             out += line(x(n), Self.bottom, x(n), Self.bottom + 5, stroke: "black", cls: "tick")
             out += text(x(n), Self.bottom + 19, Self.tickLabel(n), anchor: "middle")
-            n += xStep
         }
         // Axes and their labels.
         out += line(Self.left, Self.bottom, Self.right, Self.bottom, stroke: "black", cls: "axis")
@@ -94,7 +124,7 @@ struct SpeedupPlot: Sendable {
         out += "transform=\"rotate(-90 20 \(Self.number((Self.top + Self.bottom) / 2)))\">\(MarkupText.escape(yLabel))</text>\n"
 
         // Ideal line S(n) = n / reference, and the baseline's level.
-        out += line(x(0), y(0), x(xMax), y(ideal), stroke: "#888888", cls: "ideal", dashed: true)
+        out += line(x(xMin), y(xMin / Double(referenceWorkers)), x(xMax), y(ideal), stroke: "#888888", cls: "ideal", dashed: true)
         if baselineShown, let level = baselineSpeedup {
             out += line(Self.left, y(level), Self.right, y(level), stroke: "#d9822b", cls: "baseline", dashed: true)
         }
@@ -127,12 +157,12 @@ struct SpeedupPlot: Sendable {
             entries.append(("baseline's time: S = \(BenchFormat.ratio(level))\(placement)", "#d9822b", true))
         }
         let boxHeight = Double(entries.count) * 18 + 8
-        var out = "<rect class=\"legend-box\" x=\"\(Self.number(Self.left + 6))\" y=\"\(Self.number(Self.top))\" width=\"330\" "
-        out += "height=\"\(Self.number(boxHeight))\" fill=\"white\" fill-opacity=\"0.9\" stroke=\"#cccccc\"/>\n"
+        var out = "<rect class=\"legend-box\" x=\"\(Self.number(Self.left))\" y=\"\(Self.number(Self.legendTop))\" width=\"360\" "
+        out += "height=\"\(Self.number(boxHeight))\" fill=\"white\" stroke=\"#cccccc\"/>\n"
         for (index, entry) in entries.enumerated() {
-            let ly = Self.top + 14 + Double(index) * 18
-            out += line(Self.left + 12, ly - 4, Self.left + 40, ly - 4, stroke: entry.stroke, cls: "legend", dashed: entry.dashed)
-            out += text(Self.left + 46, ly, entry.label, anchor: "start")
+            let ly = Self.legendTop + 14 + Double(index) * 18
+            out += line(Self.left + 8, ly - 4, Self.left + 36, ly - 4, stroke: entry.stroke, cls: "legend", dashed: entry.dashed)
+            out += text(Self.left + 42, ly, entry.label, anchor: "start")
         }
         return out
     }

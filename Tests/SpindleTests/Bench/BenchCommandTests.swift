@@ -46,5 +46,13 @@ import Testing
         let svg = try Data(contentsOf: URL(fileURLWithPath: "\(outputDirectory)/speedup.svg"))
         #expect(XMLParser(data: svg).parse())
         #expect(String(decoding: svg, as: UTF8.self).components(separatedBy: "<circle class=\"point\"").count == 3)
+
+        // The report of the (fastest) run of each worker count, as `spindle report` writes it.
+        for name in ["report-1-worker.html", "report-2-workers.html"] {
+            let html = try String(contentsOfFile: "\(outputDirectory)/\(name)", encoding: .utf8)
+            #expect(html.contains("<script type=\"application/json\" id=\"spindle-data\">"), "\(name) embeds its job")
+            #expect(html.contains("\"name\":\"wordcount\"") && html.contains("\"state\":\"succeeded\""), "\(name)")
+        }
+        #expect(result.stderr.contains("report-2-workers.html"))
     }
 }

@@ -122,4 +122,16 @@ import Testing
         #expect(lines.contains("note: this machine has 4 cores; numbers above 4 workers measure oversubscription, not scaling"))
         #expect(lines.last == "Spindle needs 8 workers to beat the baseline")
     }
+
+    @Test func theFastestRunOfEachWorkerCountIsTheOneReported() {
+        func run(_ workers: Int, _ seconds: Double, _ log: String?) -> BenchRun {
+            var r = Self.spindle(workers, seconds)
+            r.eventLog = log
+            return r
+        }
+        let runs = [run(1, 10, "a"), run(2, 6, "b"), run(1, 9, "c"), run(2, 7, "d"), run(4, 3, nil), Self.baseline(2)]
+        #expect(BenchCommand.fastestRuns(runs).map(\.eventLog) == ["c", "b"])
+        #expect(BenchCommand.reportName(workers: 1) == "report-1-worker.html")
+        #expect(BenchCommand.reportName(workers: 4) == "report-4-workers.html")
+    }
 }

@@ -75,6 +75,95 @@ import Testing
         let mapBytes = model.attempts.filter { $0.stage == 0 && $0.outcome == .committed }.reduce(0) { $0 + $1.bytesIn }
         #expect(mapBytes == counters["map.input.bytes"])
         guard case .object(let json) = model.json(now: model.lastEventAt) else { Issue.record("the model's JSON is not an object"); return }
-        #expect(json.map(\.0) == ["job", "stages", "workers", "attempts", "supersteps", "markers"])
+        #expect(json.map(\.0) == ["job", "stages", "workers", "attempts", "supersteps", "markers", "rollbacks"])
+    }
+
+    /// A model fed by hand: two workers, a map stage whose worker 2 takes four times as long per task.
+    static func scriptedModel() -> JobModel {
+        var model = JobModel()
+        func e(_ t: Double, _ name: String, _ fields: [(String, JSONValue)]) { model.apply(JobEvent(t: t, name: name, fields: fields)) }
+        e(0, "job_started", [("job", .string("wordcount"))])
+        e(0.1, "worker_joined", [("worker", .int(1)), ("pid", .int(11)), ("host", .string("a"))])
+        e(0.1, "worker_joined", [("worker", .int(2)), ("pid", .int(12)), ("host", .string("b"))])
+        e(0.2, "stage_added", [("stage", .string("map")), ("tasks", .int(4))])
+        for (i, (worker, start, seconds)) in [(1, 0.2, 1.0), (2, 0.2, 4.0), (1, 1.2, 1.0), (2, 4.2, 4.0)].enumerated() {
+            e(start, "attempt_started", [("attempt", .int(i + 1)), ("stage", .int(0)), ("index", .int(i)), ("worker", .int(worker))])
+            e(start + seconds, "attempt_committed", [("attempt", .int(i + 1)), ("worker", .int(worker)), ("spills", .int(i))])
+        }
+        return model
+    }
+
+    @Test func spillsAreCountedPerTaskPerStageAndPerWorker() throws {
+        let model = Self.scriptedModel()
+        #expect(model.attempts.map(\.spills) == [0, 1, 2, 3])
+        let stage = try #require(
+            JSONSerialization.jsonObject(with: Data(model.stageJSON(model.stages[0], now: 7).serialized().utf8)) as? [String: Any])
+        #expect(stage["spills"] as? Int == 6)
+        let workers = try #require(JSONSerialization.jsonObject(with: Data(model.workersJSON(now: 9).serialized().utf8)) as? [[String: Any]])
+        #expect(workers.map { $0["spills"] as? Int } == [2, 4])
+    }
+
+    @Test func theSlowWorkerIsFlaggedAndHeartbeatAgesShowWhileRunning() throws {
+        var model = Self.scriptedModel()
+        model.heartbeatAges = [1: 0.25]
+        let live = try #require(JSONSerialization.jsonObject(with: Data(model.workersJSON(now: 9).serialized().utf8)) as? [[String: Any]])
+        #expect(live.map { $0["slow"] as? Bool } == [false, true])
+        #expect(live[0]["heartbeat_age"] as? Double == 0.25)
+        #expect(live[1]["heartbeat_age"] is NSNull, "no heartbeat reported for worker 2")
+        #expect(live.map { $0["last_seen_before"] as? String } == ["now", "now"])
+        model.apply(JobEvent(t: 8.5, name: "job_succeeded", fields: []))
+        let ended = try #require(JSONSerialization.jsonObject(with: Data(model.workersJSON(now: 8.5).serialized().utf8)) as? [[String: Any]])
+        #expect(ended[0]["heartbeat_age"] is NSNull, "a finished job has no heartbeats")
+        #expect(ended[0]["last_seen_before"] as? String == "end")
+        #expect(ended[0]["last_seen_age"] as? Double == 6.3)
+        #expect(ended[1]["last_seen_age"] as? Double == 0.3)
+    }
+
+    @Test func aRollbackCostsTheWorkSinceTheRestoredStateAndTheTimeToGetBack() throws {
+        var model = JobModel()
+        func e(_ t: Double, _ name: String, _ fields: [(String, JSONValue)]) { model.apply(JobEvent(t: t, name: name, fields: fields)) }
+        func step(_ t: Double, _ s: Int, epoch: Int) { e(t, "superstep", [("superstep", .int(s)), ("epoch", .int(epoch))]) }
+        e(0, "job_started", [("job", .string("pagerank"))])
+        e(7, "stage_added", [("stage", .string("prepare")), ("tasks", .int(8))])
+        step(18, 0, epoch: 0)
+        step(19, 1, epoch: 0)
+        e(21.5, "rollback", [("to_superstep", .int(-1)), ("epoch", .int(1)), ("lost", .int(1))])
+        e(21.5, "stage_added", [("stage", .string("prepare")), ("tasks", .int(8))])
+        step(31, 0, epoch: 1)
+        #expect(model.rollbacks.first?.recoveredAt == nil, "still replaying")
+        step(32.5, 1, epoch: 1)
+        step(33, 2, epoch: 1)
+        e(33.5, "checkpoint", [("superstep", .int(2))])
+        step(34, 3, epoch: 1)
+        e(35, "rollback", [("to_superstep", .int(2)), ("epoch", .int(2)), ("lost", .int(2))])
+        step(36, 3, epoch: 2)
+        let json = try #require(JSONSerialization.jsonObject(with: Data(model.rollbacksJSON().serialized().utf8)) as? [[String: Any]])
+        #expect(json.map { $0["supersteps_replayed"] as? Int } == [2, 1])
+        #expect(json.map { $0["work_lost_seconds"] as? Double } == [14.5, 1.5])
+        #expect(json.map { $0["recovery_seconds"] as? Double } == [11, 1])
+        #expect(json.map { $0["worker"] as? Int } == [1, 2])
+    }
+
+    /// A map task over 3 MiB with a 1 MiB memory budget spills; its attempt reports how often, and the
+    /// model's stage total equals the job's `map.spills` counter.
+    @Test func theSpillsOfARealRunAddUpToItsMapSpillsCounter() throws {
+        let dir = try TemporaryDirectory()
+        try FileSystem.createDirectory(dir.file("in"), intermediate: true)
+        #expect(try SpindleProcess.run(["generate", "text", "--size", "3MiB", "--seed", "2", dir.file("in/corpus.txt")], in: dir.path).exitCode == 0)
+        let result = try SpindleProcess.run(
+            [
+                "run", "wordcount", "--input", dir.file("in"), "--workers", "1", "--output", dir.file("out"), "--memory", "1MiB", "--split-size",
+                "4MiB", "--ui", "off",
+            ],
+            in: dir.path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        var model = JobModel()
+        for event in try EventLogFile.read(dir.file("out/_logs/events.jsonl")) { model.apply(event) }
+        let counters = try UIPageChecks.successCounters(dir.file("out"))
+        let spills = try #require(counters["map.spills"])
+        #expect(spills > 0, "the run was meant to spill")
+        let stage = try #require(
+            JSONSerialization.jsonObject(with: Data(model.stageJSON(model.stages[0], now: model.lastEventAt).serialized().utf8)) as? [String: Any])
+        #expect(stage["spills"] as? Int == spills)
     }
 }

@@ -25,7 +25,8 @@ import Testing
     @Test func theLiveUIServesEveryPageDuringAndAfterTheRun() throws {
         let dir = try TemporaryDirectory()
         try FileSystem.createDirectory(dir.file("in"), intermediate: true)
-        #expect(try SpindleProcess.run(["generate", "text", "--size", "6MiB", "--seed", "1", dir.file("in/corpus.txt")], in: dir.path).exitCode == 0)
+        #expect(
+            try SpindleProcess.run(["generate", "text", "--size", "16MiB", "--seed", "1", dir.file("in/corpus.txt")], in: dir.path).exitCode == 0)
         let job = try SpindleProcess.start(
             [
                 "run", "wordcount", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--split-size", "512KiB",
@@ -39,9 +40,26 @@ import Testing
         try Self.fetchEverything(port)
         let browser = HeadlessChromium.find()
         if let browser, during["state"] as? String == "running" {
-            let page = try browser.load("http://127.0.0.1:\(port)/", in: dir.path, budgetMilliseconds: 1500)
-            #expect(page.scriptErrors.isEmpty, "\(page.scriptErrors)")
-            #expect(page.dom.contains("<tr class=\"stage\""))
+            // Every page while the job runs (as long as it still runs: a page loaded after the end is checked below).
+            let folder = try UIPageChecks.screenshotFolder("live-running")
+            var loaded = 0
+            for (name, url) in UIPageChecks.pages(base: "http://127.0.0.1:\(port)", stages: 2, supersteps: false) {
+                let page = try browser.load(url, in: dir.path, budgetMilliseconds: 1500)
+                guard page.dom.contains("id=\"job-title\">wordcount (running)") else { break }
+                loaded += 1
+                #expect(page.scriptErrors.isEmpty, "\(name): \(page.scriptErrors)")
+                #expect(!page.dom.contains("Loading..."), "\(name) was never rendered")
+                switch name {
+                case "job": #expect(page.dom.contains("<tr class=\"stage\""))
+                case "workers":
+                    #expect(occurrences(of: "<tr class=\"worker\"", in: page.dom) == 2)
+                    #expect(occurrences(of: "<span class=\"hb\">", in: page.dom) == 2, "each live worker shows its heartbeat age")
+                case "timeline": #expect(page.dom.contains("<rect class=\"bar\""))
+                default: #expect(page.dom.contains("<table id=\"tasks\">"))
+                }
+                if name == "job" || name == "workers" { try browser.screenshot(url, to: "\(folder)/\(name).png", in: dir.path) }
+            }
+            print("UI pages loaded while the job ran: \(loaded)")
         }
         // After it, while the UI lingers.
         #expect(eventually(within: .seconds(120)) { (try? HTTPTestClient.json(port: port, "/api/job"))?["state"] as? String == "succeeded" })
@@ -110,6 +128,7 @@ import Testing
         #expect(doms["job"]?.contains("id=\"job-error\"") == true)
         #expect(doms["job"]?.contains("fails on purpose") == true)
         #expect(doms["job"]?.contains(">failed</span>") == true)
+        #expect(doms["workers"]?.contains("before the end") == true, "a finished job's workers show when they were last seen")
     }
 
     @Test func theReportOfARollbackMarksTheLossTheRollbackAndTheCheckpoints() throws {
@@ -128,8 +147,10 @@ import Testing
             screenshots: try UIPageChecks.screenshotFolder("rollback"))
         let timeline = doms["timeline"] ?? ""
         for kind in ["worker_lost", "rollback", "checkpoint"] { #expect(timeline.contains("class=\"marker marker-\(kind)\""), "no \(kind) marker") }
+        #expect(occurrences(of: "<tr class=\"rollback\"", in: doms["job"] ?? "") == EventLogReader(path: log).events(named: "rollback").count)
         let supersteps = doms["supersteps"] ?? ""
         #expect(occurrences(of: "<tr class=\"superstep\"", in: supersteps) == EventLogReader(path: log).events(named: "superstep").count)
         #expect(supersteps.contains("rollback to"))
+        #expect(supersteps.contains("<table id=\"rollbacks\">"), "the supersteps page says what the rollback cost")
     }
 }

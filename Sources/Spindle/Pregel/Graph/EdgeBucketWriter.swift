@@ -5,6 +5,8 @@
 final class EdgeBucketWriter {
     private let columns: Columns
     private let spills: PartitionedSpillBuffer
+    /// Sorted runs spilled to disk so far.
+    var spillCount: Int { spills.spillCount }
     /// Targets marked lately, by hash: a lossy filter that keeps most repeated markers of popular targets
     /// off the exchange (a repeated marker is harmless). Starts with `Int64.min`, which is therefore never filtered.
     private let recentTargets: UnsafeMutablePointer<Int64>
