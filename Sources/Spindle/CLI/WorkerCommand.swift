@@ -13,6 +13,7 @@ enum WorkerCommand {
         let secret = try SharedSecret.load(file: arguments.value("secret-file"), purpose: "joining a coordinator")
         var options = WorkerOptions(coordinator: coordinator, secret: secret)
         options.connectTimeout = try arguments.duration("connect-timeout", default: RuntimeDefaults.connectTimeout)
+        options.coordinatorGrace = try arguments.duration("coordinator-grace", default: .seconds(30))
         for name in ["bind", "advertise"] {
             guard let host = arguments.value(name) else { continue }
             if let problem = ExchangeBinding.problem(with: host) {
@@ -24,6 +25,7 @@ enum WorkerCommand {
         if SystemInfo.environment("SPINDLE_LOCAL_WORKER") == "1" {
             // SIGTERM, not SIGKILL: a worker whose coordinator died (even by SIGKILL) still removes its scratch.
             SystemInfo.setParentDeathSignal(Signal.terminate)
+            options.coordinatorGrace = .zero
         } else {
             // A remote worker's host has no coordinator to sweep it: remove what killed workers left here.
             let stale = ScratchDirectory.removeStale()
