@@ -18,6 +18,8 @@ final class SuperstepDriver: JobDriver {
     private(set) var barrier: SuperstepBarrier
     /// Where each worker that committed a task serves its outputs, learnt at commit.
     var exchangeAddresses: [WorkerID: HostPort] = [:]
+    /// While a resume declares the old owners lost: the checkpoints verified so far, by superstep.
+    private var resumeVerified: [Int: CheckpointManifest]?
 
     /// - Parameters:
     ///   - resolvesMessageTargets: whether partitions resolve message targets into dense slots after preparing
@@ -86,6 +88,9 @@ final class SuperstepDriver: JobDriver {
             control.finish()
             return
         }
+        // Each loss asks for the newest checkpoint to be verified: it is read once, not once per old owner.
+        resumeVerified = [:]
+        defer { resumeVerified = nil }
         for old in Set(barrier.owners).sorted() {
             try feed(.workerLost(old, liveWorkers: control.liveWorkers), control: control)
         }
@@ -190,9 +195,11 @@ final class SuperstepDriver: JobDriver {
             // Best effort: the replay writes the checkpoint again, over whatever is left of it.
             try? FileSystem.removeTree(checkpointDirectory(s))
         case .verifyCheckpoint(let s):
+            if let manifest = resumeVerified?[s] { return .checkpointVerified(manifest) }
             do {
                 let manifest = try CheckpointStore.verify(
                     checkpointDirectory(s), superstep: s, partitions: partitions, aggregators: aggregators.count)
+                resumeVerified?[s] = manifest
                 return .checkpointVerified(manifest)
             } catch {
                 return .checkpointCorrupt(superstep: s, cause: "\(error)")
