@@ -13,7 +13,8 @@ enum WorkerCommand {
         let secret = try SharedSecret.load(file: arguments.value("secret-file"), purpose: "joining a coordinator")
         var options = WorkerOptions(coordinator: coordinator, secret: secret)
         options.connectTimeout = try arguments.duration("connect-timeout", default: RuntimeDefaults.connectTimeout)
-        options.coordinatorGrace = try arguments.duration("coordinator-grace", default: .seconds(30))
+        // A bare 0 (no unit) means no grace, as the help says.
+        options.coordinatorGrace = arguments.value("coordinator-grace") == "0" ? .zero : try arguments.duration("coordinator-grace", default: .seconds(30))
         for name in ["bind", "advertise"] {
             guard let host = arguments.value(name) else { continue }
             if let problem = ExchangeBinding.problem(with: host) {
