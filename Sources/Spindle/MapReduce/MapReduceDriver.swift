@@ -169,8 +169,10 @@ final class MapReduceDriver: JobDriver {
                     MapOutputRecord(
                         index: task.index, attempt: attempt, worker: worker, host: address.host, port: address.port, sizes: report.partitionSizes)),
                 sync: false)
+            // No fsync: a resume runs the maps again (their outputs lived on the old workers), the record only informs.
             try setup.journal?.append(
-                .taskCommitted(CommittedTaskRecord(kind: .map, index: task.index, attempt: attempt, worker: worker, files: [], counters: report.counters)))
+                .taskCommitted(CommittedTaskRecord(kind: .map, index: task.index, attempt: attempt, worker: worker, files: [], counters: report.counters)),
+                sync: false)
         } else {
             let name = OutputCommitter.partName(task.index)
             try setup.output.commit(temporaryPath: setup.output.temporaryPath(attempt: attempt, name: name), as: name)

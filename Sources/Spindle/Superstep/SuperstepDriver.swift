@@ -150,16 +150,19 @@ final class SuperstepDriver: JobDriver {
     /// before the remaining ones.
     /// - Throws: ``TaskFailure`` when the barrier fails the job or a directive cannot be carried out.
     ///
-    /// Every input is journaled before the barrier sees it, and the journal is fsynced before the first directive
-    /// with an effect outside the coordinator (a stage, a file) is carried out: one fsync per superstep.
+    /// Every input is journaled (written, so a killed coordinator loses none) before the barrier sees it, and the
+    /// journal is fsynced before a directive that changes files that outlive the run: a checkpoint's manifest or its
+    /// deletion, a part file, the end of the job. Stages need no fsync: a resume rolls back to the newest checkpoint
+    /// and runs them again, so a journal that lost its last supersteps in a machine crash only resumes from further
+    /// back. One fsync per checkpoint, not per superstep.
     private func feed(_ input: BarrierInput, control: any DriverControl) throws {
         try setup.journal?.append(.barrier(input), sync: false)
         var pending = barrier.handle(input)
         while !pending.isEmpty {
             let directive = pending.removeFirst()
             switch directive {
-            case .record, .runMaster, .verifyCheckpoint: break
-            default: try setup.journal?.syncIfNeeded()
+            case .writeManifest, .pruneCheckpoint, .discardCheckpoint, .commitOutput, .finish, .fail: try setup.journal?.syncIfNeeded()
+            default: break
             }
             if let answer = try carryOut(directive, control: control) {
                 try setup.journal?.append(.barrier(answer), sync: false)
