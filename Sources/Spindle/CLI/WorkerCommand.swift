@@ -1,7 +1,8 @@
 import SpindleCore
 import SpindlePosix
 
-/// `spindle worker --coordinator HOST:PORT [--bind HOST] [--advertise HOST]`: joins a coordinator and serves it.
+/// `spindle worker --coordinator HOST:PORT [--bind HOST] [--advertise HOST] [--coordinator-grace DURATION]`: joins a
+/// coordinator and serves it; one that vanishes is retried for the grace (default 30 s, bare 0: none) and rejoined.
 ///
 /// Exit codes: 0 the job it served succeeded, 1 the job failed (or was stopped), 2 bad usage, 3 the
 /// coordinator was lost or refused it, 130 / 143 stopped by SIGINT / SIGTERM (its scratch removed).
