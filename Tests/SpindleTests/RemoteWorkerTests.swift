@@ -77,7 +77,8 @@ import Testing
     @Test func workerExitsWhenItsCoordinatorIsKilled() throws {
         let dir = try TemporaryDirectory()
         let (coordinator, address) = try startListeningCoordinator(dir, expect: 1, delay: "30s")
-        let worker = try SpindleProcess.start(["worker", "--coordinator", address], environment: ["SPINDLE_SECRET": "correct horse battery staple"], in: dir.path, name: "worker")
+        // --coordinator-grace 0: no retrying (CoordinatorGraceTests cover the worker that waits and rejoins).
+        let worker = try SpindleProcess.start(["worker", "--coordinator", address, "--coordinator-grace", "0"], environment: ["SPINDLE_SECRET": "correct horse battery staple"], in: dir.path, name: "worker")
         let log = EventLogReader(path: dir.file("events.jsonl"))
         #expect(eventually(within: .seconds(20)) { !log.events(named: "attempt_started").isEmpty })
         try coordinator.process.signal(Signal.kill)

@@ -94,7 +94,7 @@ struct RunCommand {
         let inputs = try InputResolver.resolve(inputValues, notes: &notes)
         // Nothing the run reads, runs from or lives in may be deleted (--output) or overwritten (--event-log).
         let outputGuard = try OutputGuard.current(inputs: inputValues.filter(FileSystem.isDirectory) + inputs.map(\.path))
-        let output = try OutputCommitter(directory: a.value("output") ?? "out/\(job.name)", overwrite: a.flag("overwrite"), guard: outputGuard)
+        let output = try OutputCommitter(directory: a.value("output") ?? "out/\(job.name)", overwrite: a.flag("overwrite"), resume: a.flag("resume"), guard: outputGuard)
         let eventLogPath = a.value("event-log")
         if let eventLogPath {
             try EventLog.checkPath(eventLogPath)
@@ -119,6 +119,9 @@ struct RunCommand {
         options.maxSupersteps = try a.int("max-supersteps", default: 10_000, range: 1...100_000_000)
         options.eventLogPath = eventLogPath
         options.quiet = a.flag("quiet")
+        if a.flag("resume") {
+            try JournalSetup.loadResume(&options, explicit: Set(["split-size", "reducers", "partitions"].filter { a.value($0) != nil }))
+        }
         return options
     }
 }

@@ -1,7 +1,8 @@
 import SpindleCore
 import SpindlePosix
 
-/// `spindle worker --coordinator HOST:PORT [--bind HOST] [--advertise HOST] [--fetch-port PORT]`: joins a coordinator and serves it.
+/// `spindle worker --coordinator HOST:PORT [--bind HOST] [--advertise HOST] [--fetch-port PORT] [--coordinator-grace DURATION]`:
+/// joins a coordinator and serves it; one that vanishes is retried for the grace (default 30 s, bare 0: none) and rejoined.
 ///
 /// Exit codes: 0 the job it served succeeded, 1 the job failed (or was stopped), 2 bad usage, 3 the
 /// coordinator was lost or refused it, 130 / 143 stopped by SIGINT / SIGTERM (its scratch removed).
@@ -13,6 +14,8 @@ enum WorkerCommand {
         let secret = try SharedSecret.load(file: arguments.value("secret-file"), purpose: "joining a coordinator")
         var options = WorkerOptions(coordinator: coordinator, secret: secret)
         options.connectTimeout = try arguments.duration("connect-timeout", default: RuntimeDefaults.connectTimeout)
+        // A bare 0 (no unit) means no grace, as the help says.
+        options.coordinatorGrace = arguments.value("coordinator-grace") == "0" ? .zero : try arguments.duration("coordinator-grace", default: .seconds(30))
         for name in ["bind", "advertise"] {
             guard let host = arguments.value(name) else { continue }
             if let problem = ExchangeBinding.problem(with: host) {
@@ -25,6 +28,7 @@ enum WorkerCommand {
         if SystemInfo.environment("SPINDLE_LOCAL_WORKER") == "1" {
             // SIGTERM, not SIGKILL: a worker whose coordinator died (even by SIGKILL) still removes its scratch.
             SystemInfo.setParentDeathSignal(Signal.terminate)
+            options.coordinatorGrace = .zero
         } else {
             // A remote worker's host has no coordinator to sweep it: remove what killed workers left here.
             let stale = ScratchDirectory.removeStale()

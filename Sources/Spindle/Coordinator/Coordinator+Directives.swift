@@ -72,6 +72,11 @@ extension Coordinator: DriverControl {
 
     func releaseStage(_ stage: Int) { scheduler.releaseStage(stage) }
 
+    func restoreCommitted(_ task: TaskID, attempt: AttemptID, worker: WorkerID) {
+        scheduler.restoreCommitted(task, attempt: attempt, worker: worker)
+        events.record("task_restored", [("task", .string(driver.describe(task))), ("attempt", .int(Int(attempt.rawValue)))])
+    }
+
     func abandonStage(_ stage: Int) {
         events.record("stage_abandoned", [("stage", .string(stageNames[stage]))])
         apply(scheduler.abandonStage(stage))

@@ -36,6 +36,8 @@ final class Coordinator {
     /// Where workers' control links arrive: TCP, or the in-process network (``CoordinatorOptions/inProcess``).
     let listener: any ControlListener
     var launcher: LocalLauncher?
+    /// The journal of this run's decisions (`OUTPUT/_temporary/journal`), once the output is prepared.
+    var journal: CoordinatorJournal?
     var driver: (any JobDriver)!
     var scheduler: TaskScheduler
     var monitor: HeartbeatMonitor<WorkerID>
@@ -78,7 +80,8 @@ final class Coordinator {
         } else {
             self.listener = try TCPControlListener(host: options.listen.host, port: options.listen.port)
         }
-        self.scheduler = TaskScheduler(settings: options.scheduler)
+        self.scheduler = TaskScheduler(settings: options.scheduler, firstAttempt: JournalRecord.firstAttempt(epoch: options.resume?.epoch ?? 0))
+        self.nextWorkerID = options.resume?.firstWorkerID ?? 1
         self.monitor = HeartbeatMonitor(timeout: options.heartbeatTimeout)
         self.startTime = MonotonicClock.now()
         self.lastHeartbeatSent = startTime
@@ -114,14 +117,16 @@ final class Coordinator {
                 }
             }
             try options.output.prepare()
+            if let resume = options.resume { Self.keepEventLog(of: options.output, epoch: resume.epoch) }
             try events.attach(path: options.output.logDirectory + "/events.jsonl")
+            journal = try openJournal()
             driver = try options.job.engine.makeDriver(
                 DriverSetup(
                     job: options.job, parameters: options.parameters, inputs: options.inputs, output: options.output,
                     workerCount: max(options.expectWorkers, 1), splitSize: options.splitSize, memoryBudget: options.memoryBudget,
                     maxRecord: options.maxRecord, skipBadRecords: options.skipBadRecords, reducers: options.reducers, partitions: options.partitions,
                     checkpointEvery: options.checkpointEvery, maxSupersteps: options.maxSupersteps, events: events,
-                    console: console))
+                    console: console, journal: journal, resume: options.resume))
             descriptor = JobDescriptor(
                 job: options.job.name, parameters: options.parameters.pairs, heartbeatInterval: options.heartbeatInterval,
                 heartbeatTimeout: options.heartbeatTimeout, engineSettings: driver.engineSettings)
@@ -145,6 +150,7 @@ final class Coordinator {
         }
         if failure == nil {
             do {
+                try journal?.append(.jobCommitted)
                 let counters = try driver.finalize(summary: summary())
                 events.record("counters", counters.map { ($0.0, JSONValue.int($0.1)) })
                 console.reportSkippedRecords(counters: counters, skipBadRecords: options.skipBadRecords)
@@ -163,6 +169,7 @@ final class Coordinator {
             events.record("job_succeeded", [("seconds", .double(MonotonicClock.now().duration(since: startTime).seconds))])
             outcome = .succeeded
         }
+        journal?.close()
         events.close()
         listener.close()
         return outcome

@@ -36,6 +36,8 @@ struct CoordinatorOptions: Sendable {
     /// Workers are threads of this process that connect through this network (``InProcessCluster``), not
     /// processes over TCP; `listen` and `localWorkers` are then unused.
     var inProcess: InProcessNetwork?
+    /// `--resume`: the journal of the interrupted run this one continues (``JournalSetup/loadResume(_:)``).
+    var resume: ResumePlan?
 }
 
 /// How a run ended.

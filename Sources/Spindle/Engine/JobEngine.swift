@@ -41,6 +41,10 @@ package struct DriverSetup: Sendable {
     package var maxSupersteps: Int
     var events: EventLog
     var console: ConsoleReporter
+    /// Where the driver journals its decisions (``CoordinatorJournal``); nil: not journaled.
+    package var journal: CoordinatorJournal? = nil
+    /// What an interrupted run of the same job committed, when this run resumes it (`--resume`).
+    package var resume: ResumePlan? = nil
 }
 
 /// How a driver adds work; handed to it by the coordinator.
@@ -53,6 +57,9 @@ package protocol DriverControl: AnyObject {
     var liveWorkers: [WorkerID] { get }
     /// Declares the outputs of a stage no longer needed.
     func releaseStage(_ stage: Int)
+    /// Counts a task as committed without running it (its output survives from a resumed run); see
+    /// ``TaskScheduler/restoreCommitted(_:attempt:worker:)``.
+    func restoreCommitted(_ task: TaskID, attempt: AttemptID, worker: WorkerID)
     /// Ends the job successfully once the current event has been handled.
     func finish()
     /// Where a worker's exchange server listens.

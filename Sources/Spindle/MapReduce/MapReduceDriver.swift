@@ -55,9 +55,43 @@ final class MapReduceDriver: JobDriver {
     }
 
     func start(_ control: any DriverControl) throws {
+        // A resumed run: part files its journal committed (and that are still intact) are not written again.
+        let restored = restoredTasks()
+        let outputTasks = mapOnly ? splits.count : settings.reducers
+        if let resume = setup.resume, restored.count == outputTasks {
+            let stage = mapOnly ? settings.mapStage : settings.reduceStage!
+            for (index, task) in restored { taskCounters[TaskID(stage: stage, index: index)] = task.counters }
+            if !mapOnly {
+                for (index, task) in resume.committedMaps { taskCounters[TaskID(stage: settings.mapStage, index: index)] = task.counters }
+            }
+            control.finish()
+            return
+        }
         if lineNumbers { _ = control.addStage(taskCount: splits.count, locationBound: false, name: "count lines") }
         _ = control.addStage(taskCount: splits.count, locationBound: !mapOnly, name: "map")
         if !mapOnly { _ = control.addStage(taskCount: settings.reducers, locationBound: false, name: "reduce") }
+        let stage = mapOnly ? settings.mapStage : settings.reduceStage!
+        for (index, task) in restored.sorted(by: { $0.key < $1.key }) {
+            control.restoreCommitted(TaskID(stage: stage, index: index), attempt: task.attempt, worker: task.worker)
+            taskCounters[TaskID(stage: stage, index: index)] = task.counters
+        }
+    }
+
+    /// The output tasks (reduce, or map when map-only) the resumed run's journal committed whose part files are
+    /// still as the journal describes them (size and CRC32C); one that is not runs again, and the console says why.
+    private func restoredTasks() -> [Int: CommittedTaskRecord] {
+        guard let resume = setup.resume else { return [:] }
+        var restored: [Int: CommittedTaskRecord] = [:]
+        for (index, task) in mapOnly ? resume.committedMaps : resume.committedReduces {
+            let problems = task.files.compactMap { file in OutputFileDigest.mismatch(in: setup.output.directory, file).map { "\(file.name): \($0)" } }
+            if let problem = problems.first {
+                setup.console.log("\(problem); its task runs again")
+                setup.events.record("restore_refused", [("task", .int(index)), ("cause", .string(problem))])
+            } else {
+                restored[index] = task
+            }
+        }
+        return restored
     }
 
     func payload(for task: TaskID) -> [UInt8] {
@@ -130,9 +164,25 @@ final class MapReduceDriver: JobDriver {
             }
             exchangeAddresses[worker] = address
             mapOutputs[task.index] = (attempt, worker, report.partitionSizes)
+            try setup.journal?.append(
+                .mapOutput(
+                    MapOutputRecord(
+                        index: task.index, attempt: attempt, worker: worker, host: address.host, port: address.port, sizes: report.partitionSizes)),
+                sync: false)
+            // No fsync: a resume runs the maps again (their outputs lived on the old workers), the record only informs.
+            try setup.journal?.append(
+                .taskCommitted(CommittedTaskRecord(kind: .map, index: task.index, attempt: attempt, worker: worker, files: [], counters: report.counters)),
+                sync: false)
         } else {
             let name = OutputCommitter.partName(task.index)
             try setup.output.commit(temporaryPath: setup.output.temporaryPath(attempt: attempt, name: name), as: name)
+            if let journal = setup.journal {
+                let file = try OutputFileDigest.of(setup.output.directory + "/" + name, name: name)
+                try journal.append(
+                    .taskCommitted(
+                        CommittedTaskRecord(
+                            kind: mapOnly ? .map : .reduce, index: task.index, attempt: attempt, worker: worker, files: [file], counters: report.counters)))
+            }
         }
     }
 

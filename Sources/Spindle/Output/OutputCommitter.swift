@@ -15,6 +15,9 @@ package final class OutputCommitter: Sendable {
     /// Where the run keeps its event log (`_logs/events.jsonl`); input listing skips `_` names, and a
     /// failed run leaves it (with nothing else) so that the failure can be reported.
     package var logDirectory: String { directory + "/_logs" }
+    /// Whether this run continues an interrupted one in the same directory (`--resume`): ``prepare()`` keeps
+    /// what is there.
+    package let resumes: Bool
 
     private struct State {
         /// Set by ``prepare()``: whether the directory existed before this run (then ``abort()`` keeps it).
@@ -26,15 +29,30 @@ package final class OutputCommitter: Sendable {
     private let state = Mutex(State())
 
     /// Checks that the output directory can be used before anything starts: `outputGuard` must allow it
-    /// (``OutputGuard/checkOutput(_:shown:)``), it must not exist unless `overwrite`, and an existing one
-    /// must be a directory that is empty or holds only what Spindle writes.
+    /// (``OutputGuard/checkOutput(_:shown:)``), it must not exist unless `overwrite` or `resume`, and an existing
+    /// one must be a directory that is empty or holds only what Spindle writes. A directory holding the journal
+    /// of an interrupted run (`_temporary/journal`) is refused without `--resume` or `--overwrite`, with a hint;
+    /// `resume` needs one.
     /// - Throws: ``UsageError``, one sentence naming the directory.
-    init(directory: String, overwrite: Bool, guard outputGuard: OutputGuard) throws(UsageError) {
+    init(directory: String, overwrite: Bool, resume: Bool = false, guard outputGuard: OutputGuard) throws(UsageError) {
         let path = FileSystem.absolutePath(directory)
         let resolved = try OutputGuard.resolve(path, what: "--output '\(directory)'")
         try outputGuard.checkOutput(resolved, shown: directory)
-        if FileSystem.exists(path) {
+        let journal = "\(path)/_temporary/journal"
+        if resume {
+            guard !overwrite else { throw UsageError("--resume continues the run in '\(directory)' and --overwrite deletes it; pass only one") }
+            guard FileSystem.isDirectory(path), FileSystem.exists(journal) else {
+                throw UsageError(
+                    "--resume: '\(directory)' holds no journal of an interrupted run (\(directory)/_temporary/journal); "
+                        + "run without --resume to start the job, with --overwrite to replace what is there")
+            }
+            try OutputGuard.checkReplaceable(entries: OutputGuard.entries(of: resolved, shown: directory), shown: directory)
+        } else if FileSystem.exists(path) {
             guard overwrite else {
+                if FileSystem.exists(journal) {
+                    throw UsageError(
+                        "output directory '\(directory)' holds the journal of an interrupted run; add --resume to continue it, or --overwrite to start over")
+                }
                 throw UsageError("output directory '\(directory)' already exists; remove it or pass --overwrite")
             }
             guard FileSystem.isDirectory(path) else {
@@ -44,14 +62,21 @@ package final class OutputCommitter: Sendable {
         }
         self.directory = path
         self.resolvedDirectory = resolved
+        self.resumes = resume
     }
 
-    /// Empties (when overwriting) and creates the output directory, its temporary area and `_logs`.
+    /// Empties (when overwriting) and creates the output directory, its temporary area and `_logs`. A resumed
+    /// run keeps everything: the journal, the committed part files and the checkpoints.
     package func prepare() throws {
         let existed = FileSystem.exists(directory)
         state.withLock {
             $0.prepared = true
             $0.existedBefore = existed
+        }
+        if resumes {
+            try FileSystem.createDirectory(temporaryDirectory, intermediate: true)
+            if !FileSystem.isDirectory(logDirectory) { try FileSystem.createDirectory(logDirectory, intermediate: false) }
+            return
         }
         try FileSystem.removeTree(directory)
         try FileSystem.createDirectory(temporaryDirectory, intermediate: true)
@@ -81,11 +106,12 @@ package final class OutputCommitter: Sendable {
         try FileSystem.writeFileAtomically("\(directory)/\(name)", bytes)
     }
 
-    /// Removes the temporary area and writes `_SUCCESS` last.
+    /// Writes `_SUCCESS`, then removes the temporary area (with the journal): a coordinator killed in between
+    /// leaves a journal that says the job committed, and `--resume` finishes the cleanup.
     package func succeed(_ success: JSONValue) throws {
-        try FileSystem.removeTree(temporaryDirectory)
         record("_SUCCESS")
         try FileSystem.writeFileAtomically("\(directory)/_SUCCESS", Array((success.serialized() + "\n").utf8))
+        try FileSystem.removeTree(temporaryDirectory)
     }
 
     /// The names this run has committed or written so far, in order.

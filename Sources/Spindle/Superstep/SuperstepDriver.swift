@@ -18,6 +18,8 @@ final class SuperstepDriver: JobDriver {
     private(set) var barrier: SuperstepBarrier
     /// Where each worker that committed a task serves its outputs, learnt at commit.
     var exchangeAddresses: [WorkerID: HostPort] = [:]
+    /// While a resume declares the old owners lost: the checkpoints verified so far, by superstep.
+    private var resumeVerified: [Int: CheckpointManifest]?
 
     /// - Parameters:
     ///   - resolvesMessageTargets: whether partitions resolve message targets into dense slots after preparing
@@ -50,7 +52,48 @@ final class SuperstepDriver: JobDriver {
 
     func start(_ control: any DriverControl) throws {
         try FileSystem.createDirectory(checkpointRoot, intermediate: true)
-        try feed(.start, control: control)
+        if let inputs = setup.resume?.barrierInputs, !inputs.isEmpty {
+            try resume(replaying: inputs, control: control)
+        } else {
+            try feed(.start, control: control)
+        }
+    }
+
+    /// Rebuilds the barrier of the run this one resumes from its journaled inputs, then declares every old owner
+    /// lost: the barrier rolls back under a new epoch to its newest intact checkpoint (or superstep 0) on the new
+    /// workers, with that checkpoint's aggregates and globals. The old run's stages are added again, so that stage
+    /// numbers match, and abandoned, except the load stage, which runs again: its outputs were on the old workers.
+    /// - Throws: ``TaskFailure`` when the journaled run had failed.
+    private func resume(replaying inputs: [BarrierInput], control: any DriverControl) throws {
+        var finished = false
+        for input in inputs {
+            for directive in barrier.handle(input) {
+                switch directive {
+                case .addStage(let stage, let name, _, let taskCount, let locationBound, let placement):
+                    let load = stage == Self.loadStage
+                    let added = control.addStage(taskCount: taskCount, locationBound: locationBound, name: name, placement: load ? nil : placement)
+                    precondition(added == stage, "the replayed barrier planned stage \(stage) but the scheduler added \(added)")
+                    if !load { control.abandonStage(stage) }
+                case .finish:
+                    finished = true
+                case .fail(let reason):
+                    throw TaskFailure(reason)
+                default:
+                    break  // Carried out by the run that journaled the input.
+                }
+            }
+        }
+        if finished {
+            // Every part file was committed before the old coordinator died: only `_SUCCESS` is left to write.
+            control.finish()
+            return
+        }
+        // Each loss asks for the newest checkpoint to be verified: it is read once, not once per old owner.
+        resumeVerified = [:]
+        defer { resumeVerified = nil }
+        for old in Set(barrier.owners).sorted() {
+            try feed(.workerLost(old, liveWorkers: control.liveWorkers), control: control)
+        }
     }
 
     func describe(_ task: TaskID) -> String {
@@ -106,11 +149,23 @@ final class SuperstepDriver: JobDriver {
     /// (master compute, a checkpoint's verification) goes back to the barrier at once, and its directives run
     /// before the remaining ones.
     /// - Throws: ``TaskFailure`` when the barrier fails the job or a directive cannot be carried out.
+    ///
+    /// Every input is journaled (written, so a killed coordinator loses none) before the barrier sees it, and the
+    /// journal is fsynced before a directive that changes files that outlive the run: a checkpoint's manifest or its
+    /// deletion, a part file, the end of the job. Stages need no fsync: a resume rolls back to the newest checkpoint
+    /// and runs them again, so a journal that lost its last supersteps in a machine crash only resumes from further
+    /// back. One fsync per checkpoint, not per superstep.
     private func feed(_ input: BarrierInput, control: any DriverControl) throws {
+        try setup.journal?.append(.barrier(input), sync: false)
         var pending = barrier.handle(input)
         while !pending.isEmpty {
             let directive = pending.removeFirst()
+            switch directive {
+            case .writeManifest, .pruneCheckpoint, .discardCheckpoint, .commitOutput, .finish, .fail: try setup.journal?.syncIfNeeded()
+            default: break
+            }
             if let answer = try carryOut(directive, control: control) {
+                try setup.journal?.append(.barrier(answer), sync: false)
                 pending.insert(contentsOf: barrier.handle(answer), at: 0)
             }
         }
@@ -136,15 +191,18 @@ final class SuperstepDriver: JobDriver {
             }
         case .writeManifest(let manifest):
             try CheckpointStore.writeManifest(checkpointDirectory(manifest.superstep), manifest)
+            try setup.journal?.append(.checkpointCommitted(manifest), sync: false)
         case .pruneCheckpoint(let s):
             try FileSystem.removeTree(checkpointDirectory(s))
         case .discardCheckpoint(let s):
             // Best effort: the replay writes the checkpoint again, over whatever is left of it.
             try? FileSystem.removeTree(checkpointDirectory(s))
         case .verifyCheckpoint(let s):
+            if let manifest = resumeVerified?[s] { return .checkpointVerified(manifest) }
             do {
                 let manifest = try CheckpointStore.verify(
                     checkpointDirectory(s), superstep: s, partitions: partitions, aggregators: aggregators.count)
+                resumeVerified?[s] = manifest
                 return .checkpointVerified(manifest)
             } catch {
                 return .checkpointCorrupt(superstep: s, cause: "\(error)")
@@ -162,6 +220,9 @@ final class SuperstepDriver: JobDriver {
             let name = OutputCommitter.partName(partition)
             try setup.output.commit(temporaryPath: setup.output.temporaryPath(attempt: attempt, name: name), as: name)
         case .record(let event):
+            if case .superstep(let s, _, _, _, let aggregates) = event {
+                try setup.journal?.append(.superstepCompleted(superstep: s, aggregates: aggregates, globals: barrier.sortedGlobals), sync: false)
+            }
             record(event)
         case .finish:
             control.finish()

@@ -21,6 +21,10 @@ struct WorkerOptions: Sendable {
     var inProcess: InProcessNetwork?
     /// How the coordinator names this worker's link in-process (its log lines say "from NAME").
     var inProcessName = "in-process worker"
+    /// `--coordinator-grace`: how long a remote worker keeps retrying a coordinator that vanished, to rejoin it
+    /// (or a resumed one); zero exits at once. Local and in-process workers never wait: they die with their
+    /// coordinator.
+    var coordinatorGrace: Duration = .zero
 }
 
 /// A worker process: joins a coordinator, runs the tasks it is given one at a time, sends heartbeats,
@@ -53,12 +57,17 @@ final class WorkerProcess: Sendable {
     /// Serves the coordinator until the job ends; returns the process exit code: 0 when the job succeeded,
     /// 1 when the coordinator said it failed, 3 when the coordinator was lost, 128 + N when stopped by
     /// signal N (SIGINT 130, SIGTERM 143). The scratch directory is removed in every case but SIGKILL.
+    ///
+    /// A coordinator that vanishes (its connection closes or it falls silent) is retried for
+    /// ``WorkerOptions/coordinatorGrace``: the worker keeps its scratch directory (map outputs, checkpoint
+    /// pieces) and its fetch server, and rejoins the coordinator that answers (the same one after a network blip,
+    /// or a resumed one) as a new member; its old attempts are cancelled first, so none reports to the new session.
     func run() -> Int32 {
         let inProcess = options.inProcess
         if inProcess == nil { SystemInfo.keepFreedMemoryForReuse() }
-        let connection: any ControlLink
+        var connection: any ControlLink
         do {
-            connection = try connect()
+            connection = try connect(within: options.connectTimeout)
         } catch {
             SystemInfo.writeStandardError("\(ProgramName.current) worker: \(error)\n")
             return 3
@@ -67,9 +76,7 @@ final class WorkerProcess: Sendable {
         var madeScratch: String?
         let exchange: ExchangeServer
         var madeExchange: ExchangeServer?
-        let worker: WorkerID
-        let descriptor: JobDescriptor
-        let job: Job
+        var session: (worker: WorkerID, descriptor: JobDescriptor, job: Job)
         do {
             // From here on SIGINT and SIGTERM only set a flag that `serve` checks, so the scratch directory
             // is removed before the process exits.
@@ -92,20 +99,7 @@ final class WorkerProcess: Sendable {
             }
             madeExchange = exchange
             exchange.start()
-            try connection.send(
-                .register(
-                    WorkerInfo(
-                        processID: SystemInfo.processID, host: inProcess == nil ? SystemInfo.hostName() : InProcessNetwork.host,
-                        exchangePort: exchange.port, cores: SystemInfo.cpuCount(), advertisedHost: inProcess == nil ? options.advertise ?? "" : "")))
-            guard let frame = try connection.receive(timeout: RuntimeDefaults.registrationTimeout),
-                case .registered(let id, let desc) = try ControlMessage(frame: frame)
-            else {
-                throw WorkerError("the coordinator at \(connection.peer) did not accept the registration")
-            }
-            guard let found = registry.job(named: desc.job) else {
-                throw WorkerError("this executable has no job named '\(desc.job)'; run the same spindle build as the coordinator")
-            }
-            (worker, descriptor, job) = (id, desc, found)
+            session = try register(connection, exchangePort: exchange.port)
         } catch {
             SystemInfo.writeStandardError("\(ProgramName.current) worker: \(error)\n")
             connection.close()
@@ -113,29 +107,45 @@ final class WorkerProcess: Sendable {
             madeExchange?.stop()
             return 3
         }
-        let parameters = JobParameters(pairs: descriptor.parameters)
         let services = WorkerServices(exchange: exchange, secret: options.secret)
-        let executor = Thread { [self] in
-            executeTasks(connection: connection, worker: worker, descriptor: descriptor, job: job, parameters: parameters, scratch: scratch, services: services)
+        var code: Int32
+        while true {
+            let (worker, descriptor, job) = session
+            let parameters = JobParameters(pairs: descriptor.parameters)
+            let current = connection
+            let executor = Thread { [self] in
+                executeTasks(connection: current, worker: worker, descriptor: descriptor, job: job, parameters: parameters, scratch: scratch, services: services)
+            }
+            executor.start()
+            let beats = Thread { [self] in sendHeartbeats(current, interval: descriptor.heartbeatInterval) }
+            beats.start()
+            let end = serve(connection, timeout: descriptor.heartbeatTimeout, exchange: exchange)
+            code = end.code
+            // A task may still run: ask it to stop, so it writes no more scratch files while they are removed
+            // and reports nothing to a later session.
+            state.withLock { s in
+                s.running?.cancel()
+                s.queue.removeAll()
+                s.stopping = true
+            }
+            work.signal()
+            // Closed before waiting for the task thread, so that a coordinator that still hears this worker (a one-way
+            // partition) learns at once that it gave up, rather than after the scratch directory is removed.
+            connection.close()
+            let mayRejoin = end.lost != nil && options.coordinatorGrace > .zero && inProcess == nil
+            // In-process the process goes on, and a rejoining worker must not have two task threads: let a running
+            // task notice its cancellation first.
+            let executorStopped = inProcess == nil && !mayRejoin ? true : executorEnded.wait(timeout: .now() + .seconds(mayRejoin ? 30 : 10)) == .success
+            guard mayRejoin, let lost = end.lost, executorStopped else { break }
+            guard let rejoined = rejoin(after: lost, exchangePort: exchange.port) else { break }
+            (connection, session) = rejoined
+            state.withLock { s in
+                s.stopping = false
+                s.running = nil
+                s.lastHeard = MonotonicClock.now()
+            }
         }
-        executor.start()
-        let beats = Thread { [self] in sendHeartbeats(connection, interval: descriptor.heartbeatInterval) }
-        beats.start()
-        let code = serve(connection, timeout: descriptor.heartbeatTimeout, exchange: exchange)
-        // Closed first, so that a coordinator that still hears this worker (a one-way partition) learns at once
-        // that it gave up, rather than after the scratch directory is removed.
-        connection.close()
-        // A task may still run: ask it to stop, so it writes no more scratch files while they are removed.
-        state.withLock { s in
-            s.running?.cancel()
-            s.queue.removeAll()
-            s.stopping = true
-        }
-        work.signal()
-        if inProcess != nil {
-            // The process goes on: let a running task notice its cancellation before its files go.
-            _ = executorEnded.wait(timeout: .now() + .seconds(10))
-        }
+        if inProcess == nil, let signal = TerminationSignals.caught { code = TerminationSignals.exitCode(for: signal) }
         exchange.stop()
         do {
             try ScratchDirectory.remove(scratch)
@@ -145,9 +155,58 @@ final class WorkerProcess: Sendable {
         return code
     }
 
-    /// Connects and authenticates, retrying refused connections until the connect timeout (in-process: through
-    /// the network, with the same handshake).
-    private func connect() throws -> any ControlLink {
+    /// Registers over `connection` and learns the job: this worker's id, the job's descriptor and its definition.
+    /// - Throws: ``WorkerError`` when the coordinator does not accept the registration or runs a job this
+    ///   executable does not have.
+    private func register(_ connection: any ControlLink, exchangePort: UInt16) throws -> (WorkerID, JobDescriptor, Job) {
+        let inProcess = options.inProcess != nil
+        try connection.send(
+            .register(
+                WorkerInfo(
+                    processID: SystemInfo.processID, host: inProcess ? InProcessNetwork.host : SystemInfo.hostName(),
+                    exchangePort: exchangePort, cores: SystemInfo.cpuCount(), advertisedHost: inProcess ? "" : options.advertise ?? "")))
+        guard let frame = try connection.receive(timeout: RuntimeDefaults.registrationTimeout),
+            case .registered(let id, let desc) = try ControlMessage(frame: frame)
+        else {
+            throw WorkerError("the coordinator at \(connection.peer) did not accept the registration")
+        }
+        guard let found = registry.job(named: desc.job) else {
+            throw WorkerError("this executable has no job named '\(desc.job)'; run the same spindle build as the coordinator")
+        }
+        return (id, desc, found)
+    }
+
+    /// Retries the coordinator for ``WorkerOptions/coordinatorGrace`` after losing it (`why`), with backoff from
+    /// 100 ms to 2 s, and registers again; nil when the grace ran out, a signal arrived, or the coordinator that
+    /// answered refused it (each said on stderr).
+    private func rejoin(after why: String, exchangePort: UInt16) -> (any ControlLink, (WorkerID, JobDescriptor, Job))? {
+        let grace = options.coordinatorGrace
+        SystemInfo.writeStandardError("\(ProgramName.current) worker: \(why); keeping its outputs and retrying the coordinator for \(DurationText.format(grace))\n")
+        let deadline = MonotonicClock.now() + grace
+        var pause = Duration.milliseconds(100)
+        while MonotonicClock.now() < deadline {
+            if TerminationSignals.caught != nil { return nil }
+            if let connection = try? connect(within: .zero) {
+                do {
+                    let session = try register(connection, exchangePort: exchangePort)
+                    SystemInfo.writeStandardError("\(ProgramName.current) worker: rejoined the coordinator at \(connection.peer) as \(session.0)\n")
+                    return (connection, session)
+                } catch {
+                    connection.close()
+                    SystemInfo.writeStandardError("\(ProgramName.current) worker: rejoining the coordinator failed: \(error); exiting\n")
+                    return nil
+                }
+            }
+            MonotonicClock.sleep(min(pause, deadline.duration(since: MonotonicClock.now())))
+            pause = min(pause * 2, .seconds(2))
+        }
+        SystemInfo.writeStandardError("\(ProgramName.current) worker: the coordinator did not come back within \(DurationText.format(grace)); exiting\n")
+        return nil
+    }
+
+    /// Connects and authenticates, retrying refused connections for `timeout` (at least one try; in-process:
+    /// through the network, with the same handshake).
+    private func connect(within timeout: Duration) throws -> any ControlLink {
         if let network = options.inProcess {
             let link = try network.connect(worker: options.inProcessName)
             do {
@@ -158,10 +217,10 @@ final class WorkerProcess: Sendable {
             }
             return link
         }
-        let deadline = MonotonicClock.now() + options.connectTimeout
+        let deadline = MonotonicClock.now() + timeout
         var lastError: any Error = WorkerError("no attempt was made")
-        while MonotonicClock.now() < deadline {
-            let left = deadline.duration(since: MonotonicClock.now())
+        repeat {
+            let left = max(deadline.duration(since: MonotonicClock.now()), .milliseconds(500))
             do {
                 let socket = try TCPSocket.connect(host: options.coordinator.host, port: options.coordinator.port, timeout: min(left, .seconds(2)))
                 try socket.setSendTimeout(RuntimeDefaults.handshakeTimeout)
@@ -172,15 +231,22 @@ final class WorkerProcess: Sendable {
                 throw error
             } catch {
                 lastError = error
-                MonotonicClock.sleep(.milliseconds(100))
+                if MonotonicClock.now() < deadline { MonotonicClock.sleep(.milliseconds(100)) }
             }
-        }
+        } while MonotonicClock.now() < deadline
         throw WorkerError(
-            "could not connect to the coordinator at \(options.coordinator) within \(DurationText.format(options.connectTimeout)): \(lastError); check that `spindle run ... --listen` is running there")
+            "could not connect to the coordinator at \(options.coordinator) within \(DurationText.format(timeout)): \(lastError); check that `spindle run ... --listen` is running there")
     }
 
-    /// Reads coordinator messages until shutdown, loss, or silence; returns the exit code.
-    private func serve(_ connection: any ControlLink, timeout: Duration, exchange: ExchangeServer) -> Int32 {
+    /// How a session with the coordinator ended: the exit code, and why the coordinator was lost when it was
+    /// (a closed connection or silence; nil for a shutdown, a signal or a bad message).
+    private struct SessionEnd {
+        var code: Int32
+        var lost: String?
+    }
+
+    /// Reads coordinator messages until shutdown, loss, or silence.
+    private func serve(_ connection: any ControlLink, timeout: Duration, exchange: ExchangeServer) -> SessionEnd {
         while true {
             do {
                 if let frame = try connection.receive(timeout: .milliseconds(100)) {
@@ -196,31 +262,34 @@ final class WorkerProcess: Sendable {
                         }
                     case .shutdown(let reason, let jobFailed):
                         if reason != "the job finished" { SystemInfo.writeStandardError("\(ProgramName.current) worker: exiting: \(reason)\n") }
-                        return jobFailed ? 1 : 0
+                        return SessionEnd(code: jobFailed ? 1 : 0)
                     case .peerLost(let loss):
                         // Fetches from the lost worker end now, not at their timeout; their tasks fail blamelessly.
                         exchange.connections.abort(loss)
                     case .heartbeat: break
                     default:
                         SystemInfo.writeStandardError("\(ProgramName.current) worker: unexpected message from the coordinator; exiting\n")
-                        return 3
+                        return SessionEnd(code: 3)
                     }
                 }
                 if options.inProcess == nil, let signal = TerminationSignals.caught {
                     SystemInfo.writeStandardError("\(ProgramName.current) worker: stopped by \(TerminationSignals.name(signal)); removing its scratch directory\n")
-                    return TerminationSignals.exitCode(for: signal)
+                    return SessionEnd(code: TerminationSignals.exitCode(for: signal))
                 }
                 let silence = MonotonicClock.now().duration(since: state.withLock { $0.lastHeard })
                 if silence > timeout {
-                    SystemInfo.writeStandardError(
-                        "\(ProgramName.current) worker: the coordinator at \(connection.peer) was silent for \(DurationText.format(timeout)); exiting\n")
-                    return 3
+                    return lostCoordinator("the coordinator at \(connection.peer) was silent for \(DurationText.format(timeout))")
                 }
             } catch {
-                SystemInfo.writeStandardError("\(ProgramName.current) worker: lost the coordinator at \(connection.peer): \(error); exiting\n")
-                return 3
+                return lostCoordinator("lost the coordinator at \(connection.peer): \(error)")
             }
         }
+    }
+
+    /// The end of a session whose coordinator vanished; said on stderr when the worker will not retry.
+    private func lostCoordinator(_ why: String) -> SessionEnd {
+        if options.coordinatorGrace == .zero || options.inProcess != nil { SystemInfo.writeStandardError("\(ProgramName.current) worker: \(why); exiting\n") }
+        return SessionEnd(code: 3, lost: why)
     }
 
     private func sendHeartbeats(_ connection: any ControlLink, interval: Duration) {

@@ -54,9 +54,12 @@ package struct TaskScheduler: Sendable {
     private var failedTask: TaskID?
     private var exclusion: WorkerExclusion
 
-    package init(settings: SchedulerSettings = SchedulerSettings()) {
+    /// - Parameter firstAttempt: the first attempt id handed out (a resumed coordinator starts above every id of
+    ///   the run it resumes).
+    package init(settings: SchedulerSettings = SchedulerSettings(), firstAttempt: UInt64 = 1) {
         self.settings = settings
         self.exclusion = WorkerExclusion(threshold: settings.excludeAfterFailedTasks)
+        self.nextAttempt = max(1, firstAttempt)
     }
 
     // MARK: Queries
@@ -117,6 +120,18 @@ package struct TaskScheduler: Sendable {
             if case .cancel(let x, _) = a, case .cancel(let y, _) = b { return x < y }
             return false
         }
+    }
+
+    /// Counts `task` as committed by `attempt` on `worker` without running it: its output survives from the run a
+    /// resumed coordinator continues. MUST be called before any attempt of the task starts, and only for tasks of
+    /// stages whose output does not live on workers (not location-bound); a stage whose every task is restored
+    /// never reports completion.
+    package mutating func restoreCommitted(_ task: TaskID, attempt: AttemptID, worker: WorkerID) {
+        guard stages[task.stage].tasks[task.index].committed == nil, stages[task.stage].tasks[task.index].live.isEmpty else { return }
+        stages[task.stage].tasks[task.index].committed = (attempt, worker)
+        stages[task.stage].tasks[task.index].queued = false
+        stages[task.stage].pending.removeAll { $0 == task.index }
+        stages[task.stage].committedCount += 1
     }
 
     /// Declares that the outputs of `stage` are no longer needed, so losing them is harmless.

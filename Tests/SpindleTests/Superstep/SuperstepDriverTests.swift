@@ -22,6 +22,8 @@ import Testing
         }
         func abandonStage(_ stage: Int) { abandoned.append(stage) }
         func releaseStage(_ stage: Int) { released.append(stage) }
+        var restored: [TaskID] = []
+        func restoreCommitted(_ task: TaskID, attempt: AttemptID, worker: WorkerID) { restored.append(task) }
         func finish() { finished = true }
         func exchangeAddress(of worker: WorkerID) -> HostPort? { HostPort(host: "127.0.0.1", port: 7000 + UInt16(worker.rawValue)) }
     }

@@ -1,0 +1,73 @@
+/// What a resumed coordinator takes over from a journal: the plan, the next epoch, the committed MapReduce
+/// tasks and map outputs, the barrier inputs to replay, the newest committed checkpoint, and whether the job
+/// had committed. Built by replaying the records in order; pure.
+package struct ResumePlan: Sendable, Equatable {
+    package var plan: JobPlan
+    /// The epoch the resumed coordinator runs under: one above every epoch in the journal.
+    package var epoch: Int
+    /// The lowest worker id the resumed coordinator may hand out: above every id in the journal, so that no
+    /// new member is taken for an old one.
+    package var firstWorkerID: UInt32
+    /// The committed map tasks and reduce tasks by index (the last commit of each wins).
+    package var committedMaps: [Int: CommittedTaskRecord] = [:]
+    package var committedReduces: [Int: CommittedTaskRecord] = [:]
+    /// Where committed map outputs were served, by map index.
+    package var mapOutputs: [Int: MapOutputRecord] = [:]
+    /// Every barrier input, in order.
+    package var barrierInputs: [BarrierInput] = []
+    /// The newest committed checkpoint and the newest completed superstep.
+    package var newestCheckpoint: CheckpointManifest?
+    package var lastSuperstep: Int?
+    /// Whether the job committed its output (only `_temporary` may be left to remove).
+    package var jobCommitted = false
+
+    /// Replays `records`.
+    /// - Throws: ``JournalReplayError`` when the first record is not the plan or a later one contradicts it.
+    package init(records: [JournalRecord]) throws(JournalReplayError) {
+        guard case .planned(let plan)? = records.first else { throw JournalReplayError("its first record is not the job's plan") }
+        self.plan = plan
+        var epoch = 0
+        var maxWorker: UInt32 = 0
+        for (position, record) in records.enumerated().dropFirst() {
+            switch record {
+            case .planned:
+                throw JournalReplayError("record \(position + 1) plans the job a second time")
+            case .epoch(let e):
+                epoch = max(epoch, e)
+            case .taskCommitted(let task):
+                let limit = task.kind == .map ? plan.splits : plan.reducers
+                guard task.index >= 0, task.index < limit else {
+                    throw JournalReplayError("record \(position + 1) commits \(task.kind) task \(task.index), but the plan has \(limit)")
+                }
+                maxWorker = max(maxWorker, task.worker.rawValue)
+                if task.kind == .map { committedMaps[task.index] = task } else { committedReduces[task.index] = task }
+            case .mapOutput(let output):
+                guard output.index >= 0, output.index < plan.splits, output.sizes.count == plan.reducers else {
+                    throw JournalReplayError("record \(position + 1) places map output \(output.index) that does not fit the plan")
+                }
+                maxWorker = max(maxWorker, output.worker.rawValue)
+                mapOutputs[output.index] = output
+            case .barrier(let input):
+                maxWorker = max(maxWorker, Self.highestWorker(in: input))
+                barrierInputs.append(input)
+            case .superstepCompleted(let s, _, _):
+                lastSuperstep = s
+            case .checkpointCommitted(let manifest):
+                newestCheckpoint = manifest
+            case .jobCommitted:
+                jobCommitted = true
+            }
+        }
+        self.epoch = epoch + 1
+        firstWorkerID = maxWorker + 1
+    }
+
+    private static func highestWorker(in input: BarrierInput) -> UInt32 {
+        switch input {
+        case .taskCommitted(_, _, let worker, _): return worker.rawValue
+        case .stageCompleted(_, let live): return live.map(\.rawValue).max() ?? 0
+        case .workerLost(let worker, let live): return max(worker.rawValue, live.map(\.rawValue).max() ?? 0)
+        default: return 0
+        }
+    }
+}
