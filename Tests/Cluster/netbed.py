@@ -12,7 +12,7 @@ default route: nothing can leave it, and everything (namespaces, links, processe
 it exits, even after SIGKILL (the PID namespace dies with its first process).
 
 The coordinator runs `spindle run JOB --listen 10.251.0.10:7070 --workers 0 --expect-workers 3` with the
-given options; each worker runs `spindle worker --advertise ITS_ADDRESS --fetch-port 7100` with its own
+given options; each worker runs `spindle worker --advertise ITS_ADDRESS --fetch-port 7100 --coordinator-grace 8s` with its own
 private scratch directory (TMPDIR) under DIR/hosts/HOST/tmp (a small tmpfs with --scratch-limit).
 
 Faults (applied when the trigger event appears in the event log, undone after --heal-after seconds):
@@ -47,6 +47,9 @@ HOSTS = {"coord": f"{SUBNET}.10", "w1": f"{SUBNET}.11", "w2": f"{SUBNET}.12", "w
 WORKERS = ["w1", "w2", "w3"]
 CONTROL_PORT = 7070
 FETCH_PORT = 7100
+# Long enough to ride out a 3 s blip of the coordinator's link, short enough that a worker cut off for good has
+# given up within the 15 s after the coordinator exits that the checks allow.
+COORDINATOR_GRACE = "8s"
 
 
 def skip_reason():
@@ -217,7 +220,8 @@ def inner(args):
         log.poll()
         time.sleep(0.02)
     workers = {host: start(host, ["worker", "--coordinator", f"{HOSTS['coord']}:{CONTROL_PORT}", "--secret-file", secret,
-                                  "--advertise", HOSTS[host], "--fetch-port", str(FETCH_PORT)]) for host in WORKERS}
+                                  "--advertise", HOSTS[host], "--fetch-port", str(FETCH_PORT),
+                                  "--coordinator-grace", COORDINATOR_GRACE]) for host in WORKERS}
 
     fault_t = heal_t = trigger_t = None
     applied_at = healed = None

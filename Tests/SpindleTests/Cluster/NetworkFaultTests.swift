@@ -122,8 +122,7 @@ import Testing
         try expectWordCount(outcome, input: input)
     }
 
-    @Test(.disabled("needs worker reconnect (--coordinator-grace) from the journal work"))
-    func threeSecondBlipOnTheCoordinatorsLinkIsSurvived() throws {
+    @Test func threeSecondBlipOnTheCoordinatorsLinkIsSurvived() throws {
         let dir = try TemporaryDirectory()
         let (job, input) = try wordCount(dir)
         let outcome = try NetBed.run(in: dir, fault: "partition:coord", trigger: "attempt_started:task=map", healAfter: 3, job: job)
