@@ -14,7 +14,7 @@ package final class Inflater {
 
     /// The most bytes one call to ``inflate(_:endOfInput:)`` returns.
     package let chunkSize: Int
-    /// History plus one chunk plus slack for the 8-byte copies of matches.
+    /// History plus one chunk plus 16 bytes of slack for the word copies of matches.
     let window: UnsafeMutablePointer<UInt8>
     /// The end of the window: history plus one chunk.
     let outEnd: Int
