@@ -105,7 +105,8 @@ package struct HuffmanTable: ~Copyable {
             if symbol < 256 { return Entry.symbol(kind: Entry.literal, codeBits: bits, extraBits: 0, value: symbol) }
             if symbol == 256 { return Entry.symbol(kind: Entry.endOfBlock, codeBits: bits, extraBits: 0, value: 0) }
             if symbol <= 285 {
-                return Entry.symbol(kind: Entry.length, codeBits: bits, extraBits: Int(lengthExtra[symbol - 257]), value: Int(lengthBase[symbol - 257]))
+                return Entry.symbol(
+                    kind: Entry.length, codeBits: bits, extraBits: Int(lengthExtra[symbol - 257]), value: Int(lengthBase[symbol - 257]))
             }
             return Entry.symbol(kind: Entry.invalid, codeBits: bits, extraBits: 0, value: symbol)
         case .distance:

@@ -38,6 +38,8 @@ package final class Inflater {
     var isFinalBlock = false
     var usesFixedCodes = false
 
+    /// First-level widths of at most 11 bits: the fast symbol loop looks the next symbol up after three
+    /// literals, with 56 - 3 x 15 = 11 bits left.
     var literals = HuffmanTable(primaryBits: 10, symbols: 288)
     var distances = HuffmanTable(primaryBits: 8, symbols: 32)
     var codeLengthCode = HuffmanTable(primaryBits: 7, symbols: 19)
