@@ -11,7 +11,9 @@ let package = Package(
     ],
     targets: [
         // Pure logic, no I/O: wire codec and frames, crypto, scheduler, heartbeat monitor, CLI parsing.
-        .target(name: "SpindleCore"),
+        .target(name: "SpindleCore", dependencies: ["CSpindleCRC32"]),
+        // CRC-32 by carry-less multiplies (x86-64 PCLMULQDQ, chosen at run time) for gzip input.
+        .target(name: "CSpindleCRC32"),
         // The only module that imports Glibc: sockets, files, mmap, processes, clocks.
         .target(name: "SpindlePosix", dependencies: ["SpindleCore"]),
         // The runtime shell and public API: coordinator, worker, launcher, exchange, engines, CLI.

@@ -1,6 +1,16 @@
+import CSpindleCRC32
+
 /// CRC-32 as gzip (RFC 1952), zip and PNG use it: the reflected polynomial 0xEDB88320, not the CRC-32C
-/// (Castagnoli) of ``CRC32C``. Computed incrementally, eight bytes per step (slicing-by-8).
+/// (Castagnoli) of ``CRC32C``. Computed incrementally: by folding with carry-less multiplies where the CPU
+/// has them (x86-64 PCLMULQDQ, checked at run time; about ten times faster), otherwise and for the last
+/// bytes eight bytes per step (slicing-by-8).
 package struct CRC32: Sendable {
+    /// Whether the folding code of `CSpindleCRC32` runs on this CPU.
+    static let canFold = spindle_crc32_fold_available() != 0
+
+    /// The fewest bytes worth folding (the fold needs at least 64).
+    static let foldMinimum = 64
+
     /// The running register, kept inverted (initial value all ones, final XOR all ones).
     private var register: UInt32 = 0xFFFF_FFFF
 
@@ -12,8 +22,15 @@ package struct CRC32: Sendable {
 
     /// Feeds `bytes` into the checksum.
     package mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        register = crc32Tables.withUnsafeBufferPointer { CRC32.advance(register, base, bytes.count, $0.baseAddress!) }
+        guard var base = bytes.baseAddress, bytes.count > 0 else { return }
+        var count = bytes.count
+        if count >= Self.foldMinimum && Self.canFold {
+            let folded = count & ~15
+            register = spindle_crc32_fold(register, base.assumingMemoryBound(to: UInt8.self), folded)
+            base += folded
+            count -= folded
+        }
+        register = crc32Tables.withUnsafeBufferPointer { CRC32.advance(register, base, count, $0.baseAddress!) }
     }
 
     /// The CRC-32 of `bytes` in one call.

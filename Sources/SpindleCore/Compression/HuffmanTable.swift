@@ -8,17 +8,55 @@
 /// Entries no code reaches, and symbols that RFC 1951 reserves (literal/length 286 and 287, distance 30
 /// and 31), decode to ``Entry/invalid``.
 package struct HuffmanTable: ~Copyable {
-    /// One decoded entry, packed in 32 bits: bits 0-7 the bits to consume, bits 8-12 the extra bits that
-    /// follow (or a second-level table's index bits), bits 13-15 the kind, bits 16-31 the value.
-    package struct Entry {
+    /// One decoded entry, packed in 32 bits: bits 0-7 the bits a symbol takes with its extra bits, bits 8-12
+    /// the length of its code (or a second-level table's index bits), bits 13-15 the kind, bits 16-31 the
+    /// value (a literal byte, a base length or distance, or where a second-level table starts).
+    ///
+    /// Entries of second-level tables hold the whole length of their code, so that a decoder treats an entry
+    /// the same whichever level it came from, and consumes a symbol and its extra bits with one shift.
+    package enum Entry {
         package static let literal: UInt32 = 0
         package static let length: UInt32 = 1  // a length (or a distance, in a distance table)
         package static let endOfBlock: UInt32 = 2
         package static let subtable: UInt32 = 3
         package static let invalid: UInt32 = 4
 
-        @inline(__always) static func make(kind: UInt32, bits: Int, extra: Int, value: Int) -> UInt32 {
-            UInt32(bits) | UInt32(extra) << 8 | kind << 13 | UInt32(value) << 16
+        /// A symbol whose code is `codeBits` long, followed by `extraBits` extra bits.
+        @inline(__always) static func symbol(kind: UInt32, codeBits: Int, extraBits: Int, value: Int) -> UInt32 {
+            UInt32(codeBits + extraBits) | UInt32(codeBits) << 8 | kind << 13 | UInt32(value) << 16
+        }
+
+        /// A first-level entry sending longer codes to the second-level table of `1 << indexBits` entries at `start`.
+        @inline(__always) static func subtable(indexBits: Int, start: Int) -> UInt32 {
+            UInt32(indexBits) << 8 | subtable << 13 | UInt32(start) << 16
+        }
+
+        @inline(__always) package static func kind(_ entry: UInt32) -> UInt32 { (entry &>> 13) & 7 }
+
+        /// The bits the symbol takes, its extra bits included.
+        @inline(__always) package static func totalBits(_ entry: UInt32) -> UInt64 { UInt64(entry & 0xFF) }
+
+        /// The index bits of a second-level table (of a ``subtable`` entry).
+        @inline(__always) package static func indexBits(_ entry: UInt32) -> UInt64 { UInt64((entry &>> 8) & 0x1F) }
+
+        /// A literal's byte.
+        @inline(__always) package static func byte(_ entry: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: entry &>> 16) }
+
+        /// A length or distance: the base plus the extra bits that follow the code in `bits` (the stream's
+        /// next bits, the code's first bit lowest).
+        @inline(__always) package static func decode(_ entry: UInt32, _ bits: UInt64) -> Int {
+            let codeBits = UInt64((entry &>> 8) & 0x1F)
+            let extra = (bits & ((1 &<< totalBits(entry)) &- 1)) &>> codeBits
+            return Int(entry &>> 16) &+ Int(truncatingIfNeeded: extra)
+        }
+
+        /// The entry for the stream's next bits `bits` in `table` (first level `primaryBits` wide), following
+        /// a ``subtable`` entry to the second level.
+        @inline(__always) package static func lookup(_ table: UnsafePointer<UInt32>, _ primaryBits: UInt64, _ bits: UInt64) -> UInt32 {
+            let entry = table[Int(truncatingIfNeeded: bits & ((1 &<< primaryBits) &- 1))]
+            guard kind(entry) == subtable else { return entry }
+            let index = (bits &>> primaryBits) & ((1 &<< indexBits(entry)) &- 1)
+            return table[Int(entry &>> 16) &+ Int(truncatingIfNeeded: index)]
         }
     }
 
@@ -41,7 +79,7 @@ package struct HuffmanTable: ~Copyable {
         self.primaryBits = primaryBits
         capacity = (1 << primaryBits) + symbols * (1 << max(0, 15 - primaryBits))
         entries = .allocate(capacity: capacity)
-        entries.initialize(repeating: Entry.make(kind: Entry.invalid, bits: 0, extra: 0, value: 0), count: capacity)
+        entries.initialize(repeating: Entry.symbol(kind: Entry.invalid, codeBits: 0, extraBits: 0, value: 0), count: capacity)
     }
 
     deinit { entries.deallocate() }
@@ -62,19 +100,20 @@ package struct HuffmanTable: ~Copyable {
     private static func entry(_ symbol: Int, _ alphabet: Alphabet, bits: Int) -> UInt32 {
         switch alphabet {
         case .codeLength:
-            return Entry.make(kind: Entry.literal, bits: bits, extra: 0, value: symbol)
+            return Entry.symbol(kind: Entry.literal, codeBits: bits, extraBits: 0, value: symbol)
         case .literalLength:
-            if symbol < 256 { return Entry.make(kind: Entry.literal, bits: bits, extra: 0, value: symbol) }
-            if symbol == 256 { return Entry.make(kind: Entry.endOfBlock, bits: bits, extra: 0, value: 0) }
+            if symbol < 256 { return Entry.symbol(kind: Entry.literal, codeBits: bits, extraBits: 0, value: symbol) }
+            if symbol == 256 { return Entry.symbol(kind: Entry.endOfBlock, codeBits: bits, extraBits: 0, value: 0) }
             if symbol <= 285 {
-                return Entry.make(kind: Entry.length, bits: bits, extra: Int(lengthExtra[symbol - 257]), value: Int(lengthBase[symbol - 257]))
+                return Entry.symbol(
+                    kind: Entry.length, codeBits: bits, extraBits: Int(lengthExtra[symbol - 257]), value: Int(lengthBase[symbol - 257]))
             }
-            return Entry.make(kind: Entry.invalid, bits: bits, extra: 0, value: symbol)
+            return Entry.symbol(kind: Entry.invalid, codeBits: bits, extraBits: 0, value: symbol)
         case .distance:
             if symbol < 30 {
-                return Entry.make(kind: Entry.length, bits: bits, extra: Int(distanceExtra[symbol]), value: Int(distanceBase[symbol]))
+                return Entry.symbol(kind: Entry.length, codeBits: bits, extraBits: Int(distanceExtra[symbol]), value: Int(distanceBase[symbol]))
             }
-            return Entry.make(kind: Entry.invalid, bits: bits, extra: 0, value: symbol)
+            return Entry.symbol(kind: Entry.invalid, codeBits: bits, extraBits: 0, value: symbol)
         }
     }
 
@@ -96,7 +135,7 @@ package struct HuffmanTable: ~Copyable {
             return "an incomplete set of code lengths"
         }
         let primary = primaryBits
-        let invalid = Entry.make(kind: Entry.invalid, bits: 0, extra: 0, value: 0)
+        let invalid = Entry.symbol(kind: Entry.invalid, codeBits: 0, extraBits: 0, value: 0)
         entries.update(repeating: invalid, count: 1 << primary)
         guard used > 0 else { return nil }
         // Symbols in canonical order (by length, then symbol), and each one's code.
@@ -148,9 +187,9 @@ package struct HuffmanTable: ~Copyable {
                     subtableEnd += 1 << subBits
                     precondition(subtableEnd <= capacity, "HuffmanTable capacity")
                     entries.advanced(by: subStart).update(repeating: invalid, count: 1 << subBits)
-                    entries[prefix] = Entry.make(kind: Entry.subtable, bits: primary, extra: subBits, value: subStart)
+                    entries[prefix] = Entry.subtable(indexBits: subBits, start: subStart)
                 }
-                let value = Self.entry(symbol, alphabet, bits: length - primary)
+                let value = Self.entry(symbol, alphabet, bits: length)
                 var index = reversed >> primary
                 while index < (1 << subBits) {
                     entries[subStart + index] = value

@@ -13,17 +13,22 @@ extension Inflater {
 
     /// Decodes symbols until the end of the block, a full chunk, or the end of the input.
     ///
-    /// Each symbol is decoded as a whole or not at all: a literal/length code, its extra bits, a distance code
-    /// and its extra bits take at most 15 + 5 + 15 + 13 = 48 bits, and one refill gives at least 56 while 8
-    /// input bytes remain. Near the end of the input the refill goes byte by byte, and a symbol whose bits are
-    /// not all there yet is undone (`needInput`).
+    /// The fast loop (``decodeSymbolsFast(_:literalTable:distanceTable:)``) runs while input and room are
+    /// plentiful; this careful loop finishes near the end of either. Each symbol is decoded as a whole or not
+    /// at all: a literal/length code, its extra bits, a distance code and its extra bits take at most
+    /// 15 + 5 + 15 + 13 = 48 bits, and one refill gives at least 56 while 8 input bytes remain. Near the end
+    /// of the input the refill goes byte by byte, and a symbol whose bits are not all there yet is undone
+    /// (`needInput`). Both loops report an error at the same bit: an unassigned code before its bits, a
+    /// match reaching too far after its distance.
     func decodeSymbols(_ reader: inout BitReader) -> SymbolOutcome {
+        typealias Entry = HuffmanTable.Entry
         let literalTable = usesFixedCodes ? fixedLiterals.entries : literals.entries
         let distanceTable = usesFixedCodes ? fixedDistances.entries : distances.entries
+        if let outcome = decodeSymbolsFast(&reader, literalTable: literalTable, distanceTable: distanceTable) {
+            return outcome
+        }
         let literalBits = UInt64(literals.primaryBits)
         let distanceBits = UInt64(distances.primaryBits)
-        let literalMask: UInt64 = (1 << literalBits) - 1
-        let distanceMask: UInt64 = (1 << distanceBits) - 1
         let input = reader.base
         let inputCount = reader.count
         var position = reader.position
@@ -40,6 +45,11 @@ extension Inflater {
             reader.bitCount = Int(bitCount)
             outPosition = o
         }
+        /// Whether `entry` needs more bits than the buffer holds (an unassigned code seen through fewer than 15
+        /// bits may be the start of an assigned one).
+        func short(_ entry: UInt32) -> Bool {
+            Entry.totalBits(entry) > bitCount || (Entry.kind(entry) == Entry.invalid && bitCount < 15)
+        }
         while o <= limit {
             let checkpoint = (position, buffer, bitCount)
             if inputCount &- position >= 8 {
@@ -53,65 +63,42 @@ extension Inflater {
                     bitCount &+= 8
                 }
             }
-            var entry = literalTable[Int(truncatingIfNeeded: buffer & literalMask)]
-            var bits = UInt64(entry & 0xFF)
-            if (entry >> 13) & 7 == HuffmanTable.Entry.subtable {
-                let index = Int(truncatingIfNeeded: (buffer &>> literalBits) & ((1 &<< UInt64((entry >> 8) & 0x1F)) &- 1))
-                entry = literalTable[Int(entry >> 16) &+ index]
-                bits = literalBits &+ UInt64(entry & 0xFF)
-            }
-            var kind = (entry >> 13) & 7
-            if bits > bitCount || (kind == HuffmanTable.Entry.invalid && bitCount < 15) {
+            var entry = Entry.lookup(literalTable, literalBits, buffer)
+            if short(entry) {
                 (position, buffer, bitCount) = checkpoint
                 outcome = .needInput
                 break
             }
-            buffer &>>= bits
-            bitCount &-= bits
-            if kind == HuffmanTable.Entry.literal {
-                out[o] = UInt8(truncatingIfNeeded: entry >> 16)
-                o &+= 1
-                continue
-            }
-            if kind == HuffmanTable.Entry.endOfBlock {
-                outcome = .endOfBlock
-                break
-            }
-            if kind != HuffmanTable.Entry.length {
+            let kind = Entry.kind(entry)
+            if kind != Entry.literal && kind != Entry.length && kind != Entry.endOfBlock {
                 outcome = .corrupt("an unassigned or reserved literal/length code", offset: position &- Int(bitCount / 8) &- 1)
                 break
             }
-            var extra = UInt64((entry >> 8) & 0x1F)
-            if extra > bitCount {
+            let length = Entry.decode(entry, buffer)
+            buffer &>>= Entry.totalBits(entry)
+            bitCount &-= Entry.totalBits(entry)
+            if kind == Entry.literal {
+                out[o] = Entry.byte(entry)
+                o &+= 1
+                continue
+            }
+            if kind == Entry.endOfBlock {
+                outcome = .endOfBlock
+                break
+            }
+            entry = Entry.lookup(distanceTable, distanceBits, buffer)
+            if short(entry) {
                 (position, buffer, bitCount) = checkpoint
                 outcome = .needInput
                 break
             }
-            let length = Int(entry >> 16) &+ Int(truncatingIfNeeded: buffer & ((1 &<< extra) &- 1))
-            buffer &>>= extra
-            bitCount &-= extra
-            entry = distanceTable[Int(truncatingIfNeeded: buffer & distanceMask)]
-            bits = UInt64(entry & 0xFF)
-            if (entry >> 13) & 7 == HuffmanTable.Entry.subtable {
-                let index = Int(truncatingIfNeeded: (buffer &>> distanceBits) & ((1 &<< UInt64((entry >> 8) & 0x1F)) &- 1))
-                entry = distanceTable[Int(entry >> 16) &+ index]
-                bits = distanceBits &+ UInt64(entry & 0xFF)
-            }
-            kind = (entry >> 13) & 7
-            extra = UInt64((entry >> 8) & 0x1F)
-            if bits &+ extra > bitCount || (kind == HuffmanTable.Entry.invalid && bitCount < 15) {
-                (position, buffer, bitCount) = checkpoint
-                outcome = .needInput
-                break
-            }
-            if kind != HuffmanTable.Entry.length {
+            if Entry.kind(entry) != Entry.length {
                 outcome = .corrupt("an unassigned or reserved distance code", offset: position &- Int(bitCount / 8) &- 1)
                 break
             }
-            buffer &>>= bits
-            let distance = Int(entry >> 16) &+ Int(truncatingIfNeeded: buffer & ((1 &<< extra) &- 1))
-            buffer &>>= extra
-            bitCount &-= bits &+ extra
+            let distance = Entry.decode(entry, buffer)
+            buffer &>>= Entry.totalBits(entry)
+            bitCount &-= Entry.totalBits(entry)
             guard o &- distance >= floor else {
                 outcome = .corrupt(
                     "a match reaches \(distance) bytes back, before the start of the stream's output",
@@ -125,14 +112,24 @@ extension Inflater {
     }
 
     /// Copies `length` bytes from `distance` bytes back to `destination`, where the two may overlap (a
-    /// distance shorter than the length repeats the pattern). May write up to 7 bytes past the end.
+    /// distance shorter than the length repeats the pattern). May write up to 15 bytes past the end.
     @inline(__always)
     static func copyMatch(_ destination: UnsafeMutablePointer<UInt8>, distance: Int, length: Int) {
         let end = destination + length
         var d = UnsafeMutableRawPointer(destination)
         var s = UnsafeRawPointer(destination - distance)
-        if distance >= 8 {
-            // Each 8-byte load reads bytes written before it: the source stays 8 or more bytes behind.
+        if distance >= 16 {
+            // Each load reads bytes written before it: the source stays 16 or more bytes behind. Most
+            // matches of text are shorter than 16 bytes: one step.
+            repeat {
+                let low = s.loadUnaligned(as: UInt64.self)
+                let high = s.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                d.storeBytes(of: low, as: UInt64.self)
+                d.storeBytes(of: high, toByteOffset: 8, as: UInt64.self)
+                d += 16
+                s += 16
+            } while d < UnsafeMutableRawPointer(end)
+        } else if distance >= 8 {
             repeat {
                 d.storeBytes(of: s.loadUnaligned(as: UInt64.self), as: UInt64.self)
                 d += 8

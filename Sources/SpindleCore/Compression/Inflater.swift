@@ -14,7 +14,7 @@ package final class Inflater {
 
     /// The most bytes one call to ``inflate(_:endOfInput:)`` returns.
     package let chunkSize: Int
-    /// History plus one chunk plus slack for the 8-byte copies of matches.
+    /// History plus one chunk plus 16 bytes of slack for the word copies of matches.
     let window: UnsafeMutablePointer<UInt8>
     /// The end of the window: history plus one chunk.
     let outEnd: Int
@@ -38,6 +38,8 @@ package final class Inflater {
     var isFinalBlock = false
     var usesFixedCodes = false
 
+    /// First-level widths of at most 11 bits: the fast symbol loop looks the next symbol up after three
+    /// literals, with 56 - 3 x 15 = 11 bits left.
     var literals = HuffmanTable(primaryBits: 10, symbols: 288)
     var distances = HuffmanTable(primaryBits: 8, symbols: 32)
     var codeLengthCode = HuffmanTable(primaryBits: 7, symbols: 19)

@@ -55,4 +55,23 @@ import Testing
             + GzipFixtures.member(try GzipFixtures.pythonDeflate(sample, level: 6, strategy: "Z_FIXED"), of: sample)
         #expect(try GzipFixtures.decode(file, piece: piece) == sample + sample + sample)
     }
+
+    /// Repeats of every short period and matches of every length (3...258) at distances below 8, between 8
+    /// and 16 and beyond, so that each way of copying a match (byte by byte, a fill, 8- and 16-byte words)
+    /// runs, also where a match ends a chunk.
+    @Test func decodesMatchesOfEveryDistanceAndLength() throws {
+        var data: [UInt8] = []
+        for period in 1...40 {
+            let pattern = Array(Self.text[(period * 1000)..<(period * 1000 + period)])
+            for length in [3, 4, 7, 8, 9, 15, 16, 17, 31, 100, 257, 258, 259, 1000] {
+                for k in 0..<(period + length) { data.append(pattern[k % period]) }
+                data.append(contentsOf: Self.text[(period * 100)..<(period * 100 + 13)])
+            }
+        }
+        for flags in [["-1"], ["-9"]] {
+            let file = try GzipFixtures.gzip(data, flags)
+            #expect(try GzipFixtures.decode(file) == data)
+            #expect(try GzipFixtures.decode(file, piece: 1000, chunkSize: 64 << 10) == data)
+        }
+    }
 }
