@@ -6,11 +6,15 @@ import SpindlePosix
 ///
 /// - prepare: asks the program for the partition's state, releases what this worker served for the partition
 ///   in an older epoch, holds the new state (after superstep -1, or after the restored checkpoint's superstep).
+///   When the job logs messages, the routing output (Pregel with a combiner) stays served while the partition is
+///   held, for partitions that recover elsewhere.
 /// - superstep `s`: finds the held partition (failing the task unless it is of the task's epoch and holds the
 ///   result of `s - 1`), gathers the inbox, decodes aggregates and globals, lets the program compute on a copy
 ///   of the state, writes the checkpoint when asked (messages fsynced, then the state), serves the messages
 ///   through the exchange, releases (unregisters and deletes) the message outputs older than `s - 1`, which no
-///   superstep reads any more, and commits the new state.
+///   superstep reads any more (when the job logs messages, those after the newest checkpoint move to the
+///   ``MessageLog`` instead and older logs are deleted), and commits the new state. A superstep the partition
+///   had already computed when a confined recovery abandoned its stage is answered again, not recomputed.
 /// - output: hands the held state and the partition's temporary part file to the program.
 struct PartitionHost<Program: PartitionProgram> {
     typealias State = Program.State
