@@ -1,3 +1,4 @@
+import Dispatch
 import SpindleCore
 import SpindlePosix
 
@@ -7,7 +8,7 @@ import SpindlePosix
 ///
 /// An output enters the log when no superstep reads it any more in a run without failures (two supersteps
 /// later): an output held in memory is written as it is (the blocks the exchange serves, no re-encoding) to a
-/// scratch file, not fsynced, and served from there; an output already on disk (a scratch file, or a
+/// scratch file, in the background and not fsynced, and served from there; an output already on disk (a scratch file, or a
 /// checkpoint's message file) stays where it is. A log lost with its worker is not needed (its partitions
 /// recover too); the coordinator falls back to a full rollback when it cannot find one. Entries of the
 /// supersteps up to the newest committed checkpoint are deleted, which bounds the log to a checkpoint interval.
@@ -20,26 +21,34 @@ enum MessageLog {
         var file: String?
     }
 
-    /// Moves the output `served` into the log, writing it to `path` when it is held in memory.
+    /// Writes logs and deletes them, in order, off the tasks' critical path (one queue per process).
+    private static let writer = DispatchQueue(label: "spindle.message-log")
+
+    /// Moves the output `served` into the log. An output held in memory is written to `path` in the background
+    /// and served from there once written (from memory until then, and for good if the write fails: the log
+    /// then costs memory, not correctness).
     /// - Returns: nil when the exchange no longer serves the output (nothing to log).
-    /// - Throws: the file system's error when the log file cannot be written or mapped.
-    static func keep(
-        _ served: (superstep: Int, attempt: AttemptID, scratchFile: String?), path: String, exchange: ExchangeServer
-    ) throws -> Entry? {
+    static func keep(_ served: (superstep: Int, attempt: AttemptID, scratchFile: String?), path: String, exchange: ExchangeServer) -> Entry? {
         guard let output = exchange.localOutput(served.attempt) else { return nil }
         guard output.isInMemory else { return Entry(superstep: served.superstep, attempt: served.attempt, file: served.scratchFile) }
-        let writer = try FileWriter(path: path, mode: .createTruncate, bufferSize: 1 << 16)
-        do {
-            try writer.write(output.contents)
-            try writer.close()
-            let logged = try PartitionedFile(path: path, checksumsPending: output.checksumsPending)
-            exchange.register(served.attempt, file: logged)
-        } catch {
-            try? writer.close()
-            try? FileSystem.unlink(path)
-            throw error
-        }
+        writer.async { write(output, to: path, as: served.attempt, exchange: exchange) }
         return Entry(superstep: served.superstep, attempt: served.attempt, file: path)
+    }
+
+    private static func write(_ output: PartitionedFile, to path: String, as attempt: AttemptID, exchange: ExchangeServer) {
+        do {
+            let writer = try FileWriter(path: path, mode: .createTruncate, bufferSize: 1 << 16)
+            do {
+                try writer.write(output.contents)
+                try writer.close()
+            } catch {
+                try? writer.close()
+                throw error
+            }
+            exchange.register(attempt, file: try PartitionedFile(path: path, checksumsPending: output.checksumsPending))
+        } catch {
+            try? FileSystem.unlink(path)
+        }
     }
 
     /// Deletes the entries of supersteps up to `floor` (stops serving them, removes their files).
@@ -48,12 +57,15 @@ enum MessageLog {
         entries.removeAll { $0.superstep <= floor }
     }
 
-    /// Stops serving `entries` and deletes their files (best effort: a file left behind costs scratch space until
-    /// the worker removes its scratch directory at exit).
+    /// Stops serving `entries` and deletes their files, after the writes queued before (best effort: a file left
+    /// behind costs scratch space until the worker removes its scratch directory at exit).
     static func release(_ entries: [Entry], exchange: ExchangeServer) {
-        for entry in entries {
-            exchange.unregister(entry.attempt)
-            if let file = entry.file { try? FileSystem.unlink(file) }
+        guard !entries.isEmpty else { return }
+        writer.async {
+            for entry in entries {
+                exchange.unregister(entry.attempt)
+                if let file = entry.file { try? FileSystem.unlink(file) }
+            }
         }
     }
 }

@@ -101,7 +101,7 @@ struct PartitionHost<Program: PartitionProgram> {
         if let floor = task.logFloor {
             for output in stale where output.superstep > floor {
                 let path = "\(context.scratchPrefix)-log-\(output.superstep)"
-                if let entry = try MessageLog.keep(output, path: path, exchange: context.services.exchange) { held.logs.append(entry) }
+                if let entry = MessageLog.keep(output, path: path, exchange: context.services.exchange) { held.logs.append(entry) }
             }
             release(stale.filter { $0.superstep <= floor })
             MessageLog.prune(&held.logs, upTo: floor, exchange: context.services.exchange)
