@@ -34,12 +34,12 @@ struct BarrierHarness {
 
     init(
         splits: Int = 3, partitions: Int = 4, checkpointEvery: Int = 0, maxSupersteps: Int = 30, resolves: Bool = false,
-        workers: [WorkerID] = [WorkerID(1), WorkerID(2)]
+        workers: [WorkerID] = [WorkerID(1), WorkerID(2)], recovery: RecoveryMode = .full
     ) {
         barrier = SuperstepBarrier(
             settings: BarrierSettings(
                 splits: splits, partitions: partitions, checkpointEvery: checkpointEvery, maxSupersteps: maxSupersteps,
-                aggregators: ["sum"], resolvesMessageTargets: resolves, vocabulary: Self.vocabulary),
+                aggregators: ["sum"], resolvesMessageTargets: resolves, vocabulary: Self.vocabulary, recovery: recovery),
             identities: [0])
         live = workers
     }
@@ -111,7 +111,7 @@ struct BarrierHarness {
             return PartitionReport(
                 partitionSizes: barrier.settings.resolvesMessageTargets ? sizes : [], members: membersPerPartition, records: 7)
         case .resolve, .output: return PartitionReport()
-        case .superstep(let s, _, _):
+        case .superstep(let s, _, _), .replay(let s, _):
             let (active, messages) = activity(s)
             return PartitionReport(
                 partitionSizes: sizes, members: membersPerPartition, activeMembers: active, messagesSent: messages, aggregates: [1])
@@ -123,7 +123,7 @@ struct BarrierHarness {
     mutating func commit(_ index: Int, report: PartitionReport? = nil) {
         let stage = barrier.currentStage
         guard let role = barrier.role(of: stage) else { return }
-        let worker = barrier.owners.isEmpty ? live[0] : barrier.owners[index]
+        let worker = barrier.owners.isEmpty ? live[0] : barrier.owners[barrier.partition(of: TaskID(stage: stage, index: index))]
         let attempt = AttemptID(nextAttempt)
         nextAttempt += 1
         feed(.taskCommitted(TaskID(stage: stage, index: index), attempt: attempt, worker: worker, report: report ?? self.report(role, index: index)))
@@ -133,7 +133,11 @@ struct BarrierHarness {
     mutating func runStage() {
         guard let role = currentRole else { return }
         let count: Int
-        if case .load = role { count = barrier.settings.splits } else { count = partitions }
+        if case .load = role {
+            count = barrier.settings.splits
+        } else {
+            count = barrier.stageMembers[barrier.currentStage]?.count ?? partitions
+        }
         for i in 0..<count { commit(i) }
         feed(.stageCompleted(barrier.currentStage, liveWorkers: live))
     }

@@ -12,6 +12,7 @@ import Testing
         (["run", "checksum", "--workers", "two"], "invalid value 'two' for '--workers'"),
         (["run", "checksum", "--memory", "lots"], "invalid value 'lots' for '--memory'"),
         (["run", "checksum", "--heartbeat-timeout", "5"], "invalid value '5' for '--heartbeat-timeout'"),
+        (["run", "pagerank", "--recovery", "partial"], "--recovery takes 'confined' or 'full', not 'partial'"),
         (["run", "checksum"], "job 'checksum' needs --input"),
         (["run", "checksum", "--input", "/nonexistent/file.txt"], "input '/nonexistent/file.txt' does not exist"),
         (["run", "checksum", "--input", "/nonexistent/*.txt"], "input pattern '/nonexistent/*.txt' matches no files"),

@@ -199,6 +199,29 @@ let slowPageRank: PregelJob<Double, Unweighted, Double> = {
     return job
 }()
 
+/// `job` renamed `name`, whose every superstep task first waits `delay`, so tests can kill workers at a chosen
+/// superstep (confined recovery tests of the built-in graph jobs).
+func slowed<V, E, M>(_ definition: PregelJob<V, E, M>, name: String) -> PregelJob<V, E, M> {
+    var job = definition
+    job.name = name
+    job.summary = "Test only: \(definition.name) with a pause in every superstep task"
+    job.parameters.append(JobParameter("delay", .duration, default: "150ms", help: "pause per superstep task"))
+    let inner = job.makeCompute
+    job.makeCompute = { parameters in
+        let compute = try inner(parameters)
+        let delay = parameters.duration("delay")
+        var paused = false
+        return { vertex, messages in
+            if !paused {
+                paused = true
+                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            }
+            compute(vertex, messages)
+        }
+    }
+    return job
+}
+
 /// Master compute keeps a running sum in a global and halts after superstep 7; vertices copy the global and
 /// feed sum, min, max and count aggregators. Every vertex ends with 1 + 2 + ... + 7 = 28.
 let masterTest = PregelJob<Double, Unweighted, Double>(
@@ -489,4 +512,5 @@ Spindle.main(
         alwaysFails.job, crashTest.job, jobCount.job, failReduce.job, timing.job, slowPageRank.job, masterTest.job,
         inboxTest(name: "combinertest", combine: true).job, inboxTest(name: "nocombinertest", combine: false).job,
         slowBSPComponents.job, bspOrder.job, bspMaster.job, lineLengths.job, pregelBadAggregator.job, bspBadAggregator.job, slowKeyedPageRank.job, sortFails.job,
+        slowed(ConnectedComponents.definition, name: "slowcomponents").job, slowed(ShortestPaths.definition, name: "slowsssp").job,
     ])

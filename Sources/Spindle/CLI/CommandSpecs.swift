@@ -31,6 +31,9 @@ enum CommandSpecs {
             .value("reducers", placeholder: "N", default: "2 x workers", help: "reduce partitions, one part file each"),
             .value("partitions", placeholder: "N", default: "4 x workers", help: "partitions of a Pregel or BSP job"),
             .value("checkpoint-every", placeholder: "K", default: "10", help: "supersteps between checkpoints of a Pregel or BSP job (0: none)"),
+            .value(
+                "recovery", placeholder: "confined|full", default: "confined with checkpoints",
+                help: "after a lost worker, roll back only its partitions (confined) or every partition (full)"),
             .value("max-supersteps", placeholder: "N", default: "10000", help: "stop a Pregel or BSP job after N supersteps"),
             .value("split-size", placeholder: "SIZE", default: "auto", help: "bytes of input per map task"),
             .value("max-record", placeholder: "SIZE", default: "64MiB", help: "longest input line accepted (at least 1 byte)"),

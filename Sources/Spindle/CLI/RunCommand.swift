@@ -116,6 +116,12 @@ struct RunCommand {
         options.reducers = a.value("reducers") == nil ? nil : try a.int("reducers", default: 1, range: 1...100_000)
         options.partitions = a.value("partitions") == nil ? nil : try a.int("partitions", default: 1, range: 1...100_000)
         options.checkpointEvery = try a.int("checkpoint-every", default: 10, range: 0...1_000_000)
+        if let text = a.value("recovery") {
+            guard let mode = RecoveryMode(rawValue: text) else {
+                throw UsageError("--recovery takes 'confined' or 'full', not '\(text)'")
+            }
+            options.recovery = mode
+        }
         options.maxSupersteps = try a.int("max-supersteps", default: 10_000, range: 1...100_000_000)
         options.eventLogPath = eventLogPath
         options.quiet = a.flag("quiet")

@@ -125,7 +125,8 @@ final class Coordinator {
                     job: options.job, parameters: options.parameters, inputs: options.inputs, output: options.output,
                     workerCount: max(options.expectWorkers, 1), splitSize: options.splitSize, memoryBudget: options.memoryBudget,
                     maxRecord: options.maxRecord, skipBadRecords: options.skipBadRecords, reducers: options.reducers, partitions: options.partitions,
-                    checkpointEvery: options.checkpointEvery, maxSupersteps: options.maxSupersteps, events: events,
+                    checkpointEvery: options.checkpointEvery, maxSupersteps: options.maxSupersteps,
+                    recovery: options.recovery ?? (options.checkpointEvery > 0 ? .confined : .full), events: events,
                     console: console, journal: journal, resume: options.resume))
             descriptor = JobDescriptor(
                 job: options.job.name, parameters: options.parameters.pairs, heartbeatInterval: options.heartbeatInterval,

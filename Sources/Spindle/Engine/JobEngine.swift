@@ -39,6 +39,8 @@ package struct DriverSetup: Sendable {
     package var checkpointEvery: Int
     /// Superstep limit (`--max-supersteps`).
     package var maxSupersteps: Int
+    /// How a superstep job recovers from a lost worker (`--recovery`).
+    package var recovery: RecoveryMode = .full
     var events: EventLog
     var console: ConsoleReporter
     /// Where the driver journals its decisions (``CoordinatorJournal``); nil: not journaled.

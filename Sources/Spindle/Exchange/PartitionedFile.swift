@@ -38,12 +38,17 @@ final class PartitionedFile: Sendable {
         }
     }
 
+    /// The whole file's bytes, footer included; valid while this object lives.
+    var contents: UnsafeRawBufferPointer { storage.bytes }
+
     /// Maps and validates the file at `path`; throws `CorruptDataError` (naming the path) for a bad footer or a
     /// truncated file, or the `SystemError` of open/mmap.
-    init(path: String) throws {
+    /// With `checksumsPending`, the file holds the bytes of an in-memory file whose block checksums were left
+    /// pending (a message log, see ``contents``).
+    init(path: String, checksumsPending: Bool = false) throws {
         let mapped = try MappedFile(path: path)
         self.path = path
-        checksumsPending = false
+        self.checksumsPending = checksumsPending
         storage = .mapped(mapped)
         offsets = try PartitionedFile.readFooter(mapped.bytes, source: path)
         partitionCount = offsets.count - 1

@@ -11,6 +11,13 @@ final class HostedPartition<State>: @unchecked Sendable {  // Used by one task a
     /// last is `superstep + 1`; `scratchFile` is deleted once they are released (nil for an output held in
     /// memory or for a checkpoint's file, which the checkpoints prune).
     var served: [(superstep: Int, attempt: AttemptID, scratchFile: String?)] = []
+    /// Outputs older than `served`'s, kept for confined recovery (see ``MessageLog``).
+    var logs: [MessageLog.Entry] = []
+    /// The message routing this partition serves while held here, when the job logs messages: a partition
+    /// recovering elsewhere resolves its message targets from it.
+    var routing: MessageLog.Entry?
+    /// The report of the superstep `state` is the result of, answered again when a confined recovery reruns it.
+    var kept: (superstep: Int, payload: [UInt8], statistics: AttemptStatistics)?
 
     init(state: State, epoch: Int, superstep: Int) {
         self.state = state

@@ -6,11 +6,15 @@ import SpindlePosix
 ///
 /// - prepare: asks the program for the partition's state, releases what this worker served for the partition
 ///   in an older epoch, holds the new state (after superstep -1, or after the restored checkpoint's superstep).
+///   When the job logs messages, the routing output (Pregel with a combiner) stays served while the partition is
+///   held, for partitions that recover elsewhere.
 /// - superstep `s`: finds the held partition (failing the task unless it is of the task's epoch and holds the
 ///   result of `s - 1`), gathers the inbox, decodes aggregates and globals, lets the program compute on a copy
 ///   of the state, writes the checkpoint when asked (messages fsynced, then the state), serves the messages
 ///   through the exchange, releases (unregisters and deletes) the message outputs older than `s - 1`, which no
-///   superstep reads any more, and commits the new state.
+///   superstep reads any more (when the job logs messages, those after the newest checkpoint move to the
+///   ``MessageLog`` instead and older logs are deleted), and commits the new state. A superstep the partition
+///   had already computed when a confined recovery abandoned its stage is answered again, not recomputed.
 /// - output: hands the held state and the partition's temporary part file to the program.
 struct PartitionHost<Program: PartitionProgram> {
     typealias State = Program.State
@@ -42,9 +46,15 @@ struct PartitionHost<Program: PartitionProgram> {
     private func prepare(_ task: PartitionTask) throws -> TaskOutcome {
         let previous = context.services.partitions.object(task.partition, as: HostedPartition<State>.self)
         let prepared = try program.prepare(task, previous: previous?.state, context: context)
-        if let previous { release(previous.served) }
+        if let previous {
+            release(previous.served)
+            MessageLog.release(previous.logs + (previous.routing.map { [$0] } ?? []), exchange: context.services.exchange)
+        }
         let held = HostedPartition(state: prepared.state, epoch: task.epoch, superstep: task.restoreStatePath == nil ? -1 : task.superstep)
-        if let output = prepared.output {
+        if let output = prepared.output, task.logFloor != nil {
+            context.services.exchange.register(assignment.attempt, file: output.file)
+            held.routing = MessageLog.Entry(superstep: held.superstep, attempt: assignment.attempt, file: output.path)
+        } else if let output = prepared.output {
             // Read by the stage after this one, which ends before the first superstep (held.superstep + 1) starts:
             // tagged so that superstep releases it.
             serve(output, superstep: held.superstep - 1, scratchFile: output.path, in: held)
@@ -65,6 +75,9 @@ struct PartitionHost<Program: PartitionProgram> {
     private func superstep(_ task: PartitionTask) throws -> TaskOutcome {
         let p = task.partition
         let held = try heldPartition(task)
+        if let kept = held.kept, kept.superstep == task.superstep, held.superstep == task.superstep {
+            return try answerAgain(task, held: held, kept: kept)
+        }
         guard held.superstep == task.superstep - 1 else {
             throw TaskFailure("partition \(p) holds the state after superstep \(held.superstep) on this worker, not after \(task.superstep - 1)")
         }
@@ -82,9 +95,19 @@ struct PartitionHost<Program: PartitionProgram> {
             try program.writeCheckpoint(state, to: CheckpointStore.statePath(dir, partition: p))
         }
         serve(result.messages, superstep: task.superstep, scratchFile: dir == nil ? result.messages.path : nil, in: held)
-        // Superstep s reads the messages of s - 1 only; older outputs are no longer needed.
-        let stale = held.served.prefix { $0.superstep < task.superstep - 1 }
-        release(Array(stale))
+        // Superstep s reads the messages of s - 1 only; older outputs are no longer needed, but by a confined
+        // recovery, which reads those after the newest checkpoint from the log.
+        let stale = Array(held.served.prefix { $0.superstep < task.superstep - 1 })
+        if let floor = task.logFloor {
+            for output in stale where output.superstep > floor {
+                let path = "\(context.scratchPrefix)-log-\(output.superstep)"
+                if let entry = MessageLog.keep(output, path: path, exchange: context.services.exchange) { held.logs.append(entry) }
+            }
+            release(stale.filter { $0.superstep <= floor })
+            MessageLog.prune(&held.logs, upTo: floor, exchange: context.services.exchange)
+        } else {
+            release(stale)
+        }
         held.served.removeFirst(stale.count)
         held.state = state
         held.superstep = task.superstep
@@ -98,7 +121,26 @@ struct PartitionHost<Program: PartitionProgram> {
         let report = PartitionReport(
             partitionSizes: result.messages.sizes, members: result.members, activeMembers: result.activeMembers,
             messagesSent: result.messagesSent, aggregates: result.aggregates.values)
-        return TaskOutcome(payload: report.wireEncoded(), statistics: statistics)
+        let payload = report.wireEncoded()
+        if task.logFloor != nil { held.kept = (task.superstep, payload, statistics) }
+        return TaskOutcome(payload: payload, statistics: statistics)
+    }
+
+    /// Answers superstep `task.superstep` again without computing it: the partition had already computed it
+    /// when a confined recovery abandoned the stage. Its output is served under this attempt from now on.
+    /// - Throws: a ``TaskFailure`` when this worker no longer serves that output.
+    private func answerAgain(
+        _ task: PartitionTask, held: HostedPartition<State>, kept: (superstep: Int, payload: [UInt8], statistics: AttemptStatistics)
+    ) throws -> TaskOutcome {
+        let exchange = context.services.exchange
+        guard let i = held.served.lastIndex(where: { $0.superstep == task.superstep }), let file = exchange.localOutput(held.served[i].attempt)
+        else {
+            throw TaskFailure("partition \(task.partition) no longer serves its messages of superstep \(task.superstep) on this worker")
+        }
+        exchange.unregister(held.served[i].attempt)
+        exchange.register(assignment.attempt, file: file)
+        held.served[i].attempt = assignment.attempt
+        return TaskOutcome(payload: kept.payload, statistics: kept.statistics)
     }
 
     private func output(_ task: PartitionTask) throws -> TaskOutcome {

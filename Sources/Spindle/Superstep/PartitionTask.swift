@@ -21,11 +21,16 @@ struct PartitionTask: WireCodable, Sendable {
     var checkpointDirectory: String?
     /// The partition this worker runs next in this stage, whose input it may fetch while running this one.
     var ahead: FetchAhead?
+    /// Keep the messages sent in supersteps after this one in the worker's message log (confined recovery;
+    /// older logs are deleted); nil: the job logs nothing.
+    var logFloor: Int?
+    /// A recovering partition computes this superstep again (confined recovery).
+    var replay: Bool
 
     init(kind: PartitionTaskKind, partition: Int, epoch: Int) {
         self.kind = kind; self.partition = partition; self.epoch = epoch; superstep = 0; totalVertices = 0; loadSources = []
         restoreStatePath = nil; inbox = .none; initialize = false; aggregates = []; globals = []; checkpointDirectory = nil
-        ahead = nil
+        ahead = nil; logFloor = nil; replay = false
     }
 
     func encode(to w: inout WireWriter) {
@@ -37,6 +42,7 @@ struct PartitionTask: WireCodable, Sendable {
         case .checkpoint(let paths): w.writeByte(2); w.write(paths)
         }
         w.write(initialize); w.write(aggregates); w.write(globals); w.write(checkpointDirectory); w.write(ahead)
+        w.write(logFloor); w.write(replay)
     }
 
     init(from r: inout WireReader) throws {
@@ -55,5 +61,6 @@ struct PartitionTask: WireCodable, Sendable {
         initialize = try r.read(Bool.self); aggregates = try r.read([Double].self); globals = try r.read([Pair<String, Double>].self)
         checkpointDirectory = try r.read(String?.self)
         ahead = try r.read(FetchAhead?.self)
+        logFloor = try r.read(Int?.self); replay = try r.read(Bool.self)
     }
 }

@@ -5,42 +5,62 @@ extension SuperstepDriver {
     /// ``PartitionTask`` for the others (empty for a stage the barrier did not plan).
     func payload(for task: TaskID) -> [UInt8] {
         guard let role = barrier.role(of: task.stage) else { return [] }
-        var payload = PartitionTask(kind: .prepare, partition: task.index, epoch: barrier.epoch)
+        let p = barrier.partition(of: task)
+        // A worker runs the tasks of a stage of some partitions only (a recovery) with no fetch ahead.
+        let next = barrier.isPartial(task.stage) ? nil : barrier.nextOwned(after: p)
+        var payload = PartitionTask(kind: .prepare, partition: p, epoch: barrier.epoch(of: p))
+        payload.logFloor = barrier.logFloor
         switch role {
         case .load:
             return splits[task.index].wireEncoded()
         case .prepare(let restore):
-            payload.loadSources = loadSources(for: task.index)
-            payload.ahead = barrier.nextOwned(after: task.index).map { FetchAhead(partition: $0, sources: loadSources(for: $0)) }
+            payload.loadSources = loadSources(for: p)
+            payload.ahead = next.map { FetchAhead(partition: $0, sources: loadSources(for: $0)) }
             if let restore {
-                payload.restoreStatePath = CheckpointStore.statePath(checkpointDirectory(restore.superstep), partition: task.index)
+                payload.restoreStatePath = CheckpointStore.statePath(checkpointDirectory(restore.superstep), partition: p)
                 payload.superstep = restore.superstep
             }
         case .resolve(_, let prepareStage):
+            let routing = barrier.routingTasks(prepareStage: prepareStage)
             payload.kind = .resolve
-            payload.inbox = .exchange(sources(of: prepareStage, for: task.index))
-            payload.ahead = barrier.nextOwned(after: task.index).map { FetchAhead(partition: $0, sources: sources(of: prepareStage, for: $0)) }
+            payload.inbox = .exchange(sources(routing, for: p))
+            payload.ahead = next.map { FetchAhead(partition: $0, sources: sources(routing, for: $0)) }
         case .superstep(let s, let inbox, let writesCheckpoint):
-            payload.kind = .superstep
-            payload.superstep = s
-            payload.totalVertices = barrier.totalMembers ?? 0
-            payload.aggregates = barrier.aggregates
-            payload.globals = barrier.sortedGlobals
+            superstep(s, inbox: inbox, of: task, partition: p, next: next, into: &payload)
             payload.checkpointDirectory = writesCheckpoint ? checkpointDirectory(s) : nil
-            switch inbox {
-            case .none:
-                payload.initialize = true
-            case .checkpoint(let restored):
-                let dir = checkpointDirectory(restored)
-                payload.inbox = .checkpoint((0..<partitions).map { CheckpointStore.messagesPath(dir, partition: $0) })
-            case .previousStage(let stage):
-                payload.inbox = .exchange(sources(of: stage, for: task.index))
-                payload.ahead = barrier.nextOwned(after: task.index).map { FetchAhead(partition: $0, sources: sources(of: stage, for: $0)) }
-            }
+        case .replay(let s, let inbox):
+            superstep(s, inbox: inbox, of: task, partition: p, next: nil, into: &payload)
+            payload.replay = true
         case .output:
             payload.kind = .output
         }
         return payload.wireEncoded()
+    }
+
+    /// Fills in the payload of superstep `s` (or its replay) of partition `p`.
+    private func superstep(_ s: Int, inbox: InboxPlan, of task: TaskID, partition p: Int, next: Int?, into payload: inout PartitionTask) {
+        let start = barrier.startingValues(of: task.stage)
+        payload.kind = .superstep
+        payload.superstep = s
+        payload.totalVertices = barrier.totalMembers ?? 0
+        payload.aggregates = start.aggregates
+        payload.globals = start.globals
+        let senders: [SuperstepBarrier.CommittedTask?]
+        switch inbox {
+        case .none:
+            payload.initialize = true
+            return
+        case .checkpoint(let restored):
+            let dir = checkpointDirectory(restored)
+            payload.inbox = .checkpoint((0..<partitions).map { CheckpointStore.messagesPath(dir, partition: $0) })
+            return
+        case .previousStage(let stage):
+            senders = barrier.committedTasks(of: stage)
+        case .logged(let superstep):
+            senders = barrier.log.messages(of: superstep, partitions: partitions)
+        }
+        payload.inbox = .exchange(sources(senders, for: p))
+        payload.ahead = next.map { FetchAhead(partition: $0, sources: sources(senders, for: $0)) }
     }
 
     /// Where the load outputs hold partition `partition`'s records.
@@ -50,9 +70,9 @@ extension SuperstepDriver {
         }
     }
 
-    /// Where the outputs of `stage` (one task per partition) hold partition `partition`'s data.
-    private func sources(of stage: Int, for partition: Int) -> [SegmentSource] {
-        barrier.committedTasks(of: stage).enumerated().compactMap { q, output in
+    /// Where the outputs of `senders` (one task per partition, by partition) hold partition `partition`'s data.
+    private func sources(_ senders: [SuperstepBarrier.CommittedTask?], for partition: Int) -> [SegmentSource] {
+        senders.enumerated().compactMap { q, output in
             source(producer: q, output, partition: partition)
         }
     }

@@ -40,7 +40,8 @@ final class SuperstepDriver: JobDriver {
         barrier = SuperstepBarrier(
             settings: BarrierSettings(
                 splits: splits.count, partitions: partitions, checkpointEvery: setup.checkpointEvery, maxSupersteps: setup.maxSupersteps,
-                aggregators: aggregators.map(\.name), resolvesMessageTargets: resolvesMessageTargets, vocabulary: vocabulary),
+                aggregators: aggregators.map(\.name), resolvesMessageTargets: resolvesMessageTargets, vocabulary: vocabulary,
+                recovery: setup.recovery),
             identities: aggregators.map(\.identity))
         engineSettings = SuperstepSettings(
             partitions: partitions, bufferBytes: max(1 << 20, setup.memoryBudget / 2), maxRecord: setup.maxRecord,
@@ -97,12 +98,14 @@ final class SuperstepDriver: JobDriver {
     }
 
     func describe(_ task: TaskID) -> String {
+        let p = barrier.partition(of: task)
         switch barrier.role(of: task.stage) {
         case .load?: return "load task \(task.index) (input \(splits[task.index].summary))"
-        case .prepare?: return "prepare task of partition \(task.index)"
-        case .resolve?: return "resolve task of partition \(task.index)"
-        case .superstep(let s, _, _)?: return "superstep \(s) of partition \(task.index)"
-        case .output?: return "output task of partition \(task.index)"
+        case .prepare?: return "prepare task of partition \(p)"
+        case .resolve?: return "resolve task of partition \(p)"
+        case .superstep(let s, _, _)?: return "superstep \(s) of partition \(p)"
+        case .replay(let s, _)?: return "superstep \(s) of partition \(p) (replay)"
+        case .output?: return "output task of partition \(p)"
         case nil: return "task \(task)"
         }
     }
@@ -210,12 +213,24 @@ final class SuperstepDriver: JobDriver {
         case .runMaster(let request):
             return .masterCompleted(try runMaster(request))
         case .rollback(let epoch, let to, let lost):
-            setup.events.record("rollback", [("to_superstep", .int(to ?? -1)), ("epoch", .int(epoch)), ("lost", .int(Int(lost.rawValue)))])
+            setup.events.record(
+                "rollback",
+                [("to_superstep", .int(to ?? -1)), ("epoch", .int(epoch)), ("lost", .int(Int(lost.rawValue))), ("mode", .string("full"))])
             if let to {
                 setup.console.log("\(lost) owned partitions: rolling back to the checkpoint of superstep \(to)")
             } else {
                 setup.console.log("\(lost) owned partitions and there is no checkpoint: restarting from superstep 0 on the survivors")
             }
+        case .recoverConfined(let epoch, let to, let lost, let recovering, let rejoin):
+            setup.events.record(
+                "rollback",
+                [
+                    ("to_superstep", .int(to)), ("epoch", .int(epoch)), ("lost", .int(Int(lost.rawValue))), ("mode", .string("confined")),
+                    ("partitions", .array(recovering.map { .int($0) })), ("rejoin", .int(rejoin)),
+                ])
+            setup.console.log(
+                "\(lost) owned partitions: \(recovering.count) of \(partitions) go back to the checkpoint of superstep \(to) and replay "
+                    + "until superstep \(rejoin) from the others' message logs (confined recovery)")
         case .commitOutput(let partition, let attempt):
             let name = OutputCommitter.partName(partition)
             try setup.output.commit(temporaryPath: setup.output.temporaryPath(attempt: attempt, name: name), as: name)
@@ -267,6 +282,10 @@ final class SuperstepDriver: JobDriver {
                     + zip(aggregators, aggregates).map { ("aggregate." + $0.name, JSONValue.double($1)) })
         case .checkpoint(let s):
             setup.events.record("checkpoint", [("superstep", .int(s))])
+        case .replayed(let s, let recovering, let epoch):
+            setup.events.record(
+                "replayed",
+                [("superstep", .int(s)), ("partitions", .array(recovering.map { .int($0) })), ("computed", .int(recovering.count)), ("epoch", .int(epoch))])
         case .checkpointCorrupt(let s, let cause):
             setup.events.record("checkpoint_corrupt", [("superstep", .int(s)), ("cause", .string(cause))])
             setup.console.log("the checkpoint of superstep \(s) is damaged (\(cause)); trying the one before it")

@@ -99,7 +99,8 @@ struct SegmentFetcher {
             guard bytes.count == source.bytes else {
                 throw FetchError("\(producerName) \(source.producer)'s local output has \(bytes.count) bytes for partition \(partition), expected \(source.bytes)")
             }
-            return Segment(producer: source.producer, bytes: bytes, owner: file, verified: file.isInMemory)
+            // A message log of an in-memory output keeps its checksums pending on disk: there is nothing to verify.
+            return Segment(producer: source.producer, bytes: bytes, owner: file, verified: file.isInMemory || file.checksumsPending)
         }
         if let pending = server.prefetched.take(.init(attempt: source.attempt, partition: partition)),
             let segment = try pending.segment(timeout: timeout, context: context), segment.bytes.count == source.bytes

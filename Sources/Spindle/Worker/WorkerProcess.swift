@@ -256,10 +256,15 @@ final class WorkerProcess: Sendable {
                         state.withLock { $0.queue.append(assignment) }
                         work.signal()
                     case .cancel(let attempt):
-                        state.withLock { s in
+                        let dropped = state.withLock { s in
                             if s.running?.attempt == attempt { s.running?.cancel() }
+                            let queued = s.queue.count
                             s.queue.removeAll { $0.attempt == attempt }
+                            return s.queue.count < queued
                         }
+                        // The coordinator counts an attempt as running here until it hears of its end: one cancelled
+                        // before it started must be reported, or this worker is never given work again.
+                        if dropped { try connection.send(.failed(AttemptFailure(attempt: attempt, cause: "cancelled before it started"))) }
                     case .shutdown(let reason, let jobFailed):
                         if reason != "the job finished" { SystemInfo.writeStandardError("\(ProgramName.current) worker: exiting: \(reason)\n") }
                         return SessionEnd(code: jobFailed ? 1 : 0)

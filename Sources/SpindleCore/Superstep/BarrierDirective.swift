@@ -24,6 +24,10 @@ package enum BarrierDirective: Sendable, Equatable {
     /// Every partition rolls back under epoch `epoch` to the checkpoint of superstep `to` (nil: to superstep 0)
     /// because `lost` died; the new prepare stage follows.
     case rollback(epoch: Int, to: Int?, lost: WorkerID)
+    /// Confined recovery under epoch `epoch` because `lost` died: only `partitions` go back to the checkpoint of
+    /// superstep `to` and replay the supersteps before `rejoin`, where the job continues as one; the new prepare
+    /// stage of those partitions follows.
+    case recoverConfined(epoch: Int, to: Int, lost: WorkerID, partitions: [Int], rejoin: Int)
     /// Make the part file of `partition` written by `attempt` part of the job's output.
     case commitOutput(partition: Int, attempt: AttemptID)
     /// Record an event (event log, and console where it tells the user something).
@@ -43,6 +47,9 @@ package enum BarrierEvent: Sendable, Equatable {
     case checkpoint(superstep: Int)
     /// The checkpoint of `superstep` was found damaged during recovery (event `checkpoint_corrupt`).
     case checkpointCorrupt(superstep: Int, cause: String)
+    /// The recovering `partitions` replayed superstep `superstep` under `epoch` (event `replayed`); the other
+    /// partitions did not compute it again.
+    case replayed(Int, partitions: [Int], epoch: Int)
     /// The job stops after `superstep` for `reason`, with `active` members active and `messages` in flight
     /// (event `stopped`).
     case stopped(StopReason, superstep: Int, active: Int, messages: Int)

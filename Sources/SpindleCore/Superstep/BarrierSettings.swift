@@ -14,10 +14,12 @@ package struct BarrierSettings: Sendable {
     package var resolvesMessageTargets: Bool
     /// The engine's names for its counters and members.
     package var vocabulary: SuperstepVocabulary
+    /// How the job recovers from a lost worker (default ``RecoveryMode/full``).
+    package var recovery: RecoveryMode
 
     package init(
         splits: Int, partitions: Int, checkpointEvery: Int, maxSupersteps: Int, aggregators: [String], resolvesMessageTargets: Bool,
-        vocabulary: SuperstepVocabulary
+        vocabulary: SuperstepVocabulary, recovery: RecoveryMode = .full
     ) {
         precondition(splits >= 0 && partitions >= 1 && checkpointEvery >= 0, "settings out of range")
         self.splits = splits
@@ -27,7 +29,11 @@ package struct BarrierSettings: Sendable {
         self.aggregators = aggregators
         self.resolvesMessageTargets = resolvesMessageTargets
         self.vocabulary = vocabulary
+        self.recovery = recovery
     }
+
+    /// Whether partitions log the messages they send: confined recovery of a job that checkpoints.
+    package var logsMessages: Bool { recovery == .confined && checkpointEvery > 0 }
 
     /// Whether superstep `s` writes a checkpoint.
     package func checkpoints(_ s: Int) -> Bool { checkpointEvery > 0 && (s + 1) % checkpointEvery == 0 }

@@ -1,6 +1,7 @@
 /// What one stage of a superstep job does: the barrier's plan of stages. Stages run in this order: `load`,
 /// `prepare`, `resolve` (jobs that resolve message targets), one `superstep` per superstep, `output`; a
-/// rollback starts again at a new `prepare`.
+/// rollback starts again at a new `prepare`, and a confined recovery at a `prepare` of the recovering partitions
+/// only, followed by their `replay` stages.
 package enum StageRole: Sendable, Equatable {
     /// Parse the input splits and shuffle their records to their partitions (one task per split).
     case load
@@ -11,6 +12,10 @@ package enum StageRole: Sendable, Equatable {
     /// Superstep `superstep` on every partition, reading messages from `inbox`; when `writesCheckpoint`, each
     /// partition also writes its part of the checkpoint of this superstep.
     case superstep(Int, inbox: InboxPlan, writesCheckpoint: Bool)
+    /// Confined recovery: the recovering partitions (the stage's members, see ``SuperstepBarrier/partition(of:)``)
+    /// compute superstep `superstep` again from `inbox`, with the aggregates and globals they saw the first time;
+    /// master compute does not run and nothing is checkpointed.
+    case replay(Int, inbox: InboxPlan)
     /// Each partition writes its part file.
     case output
 }
@@ -23,4 +28,7 @@ package enum InboxPlan: Sendable, Equatable {
     case previousStage(Int)
     /// The message files of the committed checkpoint of superstep `superstep`.
     case checkpoint(superstep: Int)
+    /// The messages sent in superstep `superstep`, from each sender's newest committed output of it, which its
+    /// worker serves from memory or from its message log (confined recovery).
+    case logged(superstep: Int)
 }

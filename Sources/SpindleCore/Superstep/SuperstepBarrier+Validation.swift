@@ -7,7 +7,7 @@ extension SuperstepBarrier {
         let role = role(of: task.stage)
         let expectedSizes: Int
         switch role {
-        case .load?, .superstep?: expectedSizes = settings.partitions
+        case .load?, .superstep?, .replay?: expectedSizes = settings.partitions
         case .prepare?: expectedSizes = settings.resolvesMessageTargets ? settings.partitions : 0
         case .resolve?, .output?, nil: expectedSizes = 0
         }
@@ -26,7 +26,12 @@ extension SuperstepBarrier {
         guard report.activeMembers <= report.members else {
             return .rejected(reason: "it reported \(report.activeMembers) active of \(report.members) \(noun)")
         }
-        if case .superstep? = role {
+        let computes: Bool
+        switch role {
+        case .superstep?, .replay?: computes = true
+        default: computes = false
+        }
+        if computes {
             let expected = settings.aggregators.count
             guard report.aggregates.count == expected, !report.aggregates.contains(where: \.isNaN) else {
                 return .rejected(reason: "it reported \(report.aggregates.count) aggregator values (NaN or not \(expected))")

@@ -11,7 +11,8 @@
 /// stage per superstep, `output` (see ``StageRole``). Partitions are pinned to owners, chosen round-robin
 /// over the live workers when the load stage completes. When an owner dies its partitions move to the
 /// survivors (each to the least loaded, ties to the lowest id), the stage in flight is abandoned, the epoch
-/// goes up, and every partition rolls back to the newest intact committed checkpoint (or to superstep 0).
+/// goes up, and every partition rolls back to the newest intact committed checkpoint (or to superstep 0); with
+/// ``RecoveryMode/confined``, only the lost partitions do (see `SuperstepBarrier+Confined.swift`).
 package struct SuperstepBarrier: Sendable {
     /// The load stage's index: the first stage of the job.
     package static let loadStage = 0
@@ -30,44 +31,55 @@ package struct SuperstepBarrier: Sendable {
     }
 
     /// What the barrier waits for before it can go on.
-    private enum Awaiting: Sendable, Equatable {
+    enum Awaiting: Sendable, Equatable {
         case nothing
         /// The master result of superstep `superstep`, whose stage is `stage`.
         case master(stage: Int, superstep: Int, writesCheckpoint: Bool, active: Int, messages: Int)
         /// The verification of the checkpoint of `superstep` after the loss of `lost`.
         case verification(superstep: Int, lost: WorkerID)
+        /// The verification of the checkpoint of `superstep` a confined recovery restores its partitions from.
+        case confinedVerification(superstep: Int, lost: WorkerID)
     }
 
     package let settings: BarrierSettings
     /// Each partition's owner, once the load stage completed.
-    package private(set) var owners: [WorkerID] = []
+    package internal(set) var owners: [WorkerID] = []
     /// Raised at every rollback; tasks carry it so that workers reject late work of an older epoch.
-    package private(set) var epoch = 0
+    package internal(set) var epoch = 0
+    /// The epoch each partition was last prepared in (the one its tasks carry): a confined recovery raises only
+    /// the recovering partitions'.
+    package internal(set) var partitionEpochs: [Int]
     /// Members over all partitions, once the first prepare stage completed.
     package private(set) var totalMembers: Int?
     /// The stage in flight.
-    package private(set) var currentStage = SuperstepBarrier.loadStage
+    package internal(set) var currentStage = SuperstepBarrier.loadStage
     /// The committed load task of each split.
     package private(set) var loadOutputs: [CommittedTask?]
     /// The aggregates folded at the last completed superstep (the identities before the first).
-    package private(set) var aggregates: [Double]
+    package internal(set) var aggregates: [Double]
     /// Master compute's globals after the last completed superstep.
-    package private(set) var globals: [String: Double] = [:]
+    package internal(set) var globals: [String: Double] = [:]
     /// Committed checkpoints (their supersteps), oldest first; at most the last two are kept.
-    package private(set) var checkpoints: [Int] = []
-    package private(set) var counters = SuperstepCounters()
+    package internal(set) var checkpoints: [Int] = []
+    package internal(set) var counters = SuperstepCounters()
     /// Why the job stopped, once it did.
     package private(set) var stop: Stop?
     /// Whether the job finished or failed: later inputs are ignored.
-    package private(set) var isOver = false
-    private var roles: [Int: StageRole] = [:]
-    private var nextStage = 0
-    private var abandoned: Set<Int> = []
+    package internal(set) var isOver = false
+    /// What the partitions logged since the newest checkpoint, for confined recovery.
+    package internal(set) var log = SuperstepLog()
+    /// The confined recovery in progress, if any.
+    package internal(set) var recovery: ConfinedRecovery?
+    var roles: [Int: StageRole] = [:]
+    /// The partitions of stages that run only some of them (task `i` is partition `members[i]`).
+    var stageMembers: [Int: [Int]] = [:]
+    var nextStage = 0
+    var abandoned: Set<Int> = []
     /// Committed tasks of the partition stages whose outputs are still needed.
-    private var committedTasks: [Int: [CommittedTask?]] = [:]
-    private var awaiting = Awaiting.nothing
+    var committedTasks: [Int: [CommittedTask?]] = [:]
+    var awaiting = Awaiting.nothing
     /// Identities of the aggregators (the values before any superstep), given at init.
-    private let identities: [Double]
+    let identities: [Double]
 
     /// - Parameter identities: each aggregator's identity, in the order of `settings.aggregators`.
     package init(settings: BarrierSettings, identities: [Double]) {
@@ -76,6 +88,7 @@ package struct SuperstepBarrier: Sendable {
         self.identities = identities
         aggregates = identities
         loadOutputs = Array(repeating: nil, count: settings.splits)
+        partitionEpochs = Array(repeating: 0, count: settings.partitions)
         counters.partitions = settings.partitions
     }
 
@@ -89,6 +102,18 @@ package struct SuperstepBarrier: Sendable {
     package func committedTasks(of stage: Int) -> [CommittedTask?] {
         committedTasks[stage] ?? Array(repeating: nil, count: settings.partitions)
     }
+
+    /// The partition task `task` runs on (its index, unless its stage runs only some partitions).
+    package func partition(of task: TaskID) -> Int {
+        guard let members = stageMembers[task.stage], members.indices.contains(task.index) else { return task.index }
+        return members[task.index]
+    }
+
+    /// Whether `stage` runs only some partitions (a stage of a confined recovery).
+    package func isPartial(_ stage: Int) -> Bool { stageMembers[stage] != nil }
+
+    /// The epoch the tasks of `partition` carry.
+    package func epoch(of partition: Int) -> Int { partitionEpochs.indices.contains(partition) ? partitionEpochs[partition] : epoch }
 
     /// The partition after `partition` with the same owner: the one its worker runs next in a stage (a worker
     /// is given its partitions' tasks in index order).
@@ -126,8 +151,10 @@ package struct SuperstepBarrier: Sendable {
         case .masterCompleted(let result):
             return masterCompleted(result)
         case .checkpointVerified(let manifest):
+            if case .confinedVerification = awaiting { return confinedCheckpointVerified(manifest) }
             return checkpointVerified(manifest)
         case .checkpointCorrupt(let superstep, let cause):
+            if case .confinedVerification = awaiting { return confinedCheckpointCorrupt(superstep, cause: cause) }
             return checkpointCorrupt(superstep, cause: cause)
         }
     }
@@ -142,9 +169,12 @@ package struct SuperstepBarrier: Sendable {
                 counters.skippedRecords += committed.report.skippedRecords
             }
             loadOutputs[task.index] = committed
-        case .prepare, .resolve, .superstep:
-            guard task.index < settings.partitions else { return [] }
-            committedTasks[task.stage, default: Array(repeating: nil, count: settings.partitions)][task.index] = committed
+        case .prepare, .resolve, .superstep, .replay:
+            let members = stageMembers[task.stage]
+            guard task.index >= 0, task.index < (members?.count ?? settings.partitions) else { return [] }
+            let p = partition(of: task)
+            committedTasks[task.stage, default: Array(repeating: nil, count: settings.partitions)][p] = committed
+            logCommitted(role, partition: p, committed)
         case .output:
             return [.commitOutput(partition: task.index, attempt: committed.attempt)]
         }
@@ -152,6 +182,7 @@ package struct SuperstepBarrier: Sendable {
     }
 
     private mutating func stageCompleted(_ stage: Int, role: StageRole, live: [WorkerID]) -> [BarrierDirective] {
+        if let recovery, isPartial(stage) { return recoveryStageCompleted(stage, role: role, recovery) }
         switch role {
         case .load:
             guard !live.isEmpty else { return fail("every worker was lost; no partition can be placed") }
@@ -183,6 +214,8 @@ package struct SuperstepBarrier: Sendable {
                         superstep: s, totalMembers: totalMembers ?? 0, activeMembers: active, messagesSent: messages,
                         partials: reports.map(\.aggregates), globals: globals))
             ]
+        case .replay:
+            return []
         case .output:
             isOver = true
             return [.releaseStage(Self.loadStage), .finish]
@@ -198,6 +231,7 @@ package struct SuperstepBarrier: Sendable {
         }
         globals = result.globals
         aggregates = result.aggregates
+        if settings.logsMessages { log.recordMaster(superstep: s, aggregates: aggregates, globals: sortedGlobals) }
         var directives: [BarrierDirective] = [
             .record(.superstep(s, active: active, messages: messages, epoch: epoch, aggregates: aggregates))
         ]
@@ -208,6 +242,7 @@ package struct SuperstepBarrier: Sendable {
                         superstep: s, totalVertices: totalMembers ?? 0, partitions: settings.partitions, aggregates: aggregates,
                         globals: sortedGlobals)))
             checkpoints.append(s)
+            log.prune(upTo: s)
             directives.append(.record(.checkpoint(superstep: s)))
             // Keep the last two committed checkpoints: the newest may turn out damaged.
             while checkpoints.count > 2 { directives.append(.pruneCheckpoint(superstep: checkpoints.removeFirst())) }
@@ -234,6 +269,7 @@ package struct SuperstepBarrier: Sendable {
     private mutating func workerLost(_ worker: WorkerID, live: [WorkerID]) -> [BarrierDirective] {
         guard !owners.isEmpty, owners.contains(worker) else { return [] }
         guard !live.isEmpty else { return fail("every worker was lost; no partition can be placed") }
+        let lost = owners.indices.filter { owners[$0] == worker }
         var load = Dictionary(grouping: owners.filter { live.contains($0) }, by: { $0 }).mapValues(\.count)
         for w in live where load[w] == nil { load[w] = 0 }
         for p in owners.indices where owners[p] == worker {
@@ -242,15 +278,26 @@ package struct SuperstepBarrier: Sendable {
             load[target]! += 1
         }
         abandoned.insert(currentStage)
-        // Only the load outputs are read again: the prepare stage after the rollback rebuilds the partitions.
+        // Only the load outputs are read again: the prepare stage after the rollback rebuilds the partitions
+        // (a confined recovery reads the message log instead).
         committedTasks.removeAll()
         counters.rollbacks += 1
         epoch += 1
-        return [.abandonStage(currentStage)] + verifyNewest(lost: worker)
+        if let plan = confinedPlan(lost: lost, live: live) { return [.abandonStage(currentStage)] + startConfined(plan, lost: worker) }
+        return [.abandonStage(currentStage)] + rollBackEveryPartition(lost: worker)
+    }
+
+    /// Starts a full rollback of every partition (a confined recovery in progress is given up).
+    mutating func rollBackEveryPartition(lost: WorkerID) -> [BarrierDirective] {
+        recovery = nil
+        stageMembers.removeAll()
+        log = SuperstepLog()
+        partitionEpochs = Array(repeating: epoch, count: settings.partitions)
+        return verifyNewest(lost: lost)
     }
 
     /// Asks for the newest committed checkpoint to be verified, or rolls back to superstep 0 when none is left.
-    private mutating func verifyNewest(lost: WorkerID) -> [BarrierDirective] {
+    mutating func verifyNewest(lost: WorkerID) -> [BarrierDirective] {
         guard let s = checkpoints.last else {
             awaiting = .nothing
             aggregates = identities
@@ -274,7 +321,7 @@ package struct SuperstepBarrier: Sendable {
     }
 
     /// A damaged checkpoint does not count: it is dropped (the replay writes it again) and the one before it is tried.
-    private mutating func checkpointCorrupt(_ superstep: Int, cause: String) -> [BarrierDirective] {
+    mutating func checkpointCorrupt(_ superstep: Int, cause: String) -> [BarrierDirective] {
         guard case .verification(let s, let lost) = awaiting, superstep == s else { return [] }
         checkpoints.removeLast()
         return [.record(.checkpointCorrupt(superstep: s, cause: cause)), .discardCheckpoint(superstep: s)] + verifyNewest(lost: lost)
@@ -288,22 +335,27 @@ package struct SuperstepBarrier: Sendable {
         return addSuperstep(0, inbox: .none)
     }
 
-    private mutating func addSuperstep(_ s: Int, inbox: InboxPlan) -> [BarrierDirective] {
+    mutating func addSuperstep(_ s: Int, inbox: InboxPlan) -> [BarrierDirective] {
         let writes = settings.checkpoints(s)
         let stage = addPartitionStage(name: "superstep \(s)", role: .superstep(s, inbox: inbox, writesCheckpoint: writes))
         return writes ? [.createCheckpointDirectory(superstep: s), stage] : [stage]
     }
 
-    private mutating func addPrepare(restore: CheckpointManifest?) -> BarrierDirective {
+    mutating func addPrepare(restore: CheckpointManifest?) -> BarrierDirective {
         addPartitionStage(name: "prepare", role: .prepare(restore: restore))
     }
 
-    /// A stage of one task per partition, each placed on its owner.
-    private mutating func addPartitionStage(name: String, role: StageRole) -> BarrierDirective {
-        addStage(name: name, role: role, taskCount: settings.partitions, locationBound: false, placement: owners)
+    /// A stage of one task per partition, each placed on its owner; with `members`, of one task per partition
+    /// of `members` (in that order).
+    mutating func addPartitionStage(name: String, role: StageRole, members: [Int]? = nil) -> BarrierDirective {
+        guard let members else {
+            return addStage(name: name, role: role, taskCount: settings.partitions, locationBound: false, placement: owners)
+        }
+        stageMembers[nextStage] = members
+        return addStage(name: name, role: role, taskCount: members.count, locationBound: false, placement: members.map { owners[$0] })
     }
 
-    private mutating func addStage(name: String, role: StageRole, taskCount: Int, locationBound: Bool, placement: [WorkerID]?) -> BarrierDirective {
+    mutating func addStage(name: String, role: StageRole, taskCount: Int, locationBound: Bool, placement: [WorkerID]?) -> BarrierDirective {
         let stage = nextStage
         nextStage += 1
         currentStage = stage
@@ -311,7 +363,7 @@ package struct SuperstepBarrier: Sendable {
         return .addStage(stage: stage, name: name, role: role, taskCount: taskCount, locationBound: locationBound, placement: placement)
     }
 
-    private mutating func fail(_ reason: String) -> [BarrierDirective] {
+    mutating func fail(_ reason: String) -> [BarrierDirective] {
         isOver = true
         return [.fail(reason)]
     }
