@@ -21,7 +21,16 @@ enum SwiftTypeChecker {
     /// Type-checks `files` as one module named `moduleName` (a `main.swift` among them is its top-level code).
     /// Returns nil when they type-check without errors or warnings, else the compiler's messages.
     static func problems(in files: [String], moduleName: String, scratch: TemporaryDirectory) throws -> String? {
-        try run("swiftc", ["-typecheck", "-swift-version", "6", "-module-name", moduleName, "-I", modulesDirectory] + files, scratch: scratch)
+        try run("swiftc", ["-typecheck", "-swift-version", "6", "-module-name", moduleName, "-I", modulesDirectory] + cModuleMaps + files, scratch: scratch)
+    }
+
+    /// The module maps SwiftPM generated for the package's C targets (SpindleCore imports `CSpindleCRC32`), which a
+    /// client of the Swift modules must see too; SwiftPM passes them to a package's own builds.
+    private static var cModuleMaps: [String] {
+        let buildDirectory = (modulesDirectory as NSString).deletingLastPathComponent
+        return ["CSpindleCRC32"].map { "\(buildDirectory)/\($0).build/module.modulemap" }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+            .flatMap { ["-Xcc", "-fmodule-map-file=\($0)"] }
     }
 
     /// Runs a toolchain command found in `PATH`; nil when it exits 0 and prints no warning, else what it printed.
