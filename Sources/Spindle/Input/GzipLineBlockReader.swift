@@ -100,7 +100,7 @@ struct GzipLineBlockReader {
     /// - Throws: ``InputError`` for a file that is not gzip, corrupt or truncated (naming it and the compressed
     ///   byte offset), or that changed; and what `body` throws.
     static func forEachDecompressedChunk(_ file: InputFileReader, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
-        let decoder = GzipDecoder(chunkSize: 1 << 20)
+        let decoder = GzipDecoder(chunkSize: 1 << 18)
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: inputSize, alignment: 16)
         defer { input.deallocate() }
         var start = 0
