@@ -50,45 +50,21 @@ extension Float: OutputField {
     public func appendOutputField(to bytes: inout [UInt8]) { bytes.append(contentsOf: description.utf8) }
 }
 
-extension Int: OutputField {
+extension OutputField where Self: FixedWidthInteger {
+    /// Appends the decimal digits, as `String(self)` spells them, without building a `String`.
     public func appendOutputField(to bytes: inout [UInt8]) { DecimalDigits.append(self, to: &bytes) }
 }
 
-extension Int8: OutputField {
-    public func appendOutputField(to bytes: inout [UInt8]) { DecimalDigits.append(self, to: &bytes) }
-}
-
-extension Int16: OutputField {
-    public func appendOutputField(to bytes: inout [UInt8]) { DecimalDigits.append(self, to: &bytes) }
-}
-
-extension Int32: OutputField {
-    public func appendOutputField(to bytes: inout [UInt8]) { DecimalDigits.append(self, to: &bytes) }
-}
-
-extension Int64: OutputField {
-    public func appendOutputField(to bytes: inout [UInt8]) { DecimalDigits.append(self, to: &bytes) }
-}
-
-extension UInt: OutputField {
-    public func appendOutputField(to bytes: inout [UInt8]) { DecimalDigits.append(self, to: &bytes) }
-}
-
-extension UInt8: OutputField {
-    public func appendOutputField(to bytes: inout [UInt8]) { DecimalDigits.append(self, to: &bytes) }
-}
-
-extension UInt16: OutputField {
-    public func appendOutputField(to bytes: inout [UInt8]) { DecimalDigits.append(self, to: &bytes) }
-}
-
-extension UInt32: OutputField {
-    public func appendOutputField(to bytes: inout [UInt8]) { DecimalDigits.append(self, to: &bytes) }
-}
-
-extension UInt64: OutputField {
-    public func appendOutputField(to bytes: inout [UInt8]) { DecimalDigits.append(self, to: &bytes) }
-}
+extension Int: OutputField {}
+extension Int8: OutputField {}
+extension Int16: OutputField {}
+extension Int32: OutputField {}
+extension Int64: OutputField {}
+extension UInt: OutputField {}
+extension UInt8: OutputField {}
+extension UInt16: OutputField {}
+extension UInt32: OutputField {}
+extension UInt64: OutputField {}
 
 /// Decimal text of integers written straight into a byte buffer, as `String(n)` spells it.
 enum DecimalDigits {

@@ -16,7 +16,7 @@ enum VertexOutputFormatter {
         var key: [UInt8] = []
         for i in ids.indices {
             key.removeAll(keepingCapacity: true)
-            appendDecimal(ids[i], to: &key)
+            DecimalDigits.append(ids[i], to: &key)
             try writer.write(keyText: key, field: format(values[i]))
         }
     }
@@ -27,10 +27,10 @@ enum VertexOutputFormatter {
         lines.reserveCapacity(1 << 17)
         var batched = 0
         for i in ids.indices {
-            appendDecimal(ids[i], to: &lines)
+            DecimalDigits.append(ids[i], to: &lines)
             lines.append(0x09)
             if VertexValue.self == Int64.self {
-                appendDecimal(unsafeBitCast(values[i], to: Int64.self), to: &lines)
+                DecimalDigits.append(unsafeBitCast(values[i], to: Int64.self), to: &lines)
             } else {
                 var text = unsafeBitCast(values[i], to: Double.self).description
                 text.withUTF8 { lines.append(contentsOf: $0) }
@@ -44,17 +44,5 @@ enum VertexOutputFormatter {
             }
         }
         try lines.withUnsafeBytes { try writer.writeRawLines($0, count: batched) }
-    }
-
-    /// Appends the decimal digits of `n` (with a minus sign when negative), as `String(n)` spells it.
-    static func appendDecimal(_ n: Int64, to bytes: inout [UInt8]) {
-        var magnitude = n.magnitude
-        if n < 0 { bytes.append(0x2D) }
-        let start = bytes.count
-        repeat {
-            bytes.append(0x30 + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        bytes[start...].reverse()
     }
 }
