@@ -39,3 +39,14 @@ extension Coordinator {
         try? FileSystem.rename(current, to: output.logDirectory + "/events-epoch-\(epoch - 1).jsonl")
     }
 }
+
+extension Coordinator {
+    /// Offers the outputs a worker joining a resumed run still serves (``WorkerInfo/servedOutputs``) to the driver,
+    /// which reuses those its journal committed. Only before the job starts: once stages are added, their tasks
+    /// may be running already, and a late worker's outputs are not needed.
+    func offerServedOutputs(of worker: WorkerID, info: WorkerInfo) {
+        guard options.resume != nil, !started, !info.servedOutputs.isEmpty else { return }
+        events.record("worker_rejoined", [("worker", .int(Int(worker.rawValue))), ("served_outputs", .int(info.servedOutputs.count))])
+        driver.workerRejoined(worker, serving: info.servedOutputs, control: self)
+    }
+}

@@ -55,6 +55,7 @@ extension Coordinator {
         if !info.advertisedHost.isEmpty, let problem = ExchangeBinding.problem(with: info.advertisedHost) {
             return "advertised host '\(printable(info.advertisedHost))': \(problem)"
         }
+        if let problem = ServedOutput.problem(with: info.servedOutputs) { return problem }
         return nil
     }
 
@@ -77,6 +78,7 @@ extension Coordinator {
             [("worker", .int(Int(worker.rawValue))), ("pid", .int(Int(info.processID))), ("host", .string(info.host)),
              ("peer", .string(peer.connection.peer)), ("exchange", .string(exchangeAddress(of: worker)?.description ?? ""))])
         if started { console.log("\(worker) joined from \(peer.connection.peer)") }
+        offerServedOutputs(of: worker, info: info)
     }
 
     /// Acts on a message from a live worker after checking every field of it against what the coordinator

@@ -88,6 +88,9 @@ package protocol JobDriver: AnyObject {
     func stageCompleted(_ stage: Int, control: any DriverControl) throws
     /// A worker died (after the scheduler re-queued its work). Engines with worker-held state react here.
     func workerLost(_ worker: WorkerID, control: any DriverControl) throws
+    /// A worker joined a resumed run before its first stage was added, still serving `served` (checked with
+    /// ``ServedOutput/problem(with:)``) from the run it resumes; the driver may reuse what its journal committed.
+    func workerRejoined(_ worker: WorkerID, serving served: [ServedOutput], control: any DriverControl)
     /// Commits the job's output (the part files are in place) and writes `_SUCCESS`; returns the job's
     /// counters (summed over committed attempts) for the event log.
     func finalize(summary: JobSummary) throws -> [(String, Int)]
@@ -95,6 +98,7 @@ package protocol JobDriver: AnyObject {
 
 extension JobDriver {
     package func workerLost(_ worker: WorkerID, control: any DriverControl) throws {}
+    package func workerRejoined(_ worker: WorkerID, serving served: [ServedOutput], control: any DriverControl) {}
 }
 
 extension DriverControl {

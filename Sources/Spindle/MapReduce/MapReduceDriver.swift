@@ -16,6 +16,8 @@ final class MapReduceDriver: JobDriver {
     /// Committed map attempts: where their output lives and its partition sizes.
     private var mapOutputs: [(attempt: AttemptID, worker: WorkerID, sizes: [Int])?]
     private var exchangeAddresses: [WorkerID: HostPort] = [:]
+    /// Journaled map outputs that workers rejoining this resumed run still serve, re-bound to their new ids.
+    private var rejoinedMapOutputs: [Int: MapOutputRecord] = [:]
     /// Counters of each task's committed attempt (replaced when a lost map runs again).
     private var taskCounters: [TaskID: [Pair<String, Int>]] = [:]
     private(set) var engineSettings: [UInt8] = []
@@ -75,6 +77,35 @@ final class MapReduceDriver: JobDriver {
             control.restoreCommitted(TaskID(stage: stage, index: index), attempt: task.attempt, worker: task.worker)
             taskCounters[TaskID(stage: stage, index: index)] = task.counters
         }
+        try reuseRejoinedMapOutputs(control)
+    }
+
+    func workerRejoined(_ worker: WorkerID, serving served: [ServedOutput], control: any DriverControl) {
+        guard let resume = setup.resume, !mapOnly, !served.isEmpty, let address = control.exchangeAddress(of: worker) else { return }
+        for (index, output) in resume.reusableMapOutputs(served: served, at: address) where rejoinedMapOutputs[index] == nil {
+            var rebound = output
+            rebound.worker = worker
+            rejoinedMapOutputs[index] = rebound
+        }
+    }
+
+    /// Counts the map tasks whose journaled output a rejoined worker still serves as committed on that worker (the
+    /// map stage is location-bound: if it is lost, they run again), and journals their new owner.
+    private func reuseRejoinedMapOutputs(_ control: any DriverControl) throws {
+        let live = Set(control.liveWorkers)
+        let reused = rejoinedMapOutputs.filter { live.contains($0.value.worker) }.sorted { $0.key < $1.key }
+        rejoinedMapOutputs = [:]
+        guard !reused.isEmpty else { return }
+        for (index, output) in reused {
+            let task = TaskID(stage: settings.mapStage, index: index)
+            control.restoreCommitted(task, attempt: output.attempt, worker: output.worker)
+            mapOutputs[index] = (output.attempt, output.worker, output.sizes)
+            exchangeAddresses[output.worker] = HostPort(host: output.host, port: output.port)
+            taskCounters[task] = setup.resume?.committedMaps[index]?.counters ?? []
+            try setup.journal?.append(.mapOutput(output), sync: false)
+        }
+        let workers = Set(reused.map(\.value.worker)).count
+        setup.console.log("reusing \(reused.count) of \(splits.count) map outputs still served by \(workers) rejoined worker(s)")
     }
 
     /// The output tasks (reduce, or map when map-only) the resumed run's journal committed whose part files are
@@ -169,7 +200,8 @@ final class MapReduceDriver: JobDriver {
                     MapOutputRecord(
                         index: task.index, attempt: attempt, worker: worker, host: address.host, port: address.port, sizes: report.partitionSizes)),
                 sync: false)
-            // No fsync: a resume runs the maps again (their outputs lived on the old workers), the record only informs.
+            // No fsync: a map whose records a crash loses runs again on resume; one whose records survive is reused
+            // only if its worker rejoins still serving exactly this output (``ResumePlan/reusableMapOutputs(served:at:)``).
             try setup.journal?.append(
                 .taskCommitted(CommittedTaskRecord(kind: .map, index: task.index, attempt: attempt, worker: worker, files: [], counters: report.counters)),
                 sync: false)

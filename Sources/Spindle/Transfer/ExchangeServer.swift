@@ -116,6 +116,13 @@ final class ExchangeServer: Sendable {
         _ = outputs.withLock { $0.removeValue(forKey: attempt) }
     }
 
+    /// The outputs this server holds, newest attempts first, at most ``ServedOutput/maxCount``: what a worker
+    /// rejoining a resumed coordinator reports (``WorkerInfo/servedOutputs``).
+    func servedOutputs() -> [ServedOutput] {
+        let held = outputs.withLock { $0.map { ServedOutput(attempt: $0.key, sizes: $0.value.partitionSizes) } }
+        return Array(held.sorted { $0.attempt > $1.attempt }.prefix(ServedOutput.maxCount))
+    }
+
     /// The output of `attempt` if this worker holds it (so a reducer on the same worker reads it directly).
     func localOutput(_ attempt: AttemptID) -> PartitionedFile? {
         outputs.withLock { $0[attempt] }

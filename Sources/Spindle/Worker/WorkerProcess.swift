@@ -137,7 +137,7 @@ final class WorkerProcess: Sendable {
             // task notice its cancellation first.
             let executorStopped = inProcess == nil && !mayRejoin ? true : executorEnded.wait(timeout: .now() + .seconds(mayRejoin ? 30 : 10)) == .success
             guard mayRejoin, let lost = end.lost, executorStopped else { break }
-            guard let rejoined = rejoin(after: lost, exchangePort: exchange.port) else { break }
+            guard let rejoined = rejoin(after: lost, exchange: exchange) else { break }
             (connection, session) = rejoined
             state.withLock { s in
                 s.stopping = false
@@ -158,13 +158,15 @@ final class WorkerProcess: Sendable {
     /// Registers over `connection` and learns the job: this worker's id, the job's descriptor and its definition.
     /// - Throws: ``WorkerError`` when the coordinator does not accept the registration or runs a job this
     ///   executable does not have.
-    private func register(_ connection: any ControlLink, exchangePort: UInt16) throws -> (WorkerID, JobDescriptor, Job) {
+    /// - Parameter servedOutputs: what its exchange server still serves, when it rejoins (empty when it first joins).
+    private func register(_ connection: any ControlLink, exchangePort: UInt16, servedOutputs: [ServedOutput] = []) throws -> (WorkerID, JobDescriptor, Job) {
         let inProcess = options.inProcess != nil
         try connection.send(
             .register(
                 WorkerInfo(
                     processID: SystemInfo.processID, host: inProcess ? InProcessNetwork.host : SystemInfo.hostName(),
-                    exchangePort: exchangePort, cores: SystemInfo.cpuCount(), advertisedHost: inProcess ? "" : options.advertise ?? "")))
+                    exchangePort: exchangePort, cores: SystemInfo.cpuCount(), advertisedHost: inProcess ? "" : options.advertise ?? "",
+                    servedOutputs: servedOutputs)))
         guard let frame = try connection.receive(timeout: RuntimeDefaults.registrationTimeout),
             case .registered(let id, let desc) = try ControlMessage(frame: frame)
         else {
@@ -179,7 +181,8 @@ final class WorkerProcess: Sendable {
     /// Retries the coordinator for ``WorkerOptions/coordinatorGrace`` after losing it (`why`), with backoff from
     /// 100 ms to 2 s, and registers again; nil when the grace ran out, a signal arrived, or the coordinator that
     /// answered refused it (each said on stderr).
-    private func rejoin(after why: String, exchangePort: UInt16) -> (any ControlLink, (WorkerID, JobDescriptor, Job))? {
+    /// The rejoined coordinator learns what `exchange` still serves, so a resumed one can reuse those outputs.
+    private func rejoin(after why: String, exchange: ExchangeServer) -> (any ControlLink, (WorkerID, JobDescriptor, Job))? {
         let grace = options.coordinatorGrace
         SystemInfo.writeStandardError("\(ProgramName.current) worker: \(why); keeping its outputs and retrying the coordinator for \(DurationText.format(grace))\n")
         let deadline = MonotonicClock.now() + grace
@@ -188,7 +191,7 @@ final class WorkerProcess: Sendable {
             if TerminationSignals.caught != nil { return nil }
             if let connection = try? connect(within: .zero) {
                 do {
-                    let session = try register(connection, exchangePort: exchangePort)
+                    let session = try register(connection, exchangePort: exchange.port, servedOutputs: exchange.servedOutputs())
                     SystemInfo.writeStandardError("\(ProgramName.current) worker: rejoined the coordinator at \(connection.peer) as \(session.0)\n")
                     return (connection, session)
                 } catch {

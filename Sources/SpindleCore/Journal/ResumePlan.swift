@@ -18,6 +18,9 @@ package struct ResumePlan: Sendable, Equatable {
     /// The newest committed checkpoint and the newest completed superstep.
     package var newestCheckpoint: CheckpointManifest?
     package var lastSuperstep: Int?
+    /// The aggregates and master globals after each completed superstep (the newest record of each wins): a resumed
+    /// run that computes a superstep again takes these, so it sees exactly what the interrupted run saw.
+    package var masters: [Int: SuperstepLog.Master] = [:]
     /// Whether the job committed its output (only `_temporary` may be left to remove).
     package var jobCommitted = false
 
@@ -33,6 +36,7 @@ package struct ResumePlan: Sendable, Equatable {
             case .planned:
                 throw JournalReplayError("record \(position + 1) plans the job a second time")
             case .epoch(let e):
+                guard e >= 0, e < Self.maxEpoch else { throw JournalReplayError("record \(position + 1) names epoch \(e), outside 0..<\(Self.maxEpoch)") }
                 epoch = max(epoch, e)
             case .taskCommitted(let task):
                 let limit = task.kind == .map ? plan.splits : plan.reducers
@@ -50,17 +54,24 @@ package struct ResumePlan: Sendable, Equatable {
             case .barrier(let input):
                 maxWorker = max(maxWorker, Self.highestWorker(in: input))
                 barrierInputs.append(input)
-            case .superstepCompleted(let s, _, _):
+            case .superstepCompleted(let s, let aggregates, let globals):
                 lastSuperstep = s
+                masters[s] = SuperstepLog.Master(aggregates: aggregates, globals: globals)
             case .checkpointCommitted(let manifest):
                 newestCheckpoint = manifest
             case .jobCommitted:
                 jobCommitted = true
             }
         }
+        guard maxWorker < Self.maxWorkerID else { throw JournalReplayError("it names worker \(maxWorker), above \(Self.maxWorkerID)") }
         self.epoch = epoch + 1
         firstWorkerID = maxWorker + 1
     }
+
+    /// Epochs stay below this, so that every epoch's attempt ids (``JournalRecord/firstAttempt(epoch:)``) fit.
+    package static let maxEpoch = 1 << 30
+    /// Worker ids stay below this, so that a resumed run has ids left to hand out.
+    package static let maxWorkerID: UInt32 = 1 << 31
 
     private static func highestWorker(in input: BarrierInput) -> UInt32 {
         switch input {

@@ -87,20 +87,24 @@ package struct WorkerInfo: WireCodable, Equatable, Sendable {
     /// The host other workers reach the exchange server at (`spindle worker --advertise`); empty: the address
     /// the coordinator sees the worker connect from.
     package var advertisedHost: String
+    /// The committed outputs its exchange server still serves (a worker rejoining a resumed coordinator).
+    package var servedOutputs: [ServedOutput]
 
-    package init(processID: Int32, host: String, exchangePort: UInt16, cores: Int, advertisedHost: String = "") {
+    package init(processID: Int32, host: String, exchangePort: UInt16, cores: Int, advertisedHost: String = "", servedOutputs: [ServedOutput] = []) {
         self.processID = processID
         self.host = host
         self.exchangePort = exchangePort
         self.cores = cores
         self.advertisedHost = advertisedHost
+        self.servedOutputs = servedOutputs
     }
     package func encode(to w: inout WireWriter) {
-        w.write(processID); w.write(host); w.write(exchangePort); w.write(cores); w.write(advertisedHost)
+        w.write(processID); w.write(host); w.write(exchangePort); w.write(cores); w.write(advertisedHost); w.write(servedOutputs)
     }
     package init(from r: inout WireReader) throws {
         processID = try r.read(Int32.self); host = try r.read(String.self)
         exchangePort = try r.read(UInt16.self); cores = try r.read(Int.self); advertisedHost = try r.read(String.self)
+        servedOutputs = try r.read([ServedOutput].self)
     }
 }
 
