@@ -270,7 +270,7 @@ final class SuperstepDriver: JobDriver {
                     + "but the job declares \(declared): declare it in the job's aggregators or fix the name")
         }
         if let failure = context.failure { throw failure }
-        return MasterResult(aggregates: folded.values, globals: context.globals, halt: context.halt)
+        return journaled(MasterResult(aggregates: folded.values, globals: context.globals, halt: context.halt), after: request.superstep)
     }
 
     private func record(_ event: BarrierEvent) {
