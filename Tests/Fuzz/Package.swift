@@ -8,7 +8,7 @@ import PackageDescription
 /// The fuzz targets; each is an executable whose only entry point is `LLVMFuzzerTestOneInput`.
 let targets = [
     "FuzzFrameDecoder", "FuzzHandshake", "FuzzControlMessage", "FuzzWireReader",
-    "FuzzEdgeListParser", "FuzzLineScanner", "FuzzArgumentParser", "FuzzInflate",
+    "FuzzEdgeListParser", "FuzzLineScanner", "FuzzArgumentParser", "FuzzInflate", "FuzzJournal",
 ]
 
 let package = Package(
