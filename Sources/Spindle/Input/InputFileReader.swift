@@ -45,7 +45,7 @@ package final class InputFileReader {
 
     /// Opens the file of `chunk` for a task: on this machine, or through the coordinator when `context`'s worker
     /// does not read its inputs itself (``WorkerStorage/readsInputs``; the coordinator checks the identity).
-    convenience init(_ chunk: FileChunk, context: TaskContext?) throws {
+    package convenience init(_ chunk: FileChunk, context: TaskContext?) throws {
         try self.init(path: chunk.path, planned: chunk.identity, hintEnd: chunk.end + LineBlockReader.tailSize, context: context)
     }
 

@@ -145,13 +145,22 @@ final class ShipClient: Sendable {
     }
 
     private func connect(context: TaskContext?) throws -> FramedSocket {
-        let socket = try TCPSocket.connect(host: host, port: port, timeout: .seconds(5)) { context?.isCancelled == true }
+        let socket: TCPSocket
+        do {
+            socket = try TCPSocket.connect(host: host, port: port, timeout: .seconds(5)) { context?.isCancelled == true }
+        } catch {
+            if context?.isCancelled == true { throw TaskCancelled() }
+            throw error
+        }
         try socket.setSendTimeout(timeout)
         let connection = FramedSocket(socket: socket)
+        let handler = context?.onCancel { socket.shutdown() }
+        defer { context?.removeCancelHandler(handler) }
         do {
             try Handshaking.connectAsClient(connection, secret: secret, role: .ship, timeout: RuntimeDefaults.handshakeTimeout)
         } catch {
             connection.close()
+            if context?.isCancelled == true { throw TaskCancelled() }
             throw error
         }
         return connection
