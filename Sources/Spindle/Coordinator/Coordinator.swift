@@ -164,7 +164,7 @@ final class Coordinator {
         }
         console.finishLine()
         shutdownWorkers(reason: failure == nil ? "the job finished" : stoppedBy == nil ? "the job failed" : "the job was stopped", jobFailed: failure != nil)
-        shipServer?.stop()
+        stopShipping()
         let outcome: JobOutcome
         if let failure {
             options.output.abort()

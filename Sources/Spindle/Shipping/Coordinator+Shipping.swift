@@ -26,4 +26,15 @@ extension Coordinator {
             port: server.port, tokenPath: tokenPath, token: token, inputs: inputs, shipInput: options.shipping.shipInput,
             shipOutput: options.shipping.shipOutput)
     }
+
+    /// Stops the shipping server (after the workers) and records what it shipped: `shipping_done` with the input
+    /// bytes sent to workers and the part files (and bytes) they sent back, attempts that did not commit included.
+    func stopShipping() {
+        guard let server = shipServer else { return }
+        server.stop()
+        events.record(
+            "shipping_done",
+            [("input_bytes", .int(server.inputBytesSent.load(ordering: .relaxed))), ("files_received", .int(server.filesStored.load(ordering: .relaxed))),
+             ("bytes_received", .int(server.bytesStored.load(ordering: .relaxed)))])
+    }
 }

@@ -21,6 +21,10 @@ final class ShipServer: Sendable {
     private let open = Mutex<[Int32: FramedSocket]>([:])
     private let slots: DispatchSemaphore
     private let uploads = Atomic<Int>(0)
+    /// Input bytes sent, part files stored and their bytes, so far.
+    let inputBytesSent = Atomic<Int>(0)
+    let filesStored = Atomic<Int>(0)
+    let bytesStored = Atomic<Int>(0)
 
     static let maxConnections = 64
     static let maxStreams = 8
@@ -142,6 +146,7 @@ final class ShipServer: Sendable {
                 try connection.send(kind: MessageKind.shipBlock.rawValue, parts: [header, data])
             }
             offset += n
+            inputBytesSent.add(n, ordering: .relaxed)
         }
         try connection.send(Frame(kind: MessageKind.shipEnd.rawValue, payload: request.length.wireEncoded()))
     }
@@ -185,6 +190,8 @@ final class ShipServer: Sendable {
             try? sendError(connection, "\(error)", inputChanged: false)
             throw error
         }
+        filesStored.add(1, ordering: .relaxed)
+        bytesStored.add(received, ordering: .relaxed)
         try connection.send(Frame(kind: MessageKind.shipStored.rawValue, payload: received.wireEncoded()))
     }
 }

@@ -33,10 +33,14 @@ import Testing
         let dir = try TemporaryDirectory()
         let input = try writeText(dir)
         let result = try SpindleProcess.run(
-            ["run", "wordcount", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--split-size", "16KiB", "--ui", "off"],
+            ["run", "wordcount", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--split-size", "16KiB", "--reducers", "4",
+             "--event-log", dir.file("events.jsonl"), "--ui", "off"],
             environment: ["SPINDLE_TEST_STORAGE": "no-input,no-output"], in: dir.path)
         #expect(result.exitCode == 0, "stderr: \(result.stderr)")
         try expectWordCount(dir, input: input)
+        let shipped = try #require(EventLogReader(path: dir.file("events.jsonl")).events(named: "shipping_done").first)
+        #expect((shipped["input_bytes"] as? Int ?? 0) >= input.reduce(0) { $0 + ((try? FileSystem.fileSize($1)) ?? 0) }, "\(shipped)")
+        #expect((shipped["files_received"] as? Int ?? 0) >= 4, "\(shipped)")
     }
 
     @Test func aBlindAndASightedRemoteWorkerShareOneJob() throws {
@@ -64,6 +68,7 @@ import Testing
         // Both took part: the blind worker's attempts committed too (their part files came over the wire).
         let committers = Set(log.events(named: "attempt_committed").compactMap { $0["worker"] as? Int })
         #expect(committers.count == 2, "\(committers)")
+        #expect(log.events(named: "shipping_done").count == 1)
     }
 
     @Test func forcedShippingRunsPageRankExactly() throws {
@@ -73,9 +78,14 @@ import Testing
         let b = try GraphFixtures.write(GraphFixtures.snapText(Array(edges[(edges.count / 2)...]), title: "b"), to: dir.file("g/b.txt"))
         let result = try SpindleProcess.run(
             ["run", "pagerank", "--input", dir.file("g"), "--output", dir.file("out"), "--workers", "2", "--split-size", "16KiB", "--partitions", "5",
-             "--ship-input", "--ship-output", "--ui", "off"],
+             "--ship-input", "--ship-output", "--event-log", dir.file("events.jsonl"), "--ui", "off"],
             in: dir.path)
         #expect(result.exitCode == 0, "stderr: \(result.stderr)")
+        // Every input byte went through the coordinator, and every part file came back through it.
+        let shipped = try #require(EventLogReader(path: dir.file("events.jsonl")).events(named: "shipping_done").first)
+        let inputBytes = try [a, b].reduce(0) { $0 + (try FileSystem.fileSize($1)) }
+        #expect((shipped["input_bytes"] as? Int ?? 0) >= inputBytes, "\(shipped)")
+        #expect((shipped["files_received"] as? Int ?? 0) >= 5, "\(shipped)")
         let expected = PregelOracle.pagerank(try OracleGraph(contentsOf: [a, b]))
         let actual = try PregelOutput.numbers(try JobOutput(directory: dir.file("out")).lines())
         #expect(PregelOutput.rankMismatches(expected: expected, actual: actual) == [])
