@@ -14,14 +14,21 @@ extension Coordinator {
         let inputs = options.inputs.compactMap { file in file.identity.map { StoragePlan.Input(path: file.path, identity: $0) } }
         let server: ShipServer
         do {
-            server = try ShipServer(host: options.listen.host, port: options.shipping.port, secret: options.secret, inputs: inputs, output: options.output)
+            server = try ShipServer(
+                host: options.listen.host, port: options.shipping.port, secret: options.secret, inputs: inputs, output: options.output)
         } catch {
             throw SpindleError(
-                .other, "the shipping server cannot listen on \(options.listen.host) port \(options.shipping.port): \(error); choose a free --ship-port")
+                .other,
+                "the shipping server cannot listen on \(options.listen.host) port \(options.shipping.port): \(error); choose a free --ship-port")
         }
         server.start()
         shipServer = server
-        events.record("shipping_listening", [("port", .int(Int(server.port))), ("ship_input", .bool(options.shipping.shipInput)), ("ship_output", .bool(options.shipping.shipOutput))])
+        events.record(
+            "shipping_listening",
+            [
+                ("port", .int(Int(server.port))), ("ship_input", .bool(options.shipping.shipInput)),
+                ("ship_output", .bool(options.shipping.shipOutput)),
+            ])
         return StoragePlan(
             port: server.port, tokenPath: tokenPath, token: token, inputs: inputs, shipInput: options.shipping.shipInput,
             shipOutput: options.shipping.shipOutput)
@@ -34,7 +41,10 @@ extension Coordinator {
         server.stop()
         events.record(
             "shipping_done",
-            [("input_bytes", .int(server.inputBytesSent.load(ordering: .relaxed))), ("files_received", .int(server.filesStored.load(ordering: .relaxed))),
-             ("bytes_received", .int(server.bytesStored.load(ordering: .relaxed)))])
+            [
+                ("input_bytes", .int(server.inputBytesSent.load(ordering: .relaxed))),
+                ("files_received", .int(server.filesStored.load(ordering: .relaxed))),
+                ("bytes_received", .int(server.bytesStored.load(ordering: .relaxed))),
+            ])
     }
 }

@@ -24,7 +24,9 @@ final class ShipClient: Sendable {
 
     /// Closes the idle connections.
     func close() {
-        for connection in idle.withLock({ pool in defer { pool.removeAll() }; return pool }) { connection.close() }
+        for connection in idle.withLock({ pool in
+            defer { pool.removeAll() }; return pool
+        }) { connection.close() }
     }
 
     /// Fills `buffer` with bytes `offset..<offset+buffer.count` of the planned input `path`.
@@ -52,7 +54,8 @@ final class ShipClient: Sendable {
                 case .shipEnd:
                     let total = try WireReader.decode(Int.self, from: frame.payload)
                     guard total == received, total == buffer.count else {
-                        throw ShipError("received \(received) bytes of '\(path)' at \(offset); asked \(buffer.count), the coordinator announced \(total)")
+                        throw ShipError(
+                            "received \(received) bytes of '\(path)' at \(offset); asked \(buffer.count), the coordinator announced \(total)")
                     }
                     return
                 case .shipError:
@@ -74,7 +77,8 @@ final class ShipClient: Sendable {
         defer { buffer.deallocate() }
         try exchange(context: context) { connection in
             try connection.send(
-                Frame(kind: MessageKind.shipOutputRequest.rawValue, payload: ShipOutputRequest(attempt: attempt, name: name, size: size).wireEncoded()))
+                Frame(
+                    kind: MessageKind.shipOutputRequest.rawValue, payload: ShipOutputRequest(attempt: attempt, name: name, size: size).wireEncoded()))
             var offset = 0
             while offset < size {
                 let n = try file.read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, size - offset)]))
@@ -90,7 +94,9 @@ final class ShipClient: Sendable {
             let frame = try next(connection)
             switch MessageKind(rawValue: frame.kind) {
             case .shipStored:
-                guard try WireReader.decode(Int.self, from: frame.payload) == size else { throw ShipError("the coordinator stored another size of \(name)") }
+                guard try WireReader.decode(Int.self, from: frame.payload) == size else {
+                    throw ShipError("the coordinator stored another size of \(name)")
+                }
             case .shipError:
                 try throwShipError(frame)
             default:

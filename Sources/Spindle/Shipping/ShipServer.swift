@@ -115,7 +115,8 @@ final class ShipServer: Sendable {
     }
 
     private func sendError(_ connection: FramedSocket, _ message: String, inputChanged: Bool) throws {
-        try connection.send(Frame(kind: MessageKind.shipError.rawValue, payload: ShipErrorMessage(message: message, inputChanged: inputChanged).wireEncoded()))
+        try connection.send(
+            Frame(kind: MessageKind.shipError.rawValue, payload: ShipErrorMessage(message: message, inputChanged: inputChanged).wireEncoded()))
     }
 
     /// Streams the requested range of a planned input in checksummed blocks.
@@ -173,10 +174,14 @@ final class ShipServer: Sendable {
                     }
                     break
                 }
-                guard frame.kind == MessageKind.shipBlock.rawValue else { throw ShipError("unexpected frame kind \(frame.kind) while receiving \(request.name)") }
+                guard frame.kind == MessageKind.shipBlock.rawValue else {
+                    throw ShipError("unexpected frame kind \(frame.kind) while receiving \(request.name)")
+                }
                 try frame.payload.withUnsafeBytes { payload in
                     let data = try ShipBlock.data(of: payload)
-                    guard received + data.count <= request.size else { throw ShipError("the worker sent more than the \(request.size) bytes of \(request.name)") }
+                    guard received + data.count <= request.size else {
+                        throw ShipError("the worker sent more than the \(request.size) bytes of \(request.name)")
+                    }
                     try writer.write(data)
                     received += data.count
                 }

@@ -41,7 +41,8 @@ final class ShippedInput {
             let rest = wanted - done
             if rest >= Self.window {
                 try client.read(
-                    path: path, identity: identity, offset: position, into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<wanted]), context: context)
+                    path: path, identity: identity, offset: position, into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<wanted]),
+                    context: context)
                 done = wanted
                 continue
             }
@@ -49,7 +50,8 @@ final class ShippedInput {
             let cache = self.cache ?? .allocate(byteCount: Self.window, alignment: 16)
             self.cache = cache
             cacheCount = 0
-            try client.read(path: path, identity: identity, offset: position, into: UnsafeMutableRawBufferPointer(rebasing: cache[0..<length]), context: context)
+            try client.read(
+                path: path, identity: identity, offset: position, into: UnsafeMutableRawBufferPointer(rebasing: cache[0..<length]), context: context)
             cacheStart = position
             cacheCount = length
         }

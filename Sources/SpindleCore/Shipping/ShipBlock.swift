@@ -8,7 +8,10 @@ package enum ShipBlock {
     /// The header to send before `data`.
     package static func header(for data: UnsafeRawBufferPointer) -> [UInt8] {
         let crc = CRC32C.checksum(data)
-        return [UInt8(truncatingIfNeeded: crc), UInt8(truncatingIfNeeded: crc >> 8), UInt8(truncatingIfNeeded: crc >> 16), UInt8(truncatingIfNeeded: crc >> 24)]
+        return [
+            UInt8(truncatingIfNeeded: crc), UInt8(truncatingIfNeeded: crc >> 8), UInt8(truncatingIfNeeded: crc >> 16),
+            UInt8(truncatingIfNeeded: crc >> 24),
+        ]
     }
 
     /// The data of a received block payload, once its checksum matched.

@@ -40,7 +40,9 @@ package struct ShipOutputRequest: WireCodable, Equatable, Sendable {
         self.size = size
     }
     package func encode(to w: inout WireWriter) { w.write(attempt); w.write(name); w.write(size) }
-    package init(from r: inout WireReader) throws { attempt = try r.read(AttemptID.self); name = try r.read(String.self); size = try r.read(Int.self) }
+    package init(from r: inout WireReader) throws {
+        attempt = try r.read(AttemptID.self); name = try r.read(String.self); size = try r.read(Int.self)
+    }
 
     /// Whether `name` may be shipped: a part file name (`part-` and digits) and nothing else, so a worker can
     /// never name a path of its choosing on the coordinator.

@@ -37,13 +37,18 @@ import Testing
     @Test func onlyPartFileNamesMayBeShipped() {
         #expect(ShipOutputRequest.isShippableName("part-00000"))
         #expect(ShipOutputRequest.isShippableName("part-123456"))
-        for name in ["part-", "part-1/../x", "../part-00001", "_SUCCESS", "part-0000a", "/etc/passwd", "part-00001.tmp", "", "part-" + String(repeating: "1", count: 40)] {
+        for name in [
+            "part-", "part-1/../x", "../part-00001", "_SUCCESS", "part-0000a", "/etc/passwd", "part-00001.tmp", "",
+            "part-" + String(repeating: "1", count: 40),
+        ] {
             #expect(!ShipOutputRequest.isShippableName(name), "\(name)")
         }
     }
 
     @Test func rangesOutsideTheFileAreRefused() {
-        func request(_ offset: Int, _ length: Int) -> ShipInputRequest { ShipInputRequest(path: "/in/a", identity: identity, offset: offset, length: length) }
+        func request(_ offset: Int, _ length: Int) -> ShipInputRequest {
+            ShipInputRequest(path: "/in/a", identity: identity, offset: offset, length: length)
+        }
         #expect(request(0, 1000).problem(size: 1000) == nil)
         #expect(request(1000, 0).problem(size: 1000) == nil)
         #expect(request(999, 2).problem(size: 1000) != nil)

@@ -77,7 +77,9 @@ import Testing
         defer { bed.server.stop(); bed.client.close() }
         let other = bed.dir.file("secret.txt")
         try FileSystem.writeFileAtomically(other, Array("not an input\n".utf8))
-        #expect { try read(bed, 0..<5, path: other, identity: try FileIdentity.of(path: other)) } throws: { "\($0)".contains("is not an input of this job") }
+        #expect { try read(bed, 0..<5, path: other, identity: try FileIdentity.of(path: other)) } throws: {
+            "\($0)".contains("is not an input of this job")
+        }
         var forged = bed.identity
         forged.size += 1
         #expect { try read(bed, 0..<5, identity: forged) } throws: { "\($0)".contains("is not an input of this job") }

@@ -33,8 +33,11 @@ import Testing
         let dir = try TemporaryDirectory()
         let input = try writeText(dir)
         let result = try SpindleProcess.run(
-            ["run", "wordcount", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--split-size", "16KiB", "--reducers", "4",
-             "--event-log", dir.file("events.jsonl"), "--ui", "off"],
+            [
+                "run", "wordcount", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "2", "--split-size", "16KiB", "--reducers",
+                "4",
+                "--event-log", dir.file("events.jsonl"), "--ui", "off",
+            ],
             environment: ["SPINDLE_TEST_STORAGE": "no-input,no-output"], in: dir.path)
         #expect(result.exitCode == 0, "stderr: \(result.stderr)")
         try expectWordCount(dir, input: input)
@@ -47,8 +50,10 @@ import Testing
         let dir = try TemporaryDirectory()
         let input = try writeText(dir)
         let coordinator = try SpindleProcess.start(
-            ["run", "wordcount", "--input", dir.file("in"), "--output", dir.file("out"), "--listen", "127.0.0.1:0", "--expect-workers", "2",
-             "--split-size", "8KiB", "--reducers", "5", "--event-log", dir.file("events.jsonl"), "--ui", "off"],
+            [
+                "run", "wordcount", "--input", dir.file("in"), "--output", dir.file("out"), "--listen", "127.0.0.1:0", "--expect-workers", "2",
+                "--split-size", "8KiB", "--reducers", "5", "--event-log", dir.file("events.jsonl"), "--ui", "off",
+            ],
             environment: secret, in: dir.path, name: "coordinator")
         let log = EventLogReader(path: dir.file("events.jsonl"))
         #expect(eventually(within: .seconds(20)) { log.listenAddress() != nil })
@@ -77,8 +82,11 @@ import Testing
         let a = try GraphFixtures.write(GraphFixtures.snapText(Array(edges[..<(edges.count / 2)]), title: "a"), to: dir.file("g/a.txt"))
         let b = try GraphFixtures.write(GraphFixtures.snapText(Array(edges[(edges.count / 2)...]), title: "b"), to: dir.file("g/b.txt"))
         let result = try SpindleProcess.run(
-            ["run", "pagerank", "--input", dir.file("g"), "--output", dir.file("out"), "--workers", "2", "--split-size", "16KiB", "--partitions", "5",
-             "--ship-input", "--ship-output", "--event-log", dir.file("events.jsonl"), "--ui", "off"],
+            [
+                "run", "pagerank", "--input", dir.file("g"), "--output", dir.file("out"), "--workers", "2", "--split-size", "16KiB", "--partitions",
+                "5",
+                "--ship-input", "--ship-output", "--event-log", dir.file("events.jsonl"), "--ui", "off",
+            ],
             in: dir.path)
         #expect(result.exitCode == 0, "stderr: \(result.stderr)")
         // Every input byte went through the coordinator, and every part file came back through it.
@@ -96,8 +104,10 @@ import Testing
         _ = try writeText(dir)
         let log = EventLogReader(path: dir.file("events.jsonl"))
         let coordinator = try SpindleProcess.start(
-            ["run", "checksum", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "1", "--split-size", "8KiB",
-             "--param", "delay=300ms", "--ship-input", "--event-log", dir.file("events.jsonl"), "--ui", "off"],
+            [
+                "run", "checksum", "--input", dir.file("in"), "--output", dir.file("out"), "--workers", "1", "--split-size", "8KiB",
+                "--param", "delay=300ms", "--ship-input", "--event-log", dir.file("events.jsonl"), "--ui", "off",
+            ],
             in: dir.path)
         #expect(eventually(within: .seconds(20)) { !log.events(named: "attempt_started").isEmpty })
         try "changed\n".write(toFile: dir.file("in/doc-2.txt"), atomically: false, encoding: .utf8)
