@@ -3,7 +3,8 @@
 
     netbed.py --check        (exit 0 when this machine can run the bed, else 77 with the reason)
     netbed.py --binary SPINDLE --workdir DIR [--fault KIND:HOST[:ARG]] [--trigger EVENT[:FIELD=PREFIX]]
-              [--heal-after SECONDS] [--scratch-limit HOST:SIZE] [--expect-lost N] -- JOB [RUN OPTIONS...]
+              [--heal-after SECONDS] [--scratch-limit HOST:SIZE] [--expect-lost N]
+              [--private-files --private-path DIR...] -- JOB [RUN OPTIONS...]
 
 It re-runs itself under `unshare --mount --net --pid --fork --kill-child --mount-proc --propagation private`,
 mounts a tmpfs on /run/netns, and builds one bridge namespace (`br`) and one namespace per host (`coord`,
@@ -14,6 +15,12 @@ it exits, even after SIGKILL (the PID namespace dies with its first process).
 The coordinator runs `spindle run JOB --listen 10.251.0.10:7070 --workers 0 --expect-workers 3` with the
 given options; each worker runs `spindle worker --advertise ITS_ADDRESS --fetch-port 7100 --coordinator-grace 8s` with its own
 private scratch directory (TMPDIR) under DIR/hosts/HOST/tmp (a small tmpfs with --scratch-limit).
+
+With --private-files, no host shares the job's files (as machines without NFS): each worker runs in a mount
+namespace of its own with an empty tmpfs over every --private-path (the inputs) and over the output's parent
+(DIR/view), so only the coordinator sees them; w1 finds decoy files of the inputs' names there (other bytes), and
+w3 a decoy `OUTPUT/_temporary` directory. Workers must get their input from the coordinator and ship their part
+files back; each worker's view of DIR/view is listed at its exit, and any file in it is a problem.
 
 Faults (applied when the trigger event appears in the event log, undone after --heal-after seconds):
   partition:HOST    drop everything to and from HOST (nft rules in the bridge namespace)
@@ -186,6 +193,11 @@ def inner(args):
     work = os.path.abspath(args.workdir)
     events_path = os.path.join(work, "events.jsonl")
     output = os.path.join(work, "out")
+    view = os.path.join(work, "view")
+    if args.private_files:
+        # Workers mount a tmpfs over `view`: the output inside it is the coordinator's alone.
+        os.makedirs(view, exist_ok=True)
+        output = os.path.join(view, "out")
     secret = os.path.join(work, "secret")
     with open(secret, "w") as f:
         f.write(os.urandom(16).hex())
@@ -202,12 +214,28 @@ def inner(args):
     logs = os.path.join(work, "logs")
     os.makedirs(logs, exist_ok=True)
 
+    def private_view(host):
+        """A shell script giving `host` its own view of the job's files (see --private-files), then running the command."""
+        lines = ["set -e"]
+        for path in args.private_path + [view]:
+            names = sorted(os.listdir(path)) if os.path.isdir(path) and path != view else []
+            lines.append(f"mount -t tmpfs -o size=64m netbed-{host}-files '{path}'")
+            if host == "w1":
+                # Same names, other bytes: the identity check must send w1 to the coordinator for the real ones.
+                lines += [f"printf 'decoy of {name}\\n' > '{os.path.join(path, name)}'" for name in names]
+        if host == "w3":
+            # A local directory of the output's name: w3 must not take it for the coordinator's.
+            lines.append(f"mkdir -p '{os.path.join(output, '_temporary')}'")
+        lines += ["set +e", '"$0" "$@"', "rc=$?", f"find '{view}' -type f > '{os.path.join(logs, host + '.view')}'", "exit $rc"]
+        return ["unshare", "--mount", "--propagation", "private", "sh", "-c", "\n".join(lines)]
+
     def start(host, argv):
         env = dict(os.environ, TMPDIR=scratch[host])
         env.pop("SPINDLE_LOCAL_WORKER", None)
         out = open(os.path.join(logs, f"{host}.stdout"), "w")
         err = open(os.path.join(logs, f"{host}.stderr"), "w")
-        return subprocess.Popen(["ip", "netns", "exec", host, "env", f"TMPDIR={scratch[host]}", args.binary] + argv,
+        wrapper = private_view(host) if args.private_files and host != "coord" else []
+        return subprocess.Popen(["ip", "netns", "exec", host] + wrapper + ["env", f"TMPDIR={scratch[host]}", args.binary] + argv,
                                 env=env, stdout=out, stderr=err)
 
     job, *job_options = args.job
@@ -314,6 +342,15 @@ def inner(args):
         left = sorted(os.listdir(scratch[host]))
         if left:
             problems.append(f"{host}'s scratch directory {scratch[host]} is not empty: {left}")
+    if args.private_files:
+        for host in WORKERS:
+            try:
+                with open(os.path.join(logs, f"{host}.view")) as f:
+                    seen = [line for line in f.read().split("\n") if line]
+            except FileNotFoundError:
+                seen = ["(its view was never listed)"]
+            if seen:
+                problems.append(f"{host} holds files in its own view of the output directory: {seen[:5]}")
     for limit in args.scratch_limit:
         sh("umount", scratch[limit.split(':')[0]], check=False)
     print(json.dumps({"exit_code": exit_code, "worker_exit_codes": worker_codes, "output": output, "events": events_path,
@@ -336,6 +373,8 @@ def main():
     parser.add_argument("--heal-after", type=float, help="seconds after which the fault is undone")
     parser.add_argument("--scratch-limit", action="append", default=[], help="HOST:SIZE, a tmpfs of SIZE as HOST's scratch")
     parser.add_argument("--expect-lost", type=int, help="worker_lost events expected")
+    parser.add_argument("--private-files", action="store_true", help="workers see neither the inputs nor the output (see above)")
+    parser.add_argument("--private-path", action="append", default=[], help="a directory of inputs only the coordinator sees")
     parser.add_argument("--heartbeat-timeout", default="2s")
     parser.add_argument("--timeout", type=float, default=120, help="seconds after which the coordinator is killed")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)

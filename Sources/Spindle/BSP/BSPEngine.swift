@@ -51,7 +51,7 @@ struct BSPEngine<State: WireCodable & Sendable, Message: WireCodable & Sendable>
                     return
                 }
                 let planned = split.chunks.first { $0.path == record.path }?.identity
-                let number = try InputRecordReader.lineNumber(of: record.offset, path: record.path, planned: planned)
+                let number = try InputRecordReader.lineNumber(of: record.offset, path: record.path, planned: planned, context: context)
                 throw InputError(message: "malformed record at \(record.path):\(number): \(bad.reason); fix the line or pass --skip-bad-records")
             }
             records += 1

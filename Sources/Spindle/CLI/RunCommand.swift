@@ -125,6 +125,8 @@ struct RunCommand {
         options.maxSupersteps = try a.int("max-supersteps", default: 10_000, range: 1...100_000_000)
         options.eventLogPath = eventLogPath
         options.quiet = a.flag("quiet")
+        options.shipping = ShippingOptions(
+            shipInput: a.flag("ship-input"), shipOutput: a.flag("ship-output"), port: UInt16(try a.int("ship-port", default: 0, range: 0...65535)))
         if a.flag("resume") {
             try JournalSetup.loadResume(&options, explicit: Set(["split-size", "reducers", "partitions"].filter { a.value($0) != nil }))
         }

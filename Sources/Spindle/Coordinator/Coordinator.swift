@@ -70,6 +70,8 @@ final class Coordinator {
     var stoppedBy: Int32?
     /// How many times every local worker had died and replacements were started.
     var replacementRounds = 0
+    /// Serves inputs to, and takes part files from, workers that do not share this machine's files.
+    var shipServer: ShipServer?
 
     init(options: CoordinatorOptions) throws {
         self.options = options
@@ -128,9 +130,10 @@ final class Coordinator {
                     checkpointEvery: options.checkpointEvery, maxSupersteps: options.maxSupersteps,
                     recovery: options.recovery ?? (options.checkpointEvery > 0 ? .confined : .full), events: events,
                     console: console, journal: journal, resume: options.resume))
+            let storage = try startShipping()
             descriptor = JobDescriptor(
                 job: options.job.name, parameters: options.parameters.pairs, heartbeatInterval: options.heartbeatInterval,
-                heartbeatTimeout: options.heartbeatTimeout, engineSettings: driver.engineSettings)
+                heartbeatTimeout: options.heartbeatTimeout, engineSettings: driver.engineSettings, storage: storage)
             if options.localWorkers > 0 {
                 let launcher = try LocalLauncher(coordinator: address, secret: options.secret)
                 self.launcher = launcher
@@ -161,6 +164,7 @@ final class Coordinator {
         }
         console.finishLine()
         shutdownWorkers(reason: failure == nil ? "the job finished" : stoppedBy == nil ? "the job failed" : "the job was stopped", jobFailed: failure != nil)
+        stopShipping()
         let outcome: JobOutcome
         if let failure {
             options.output.abort()

@@ -40,6 +40,8 @@ struct CoordinatorOptions: Sendable {
     var inProcess: InProcessNetwork?
     /// `--resume`: the journal of the interrupted run this one continues (``JournalSetup/loadResume(_:)``).
     var resume: ResumePlan?
+    /// `--ship-input`, `--ship-output`, `--ship-port` (see ``ShipServer``).
+    var shipping = ShippingOptions()
 }
 
 /// How a run ended.

@@ -12,7 +12,9 @@ package final class InputFileReader {
     /// The size the job was planned with (the size at opening when nothing was planned).
     package let size: Int
     private let planned: FileIdentity?
-    private let file: FileReader
+    /// The file on this machine, or nil when its bytes come from the coordinator (``shipped``).
+    private let file: FileReader?
+    private let shipped: ShippedInput?
 
     /// Opens `path` and checks it against `planned`.
     /// - Throws: ``InputError`` when the file is gone from the machine it was planned on or differs from
@@ -20,6 +22,8 @@ package final class InputFileReader {
     package init(path: String, planned: FileIdentity?) throws {
         self.path = path
         self.planned = planned
+        shipped = nil
+        let file: FileReader
         do {
             file = try FileReader(path: path)
         } catch let error as SystemError where error.errno == Errno.noSuchFile && planned?.machine == FileIdentity.thisMachine {
@@ -27,6 +31,7 @@ package final class InputFileReader {
             // there: that stays an ordinary failure, retried on other workers.)
             throw Self.changed(path, "it was removed")
         }
+        self.file = file
         size = planned?.size ?? file.size
         if let planned, let change = file.identity.changes(since: planned) {
             throw Self.changed(path, change)
@@ -38,7 +43,30 @@ package final class InputFileReader {
         try self.init(path: chunk.path, planned: chunk.identity)
     }
 
-    deinit { file.close() }
+    /// Opens the file of `chunk` for a task: on this machine, or through the coordinator when `context`'s worker
+    /// does not read its inputs itself (``WorkerStorage/readsInputs``; the coordinator checks the identity).
+    package convenience init(_ chunk: FileChunk, context: TaskContext?) throws {
+        try self.init(path: chunk.path, planned: chunk.identity, hintEnd: chunk.end + LineBlockReader.tailSize, context: context)
+    }
+
+    /// Opens `path` for a task, as ``init(_:context:)`` does; reads ahead up to `hintEnd` when shipped.
+    convenience init(path: String, planned: FileIdentity?, hintEnd: Int, context: TaskContext?) throws {
+        if let planned, let client = context?.services.shipping.inputClient {
+            self.init(shipped: ShippedInput(client: client, path: path, identity: planned, hintEnd: min(planned.size, hintEnd), context: context))
+        } else {
+            try self.init(path: path, planned: planned)
+        }
+    }
+
+    private init(shipped: ShippedInput) {
+        path = shipped.path
+        planned = shipped.identity
+        size = shipped.identity.size
+        file = nil
+        self.shipped = shipped
+    }
+
+    deinit { file?.close() }
 
     /// Fills `buffer` from `offset` on, stopping at the planned size; returns the bytes read. Reads all that
     /// is asked for (up to the planned size) or throws.
@@ -46,6 +74,10 @@ package final class InputFileReader {
     package func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let wanted = max(0, min(buffer.count, size - offset))
         guard wanted > 0, let base = buffer.baseAddress else { return 0 }
+        guard let file else {
+            try shipped!.read(at: offset, into: UnsafeMutableRawBufferPointer(start: base, count: wanted))
+            return wanted
+        }
         let got = try file.read(at: offset, into: UnsafeMutableRawBufferPointer(start: base, count: wanted))
         if got < wanted {
             try verifyUnchanged()
@@ -66,7 +98,7 @@ package final class InputFileReader {
     /// while it was read).
     /// - Throws: ``InputError`` naming what changed.
     package func verifyUnchanged() throws {
-        guard let planned else { return }
+        guard let planned, let file else { return }
         if let change = try file.currentIdentity().changes(since: planned) {
             throw Self.changed(path, change)
         }

@@ -18,7 +18,7 @@ enum InputRecordReader {
         let total = max(1, split.byteCount)
         var done = 0
         for (index, chunk) in split.chunks.enumerated() {
-            let file = try InputFileReader(chunk)
+            let file = try InputFileReader(chunk, context: context)
             var lineNumber = index < firstLineNumbers.count ? firstLineNumbers[index] : 0
             var nextCheck = 0
             var records = 0
@@ -69,9 +69,9 @@ enum InputRecordReader {
     }
 
     /// The number of lines each chunk of `split` owns (for line numbering).
-    static func countLines(in split: InputSplit) throws -> [Int] {
+    static func countLines(in split: InputSplit, context: TaskContext? = nil) throws -> [Int] {
         try split.chunks.map { chunk in
-            let file = try InputFileReader(chunk)
+            let file = try InputFileReader(chunk, context: context)
             var lines = 0
             // maxRecord 0: the buffer never grows; a line longer than it comes through `tooLong`, and counts.
             try LineBlockReader(file: file, chunk: chunk, maxRecord: 0).forEachBlock(tooLong: { _, _ in lines += 1 }) { block, _, limit in
@@ -85,8 +85,8 @@ enum InputRecordReader {
     }
 
     /// The 1-based line number of byte `offset` of the file at `path`, checked against `planned` (for errors).
-    static func lineNumber(of offset: Int, path: String, planned: FileIdentity?) throws -> Int {
-        let file = try InputFileReader(path: path, planned: planned)
+    static func lineNumber(of offset: Int, path: String, planned: FileIdentity?, context: TaskContext? = nil) throws -> Int {
+        let file = try InputFileReader(path: path, planned: planned, hintEnd: offset, context: context)
         if GzipLineBlockReader.isGzip(path) { return try GzipLineBlockReader.lineNumber(of: offset, in: file) }
         return try file.lineNumber(of: offset)
     }

@@ -18,7 +18,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         let stage = assignment.task.stage
         if stage == settings.countStage {
             let split = try WireReader.decode(InputSplit.self, from: assignment.payload)
-            let counts = try InputRecordReader.countLines(in: split)
+            let counts = try InputRecordReader.countLines(in: split, context: context)
             return TaskOutcome(payload: counts.wireEncoded(), statistics: AttemptStatistics())
         } else if stage == settings.mapStage {
             return try runMap(assignment, context: context, settings: settings)
@@ -42,11 +42,11 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         let map = try definition.makeMap(context.parameters)
         let prefix = context.scratchPrefix
         var direct: MapOutputSink<Value>.DirectOutput?
+        var target: PartFileTarget?
         if settings.reducers == 0 {
-            let path = OutputCommitter.temporaryPath(
-                outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: OutputCommitter.partName(assignment.task.index))
+            target = PartFileTarget(outputDirectory: settings.outputDirectory, name: OutputCommitter.partName(assignment.task.index), context: context)
             direct = .init(
-                writer: try OutputLineWriter(path: path), formatKey: { bytes, out in Key(shuffleBytes: bytes).appendOutputText(to: &out) },
+                writer: try OutputLineWriter(path: target!.path), formatKey: { bytes, out in Key(shuffleBytes: bytes).appendOutputText(to: &out) },
                 formatValue: definition.formatValue)
         }
         let sink = MapOutputSink<Value>(
@@ -62,6 +62,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         }
         let finalPath = "\(prefix)-map.out"
         let sizes = try sink.finish(table: output.table, finalPath: finalPath)
+        try target?.deliver()
         counters.increment(CounterName.mapOutputRecords, by: output.emitted)
         var statistics = AttemptStatistics()
         statistics.bytesIn = payload.split.byteCount
@@ -94,9 +95,8 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         let merger = RunMerger(
             cursors: zip(segments, sourceNames).map { RecordCursor(blocks: $0.bytes, source: $1, owner: $0.owner, releasingPages: true) })
         let group = ReduceGroup(merger: merger)
-        let path = OutputCommitter.temporaryPath(
-            outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: OutputCommitter.partName(payload.partition))
-        let writer = try OutputLineWriter(path: path)
+        let target = PartFileTarget(outputDirectory: settings.outputDirectory, name: OutputCommitter.partName(payload.partition), context: context)
+        let writer = try OutputLineWriter(path: target.path)
         let output = ReduceOutput<Key>(writer: writer, counters: counters)
         var groups = 0
         do {
@@ -116,6 +116,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
             throw BlamelessFailure(description: "\(corrupt)", lostOutputs: lost)
         }
         try writer.finish()
+        try target.deliver()
         withExtendedLifetime(segments) {}
         counters.increment(CounterName.reduceInputGroups, by: groups)
         counters.increment(CounterName.reduceInputRecords, by: group.records)

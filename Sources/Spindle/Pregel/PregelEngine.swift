@@ -68,7 +68,7 @@ struct PregelEngine<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, Me
                     return
                 }
                 let planned = split.chunks.first { $0.path == record.path }?.identity
-                let number = try InputRecordReader.lineNumber(of: record.offset, path: record.path, planned: planned)
+                let number = try InputRecordReader.lineNumber(of: record.offset, path: record.path, planned: planned, context: context)
                 throw InputError(message: "malformed edge at \(record.path):\(number): \(problem); fix the line or pass --skip-bad-records")
             })
         let path = "\(prefix)-edges.out"

@@ -145,11 +145,11 @@ struct PartitionHost<Program: PartitionProgram> {
 
     private func output(_ task: PartitionTask) throws -> TaskOutcome {
         let held = try heldPartition(task)
-        let path = OutputCommitter.temporaryPath(
-            outputDirectory: settings.outputDirectory, attempt: assignment.attempt, name: OutputCommitter.partName(task.partition))
-        let writer = try OutputLineWriter(path: path)
+        let target = PartFileTarget(outputDirectory: settings.outputDirectory, name: OutputCommitter.partName(task.partition), context: context)
+        let writer = try OutputLineWriter(path: target.path)
         let members = try program.output(held.state, partition: task.partition, to: writer, context: context)
         try writer.finish()
+        try target.deliver()
         var statistics = AttemptStatistics()
         statistics.recordsOut = writer.records
         statistics.bytesOut = writer.bytes

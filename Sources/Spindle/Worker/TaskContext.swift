@@ -88,6 +88,9 @@ package final class WorkerServices: Sendable {
     /// The partitions this worker owns in a superstep job (Pregel or BSP), kept between supersteps.
     let partitions = HeldPartitions()
 
+    /// What this worker shares of the coordinator's files in the current session, and how it ships the rest.
+    let shipping = WorkerShipping()
+
     init(exchange: ExchangeServer, secret: [UInt8]) {
         self.exchange = exchange
         self.secret = secret

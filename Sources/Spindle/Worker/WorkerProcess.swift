@@ -113,6 +113,10 @@ final class WorkerProcess: Sendable {
             let (worker, descriptor, job) = session
             let parameters = JobParameters(pairs: descriptor.parameters)
             let current = connection
+            // Checked at every (re)join, never assumed: which inputs and which output this worker can see.
+            let storage = services.shipping.configure(
+                plan: descriptor.storage, coordinatorHost: HostPort.parse(current.peer)?.host ?? options.coordinator.host, secret: options.secret)
+            if storage != .shared { SystemInfo.writeStandardError("\(ProgramName.current) worker: \(worker): \(storage) (via the coordinator)\n") }
             let executor = Thread { [self] in
                 executeTasks(connection: current, worker: worker, descriptor: descriptor, job: job, parameters: parameters, scratch: scratch, services: services)
             }
@@ -147,6 +151,7 @@ final class WorkerProcess: Sendable {
         }
         if inProcess == nil, let signal = TerminationSignals.caught { code = TerminationSignals.exitCode(for: signal) }
         exchange.stop()
+        services.shipping.close()
         do {
             try ScratchDirectory.remove(scratch)
         } catch {

@@ -116,8 +116,14 @@ package struct JobDescriptor: WireCodable, Equatable, Sendable {
     package var heartbeatTimeout: Duration
     /// Engine-specific settings (for example the number of reduce partitions), encoded by the engine.
     package var engineSettings: [UInt8]
+    /// How the worker decides what it shares of the coordinator's files (nil in-process: everything).
+    package var storage: StoragePlan?
 
-    package init(job: String, parameters: [Pair<String, String>], heartbeatInterval: Duration, heartbeatTimeout: Duration, engineSettings: [UInt8]) {
+    package init(
+        job: String, parameters: [Pair<String, String>], heartbeatInterval: Duration, heartbeatTimeout: Duration, engineSettings: [UInt8],
+        storage: StoragePlan? = nil
+    ) {
+        self.storage = storage
         self.job = job
         self.parameters = parameters
         self.heartbeatInterval = heartbeatInterval
@@ -127,13 +133,13 @@ package struct JobDescriptor: WireCodable, Equatable, Sendable {
     package func encode(to w: inout WireWriter) {
         w.write(job); w.write(parameters)
         w.write(heartbeatInterval.nanosecondsClamped); w.write(heartbeatTimeout.nanosecondsClamped)
-        w.write(engineSettings)
+        w.write(engineSettings); w.write(storage)
     }
     package init(from r: inout WireReader) throws {
         job = try r.read(String.self); parameters = try r.read([Pair<String, String>].self)
         heartbeatInterval = .nanoseconds(Int64(clamping: try r.read(UInt64.self)))
         heartbeatTimeout = .nanoseconds(Int64(clamping: try r.read(UInt64.self)))
-        engineSettings = try r.read([UInt8].self)
+        engineSettings = try r.read([UInt8].self); storage = try r.read(StoragePlan?.self)
     }
 }
 

@@ -21,6 +21,13 @@ package enum MessageKind: UInt8, Sendable, CaseIterable {
     case fetchBlock = 21
     case fetchEnd = 22
     case fetchError = 23
+    // Shipping: a worker that does not share the coordinator's files reads inputs from it or sends part files back.
+    case shipInputRequest = 30
+    case shipBlock = 31
+    case shipEnd = 32
+    case shipError = 33
+    case shipOutputRequest = 34
+    case shipStored = 35
 }
 
 /// What a connection is for, announced in the `hello` frame.
@@ -29,12 +36,14 @@ package enum ConnectionRole: UInt8, Sendable {
     case worker = 1
     /// A worker fetching shuffle data from another worker.
     case fetch = 2
+    /// A worker reading inputs from, or sending part files to, the coordinator's shipping server.
+    case ship = 3
 }
 
 /// Protocol constants shared by both ends.
 package enum WireProtocol {
-    /// Bumped on any incompatible change to frames or messages (3: attempt statistics carry a spill count).
-    package static let version: UInt32 = 3
+    /// Bumped on any incompatible change to frames or messages (3: attempt statistics carry a spill count; 4: the job descriptor carries a storage plan).
+    package static let version: UInt32 = 4
     /// First bytes of a `hello` payload, so that stray traffic is recognised at once.
     package static let magic: [UInt8] = Array("SPNDL".utf8)
     /// Length of the random nonces exchanged in the handshake.

@@ -26,7 +26,7 @@ struct ChecksumEngine: JobEngine {
         var results: [ChunkChecksum] = []
         var statistics = AttemptStatistics()
         for chunk in split.chunks {
-            let file = try InputFileReader(chunk)
+            let file = try InputFileReader(chunk, context: context)
             var first: Int?
             var end = 0
             var lines = 0

@@ -51,10 +51,11 @@ struct NetBed {
 
     static let addresses = ["coord": "10.251.0.10", "w1": "10.251.0.11", "w2": "10.251.0.12", "w3": "10.251.0.13"]
 
-    /// Runs `job` with `options` in a fresh bed under `dir`.
+    /// Runs `job` with `options` in a fresh bed under `dir`; with `privateFiles`, no worker sees those directories
+    /// (the inputs) nor the output (netbed.py's `--private-files`).
     static func run(
         in dir: TemporaryDirectory, fault: String? = nil, trigger: String? = nil, healAfter: Double? = nil, scratchLimit: String? = nil,
-        expectLost: Int? = nil, binary: String = TestJobsBinary.path, job: [String]
+        expectLost: Int? = nil, privateFiles: [String]? = nil, binary: String = TestJobsBinary.path, job: [String]
     ) throws -> Outcome {
         var arguments = [script, "--binary", binary, "--workdir", dir.file("bed"), "--timeout", "150", "--heartbeat-timeout", heartbeatTimeout]
         if let fault { arguments += ["--fault", fault] }
@@ -62,6 +63,7 @@ struct NetBed {
         if let healAfter { arguments += ["--heal-after", "\(healAfter)"] }
         if let scratchLimit { arguments += ["--scratch-limit", scratchLimit] }
         if let expectLost { arguments += ["--expect-lost", "\(expectLost)"] }
+        if let privateFiles { arguments += ["--private-files"] + privateFiles.flatMap { ["--private-path", $0] } }
         arguments += ["--"] + job
         let process = try ChildProcess.spawn(executable: "python3", arguments: arguments, stdoutPath: dir.file("bed.out"), stderrPath: dir.file("bed.err"))
         let result = try SpindleProcess(process: process, stdoutPath: dir.file("bed.out"), stderrPath: dir.file("bed.err")).finish(timeout: .seconds(240))

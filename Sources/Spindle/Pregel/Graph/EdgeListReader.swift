@@ -19,7 +19,7 @@ enum EdgeListReader {
         let total = max(1, split.byteCount)
         var done = 0
         for chunk in split.chunks {
-            let file = try InputFileReader(chunk)
+            let file = try InputFileReader(chunk, context: context)
             var records = 0
             var nextCheck = 0
             try LineBlockReader(file: file, chunk: chunk, maxRecord: maxRecord).forEachBlock(
