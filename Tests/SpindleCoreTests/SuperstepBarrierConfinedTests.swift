@@ -131,6 +131,25 @@ import Testing
         #expect(h.barrier.recovery == nil)
     }
 
+    /// A survivor running two recovering partitions fetches the second one's input while it runs the first.
+    @Test func aRecoveringPartitionsWorkerFetchesAheadForItsNextRecoveringPartition() {
+        var h = harness(partitions: 12)
+        h.run(until: 6)
+        h.lose(w2)
+        let prepare = h.barrier.currentStage
+        #expect(h.barrier.stageMembers[prepare] == [1, 4, 7, 10])
+        #expect([1, 4, 7, 10].map { h.barrier.owners[$0] } == [w1, w3, w1, w3])
+        #expect(h.barrier.nextOwned(after: 1, in: prepare) == 7, "not partition 3, which w1 holds but does not recover")
+        #expect(h.barrier.nextOwned(after: 4, in: prepare) == 10)
+        #expect(h.barrier.nextOwned(after: 7, in: prepare) == nil)
+        h.runStage()
+        #expect(h.currentRole == .replay(4, inbox: .checkpoint(superstep: 3)))
+        #expect(h.barrier.nextOwned(after: 1, in: h.barrier.currentStage) == 7)
+        while case .replay? = h.currentRole { h.runStage() }
+        #expect(h.barrier.nextOwned(after: 1, in: h.barrier.currentStage) == h.barrier.nextOwned(after: 1), "every partition runs again")
+        #expect(h.barrier.nextOwned(after: 1) == 3)
+    }
+
     @Test func jobsThatResolveTargetsResolveOnlyTheRecoveringPartitionsFromEveryRouting() {
         var h = harness(resolves: true)
         h.run(until: 5)

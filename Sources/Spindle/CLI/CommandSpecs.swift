@@ -37,6 +37,9 @@ enum CommandSpecs {
             .value(
                 "recovery", placeholder: "confined|full", default: "confined with checkpoints",
                 help: "after a lost worker, roll back only its partitions (confined) or every partition (full)"),
+            .value(
+                "message-log-memory", placeholder: "SIZE", default: "256MiB",
+                help: "memory per local worker for the messages kept for confined recovery; beyond it they go to scratch disk (0: all)"),
             .value("max-supersteps", placeholder: "N", default: "10000", help: "stop a Pregel or BSP job after N supersteps"),
             .value("split-size", placeholder: "SIZE", default: "auto", help: "bytes of input per map task"),
             .value("max-record", placeholder: "SIZE", default: "64MiB", help: "longest input line accepted (at least 1 byte)"),
@@ -71,6 +74,9 @@ enum CommandSpecs {
             .value("bind", placeholder: "HOST", default: nil, help: "address the fetch server listens on; default: the --advertise host, else 127.0.0.1 when the coordinator is reached on loopback, else 0.0.0.0"),
             .value("advertise", placeholder: "HOST", default: nil, help: "address other workers fetch from; default: the address the coordinator sees this worker connect from"),
             .value("fetch-port", placeholder: "PORT", default: "0 (any free port)", help: "port the fetch server listens on"),
+            .value(
+                "message-log-memory", placeholder: "SIZE", default: "256MiB",
+                help: "memory for the messages kept for confined recovery; beyond it they go to scratch disk (0: all)"),
         ],
         positionals: [])
 

@@ -122,6 +122,7 @@ struct RunCommand {
             }
             options.recovery = mode
         }
+        options.messageLogMemory = try a.size("message-log-memory", default: MessageLogBudget.defaultLimit)
         options.maxSupersteps = try a.int("max-supersteps", default: 10_000, range: 1...100_000_000)
         options.eventLogPath = eventLogPath
         options.quiet = a.flag("quiet")

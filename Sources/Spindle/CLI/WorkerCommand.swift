@@ -24,6 +24,7 @@ enum WorkerCommand {
         }
         options.bind = arguments.value("bind")
         options.advertise = arguments.value("advertise")
+        options.messageLogMemory = try arguments.size("message-log-memory", default: MessageLogBudget.defaultLimit)
         options.fetchPort = UInt16(try arguments.int("fetch-port", default: 0, range: 0...65535))
         if SystemInfo.environment("SPINDLE_LOCAL_WORKER") == "1" {
             // SIGTERM, not SIGKILL: a worker whose coordinator died (even by SIGKILL) still removes its scratch.

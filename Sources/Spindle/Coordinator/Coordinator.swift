@@ -135,7 +135,7 @@ final class Coordinator {
                 job: options.job.name, parameters: options.parameters.pairs, heartbeatInterval: options.heartbeatInterval,
                 heartbeatTimeout: options.heartbeatTimeout, engineSettings: driver.engineSettings, storage: storage)
             if options.localWorkers > 0 {
-                let launcher = try LocalLauncher(coordinator: address, secret: options.secret)
+                let launcher = try LocalLauncher(coordinator: address, secret: options.secret, messageLogMemory: options.messageLogMemory)
                 self.launcher = launcher
                 try launcher.spawn(options.localWorkers)
             } else if options.inProcess == nil {

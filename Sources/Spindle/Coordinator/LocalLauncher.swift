@@ -18,13 +18,18 @@ final class LocalLauncher: Sendable {
     private let coordinator: HostPort
     private let secret: [UInt8]
     private let connectTimeout: Duration
+    private let messageLogMemory: Int
 
-    init(coordinator: HostPort, secret: [UInt8], connectTimeout: Duration = RuntimeDefaults.connectTimeout) throws {
+    init(
+        coordinator: HostPort, secret: [UInt8], connectTimeout: Duration = RuntimeDefaults.connectTimeout,
+        messageLogMemory: Int = MessageLogBudget.defaultLimit
+    ) throws {
         self.logDirectory = try ScratchDirectory.create(prefix: ScratchDirectory.logPrefix)
         self.executable = SystemInfo.currentExecutablePath()
         self.coordinator = coordinator
         self.secret = secret
         self.connectTimeout = connectTimeout
+        self.messageLogMemory = messageLogMemory
     }
 
     /// Starts `count` more worker processes.
@@ -34,7 +39,10 @@ final class LocalLauncher: Sendable {
             let stderrPath = "\(logDirectory)/worker-\(index).stderr"
             let process = try ChildProcess.spawn(
                 executable: executable,
-                arguments: ["worker", "--coordinator", coordinator.description, "--connect-timeout", DurationText.format(connectTimeout)],
+                arguments: [
+                    "worker", "--coordinator", coordinator.description, "--connect-timeout", DurationText.format(connectTimeout),
+                    "--message-log-memory", String(messageLogMemory),
+                ],
                 environment: [RuntimeDefaults.secretEnvironment: String(decoding: secret, as: UTF8.self), "SPINDLE_LOCAL_WORKER": "1"],
                 stderrPath: stderrPath)
             children.withLock { $0.append(Child(process: process, stderrPath: stderrPath)) }

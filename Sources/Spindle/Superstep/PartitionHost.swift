@@ -48,7 +48,8 @@ struct PartitionHost<Program: PartitionProgram> {
         let prepared = try program.prepare(task, previous: previous?.state, context: context)
         if let previous {
             release(previous.served)
-            MessageLog.release(previous.logs + (previous.routing.map { [$0] } ?? []), exchange: context.services.exchange)
+            MessageLog.release(
+                previous.logs + (previous.routing.map { [$0] } ?? []), exchange: context.services.exchange, budget: context.services.messageLog)
         }
         let held = HostedPartition(state: prepared.state, epoch: task.epoch, superstep: task.restoreStatePath == nil ? -1 : task.superstep)
         if let output = prepared.output, task.logFloor != nil {
@@ -101,10 +102,12 @@ struct PartitionHost<Program: PartitionProgram> {
         if let floor = task.logFloor {
             for output in stale where output.superstep > floor {
                 let path = "\(context.scratchPrefix)-log-\(output.superstep)"
-                if let entry = MessageLog.keep(output, path: path, exchange: context.services.exchange) { held.logs.append(entry) }
+                if let entry = MessageLog.keep(output, path: path, exchange: context.services.exchange, budget: context.services.messageLog) {
+                    held.logs.append(entry)
+                }
             }
             release(stale.filter { $0.superstep <= floor })
-            MessageLog.prune(&held.logs, upTo: floor, exchange: context.services.exchange)
+            MessageLog.prune(&held.logs, upTo: floor, exchange: context.services.exchange, budget: context.services.messageLog)
         } else {
             release(stale)
         }

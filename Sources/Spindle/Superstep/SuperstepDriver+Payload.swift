@@ -6,8 +6,7 @@ extension SuperstepDriver {
     func payload(for task: TaskID) -> [UInt8] {
         guard let role = barrier.role(of: task.stage) else { return [] }
         let p = barrier.partition(of: task)
-        // A worker runs the tasks of a stage of some partitions only (a recovery) with no fetch ahead.
-        let next = barrier.isPartial(task.stage) ? nil : barrier.nextOwned(after: p)
+        let next = barrier.nextOwned(after: p, in: task.stage)
         var payload = PartitionTask(kind: .prepare, partition: p, epoch: barrier.epoch(of: p))
         payload.logFloor = barrier.logFloor
         switch role {
@@ -29,7 +28,7 @@ extension SuperstepDriver {
             superstep(s, inbox: inbox, of: task, partition: p, next: next, into: &payload)
             payload.checkpointDirectory = writesCheckpoint ? checkpointDirectory(s) : nil
         case .replay(let s, let inbox):
-            superstep(s, inbox: inbox, of: task, partition: p, next: nil, into: &payload)
+            superstep(s, inbox: inbox, of: task, partition: p, next: next, into: &payload)
             payload.replay = true
         case .output:
             payload.kind = .output

@@ -29,6 +29,7 @@ enum InProcessCluster {
         for i in 1...workers {
             var workerOptions = WorkerOptions(coordinator: HostPort(host: InProcessNetwork.host, port: 0), secret: options.secret)
             workerOptions.inProcess = network
+            workerOptions.messageLogMemory = options.messageLogMemory
             workerOptions.inProcessName = "in-process worker \(i)"
             let worker = WorkerProcess(options: workerOptions, registry: registry)
             stopped.enter()

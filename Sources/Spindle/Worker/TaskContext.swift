@@ -87,12 +87,15 @@ package final class WorkerServices: Sendable {
 
     /// The partitions this worker owns in a superstep job (Pregel or BSP), kept between supersteps.
     let partitions = HeldPartitions()
+    /// The memory the message logs of those partitions may keep (`--message-log-memory`).
+    let messageLog: MessageLogBudget
 
     /// What this worker shares of the coordinator's files in the current session, and how it ships the rest.
     let shipping = WorkerShipping()
 
-    init(exchange: ExchangeServer, secret: [UInt8]) {
+    init(exchange: ExchangeServer, secret: [UInt8], messageLog: MessageLogBudget = MessageLogBudget()) {
         self.exchange = exchange
         self.secret = secret
+        self.messageLog = messageLog
     }
 }

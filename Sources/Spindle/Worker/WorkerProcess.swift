@@ -25,6 +25,9 @@ struct WorkerOptions: Sendable {
     /// (or a resumed one); zero exits at once. Local and in-process workers never wait: they die with their
     /// coordinator.
     var coordinatorGrace: Duration = .zero
+    /// `--message-log-memory SIZE`: the bytes of message outputs this worker's message logs may keep in memory
+    /// before they go to scratch (see ``MessageLogBudget``).
+    var messageLogMemory = MessageLogBudget.defaultLimit
 }
 
 /// A worker process: joins a coordinator, runs the tasks it is given one at a time, sends heartbeats,
@@ -107,7 +110,7 @@ final class WorkerProcess: Sendable {
             madeExchange?.stop()
             return 3
         }
-        let services = WorkerServices(exchange: exchange, secret: options.secret)
+        let services = WorkerServices(exchange: exchange, secret: options.secret, messageLog: MessageLogBudget(limit: options.messageLogMemory))
         var code: Int32
         while true {
             let (worker, descriptor, job) = session

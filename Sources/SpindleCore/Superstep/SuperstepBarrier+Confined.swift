@@ -133,6 +133,15 @@ extension SuperstepBarrier {
 
     // MARK: Queries for payloads
 
+    /// The partition the owner of `partition` runs after it in `stage`: the next one it owns among the stage's
+    /// partitions (a worker is given its tasks of a stage in index order), so that it may fetch that one's input
+    /// while it runs this one. In a stage of a recovery, only the recovering partitions count.
+    package func nextOwned(after partition: Int, in stage: Int) -> Int? {
+        guard let members = stageMembers[stage] else { return nextOwned(after: partition) }
+        guard owners.indices.contains(partition) else { return nil }
+        return members.first { $0 > partition && owners.indices.contains($0) && owners[$0] == owners[partition] }
+    }
+
     /// The aggregates and globals the tasks of `stage` (a superstep or a replay) start from: the values after the
     /// superstep before, as recorded the first time for a replay.
     package func startingValues(of stage: Int) -> SuperstepLog.Master {

@@ -111,6 +111,15 @@ import Testing
         try expectConfined(killed, equals: clean)
     }
 
+    /// With no memory for the message logs, or too little for all of them, the outputs go to scratch files, and
+    /// the recovery from them is as exact as from memory.
+    @Test(arguments: ["0", "2KiB"]) func aSmallMessageLogBudgetRecoversFromTheSpilledLogs(budget: String) throws {
+        let extra = ["--param", "delay=150ms", "--message-log-memory", budget]
+        let clean = try run("slowpagerank", ["--param", "delay=150ms"])
+        let killed = try run("slowpagerank", extra, kill: Self.checkpointed(7, thenStarted: 10))
+        try expectConfined(killed, equals: clean)
+    }
+
     @Test func fullRecoveryRollsBackEveryPartition() throws {
         let extra = ["--param", "delay=150ms"]
         let clean = try run("slowpagerank", extra, recovery: "full")
