@@ -12,7 +12,8 @@ let package = Package(
     targets: [
         // Pure logic, no I/O: wire codec and frames, crypto, scheduler, heartbeat monitor, CLI parsing.
         .target(name: "SpindleCore", dependencies: ["CSpindleCRC32"]),
-        // CRC-32 by carry-less multiplies (x86-64 PCLMULQDQ, chosen at run time) for gzip input.
+        // CRC-32 by carry-less multiplies (x86-64 PCLMULQDQ) for gzip input, and CRC-32C by the CPU's instruction
+        // (x86-64 SSE 4.2, aarch64 CRC) for the exchange; chosen at run time, tables otherwise.
         .target(name: "CSpindleCRC32"),
         // The only module that imports Glibc: sockets, files, mmap, processes, clocks.
         .target(name: "SpindlePosix", dependencies: ["SpindleCore"]),

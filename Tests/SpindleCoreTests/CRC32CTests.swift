@@ -92,4 +92,44 @@ import SpindleCore
             }
         }
     }
+
+    /// The table code the instruction path must agree with, fed the same bytes.
+    private static func tablesOnly(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var crc = CRC32C()
+        crc.update(tablesOnly: bytes)
+        return crc.value
+    }
+
+    /// Every length up to 1100 (every tail and the short three-lane loop) and lengths around the long loop's
+    /// 6144-byte rounds, each at all eight alignments, over random bytes.
+    @Test func instructionPathEqualsTablesAtEveryLengthAndAlignment() {
+        var rng = SeededGenerator(state: 2026)
+        let data = (0..<(3 * 6144 + 1024)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let lengths = Array(0...1100) + [6143, 6144, 6145, 6144 + 383, 6144 + 384, 6144 + 385, 2 * 6144 + 391, 3 * 6144 + 1000]
+        data.withUnsafeBytes { all in
+            for offset in 0..<8 {
+                for length in lengths {
+                    let bytes = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + length)])
+                    #expect(CRC32C.checksum(bytes) == Self.tablesOnly(bytes), "offset \(offset), length \(length)")
+                }
+            }
+        }
+    }
+
+    /// Both paths continue from any register, so a checksum split anywhere between them still agrees.
+    @Test func instructionAndTablePathsContinueEachOther() {
+        var rng = SeededGenerator(state: 99)
+        let data = (0..<20_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let expected = data.withUnsafeBytes { Self.tablesOnly($0) }
+        #expect(expected == Self.reference(data))
+        data.withUnsafeBytes { all in
+            for _ in 0..<40 {
+                let cut = Int.random(in: 0...all.count, using: &rng)
+                var crc = CRC32C()
+                crc.update(tablesOnly: UnsafeRawBufferPointer(rebasing: all[..<cut]))
+                crc.update(UnsafeRawBufferPointer(rebasing: all[cut...]))
+                #expect(crc.value == expected, "cut at \(cut)")
+            }
+        }
+    }
 }

@@ -1,5 +1,11 @@
-/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) checksum, computed incrementally with slicing-by-16 tables.
+import CSpindleCRC32
+
+/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) checksum, computed incrementally: by the CPU's CRC-32C
+/// instruction where it has one (x86-64 SSE 4.2, aarch64's CRC extension; checked at run time), otherwise with
+/// slicing-by-16 tables.
 package struct CRC32C: Sendable {
+    /// Whether `CSpindleCRC32`'s instruction-based code runs on this CPU.
+    package static let hasInstruction = spindle_crc32c_available() != 0
     /// The running register, kept inverted (initial value all ones, final XOR all ones).
     private var register: UInt32 = 0xFFFF_FFFF
 
@@ -11,6 +17,17 @@ package struct CRC32C: Sendable {
 
     /// Feeds the bytes of `bytes` into the checksum.
     package mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        if Self.hasInstruction {
+            register = spindle_crc32c(register, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+            return
+        }
+        update(tablesOnly: bytes)
+    }
+
+    /// Feeds `bytes` into the checksum with the tables alone, whatever the CPU has: the portable path, and the
+    /// reference the instruction-based path is tested against.
+    package mutating func update(tablesOnly bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         register = crc32cTables.withUnsafeBufferPointer { tables in
             CRC32C.advance(register, base, bytes.count, tables.baseAddress!)
