@@ -34,6 +34,9 @@ enum CommandSpecs {
             .value(
                 "recovery", placeholder: "confined|full", default: "confined with checkpoints",
                 help: "after a lost worker, roll back only its partitions (confined) or every partition (full)"),
+            .value(
+                "checkpoint-store", placeholder: "output|workers", default: "output",
+                help: "keep checkpoints under the output directory, or on the workers that wrote them with a copy on one other worker"),
             .value("max-supersteps", placeholder: "N", default: "10000", help: "stop a Pregel or BSP job after N supersteps"),
             .value("split-size", placeholder: "SIZE", default: "auto", help: "bytes of input per map task"),
             .value("max-record", placeholder: "SIZE", default: "64MiB", help: "longest input line accepted (at least 1 byte)"),

@@ -27,6 +27,8 @@ struct CoordinatorOptions: Sendable {
     var checkpointEvery = 10
     /// How a superstep job recovers from a lost worker (`--recovery`); nil: confined when it checkpoints.
     var recovery: RecoveryMode?
+    /// Where a superstep job keeps its checkpoints (`--checkpoint-store`).
+    var checkpointStore = CheckpointStoreMode.output
     var maxSupersteps = 10_000
     var eventLogPath: String?
     /// Sees every event as it is recorded (the live UI's model); nil when the UI is off.
