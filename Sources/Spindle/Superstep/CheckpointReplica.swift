@@ -52,7 +52,8 @@ enum CheckpointReplica {
             var offset = 0
             repeat {
                 let end = min(offset + stateChunk, bytes.count)
-                try writer.append(partition: 0, key: UnsafeRawBufferPointer(start: nil, count: 0), value: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+                try writer.append(
+                    partition: 0, key: UnsafeRawBufferPointer(start: nil, count: 0), value: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
                 offset = end
             } while offset < bytes.count
         }
@@ -81,10 +82,12 @@ enum CheckpointReplica {
             throw TaskFailure("the replicate task of partition \(task.partition) names no checkpoint to copy")
         }
         let dir = try directory(context, superstep: holder.superstep)
-        let state = try fetch(holder, id: stateID(superstep: holder.superstep, partition: holder.partition),
-                              sizes: [holder.copy.stateSegmentBytes], context: context)
-        let messages = try fetch(holder, id: messagesID(superstep: holder.superstep, partition: holder.partition),
-                                 sizes: holder.messageSizes, context: context)
+        let state = try fetch(
+            holder, id: stateID(superstep: holder.superstep, partition: holder.partition),
+            sizes: [holder.copy.stateSegmentBytes], context: context)
+        let messages = try fetch(
+            holder, id: messagesID(superstep: holder.superstep, partition: holder.partition),
+            sizes: holder.messageSizes, context: context)
         try FileSystem.writeFileAtomically(CheckpointStore.messagesPath(dir, partition: holder.partition), messages)
         try FileSystem.writeFileAtomically(statePath(dir, partition: holder.partition), state)
         try serve(dir, partition: holder.partition, superstep: holder.superstep, context: context)
@@ -128,7 +131,8 @@ enum CheckpointReplica {
     /// Fetches partition `holder.partition`'s sealed state from `holder` into a scratch file of this attempt and
     /// returns its path (the caller deletes it once restored).
     static func fetchState(_ holder: CheckpointHolder, context: TaskContext) throws -> String {
-        let file = try fetch(holder, id: stateID(superstep: holder.superstep, partition: holder.partition), sizes: [holder.copy.stateSegmentBytes], context: context)
+        let file = try fetch(
+            holder, id: stateID(superstep: holder.superstep, partition: holder.partition), sizes: [holder.copy.stateSegmentBytes], context: context)
         let source = "checkpoint state of partition \(holder.partition)"
         var sealed: [UInt8] = []
         try file.withUnsafeBytes { bytes in

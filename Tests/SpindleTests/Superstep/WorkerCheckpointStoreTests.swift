@@ -34,10 +34,11 @@ import Testing
         let workers = ((try? FileSystem.listDirectory(scratch)) ?? []).filter { $0.hasPrefix("spindle-worker-") }
         var counts: [Int: Int] = [:]
         for p in 0..<partitions {
-            counts[p] = workers.filter { w in
-                let dir = "\(scratch)/\(w)/checkpoints/superstep-\(s)"
-                return FileSystem.exists("\(dir)/state-\(p).spx") && FileSystem.exists("\(dir)/messages-\(p)")
-            }.count
+            counts[p] =
+                workers.filter { w in
+                    let dir = "\(scratch)/\(w)/checkpoints/superstep-\(s)"
+                    return FileSystem.exists("\(dir)/state-\(p).spx") && FileSystem.exists("\(dir)/messages-\(p)")
+                }.count
         }
         return counts
     }
