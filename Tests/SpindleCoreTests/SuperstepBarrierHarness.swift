@@ -21,6 +21,8 @@ struct BarrierHarness {
     var activity: @Sendable (Int) -> (active: Int, messages: Int) = { _ in (2, 3) }
     /// Members each partition reports when prepared.
     var membersPerPartition = 5
+    /// Workers mode: partitions whose copy reports other sizes than the original.
+    var mismatchedCopies: Set<Int> = []
     var finished = false
     var failure: String?
     private var nextAttempt: UInt64 = 1
@@ -34,12 +36,13 @@ struct BarrierHarness {
 
     init(
         splits: Int = 3, partitions: Int = 4, checkpointEvery: Int = 0, maxSupersteps: Int = 30, resolves: Bool = false,
-        workers: [WorkerID] = [WorkerID(1), WorkerID(2)], recovery: RecoveryMode = .full
+        workers: [WorkerID] = [WorkerID(1), WorkerID(2)], recovery: RecoveryMode = .full, checkpointStore: CheckpointStoreMode = .output
     ) {
         barrier = SuperstepBarrier(
             settings: BarrierSettings(
                 splits: splits, partitions: partitions, checkpointEvery: checkpointEvery, maxSupersteps: maxSupersteps,
-                aggregators: ["sum"], resolvesMessageTargets: resolves, vocabulary: Self.vocabulary, recovery: recovery),
+                aggregators: ["sum"], resolvesMessageTargets: resolves, vocabulary: Self.vocabulary, recovery: recovery,
+                checkpointStore: checkpointStore),
             identities: [0])
         live = workers
     }
@@ -112,10 +115,20 @@ struct BarrierHarness {
                 partitionSizes: barrier.settings.resolvesMessageTargets ? sizes : [], members: membersPerPartition, records: 7)
         case .resolve, .output: return PartitionReport()
         case .superstep(let s, _, _), .replay(let s, _):
+            var writes = false
+            if case .superstep(_, _, true) = role { writes = true }
             let (active, messages) = activity(s)
             return PartitionReport(
-                partitionSizes: sizes, members: membersPerPartition, activeMembers: active, messagesSent: messages, aggregates: [1])
+                partitionSizes: sizes, members: membersPerPartition, activeMembers: active, messagesSent: messages, aggregates: [1],
+                checkpoint: writes && barrier.settings.checkpointStore == .workers ? Self.copy(index) : nil)
+        case .replicate:
+            return PartitionReport(checkpoint: mismatchedCopies.contains(index) ? Self.copy(index + 1000) : Self.copy(index))
         }
+    }
+
+    /// The sizes and checksums of partition `p`'s checkpoint files in workers mode.
+    static func copy(_ p: Int) -> CheckpointCopy {
+        CheckpointCopy(stateBytes: 100 + p, stateCRC: UInt32(p), messagesBytes: 200 + p, messagesCRC: UInt32(7 * p))
     }
 
     /// Commits task `index` of the stage in flight with `report` (by default ``report(_:index:)``), run by its
@@ -123,7 +136,9 @@ struct BarrierHarness {
     mutating func commit(_ index: Int, report: PartitionReport? = nil) {
         let stage = barrier.currentStage
         guard let role = barrier.role(of: stage) else { return }
-        let worker = barrier.owners.isEmpty ? live[0] : barrier.owners[barrier.partition(of: TaskID(stage: stage, index: index))]
+        let placed = stages.last { $0.stage == stage }?.placement
+        let worker =
+            placed.map { $0[index] } ?? (barrier.owners.isEmpty ? live[0] : barrier.owners[barrier.partition(of: TaskID(stage: stage, index: index))])
         let attempt = AttemptID(nextAttempt)
         nextAttempt += 1
         feed(.taskCommitted(TaskID(stage: stage, index: index), attempt: attempt, worker: worker, report: report ?? self.report(role, index: index)))

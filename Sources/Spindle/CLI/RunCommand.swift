@@ -123,6 +123,12 @@ struct RunCommand {
             options.recovery = mode
         }
         options.messageLogMemory = try a.size("message-log-memory", default: MessageLogBudget.defaultLimit)
+        if let text = a.value("checkpoint-store") {
+            guard let store = CheckpointStoreMode(rawValue: text) else {
+                throw UsageError("--checkpoint-store takes 'output' or 'workers', not '\(text)'")
+            }
+            options.checkpointStore = store
+        }
         options.maxSupersteps = try a.int("max-supersteps", default: 10_000, range: 1...100_000_000)
         options.eventLogPath = eventLogPath
         options.quiet = a.flag("quiet")

@@ -128,7 +128,8 @@ final class Coordinator {
                     workerCount: max(options.expectWorkers, 1), splitSize: options.splitSize, memoryBudget: options.memoryBudget,
                     maxRecord: options.maxRecord, skipBadRecords: options.skipBadRecords, reducers: options.reducers, partitions: options.partitions,
                     checkpointEvery: options.checkpointEvery, maxSupersteps: options.maxSupersteps,
-                    recovery: options.recovery ?? (options.checkpointEvery > 0 ? .confined : .full), events: events,
+                    recovery: options.recovery ?? (options.checkpointEvery > 0 ? .confined : .full), checkpointStore: options.checkpointStore,
+                    events: events,
                     console: console, journal: journal, resume: options.resume))
             let storage = try startShipping()
             descriptor = JobDescriptor(

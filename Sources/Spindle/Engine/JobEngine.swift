@@ -41,6 +41,8 @@ package struct DriverSetup: Sendable {
     package var maxSupersteps: Int
     /// How a superstep job recovers from a lost worker (`--recovery`).
     package var recovery: RecoveryMode = .full
+    /// Where a superstep job keeps its checkpoints (`--checkpoint-store`).
+    package var checkpointStore: CheckpointStoreMode = .output
     var events: EventLog
     var console: ConsoleReporter
     /// Where the driver journals its decisions (``CoordinatorJournal``); nil: not journaled.

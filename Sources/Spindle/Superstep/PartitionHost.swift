@@ -25,11 +25,13 @@ struct PartitionHost<Program: PartitionProgram> {
 
     /// Runs a prepare, resolve, superstep or output task.
     func run(_ task: PartitionTask) throws -> TaskOutcome {
+        pruneLocalCheckpoints(task)
         switch task.kind {
         case .prepare: return try prepare(task)
         case .resolve: return try resolve(task)
         case .superstep: return try superstep(task)
         case .output: return try output(task)
+        case .replicate: return try CheckpointReplica.replicate(task, context: context)
         case .load: throw TaskFailure("partition \(task.partition) got a load payload outside the load stage")
         }
     }
@@ -44,6 +46,8 @@ struct PartitionHost<Program: PartitionProgram> {
     }
 
     private func prepare(_ task: PartitionTask) throws -> TaskOutcome {
+        let (task, fetchedState) = try fetchingRestoredState(task)
+        defer { if let fetchedState { try? FileSystem.unlink(fetchedState) } }
         let previous = context.services.partitions.object(task.partition, as: HostedPartition<State>.self)
         let prepared = try program.prepare(task, previous: previous?.state, context: context)
         if let previous {
@@ -83,7 +87,7 @@ struct PartitionHost<Program: PartitionProgram> {
             throw TaskFailure("partition \(p) holds the state after superstep \(held.superstep) on this worker, not after \(task.superstep - 1)")
         }
         let inbox = try SuperstepInbox(task.inbox, partition: p, context: context, inMemory: program.keepsInboxInMemory, ahead: task.ahead)
-        let dir = task.checkpointDirectory
+        let dir = try checkpointDirectory(of: task)
         let input = SuperstepInput(
             task: task, inbox: inbox, aggregates: try previousAggregates(task), globals: Self.globals(task),
             messagesPath: dir.map { CheckpointStore.messagesPath($0, partition: p) } ?? "\(context.scratchPrefix)-messages.out",
@@ -95,6 +99,7 @@ struct PartitionHost<Program: PartitionProgram> {
             try FileSystem.syncFile(input.messagesPath)
             try program.writeCheckpoint(state, to: CheckpointStore.statePath(dir, partition: p))
         }
+        let checkpointCopy = try dir.flatMap { try publishCheckpoint(task, dir: $0) }
         serve(result.messages, superstep: task.superstep, scratchFile: dir == nil ? result.messages.path : nil, in: held)
         // Superstep s reads the messages of s - 1 only; older outputs are no longer needed, but by a confined
         // recovery, which reads those after the newest checkpoint from the log.
@@ -123,7 +128,7 @@ struct PartitionHost<Program: PartitionProgram> {
         withExtendedLifetime(inbox) {}
         let report = PartitionReport(
             partitionSizes: result.messages.sizes, members: result.members, activeMembers: result.activeMembers,
-            messagesSent: result.messagesSent, aggregates: result.aggregates.values)
+            messagesSent: result.messagesSent, aggregates: result.aggregates.values, checkpoint: checkpointCopy)
         let payload = report.wireEncoded()
         if task.logFloor != nil { held.kept = (task.superstep, payload, statistics) }
         return TaskOutcome(payload: payload, statistics: statistics)

@@ -26,11 +26,13 @@ struct PartitionTask: WireCodable, Sendable {
     var logFloor: Int?
     /// A recovering partition computes this superstep again (confined recovery).
     var replay: Bool
+    /// Checkpoints kept by workers (`--checkpoint-store workers`); nil: under the output directory.
+    var workerCheckpoints: WorkerCheckpointPlan?
 
     init(kind: PartitionTaskKind, partition: Int, epoch: Int) {
         self.kind = kind; self.partition = partition; self.epoch = epoch; superstep = 0; totalVertices = 0; loadSources = []
         restoreStatePath = nil; inbox = .none; initialize = false; aggregates = []; globals = []; checkpointDirectory = nil
-        ahead = nil; logFloor = nil; replay = false
+        ahead = nil; logFloor = nil; replay = false; workerCheckpoints = nil
     }
 
     func encode(to w: inout WireWriter) {
@@ -42,7 +44,7 @@ struct PartitionTask: WireCodable, Sendable {
         case .checkpoint(let paths): w.writeByte(2); w.write(paths)
         }
         w.write(initialize); w.write(aggregates); w.write(globals); w.write(checkpointDirectory); w.write(ahead)
-        w.write(logFloor); w.write(replay)
+        w.write(logFloor); w.write(replay); w.write(workerCheckpoints)
     }
 
     init(from r: inout WireReader) throws {
@@ -62,5 +64,6 @@ struct PartitionTask: WireCodable, Sendable {
         checkpointDirectory = try r.read(String?.self)
         ahead = try r.read(FetchAhead?.self)
         logFloor = try r.read(Int?.self); replay = try r.read(Bool.self)
+        workerCheckpoints = try r.read(WorkerCheckpointPlan?.self)
     }
 }

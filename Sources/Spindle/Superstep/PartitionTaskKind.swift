@@ -11,4 +11,6 @@ enum PartitionTaskKind: UInt8, Sendable {
     /// Learn, from every partition's routing, which local member each incoming message slot is for (jobs that
     /// resolve message targets).
     case resolve = 5
+    /// Copy a partition's checkpoint files from the worker that wrote them (`--checkpoint-store workers`).
+    case replicate = 6
 }

@@ -9,13 +9,18 @@ extension SuperstepDriver {
         let next = barrier.nextOwned(after: p, in: task.stage)
         var payload = PartitionTask(kind: .prepare, partition: p, epoch: barrier.epoch(of: p))
         payload.logFloor = barrier.logFloor
+        payload.workerCheckpoints = workerCheckpointPlan()
         switch role {
         case .load:
             return splits[task.index].wireEncoded()
         case .prepare(let restore):
             payload.loadSources = loadSources(for: p)
             payload.ahead = next.map { FetchAhead(partition: $0, sources: loadSources(for: $0)) }
-            if let restore {
+            if let restore, keepsCheckpointsOnWorkers {
+                payload.workerCheckpoints?.restore = checkpointHolder(
+                    superstep: restore.superstep, partition: p, preferring: barrier.owners.indices.contains(p) ? barrier.owners[p] : nil)
+                payload.superstep = restore.superstep
+            } else if let restore {
                 payload.restoreStatePath = CheckpointStore.statePath(checkpointDirectory(restore.superstep), partition: p)
                 payload.superstep = restore.superstep
             }
@@ -26,10 +31,15 @@ extension SuperstepDriver {
             payload.ahead = next.map { FetchAhead(partition: $0, sources: sources(routing, for: $0)) }
         case .superstep(let s, let inbox, let writesCheckpoint):
             superstep(s, inbox: inbox, of: task, partition: p, next: next, into: &payload)
-            payload.checkpointDirectory = writesCheckpoint ? checkpointDirectory(s) : nil
+            payload.checkpointDirectory = writesCheckpoint && !keepsCheckpointsOnWorkers ? checkpointDirectory(s) : nil
+            payload.workerCheckpoints?.write = writesCheckpoint
         case .replay(let s, let inbox):
             superstep(s, inbox: inbox, of: task, partition: p, next: next, into: &payload)
             payload.replay = true
+        case .replicate(let s, _):
+            payload.kind = .replicate
+            payload.superstep = s
+            payload.workerCheckpoints?.copy = replicationSource(partition: p)
         case .output:
             payload.kind = .output
         }
@@ -48,6 +58,10 @@ extension SuperstepDriver {
         switch inbox {
         case .none:
             payload.initialize = true
+            return
+        case .checkpoint(let restored) where keepsCheckpointsOnWorkers:
+            payload.inbox = .exchange(checkpointMessageSources(superstep: restored, for: p))
+            payload.ahead = next.map { FetchAhead(partition: $0, sources: checkpointMessageSources(superstep: restored, for: $0)) }
             return
         case .checkpoint(let restored):
             let dir = checkpointDirectory(restored)

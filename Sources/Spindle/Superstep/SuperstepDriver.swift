@@ -41,7 +41,7 @@ final class SuperstepDriver: JobDriver {
             settings: BarrierSettings(
                 splits: splits.count, partitions: partitions, checkpointEvery: setup.checkpointEvery, maxSupersteps: setup.maxSupersteps,
                 aggregators: aggregators.map(\.name), resolvesMessageTargets: resolvesMessageTargets, vocabulary: vocabulary,
-                recovery: setup.recovery),
+                recovery: setup.recovery, checkpointStore: setup.checkpointStore),
             identities: aggregators.map(\.identity))
         engineSettings = SuperstepSettings(
             partitions: partitions, bufferBytes: max(1 << 20, setup.memoryBudget / 2), maxRecord: setup.maxRecord,
@@ -52,7 +52,7 @@ final class SuperstepDriver: JobDriver {
     var partitions: Int { barrier.settings.partitions }
 
     func start(_ control: any DriverControl) throws {
-        try FileSystem.createDirectory(checkpointRoot, intermediate: true)
+        if !keepsCheckpointsOnWorkers { try FileSystem.createDirectory(checkpointRoot, intermediate: true) }
         if let inputs = setup.resume?.barrierInputs, !inputs.isEmpty {
             try resume(replaying: inputs, control: control)
         } else {
@@ -92,6 +92,7 @@ final class SuperstepDriver: JobDriver {
         // Each loss asks for the newest checkpoint to be verified: it is read once, not once per old owner.
         resumeVerified = [:]
         defer { resumeVerified = nil }
+        explainResumeWithoutCheckpoints()
         for old in Set(barrier.owners).sorted() {
             try feed(.workerLost(old, liveWorkers: control.liveWorkers), control: control)
         }
@@ -106,6 +107,7 @@ final class SuperstepDriver: JobDriver {
         case .superstep(let s, _, _)?: return "superstep \(s) of partition \(p)"
         case .replay(let s, _)?: return "superstep \(s) of partition \(p) (replay)"
         case .output?: return "output task of partition \(p)"
+        case .replicate(let s, _)?: return "checkpoint \(s) copy of partition \(p)"
         case nil: return "task \(task)"
         }
     }
@@ -164,7 +166,8 @@ final class SuperstepDriver: JobDriver {
         while !pending.isEmpty {
             let directive = pending.removeFirst()
             switch directive {
-            case .writeManifest, .pruneCheckpoint, .discardCheckpoint, .commitOutput, .finish, .fail: try setup.journal?.syncIfNeeded()
+            case .writeManifest, .commitReplicatedCheckpoint, .pruneCheckpoint, .discardCheckpoint, .commitOutput, .finish, .fail:
+                try setup.journal?.syncIfNeeded()
             default: break
             }
             if let answer = try carryOut(directive, control: control) {
@@ -195,6 +198,10 @@ final class SuperstepDriver: JobDriver {
         case .writeManifest(let manifest):
             try CheckpointStore.writeManifest(checkpointDirectory(manifest.superstep), manifest)
             try setup.journal?.append(.checkpointCommitted(manifest), sync: false)
+        case .commitReplicatedCheckpoint(let manifest, let holders):
+            try commitReplicated(manifest, holders: holders)
+        case .pruneCheckpoint where keepsCheckpointsOnWorkers, .discardCheckpoint where keepsCheckpointsOnWorkers:
+            break  // Each holder deletes its copies when its next task no longer lists them (``WorkerCheckpointPlan/kept``).
         case .pruneCheckpoint(let s):
             try FileSystem.removeTree(checkpointDirectory(s))
         case .discardCheckpoint(let s):
@@ -281,7 +288,10 @@ final class SuperstepDriver: JobDriver {
                 [("superstep", .int(s)), ("active", .int(active)), ("messages", .int(messages)), ("epoch", .int(epoch))]
                     + zip(aggregators, aggregates).map { ("aggregate." + $0.name, JSONValue.double($1)) })
         case .checkpoint(let s):
-            setup.events.record("checkpoint", [("superstep", .int(s))])
+            setup.events.record("checkpoint", [("superstep", .int(s))] + holderFields(superstep: s))
+        case .checkpointNotCommitted(let s, let cause):
+            setup.events.record("checkpoint_failed", [("superstep", .int(s)), ("cause", .string(cause))])
+            setup.console.log("the checkpoint of superstep \(s) was not committed (\(cause)); the job goes on and the next checkpoint tries again")
         case .replayed(let s, let recovering, let epoch):
             setup.events.record(
                 "replayed",

@@ -12,6 +12,9 @@ package enum BarrierDirective: Sendable, Equatable {
     case createCheckpointDirectory(superstep: Int)
     /// Commit a checkpoint: every partition's files are written; write its manifest last.
     case writeManifest(CheckpointManifest)
+    /// Commit a checkpoint kept by workers (``CheckpointStoreMode/workers``): every partition's copies on
+    /// `holders[p]` (the writer first) match; journal it. No file is written.
+    case commitReplicatedCheckpoint(CheckpointManifest, holders: [[WorkerID]])
     /// Delete the checkpoint of superstep `superstep`: two newer ones are committed. A failure fails the job.
     case pruneCheckpoint(superstep: Int)
     /// Delete the damaged checkpoint of superstep `superstep` if possible (the replay writes it again).
@@ -47,6 +50,9 @@ package enum BarrierEvent: Sendable, Equatable {
     case checkpoint(superstep: Int)
     /// The checkpoint of `superstep` was found damaged during recovery (event `checkpoint_corrupt`).
     case checkpointCorrupt(superstep: Int, cause: String)
+    /// The checkpoint of `superstep` did not commit because of `cause` (workers mode: a copy is missing or does not
+    /// match its original); the job goes on without it (event `checkpoint_failed`).
+    case checkpointNotCommitted(superstep: Int, cause: String)
     /// The recovering `partitions` replayed superstep `superstep` under `epoch` (event `replayed`); the other
     /// partitions did not compute it again.
     case replayed(Int, partitions: [Int], epoch: Int)

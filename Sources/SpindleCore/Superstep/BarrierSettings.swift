@@ -16,10 +16,12 @@ package struct BarrierSettings: Sendable {
     package var vocabulary: SuperstepVocabulary
     /// How the job recovers from a lost worker (default ``RecoveryMode/full``).
     package var recovery: RecoveryMode
+    /// Where checkpoints are kept (default ``CheckpointStoreMode/output``).
+    package var checkpointStore: CheckpointStoreMode
 
     package init(
         splits: Int, partitions: Int, checkpointEvery: Int, maxSupersteps: Int, aggregators: [String], resolvesMessageTargets: Bool,
-        vocabulary: SuperstepVocabulary, recovery: RecoveryMode = .full
+        vocabulary: SuperstepVocabulary, recovery: RecoveryMode = .full, checkpointStore: CheckpointStoreMode = .output
     ) {
         precondition(splits >= 0 && partitions >= 1 && checkpointEvery >= 0, "settings out of range")
         self.splits = splits
@@ -30,6 +32,7 @@ package struct BarrierSettings: Sendable {
         self.resolvesMessageTargets = resolvesMessageTargets
         self.vocabulary = vocabulary
         self.recovery = recovery
+        self.checkpointStore = checkpointStore
     }
 
     /// Whether partitions log the messages they send: confined recovery of a job that checkpoints.

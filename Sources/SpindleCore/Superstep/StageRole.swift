@@ -16,6 +16,10 @@ package enum StageRole: Sendable, Equatable {
     /// compute superstep `superstep` again from `inbox`, with the aggregates and globals they saw the first time;
     /// master compute does not run and nothing is checkpointed.
     case replay(Int, inbox: InboxPlan)
+    /// Each partition's checkpoint files of superstep `superstep`, written by the tasks of `superstepStage`, are
+    /// copied to a second worker (``CheckpointStoreMode/workers``): the checkpoint commits when this stage completes
+    /// with every copy matching its original.
+    case replicate(Int, superstepStage: Int)
     /// Each partition writes its part file.
     case output
 }

@@ -64,6 +64,7 @@ extension SuperstepBarrier {
         stageMembers.removeAll()
         for p in plan.partitions { partitionEpochs[p] = epoch }
         awaiting = .confinedVerification(superstep: plan.checkpoint, lost: lost)
+        if settings.checkpointStore == .workers { return verifyReplicated(plan.checkpoint) }
         return [.verifyCheckpoint(superstep: plan.checkpoint)]
     }
 
@@ -109,7 +110,7 @@ extension SuperstepBarrier {
         case .replay(let s, _):
             committedTasks[stage - 1] = nil
             return [.record(.replayed(s, partitions: recovery.partitions, epoch: epoch))] + replay(s + 1, recovery)
-        case .load, .superstep, .output:
+        case .load, .superstep, .output, .replicate:
             return []
         }
     }

@@ -9,7 +9,7 @@ extension SuperstepBarrier {
         switch role {
         case .load?, .superstep?, .replay?: expectedSizes = settings.partitions
         case .prepare?: expectedSizes = settings.resolvesMessageTargets ? settings.partitions : 0
-        case .resolve?, .output?, nil: expectedSizes = 0
+        case .resolve?, .output?, .replicate?, nil: expectedSizes = 0
         }
         guard report.partitionSizes.count == expectedSizes else {
             return .rejected(reason: "it reported \(report.partitionSizes.count) partition sizes for \(description), expected \(expectedSizes)")
@@ -39,6 +39,7 @@ extension SuperstepBarrier {
         } else if !report.aggregates.isEmpty {
             return .rejected(reason: "it reported aggregator values for \(description), which has none")
         }
+        if let problem = checkpointCopyProblem(report, role: role) { return .rejected(reason: "\(problem) for \(description)") }
         return .accepted
     }
 }

@@ -70,6 +70,10 @@ package struct SuperstepBarrier: Sendable {
     package internal(set) var log = SuperstepLog()
     /// The confined recovery in progress, if any.
     package internal(set) var recovery: ConfinedRecovery?
+    /// ``CheckpointStoreMode/workers``: the committed checkpoints (those in `checkpoints`) with their holders.
+    package internal(set) var replicated: [Int: ReplicatedCheckpoint] = [:]
+    /// ``CheckpointStoreMode/workers``: the checkpoint being copied to second workers, before it commits.
+    package internal(set) var pendingReplication: PendingReplication?
     var roles: [Int: StageRole] = [:]
     /// The partitions of stages that run only some of them (task `i` is partition `members[i]`).
     var stageMembers: [Int: [Int]] = [:]
@@ -169,7 +173,7 @@ package struct SuperstepBarrier: Sendable {
                 counters.skippedRecords += committed.report.skippedRecords
             }
             loadOutputs[task.index] = committed
-        case .prepare, .resolve, .superstep, .replay:
+        case .prepare, .resolve, .superstep, .replay, .replicate:
             let members = stageMembers[task.stage]
             guard task.index >= 0, task.index < (members?.count ?? settings.partitions) else { return [] }
             let p = partition(of: task)
@@ -216,6 +220,8 @@ package struct SuperstepBarrier: Sendable {
             ]
         case .replay:
             return []
+        case .replicate(let s, let superstepStage):
+            return replicationCompleted(stage, superstep: s, superstepStage: superstepStage)
         case .output:
             isOver = true
             return [.releaseStage(Self.loadStage), .finish]
@@ -235,6 +241,15 @@ package struct SuperstepBarrier: Sendable {
         var directives: [BarrierDirective] = [
             .record(.superstep(s, active: active, messages: messages, epoch: epoch, aggregates: aggregates))
         ]
+        releaseInbox(of: stage)
+        let reason = StopReason(active: active, messages: messages, masterHalted: result.halt, superstep: s, maxSupersteps: settings.maxSupersteps)
+        if writesCheckpoint, settings.checkpointStore == .workers {
+            if let reason {
+                stop = Stop(reason: reason, superstep: s)
+                directives.append(.record(.stopped(reason, superstep: s, active: active, messages: messages)))
+            }
+            return directives + startReplication(superstep: s, superstepStage: stage)
+        }
         if writesCheckpoint {
             directives.append(
                 .writeManifest(
@@ -247,9 +262,7 @@ package struct SuperstepBarrier: Sendable {
             // Keep the last two committed checkpoints: the newest may turn out damaged.
             while checkpoints.count > 2 { directives.append(.pruneCheckpoint(superstep: checkpoints.removeFirst())) }
         }
-        committedTasks[stage - 1] = nil
-        if let reason = StopReason(active: active, messages: messages, masterHalted: result.halt, superstep: s, maxSupersteps: settings.maxSupersteps)
-        {
+        if let reason {
             stop = Stop(reason: reason, superstep: s)
             directives.append(.record(.stopped(reason, superstep: s, active: active, messages: messages)))
             directives.append(addPartitionStage(name: "output", role: .output))
@@ -267,6 +280,7 @@ package struct SuperstepBarrier: Sendable {
     // MARK: Recovery
 
     private mutating func workerLost(_ worker: WorkerID, live: [WorkerID]) -> [BarrierDirective] {
+        dropHolder(worker)
         guard !owners.isEmpty, owners.contains(worker) else { return [] }
         guard !live.isEmpty else { return fail("every worker was lost; no partition can be placed") }
         let lost = owners.indices.filter { owners[$0] == worker }
@@ -278,6 +292,7 @@ package struct SuperstepBarrier: Sendable {
             load[target]! += 1
         }
         abandoned.insert(currentStage)
+        pendingReplication = nil
         // Only the load outputs are read again: the prepare stage after the rollback rebuilds the partitions
         // (a confined recovery reads the message log instead).
         committedTasks.removeAll()
@@ -305,10 +320,11 @@ package struct SuperstepBarrier: Sendable {
             return [.rollback(epoch: epoch, to: nil, lost: lost), addPrepare(restore: nil)]
         }
         awaiting = .verification(superstep: s, lost: lost)
+        if settings.checkpointStore == .workers { return verifyReplicated(s) }
         return [.verifyCheckpoint(superstep: s)]
     }
 
-    private mutating func checkpointVerified(_ manifest: CheckpointManifest) -> [BarrierDirective] {
+    mutating func checkpointVerified(_ manifest: CheckpointManifest) -> [BarrierDirective] {
         guard case .verification(let s, let lost) = awaiting, manifest.superstep == s else { return [] }
         guard manifest.partitions == settings.partitions, manifest.aggregates.count == settings.aggregators.count else {
             return checkpointCorrupt(
@@ -324,6 +340,7 @@ package struct SuperstepBarrier: Sendable {
     mutating func checkpointCorrupt(_ superstep: Int, cause: String) -> [BarrierDirective] {
         guard case .verification(let s, let lost) = awaiting, superstep == s else { return [] }
         checkpoints.removeLast()
+        replicated[s] = nil
         return [.record(.checkpointCorrupt(superstep: s, cause: cause)), .discardCheckpoint(superstep: s)] + verifyNewest(lost: lost)
     }
 
@@ -338,7 +355,7 @@ package struct SuperstepBarrier: Sendable {
     mutating func addSuperstep(_ s: Int, inbox: InboxPlan) -> [BarrierDirective] {
         let writes = settings.checkpoints(s)
         let stage = addPartitionStage(name: "superstep \(s)", role: .superstep(s, inbox: inbox, writesCheckpoint: writes))
-        return writes ? [.createCheckpointDirectory(superstep: s), stage] : [stage]
+        return writes && settings.checkpointStore == .output ? [.createCheckpointDirectory(superstep: s), stage] : [stage]
     }
 
     mutating func addPrepare(restore: CheckpointManifest?) -> BarrierDirective {
