@@ -236,7 +236,21 @@ import Testing
         #expect(excluded(s.attemptFailed(b1.attempt, cause: "disk")) == [w1])
     }
 
-    @Test func onePartitionFailingAgainAndAgainFailsTheJobWithoutExcludingAnyone() throws {
+    @Test func onePartitionFailingTwiceOnItsOwnerExcludesItWhileAHealthyWorkerIsLeft() throws {
+        var s = scheduler()
+        var d = s.assignIdleWorkers(now: at(0))
+        _ = s.attemptSucceeded(try #require(started(d, on: w2)).attempt, now: at(1))
+        var all: [SchedulerDirective] = []
+        // w1's other partition (task 2) succeeds: only task 0 fails, twice.
+        for i in 0..<3 {
+            let a = try #require(started(d, on: w1))
+            all += a.task.index == 0 ? s.attemptFailed(a.attempt, cause: "disk") : s.attemptSucceeded(a.attempt, now: at(2))
+            d = s.assignIdleWorkers(now: at(UInt64(3 + i)))
+        }
+        #expect(excluded(all) == [w1])
+    }
+
+    @Test func theLastHealthyWorkerIsNotExcludedAndTheJobFailsWithTheCause() throws {
         var settings = SchedulerSettings()
         settings.speculation = false
         settings.maxAttempts = 3
@@ -246,15 +260,15 @@ import Testing
         s.workerJoined(w1)
         s.workerJoined(w2)
         var d = s.assignIdleWorkers(now: at(0))
-        _ = s.attemptSucceeded(try #require(started(d, on: w2)).attempt, now: at(1))
-        var all: [SchedulerDirective] = []
+        var all = s.attemptSucceeded(try #require(started(d, on: w1)).attempt, now: at(1))
+        all += s.workerLost(w1, cause: "gone")
         for i in 0..<3 {
-            let a = try #require(started(d, on: w1))
-            all += s.attemptFailed(a.attempt, cause: "bug in partition 0")
+            let a = try #require(started(d, on: w2))
+            all += s.attemptFailed(a.attempt, cause: "bug in partition 1")
             d = s.assignIdleWorkers(now: at(UInt64(2 + i)))
         }
         #expect(excluded(all).isEmpty)
-        #expect(all.contains { if case .jobFailed = $0 { true } else { false } })
+        #expect(all.contains(.jobFailed(task: TaskID(stage: 0, index: 1), attempts: 3, lastCause: "bug in partition 1")))
     }
 
     @Test func failuresOfAStageWhereNothingCommitsExcludeNoOne() throws {

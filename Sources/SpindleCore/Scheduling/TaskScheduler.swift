@@ -88,8 +88,7 @@ package struct TaskScheduler: Sendable {
     package func failures(of task: TaskID) -> Int { stages[task.stage].tasks[task.index].failures }
     /// The task an attempt belongs to, while the attempt is live.
     package func task(of attempt: AttemptID) -> TaskID? { attempts[attempt]?.task }
-    /// Whether the job has failed (a task reached `maxAttempts`).
-    package var hasFailed: Bool { failedTask != nil }
+    package var hasFailed: Bool { failedTask != nil }  // Whether the job has failed (a task reached `maxAttempts`).
 
     // MARK: Events
 
@@ -195,8 +194,9 @@ package struct TaskScheduler: Sendable {
             stages[id.stage].completionReported = true
             directives.append(.stageCompleted(stage: id.stage))
         }
-        // Before the stage's completion is acted on: an owner excluded now must not be given the next stage.
-        let exclusions = exclusion.committed(id, on: state.worker).filter { workers[$0.worker] != nil }
+        // Before the stage's completion is acted on, so that an owner excluded now is not given the next stage.
+        let healthy = healthyWorkers, live = workers
+        let exclusions = exclusion.committed(id, on: state.worker) { w in healthy.contains { $0 != w } }.filter { live[$0.worker] != nil }
         if isComplete(stage: id.stage) { exclusion.stageEnded(id.stage) }
         let at = directives.firstIndex { if case .stageCompleted = $0 { return true } else { return false } } ?? directives.count
         directives.insert(contentsOf: exclusions.map { .workerExcluded(worker: $0.worker, failedTasks: $0.tasks) }, at: at)
@@ -281,6 +281,8 @@ package struct TaskScheduler: Sendable {
         }
     }
 
+    /// Whether a live worker other than `worker` is not excluded.
+    private func hasSpare(_ worker: WorkerID) -> Bool { workers.keys.contains { $0 != worker && !exclusion.isExcluded($0) } }
     /// Fails the job when workers are live but every one is excluded while a task waits that none of them may run.
     private mutating func failIfNoHealthyWorker() -> [SchedulerDirective] {
         guard failedTask == nil, !workers.isEmpty, workers.keys.allSatisfy({ exclusion.isExcluded($0) }),
@@ -332,8 +334,8 @@ package struct TaskScheduler: Sendable {
             // A lost worker's attempt counts against its task, not against the worker (it is gone).
             if workers[state.worker] != nil {
                 if placed {
-                    let elsewhere = stages[id.stage].tasks.contains { $0.committed.map { $0.worker != state.worker } ?? false }
-                    if let (worker, tasks) = exclusion.placedFailed(id, on: state.worker, committedElsewhere: elsewhere) {
+                    let elsewhere = stages[id.stage].tasks.contains { $0.committed.map { $0.worker != state.worker && !isExcluded($0.worker) } ?? false }
+                    if let (worker, tasks) = exclusion.placedFailed(id, on: state.worker, confirmed: elsewhere && hasSpare(state.worker)) {
                         directives.append(.workerExcluded(worker: worker, failedTasks: tasks))
                     }
                 } else {
@@ -348,9 +350,7 @@ package struct TaskScheduler: Sendable {
                 return [.jobFailed(task: id, attempts: failures, lastCause: cause)]
             }
         }
-        // A placed task waits behind its worker's other tasks: their failures tell a broken worker (excluded, its
-        // partitions moved) from a broken partition (the same task failing `maxAttempts` times).
-        requeue(id, atBack: placed)
+        requeue(id, atBack: placed)  // A placed task waits behind its worker's other partitions' tasks.
         return directives
     }
 

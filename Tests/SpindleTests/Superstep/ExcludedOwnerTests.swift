@@ -74,7 +74,7 @@ import Testing
         let setup = try TemporaryDirectory()
         let text = GraphFixtures.snapText(GraphFixtures.rmat(scale: 8, edgeFactor: 8, seed: 77), title: "exclusion")
         let path = try GraphFixtures.write(text, to: setup.file("g/g.txt"))
-        let run = try runBreakingScratch(job: "slowpagerank", input: setup.file("g"), extra: ["--param", "delay=200ms"])
+        let run = try runBreakingScratch(job: "slowpagerank-keyed", input: setup.file("g"), extra: ["--param", "delay=200ms"])
         #expect(run.result.exitCode == 0, "stderr: \(run.result.stderr)")
         let actual = try PregelOutput.numbers(JobOutput(directory: run.dir.file("out")).lines())
         #expect(PregelOutput.rankMismatches(expected: PregelOracle.pagerank(try OracleGraph(contentsOf: path)), actual: actual) == [])
