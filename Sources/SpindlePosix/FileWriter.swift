@@ -1,4 +1,5 @@
 import Glibc
+import SpindleCore
 import Synchronization
 
 /// A buffered, append-only file writer.
@@ -25,11 +26,14 @@ package final class FileWriter: @unchecked Sendable {
         var used = 0
         var flushedOffset: Int
         var closed = false
+        /// The CRC32C of every byte handed to the kernel so far, when the writer was opened with `checksummed`.
+        var checksum: CRC32C?
     }
     private let state: Mutex<State>
 
-    /// Opens `path` (mode 0644 before umask when created) with a `bufferSize`-byte buffer.
-    package init(path: String, mode: Mode, bufferSize: Int = 1 << 20) throws {
+    /// Opens `path` (mode 0644 before umask when created) with a `bufferSize`-byte buffer. With `checksummed`,
+    /// the writer keeps the CRC32C of what it writes (``checksum``), computed on whole buffers as they are written.
+    package init(path: String, mode: Mode, bufferSize: Int = 1 << 20, checksummed: Bool = false) throws {
         precondition(bufferSize > 0, "FileWriter: bufferSize must be positive")
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (mode == .append ? O_APPEND : O_TRUNC)
         let fd = try SystemError.check("open", path) { Glibc.open(path, flags, 0o644) }
@@ -42,7 +46,7 @@ package final class FileWriter: @unchecked Sendable {
         self.path = path
         self.fd = fd
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
-        state = Mutex(State(buffer: buffer, flushedOffset: mode == .append ? Int(st.st_size) : 0))
+        state = Mutex(State(buffer: buffer, flushedOffset: mode == .append ? Int(st.st_size) : 0, checksum: checksummed ? CRC32C() : nil))
     }
 
     deinit {
@@ -56,6 +60,12 @@ package final class FileWriter: @unchecked Sendable {
         state.withLock { $0.flushedOffset + $0.used }
     }
 
+    /// The CRC32C of the bytes this writer handed to the kernel (buffered bytes not included: read it after
+    /// ``sync()`` or ``close()``); nil unless opened `checksummed`, and meaningless after a failed write.
+    package var checksum: UInt32? {
+        state.withLock { $0.checksum?.value }
+    }
+
     /// Appends `bytes`, buffering small writes and writing large ones straight through.
     package func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
@@ -65,6 +75,7 @@ package final class FileWriter: @unchecked Sendable {
                 try flushLocked(&s)
             }
             if bytes.count >= s.buffer.count {
+                s.checksum?.update(UnsafeRawBufferPointer(start: source, count: bytes.count))
                 try LibC.writeFully(fd, UnsafeRawBufferPointer(start: source, count: bytes.count), path)
                 s.flushedOffset += bytes.count
             } else {
@@ -130,12 +141,14 @@ package final class FileWriter: @unchecked Sendable {
             let code = Glibc.errno
             if code == EINTR { continue }
             if done > 0 {
+                s.checksum?.update(UnsafeRawBufferPointer(start: base, count: done))
                 (base).copyMemory(from: base + done, byteCount: s.used - done)
                 s.used -= done
                 s.flushedOffset += done
             }
             throw SystemError(call: "write", errno: code, context: path)
         }
+        s.checksum?.update(UnsafeRawBufferPointer(start: base, count: s.used))
         s.flushedOffset += s.used
         s.used = 0
     }

@@ -219,6 +219,12 @@ import Testing
         .cancel(AttemptID(12)),
         .shutdown(reason: "done"),
         .peerLost(PeerLoss(host: "10.251.0.11", port: 7100, attemptsBelow: AttemptID(40))),
+        .releasePartitions([1, 4, 7]),
+        .finished(AttemptResult(attempt: AttemptID(8), payload: [], statistics: {
+            var statistics = AttemptStatistics()
+            statistics.output = OutputDigest(size: 1234, checksum: 0xDEAD_BEEF)
+            return statistics
+        }())),
     ])
     func messagesRoundTripThroughFrames(message: ControlMessage) throws {
         let frame = message.frame()

@@ -180,3 +180,107 @@ import Testing
         #expect(throws: SettingsError(field: "excludeAfterFailedTasks", message: "must not be negative, got -1")) { try settings.validate() }
     }
 }
+
+/// Placed tasks (a superstep job's partitions, pinned to their owners) cannot run elsewhere to clear their
+/// worker: their failures count once another task of the stage commits on another worker.
+@Suite struct TaskSchedulerPlacedExclusionTests {
+    private func at(_ ms: UInt64) -> Timestamp { Timestamp(nanoseconds: ms * 1_000_000) }
+    private let w1 = WorkerID(1), w2 = WorkerID(2)
+
+    private func scheduler() -> TaskScheduler {
+        var settings = SchedulerSettings()
+        settings.speculation = false
+        settings.maxAttempts = 4
+        settings.excludeAfterFailedTasks = 2
+        var s = TaskScheduler(settings: settings)
+        _ = s.addStage(taskCount: 4, locationBound: false, placement: [w1, w2, w1, w2])
+        s.workerJoined(w1)
+        s.workerJoined(w2)
+        return s
+    }
+
+    private func started(_ directives: [SchedulerDirective], on worker: WorkerID) -> (attempt: AttemptID, task: TaskID)? {
+        for case .assign(let a, let t, let w, _) in directives where w == worker { return (a, t) }
+        return nil
+    }
+
+    private func excluded(_ directives: [SchedulerDirective]) -> [WorkerID] {
+        directives.compactMap { if case .workerExcluded(let w, _) = $0 { return w } else { return nil } }
+    }
+
+    @Test func ownerFailingTwoPartitionsThatOthersCompleteIsExcluded() throws {
+        var s = scheduler()
+        var d = s.assignIdleWorkers(now: at(0))
+        let a1 = try #require(started(d, on: w1))
+        let a2 = try #require(started(d, on: w2))
+        #expect(excluded(s.attemptFailed(a1.attempt, cause: "no space left")).isEmpty, "nothing of the stage committed yet")
+        // The failed task waits behind w1's other partition, which runs next.
+        d = s.assignIdleWorkers(now: at(1))
+        let b1 = try #require(started(d, on: w1))
+        #expect(b1.task.index == 2)
+        _ = s.attemptFailed(b1.attempt, cause: "no space left")
+        let commit = s.attemptSucceeded(a2.attempt, now: at(2))
+        #expect(excluded(commit) == [w1])
+        #expect(s.isExcluded(w1) && s.healthyWorkers == [w2])
+    }
+
+    @Test func aFailureAfterAnotherWorkerCommittedCountsAtOnce() throws {
+        var s = scheduler()
+        var d = s.assignIdleWorkers(now: at(0))
+        let a1 = try #require(started(d, on: w1))
+        let a2 = try #require(started(d, on: w2))
+        _ = s.attemptSucceeded(a2.attempt, now: at(1))
+        #expect(excluded(s.attemptFailed(a1.attempt, cause: "disk")).isEmpty, "one strike of two")
+        d = s.assignIdleWorkers(now: at(2))
+        let b1 = try #require(started(d, on: w1))
+        #expect(excluded(s.attemptFailed(b1.attempt, cause: "disk")) == [w1])
+    }
+
+    @Test func onePartitionFailingTwiceOnItsOwnerExcludesItWhileAHealthyWorkerIsLeft() throws {
+        var s = scheduler()
+        var d = s.assignIdleWorkers(now: at(0))
+        _ = s.attemptSucceeded(try #require(started(d, on: w2)).attempt, now: at(1))
+        var all: [SchedulerDirective] = []
+        // w1's other partition (task 2) succeeds: only task 0 fails, twice.
+        for i in 0..<3 {
+            let a = try #require(started(d, on: w1))
+            all += a.task.index == 0 ? s.attemptFailed(a.attempt, cause: "disk") : s.attemptSucceeded(a.attempt, now: at(2))
+            d = s.assignIdleWorkers(now: at(UInt64(3 + i)))
+        }
+        #expect(excluded(all) == [w1])
+    }
+
+    @Test func theLastHealthyWorkerIsNotExcludedAndTheJobFailsWithTheCause() throws {
+        var settings = SchedulerSettings()
+        settings.speculation = false
+        settings.maxAttempts = 3
+        settings.excludeAfterFailedTasks = 2
+        var s = TaskScheduler(settings: settings)
+        _ = s.addStage(taskCount: 2, locationBound: false, placement: [w1, w2])
+        s.workerJoined(w1)
+        s.workerJoined(w2)
+        var d = s.assignIdleWorkers(now: at(0))
+        var all = s.attemptSucceeded(try #require(started(d, on: w1)).attempt, now: at(1))
+        all += s.workerLost(w1, cause: "gone")
+        for i in 0..<3 {
+            let a = try #require(started(d, on: w2))
+            all += s.attemptFailed(a.attempt, cause: "bug in partition 1")
+            d = s.assignIdleWorkers(now: at(UInt64(2 + i)))
+        }
+        #expect(excluded(all).isEmpty)
+        #expect(all.contains(.jobFailed(task: TaskID(stage: 0, index: 1), attempts: 3, lastCause: "bug in partition 1")))
+    }
+
+    @Test func failuresOfAStageWhereNothingCommitsExcludeNoOne() throws {
+        var s = scheduler()
+        var all: [SchedulerDirective] = []
+        var d = s.assignIdleWorkers(now: at(0))
+        for i in 0..<3 {
+            for worker in [w1, w2] {
+                if let a = started(d, on: worker) { all += s.attemptFailed(a.attempt, cause: "user code threw") }
+            }
+            d = s.assignIdleWorkers(now: at(UInt64(i + 1)))
+        }
+        #expect(excluded(all).isEmpty)
+    }
+}

@@ -40,7 +40,8 @@ enum CommandSpecs {
             .value(
                 "message-log-memory", placeholder: "SIZE", default: "256MiB",
                 help: "memory per local worker for the messages kept for confined recovery; beyond it they go to scratch disk (0: all)"),
-                "checkpoint-store", placeholder: "output|workers", default: "output",
+            .value(
+                "checkpoint-store", placeholder: "output|workers", default: "output (workers with --ship-output)",
                 help: "keep checkpoints under the output directory, or on the workers that wrote them with a copy on one other worker"),
             .value("max-supersteps", placeholder: "N", default: "10000", help: "stop a Pregel or BSP job after N supersteps"),
             .value("split-size", placeholder: "SIZE", default: "auto", help: "bytes of input per map task"),

@@ -128,6 +128,8 @@ struct RunCommand {
                 throw UsageError("--checkpoint-store takes 'output' or 'workers', not '\(text)'")
             }
             options.checkpointStore = store
+        } else if a.flag("ship-output") {
+            options.checkpointStore = .workers  // the workers may not see OUTPUT/_temporary/checkpoints
         }
         options.maxSupersteps = try a.int("max-supersteps", default: 10_000, range: 1...100_000_000)
         options.eventLogPath = eventLogPath

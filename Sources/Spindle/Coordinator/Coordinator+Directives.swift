@@ -56,6 +56,7 @@ extension Coordinator: DriverControl {
                     "worker_excluded",
                     [("worker", .int(Int(worker.rawValue))), ("failed_tasks", .array(tasks.map { .string(driver.describe($0)) }))])
                 console.log("excluded \(worker) for the rest of the job: \(names) failed on it and succeeded on other workers")
+                do { try driver.workerExcluded(worker, control: self) } catch { fail(error) }
             case .noHealthyWorker(_, let cause):
                 fail(.taskFailed, cause)
             }
@@ -83,6 +84,13 @@ extension Coordinator: DriverControl {
     }
 
     var liveWorkers: [WorkerID] { scheduler.liveWorkers }
+
+    var healthyWorkers: [WorkerID] { scheduler.healthyWorkers }
+
+    func releasePartitions(_ partitions: [Int], on worker: WorkerID) {
+        // Best effort: a worker that cannot be told is lost soon anyway, and its process exits at the job's end.
+        try? workers[worker]?.connection.send(.releasePartitions(partitions))
+    }
 
     func finish() { finishRequested = true }
 

@@ -20,6 +20,20 @@ enum OutputFileDigest {
         return CommittedTaskRecord.OutputFile(name: name, size: offset, checksum: crc.value)
     }
 
+    /// The journal entry of the committed file `path` from the size and CRC32C its worker computed while writing
+    /// it (``AttemptStatistics/output``), without reading the file: only its size is checked, by `stat`.
+    /// - Throws: a ``TaskFailure`` when no digest was reported or the file's size differs from it, a
+    ///   ``SystemError`` when the file cannot be examined.
+    static func reported(_ digest: OutputDigest?, at path: String, name: String) throws -> CommittedTaskRecord.OutputFile {
+        guard let digest else { throw TaskFailure("the worker that wrote \(path) reported no size and CRC32C for it; it cannot be journaled") }
+        let size = try FileSystem.fileSize(path)
+        guard size == digest.size else {
+            throw TaskFailure(
+                "\(path) has \(size) bytes after its commit but its worker wrote \(digest.size); check the output directory's file system")
+        }
+        return CommittedTaskRecord.OutputFile(name: name, size: digest.size, checksum: digest.checksum)
+    }
+
     /// Why the output file `expected.name` in `directory` no longer matches its journal entry (a clause), or
     /// nil when it does.
     static func mismatch(in directory: String, _ expected: CommittedTaskRecord.OutputFile) -> String? {

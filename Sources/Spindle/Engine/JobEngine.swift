@@ -59,6 +59,11 @@ package protocol DriverControl: AnyObject {
     func abandonStage(_ stage: Int)
     /// The workers alive now, in id order.
     var liveWorkers: [WorkerID] { get }
+    /// The workers alive now and not excluded (``TaskScheduler/healthyWorkers``), in id order.
+    var healthyWorkers: [WorkerID] { get }
+    /// Tells `worker` to release what it holds of `partitions` (moved away from it; see
+    /// ``BarrierDirective/releasePartitions(_:worker:)``).
+    func releasePartitions(_ partitions: [Int], on worker: WorkerID)
     /// Declares the outputs of a stage no longer needed.
     func releaseStage(_ stage: Int)
     /// Counts a task as committed without running it (its output survives from a resumed run); see
@@ -93,6 +98,8 @@ package protocol JobDriver: AnyObject {
     /// A worker joined a resumed run before its first stage was added, still serving `served` (checked with
     /// ``ServedOutput/problem(with:)``) from the run it resumes; the driver may reuse what its journal committed.
     func workerRejoined(_ worker: WorkerID, serving served: [ServedOutput], control: any DriverControl)
+    /// The scheduler excluded a live worker for the rest of the job. Engines with worker-held state move it away.
+    func workerExcluded(_ worker: WorkerID, control: any DriverControl) throws
     /// Commits the job's output (the part files are in place) and writes `_SUCCESS`; returns the job's
     /// counters (summed over committed attempts) for the event log.
     func finalize(summary: JobSummary) throws -> [(String, Int)]
@@ -101,6 +108,7 @@ package protocol JobDriver: AnyObject {
 extension JobDriver {
     package func workerLost(_ worker: WorkerID, control: any DriverControl) throws {}
     package func workerRejoined(_ worker: WorkerID, serving served: [ServedOutput], control: any DriverControl) {}
+    package func workerExcluded(_ worker: WorkerID, control: any DriverControl) throws {}
 }
 
 extension DriverControl {

@@ -161,6 +161,15 @@ final class MapReduceDriver: JobDriver {
             return .rejected(reason: "it reported \(report.partitionSizes.count) partition sizes for \(describe(task)), expected \(expectedSizes)")
         }
         if case .rejected(let reason) = ReportLimits.checkCounts(report.partitionSizes, "partition sizes") { return .rejected(reason: reason) }
+        let writesPart = task.stage == settings.reduceStage || (task.stage == settings.mapStage && mapOnly)
+        if writesPart {
+            guard let output = result.statistics.output else { return .rejected(reason: "it reported no part file digest for \(describe(task))") }
+            guard output.size >= 0, output.size <= ReportLimits.maxCount else {
+                return .rejected(reason: "it reported a part file of \(output.size) bytes for \(describe(task))")
+            }
+        } else if result.statistics.output != nil {
+            return .rejected(reason: "it reported a part file digest for \(describe(task)), which writes no part file")
+        }
         return Self.checkCounters(report.counters)
     }
 
@@ -209,7 +218,7 @@ final class MapReduceDriver: JobDriver {
             let name = OutputCommitter.partName(task.index)
             try setup.output.commit(temporaryPath: setup.output.temporaryPath(attempt: attempt, name: name), as: name)
             if let journal = setup.journal {
-                let file = try OutputFileDigest.of(setup.output.directory + "/" + name, name: name)
+                let file = try OutputFileDigest.reported(result.statistics.output, at: setup.output.directory + "/" + name, name: name)
                 try journal.append(
                     .taskCommitted(
                         CommittedTaskRecord(

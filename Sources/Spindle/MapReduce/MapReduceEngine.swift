@@ -73,6 +73,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
             counters.increment(CounterName.outputRecords, by: direct.writer.records)
             counters.increment(CounterName.outputBytes, by: direct.writer.bytes)
             statistics.bytesOut = direct.writer.bytes
+            statistics.output = direct.writer.digest
         } else {
             context.services.exchange.register(assignment.attempt, file: try PartitionedFile(path: finalPath))
             statistics.bytesOut = sizes.reduce(0, +)
@@ -127,6 +128,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         statistics.recordsIn = group.records
         statistics.recordsOut = writer.records
         statistics.bytesOut = writer.bytes
+        statistics.output = writer.digest
         return TaskOutcome(payload: TaskReport(partitionSizes: [], counters: counters.pairs).wireEncoded(), statistics: statistics)
     }
 }

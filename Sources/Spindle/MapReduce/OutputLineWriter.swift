@@ -1,3 +1,4 @@
+import SpindleCore
 import SpindlePosix
 
 /// Writes output lines `key<TAB>field<TAB>field...` to a part file, escaping `\` as `\\`, tab as `\t`,
@@ -11,8 +12,11 @@ final class OutputLineWriter {
     private(set) var bytes = 0
 
     init(path: String) throws {
-        file = try FileWriter(path: path, mode: .createTruncate)
+        file = try FileWriter(path: path, mode: .createTruncate, checksummed: true)
     }
+
+    /// The part file's size and CRC32C, computed while writing it; read after ``finish()``.
+    var digest: OutputDigest { OutputDigest(size: file.bytesWritten, checksum: file.checksum ?? 0) }
 
     /// Writes one record whose key is given as shuffle bytes and turned into text by `formatKey`.
     func write(keyBytes: UnsafeRawBufferPointer, formatKey: (UnsafeRawBufferPointer, inout [UInt8]) -> Void, fields: [String]) throws {

@@ -1,4 +1,5 @@
 import SpindleCore
+import SpindlePosix
 /// A partition a worker holds between the tasks of a superstep job: the program's state after the last
 /// superstep this worker committed, and the message outputs the worker's exchange serves for it.
 final class HostedPartition<State>: @unchecked Sendable {  // Used by one task at a time (tasks of a worker run one after another).
@@ -23,5 +24,18 @@ final class HostedPartition<State>: @unchecked Sendable {  // Used by one task a
         self.state = state
         self.epoch = epoch
         self.superstep = superstep
+    }
+}
+
+extension HostedPartition: ReleasablePartition {
+    func release(exchange: ExchangeServer) {
+        for output in served {
+            exchange.unregister(output.attempt)
+            if let file = output.scratchFile { try? FileSystem.unlink(file) }
+        }
+        MessageLog.release(logs + (routing.map { [$0] } ?? []), exchange: exchange)
+        served = []
+        logs = []
+        routing = nil
     }
 }

@@ -5,7 +5,14 @@ extension PartitionHost {
     /// The directory superstep `task` writes its checkpoint into: the output's (``PartitionTask/checkpointDirectory``)
     /// or this worker's scratch (`--checkpoint-store workers`), or nil when it writes none.
     func checkpointDirectory(of task: PartitionTask) throws -> String? {
-        if let dir = task.checkpointDirectory { return dir }
+        if let dir = task.checkpointDirectory {
+            guard context.services.shipping.storage.seesOutput else {
+                throw TaskFailure(
+                    "this worker cannot see the output directory, so it cannot write the checkpoint into \(dir); "
+                        + "run the job with --checkpoint-store workers (implied by --ship-output) when hosts share no file system")
+            }
+            return dir
+        }
         guard task.workerCheckpoints?.write == true else { return nil }
         return try CheckpointReplica.directory(context, superstep: task.superstep)
     }

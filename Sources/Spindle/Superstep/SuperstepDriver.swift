@@ -126,11 +126,16 @@ final class SuperstepDriver: JobDriver {
     }
 
     func stageCompleted(_ stage: Int, control: any DriverControl) throws {
-        try feed(.stageCompleted(stage, liveWorkers: control.liveWorkers), control: control)
+        // Partitions are placed on healthy workers only (the load stage's completion picks the owners).
+        try feed(.stageCompleted(stage, liveWorkers: control.healthyWorkers), control: control)
     }
 
     func workerLost(_ worker: WorkerID, control: any DriverControl) throws {
-        try feed(.workerLost(worker, liveWorkers: control.liveWorkers), control: control)
+        try feed(.workerLost(worker, liveWorkers: control.healthyWorkers), control: control)
+    }
+
+    func workerExcluded(_ worker: WorkerID, control: any DriverControl) throws {
+        try feed(.workerExcluded(worker, healthyWorkers: control.healthyWorkers), control: control)
     }
 
     func finalize(summary: JobSummary) throws -> [(String, Int)] {
@@ -238,6 +243,10 @@ final class SuperstepDriver: JobDriver {
             setup.console.log(
                 "\(lost) owned partitions: \(recovering.count) of \(partitions) go back to the checkpoint of superstep \(to) and replay "
                     + "until superstep \(rejoin) from the others' message logs (confined recovery)")
+        case .releasePartitions(let held, let worker):
+            setup.events.record("partitions_released", [("worker", .int(Int(worker.rawValue))), ("partitions", .array(held.map { .int($0) }))])
+            setup.console.log("\(worker) is excluded: its \(held.count) partitions move to the healthy workers")
+            control.releasePartitions(held, on: worker)
         case .commitOutput(let partition, let attempt):
             let name = OutputCommitter.partName(partition)
             try setup.output.commit(temporaryPath: setup.output.temporaryPath(attempt: attempt, name: name), as: name)

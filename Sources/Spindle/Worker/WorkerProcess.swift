@@ -43,6 +43,8 @@ final class WorkerProcess: Sendable {
         var lastHeard: Timestamp
         /// Set when the worker stops: the task thread ends instead of waiting for work.
         var stopping = false
+        /// Partitions the coordinator moved away from this (excluded) worker, released by the task thread.
+        var releases: [Int] = []
     }
     private let options: WorkerOptions
     private let registry: JobRegistry
@@ -282,6 +284,10 @@ final class WorkerProcess: Sendable {
                     case .peerLost(let loss):
                         // Fetches from the lost worker end now, not at their timeout; their tasks fail blamelessly.
                         exchange.connections.abort(loss)
+                    case .releasePartitions(let moved):
+                        // On the task thread, between tasks: a partition is used by one task at a time.
+                        state.withLock { $0.releases += moved }
+                        work.signal()
                     case .heartbeat: break
                     default:
                         SystemInfo.writeStandardError("\(ProgramName.current) worker: unexpected message from the coordinator; exiting\n")
@@ -326,8 +332,10 @@ final class WorkerProcess: Sendable {
         while true {
             work.wait()
             var stopping = false
+            var releases: [Int] = []
             let next: (TaskAssignment, TaskContext)? = state.withLock { s in
                 stopping = s.stopping
+                swap(&releases, &s.releases)
                 guard !s.stopping, !s.queue.isEmpty else { return nil }
                 let assignment = s.queue.removeFirst()
                 let context = TaskContext(
@@ -336,6 +344,7 @@ final class WorkerProcess: Sendable {
                 return (assignment, context)
             }
             if stopping { return }
+            if !releases.isEmpty { services.partitions.release(releases, exchange: services.exchange) }
             guard let (assignment, context) = next else { continue }
             let message: ControlMessage
             do {

@@ -47,6 +47,8 @@ extension BarrierInput {
             w.writeByte(6); w.write(manifest)
         case .checkpointCorrupt(let superstep, let cause):
             w.writeByte(7); w.write(superstep); w.write(cause)
+        case .workerExcluded(let worker, let healthy):
+            w.writeByte(8); w.write(worker); w.write(healthy)
         }
     }
 
@@ -65,6 +67,7 @@ extension BarrierInput {
                 MasterResult(aggregates: aggregates, globals: Dictionary(globals.map { ($0.first, $0.second) }, uniquingKeysWith: { _, b in b }), halt: halt))
         case 6: return .checkpointVerified(try r.read(CheckpointManifest.self))
         case 7: return .checkpointCorrupt(superstep: try r.read(Int.self), cause: try r.read(String.self))
+        case 8: return .workerExcluded(try r.read(WorkerID.self), healthyWorkers: try r.read([WorkerID].self))
         case let kind: throw WireError.invalidValue(type: "barrier input", detail: "unknown kind \(kind)")
         }
     }

@@ -77,7 +77,7 @@ package struct ResumePlan: Sendable, Equatable {
         switch input {
         case .taskCommitted(_, _, let worker, _): return worker.rawValue
         case .stageCompleted(_, let live): return live.map(\.rawValue).max() ?? 0
-        case .workerLost(let worker, let live): return max(worker.rawValue, live.map(\.rawValue).max() ?? 0)
+        case .workerLost(let worker, let live), .workerExcluded(let worker, let live): return max(worker.rawValue, live.map(\.rawValue).max() ?? 0)
         default: return 0
         }
     }

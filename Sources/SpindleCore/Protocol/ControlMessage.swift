@@ -19,6 +19,9 @@ package enum ControlMessage: Equatable, Sendable {
     case shutdown(reason: String, jobFailed: Bool = false)
     /// Coordinator → worker: a worker was declared lost; abort every fetch of the outputs it holds.
     case peerLost(PeerLoss)
+    /// Coordinator → worker: this (excluded) worker's partitions of a superstep job moved to other workers;
+    /// release what it holds of them.
+    case releasePartitions([Int])
 
     /// The frame carrying this message.
     package func frame() -> Frame {
@@ -34,6 +37,7 @@ package enum ControlMessage: Equatable, Sendable {
         case .cancel(let attempt): kind = .cancel; w.write(attempt)
         case .shutdown(let reason, let jobFailed): kind = .shutdown; w.write(reason); w.write(jobFailed)
         case .peerLost(let loss): kind = .peerLost; w.write(loss)
+        case .releasePartitions(let partitions): kind = .releasePartitions; w.write(partitions)
         }
         return Frame(kind: kind.rawValue, payload: w.bytes)
     }
@@ -54,6 +58,7 @@ package enum ControlMessage: Equatable, Sendable {
             case .cancel: message = .cancel(try r.read(AttemptID.self))
             case .shutdown: message = .shutdown(reason: try r.read(String.self), jobFailed: try r.read(Bool.self))
             case .peerLost: message = .peerLost(try r.read(PeerLoss.self))
+            case .releasePartitions: message = .releasePartitions(try r.read([Int].self))
             default: throw ProtocolError.unexpectedKind(kind)
             }
             try r.expectEnd()
@@ -186,16 +191,33 @@ package struct AttemptStatistics: WireCodable, Equatable, Sendable {
     /// Sorted runs the attempt's output buffer wrote to disk because it passed its memory budget (since
     /// protocol version 3).
     package var spills: Int = 0
+    /// The part file the attempt wrote (a reduce task's, or a map-only job's map task's), as its worker measured it
+    /// while writing (since protocol version 4): the coordinator journals it at commit without reading the file.
+    package var output: OutputDigest? = nil
 
     package init() {}
     package func encode(to w: inout WireWriter) {
         w.write(recordsIn); w.write(bytesIn); w.write(recordsOut); w.write(bytesOut); w.write(peakResidentBytes); w.write(spills)
+        w.write(output)
     }
     package init(from r: inout WireReader) throws {
         recordsIn = try r.read(Int.self); bytesIn = try r.read(Int.self)
         recordsOut = try r.read(Int.self); bytesOut = try r.read(Int.self); peakResidentBytes = try r.read(Int.self)
-        spills = try r.read(Int.self)
+        spills = try r.read(Int.self); output = try r.read(OutputDigest?.self)
     }
+}
+
+/// The size and CRC32C of a file, as the process that wrote it computed them.
+package struct OutputDigest: WireCodable, Equatable, Sendable {
+    package var size: Int
+    package var checksum: UInt32
+
+    package init(size: Int, checksum: UInt32) {
+        self.size = size
+        self.checksum = checksum
+    }
+    package func encode(to w: inout WireWriter) { w.write(size); w.write(checksum) }
+    package init(from r: inout WireReader) throws { size = try r.read(Int.self); checksum = try r.read(UInt32.self) }
 }
 
 /// A successful attempt's result: engine-specific bytes (for example map output sizes) and statistics.

@@ -16,6 +16,7 @@ package enum MessageKind: UInt8, Sendable, CaseIterable {
     case cancel = 16
     case shutdown = 17
     case peerLost = 18
+    case releasePartitions = 19
     // Data: a reducer fetching a partition from a worker's exchange server.
     case fetchRequest = 20
     case fetchBlock = 21
@@ -42,7 +43,10 @@ package enum ConnectionRole: UInt8, Sendable {
 
 /// Protocol constants shared by both ends.
 package enum WireProtocol {
-    /// Bumped on any incompatible change to frames or messages (3: attempt statistics carry a spill count; 4: the job descriptor carries a storage plan).
+    /// Bumped on any incompatible change to frames or messages (3: attempt statistics carry a spill count; 4: the
+    /// job descriptor carries a storage plan, the coordinator tells an excluded worker to release its partitions,
+    /// a committed part file's size and CRC32C travel in the attempt's statistics, and a registering worker lists
+    /// the outputs it still serves).
     package static let version: UInt32 = 4
     /// First bytes of a `hello` payload, so that stray traffic is recognised at once.
     package static let magic: [UInt8] = Array("SPNDL".utf8)

@@ -78,6 +78,8 @@ package struct TaskScheduler: Sendable {
     package var liveWorkers: [WorkerID] { workers.keys.sorted() }
     /// Whether `worker` is excluded for the rest of the job (it gets no new attempts but those placed on it).
     package func isExcluded(_ worker: WorkerID) -> Bool { exclusion.isExcluded(worker) }
+    /// The live workers that are not excluded, in id order: those new partitions may be placed on.
+    package var healthyWorkers: [WorkerID] { workers.keys.filter { !exclusion.isExcluded($0) }.sorted() }
     /// The id the next attempt will get: every attempt started so far has a smaller one.
     package var nextAttemptID: AttemptID { AttemptID(nextAttempt) }
     /// The attempt `worker` runs, if any.
@@ -86,8 +88,7 @@ package struct TaskScheduler: Sendable {
     package func failures(of task: TaskID) -> Int { stages[task.stage].tasks[task.index].failures }
     /// The task an attempt belongs to, while the attempt is live.
     package func task(of attempt: AttemptID) -> TaskID? { attempts[attempt]?.task }
-    /// Whether the job has failed (a task reached `maxAttempts`).
-    package var hasFailed: Bool { failedTask != nil }
+    package var hasFailed: Bool { failedTask != nil }  // Whether the job has failed (a task reached `maxAttempts`).
 
     // MARK: Events
 
@@ -111,6 +112,7 @@ package struct TaskScheduler: Sendable {
         stages[stage].abandoned = true
         stages[stage].released = true
         stages[stage].pending.removeAll()
+        exclusion.stageEnded(stage)
         var directives: [SchedulerDirective] = []
         for (attempt, state) in attempts where state.task.stage == stage && !state.cancelled {
             attempts[attempt]?.cancelled = true
@@ -192,9 +194,12 @@ package struct TaskScheduler: Sendable {
             stages[id.stage].completionReported = true
             directives.append(.stageCompleted(stage: id.stage))
         }
-        for (worker, tasks) in exclusion.committed(id, on: state.worker) where workers[worker] != nil {
-            directives.append(.workerExcluded(worker: worker, failedTasks: tasks))
-        }
+        // Before the stage's completion is acted on, so that an owner excluded now is not given the next stage.
+        let healthy = healthyWorkers, live = workers
+        let exclusions = exclusion.committed(id, on: state.worker) { w in healthy.contains { $0 != w } }.filter { live[$0.worker] != nil }
+        if isComplete(stage: id.stage) { exclusion.stageEnded(id.stage) }
+        let at = directives.firstIndex { if case .stageCompleted = $0 { return true } else { return false } } ?? directives.count
+        directives.insert(contentsOf: exclusions.map { .workerExcluded(worker: $0.worker, failedTasks: $0.tasks) }, at: at)
         return directives + failIfNoHealthyWorker()
     }
 
@@ -276,6 +281,8 @@ package struct TaskScheduler: Sendable {
         }
     }
 
+    /// Whether a live worker other than `worker` is not excluded.
+    private func hasSpare(_ worker: WorkerID) -> Bool { workers.keys.contains { $0 != worker && !exclusion.isExcluded($0) } }
     /// Fails the job when workers are live but every one is excluded while a task waits that none of them may run.
     private mutating func failIfNoHealthyWorker() -> [SchedulerDirective] {
         guard failedTask == nil, !workers.isEmpty, workers.keys.allSatisfy({ exclusion.isExcluded($0) }),
@@ -321,9 +328,20 @@ package struct TaskScheduler: Sendable {
         let id = state.task
         removeLive(attempt, of: id)
         if state.cancelled || failedTask != nil || stages[id.stage].tasks[id.index].committed != nil { return [] }
+        var directives: [SchedulerDirective] = []
+        let placed = stages[id.stage].placement != nil
         if counts {
             // A lost worker's attempt counts against its task, not against the worker (it is gone).
-            if workers[state.worker] != nil { exclusion.failed(id, on: state.worker) }
+            if workers[state.worker] != nil {
+                if placed {
+                    let elsewhere = stages[id.stage].tasks.contains { $0.committed.map { $0.worker != state.worker && !isExcluded($0.worker) } ?? false }
+                    if let (worker, tasks) = exclusion.placedFailed(id, on: state.worker, confirmed: elsewhere && hasSpare(state.worker)) {
+                        directives.append(.workerExcluded(worker: worker, failedTasks: tasks))
+                    }
+                } else {
+                    exclusion.failed(id, on: state.worker)
+                }
+            }
             stages[id.stage].tasks[id.index].failures += 1
             stages[id.stage].tasks[id.index].lastCause = cause
             let failures = stages[id.stage].tasks[id.index].failures
@@ -332,8 +350,8 @@ package struct TaskScheduler: Sendable {
                 return [.jobFailed(task: id, attempts: failures, lastCause: cause)]
             }
         }
-        requeue(id)
-        return []
+        requeue(id, atBack: placed)  // A placed task waits behind its worker's other partitions' tasks.
+        return directives
     }
 
     /// Ends a live attempt that found its input unusable, and with it the job.
@@ -357,12 +375,13 @@ package struct TaskScheduler: Sendable {
         return [.outputLost(task: id, worker: committed.worker)]
     }
 
-    /// Puts a task at the front of its stage's queue unless it is queued, running or committed.
-    private mutating func requeue(_ id: TaskID) {
+    /// Puts a task at the front of its stage's queue (at the back with `atBack`) unless it is queued, running or
+    /// committed.
+    private mutating func requeue(_ id: TaskID, atBack: Bool = false) {
         let task = stages[id.stage].tasks[id.index]
         guard !task.queued, task.live.isEmpty, task.committed == nil else { return }
         stages[id.stage].tasks[id.index].queued = true
-        stages[id.stage].pending.insert(id.index, at: 0)
+        stages[id.stage].pending.insert(id.index, at: atBack ? stages[id.stage].pending.count : 0)
     }
 
     private mutating func removeLive(_ attempt: AttemptID, of id: TaskID) {

@@ -31,6 +31,8 @@ package enum BarrierDirective: Sendable, Equatable {
     /// superstep `to` and replay the supersteps before `rejoin`, where the job continues as one; the new prepare
     /// stage of those partitions follows.
     case recoverConfined(epoch: Int, to: Int, lost: WorkerID, partitions: [Int], rejoin: Int)
+    /// Tell `worker` (excluded, alive) to release what it holds of `partitions`, which have moved to other workers.
+    case releasePartitions([Int], worker: WorkerID)
     /// Make the part file of `partition` written by `attempt` part of the job's output.
     case commitOutput(partition: Int, attempt: AttemptID)
     /// Record an event (event log, and console where it tells the user something).

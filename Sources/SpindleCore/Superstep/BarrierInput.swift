@@ -10,6 +10,10 @@ package enum BarrierInput: Sendable, Equatable {
     case stageCompleted(Int, liveWorkers: [WorkerID])
     /// `worker` died (after the scheduler re-queued its work); `liveWorkers` are the survivors, in id order.
     case workerLost(WorkerID, liveWorkers: [WorkerID])
+    /// The scheduler excluded `worker` for the rest of the job (``SchedulerDirective/workerExcluded(worker:failedTasks:)``):
+    /// for its partitions it counts as lost, though it lives on; `healthyWorkers` are the live workers not excluded,
+    /// in id order.
+    case workerExcluded(WorkerID, healthyWorkers: [WorkerID])
     /// The answer to ``BarrierDirective/runMaster(_:)``.
     case masterCompleted(MasterResult)
     /// The answer to ``BarrierDirective/verifyCheckpoint(superstep:)``: every file of it is intact.

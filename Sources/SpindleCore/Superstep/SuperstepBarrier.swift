@@ -152,6 +152,8 @@ package struct SuperstepBarrier: Sendable {
             return stageCompleted(stage, role: role, live: live)
         case .workerLost(let worker, let live):
             return workerLost(worker, live: live)
+        case .workerExcluded(let worker, let healthy):
+            return workerExcluded(worker, healthy: healthy)
         case .masterCompleted(let result):
             return masterCompleted(result)
         case .checkpointVerified(let manifest):
@@ -283,6 +285,23 @@ package struct SuperstepBarrier: Sendable {
         dropHolder(worker)
         guard !owners.isEmpty, owners.contains(worker) else { return [] }
         guard !live.isEmpty else { return fail("every worker was lost; no partition can be placed") }
+        return movePartitions(of: worker, to: live)
+    }
+
+    /// An excluded owner is treated for its partitions as a lost one (they move to the healthy workers and are
+    /// restored the same way), and is told to release what it holds of them.
+    private mutating func workerExcluded(_ worker: WorkerID, healthy: [WorkerID]) -> [BarrierDirective] {
+        guard !owners.isEmpty, owners.contains(worker) else { return [] }
+        guard !healthy.isEmpty else {
+            return fail("every live worker is excluded after failing tasks that succeeded elsewhere; no partition can be placed")
+        }
+        let held = owners.indices.filter { owners[$0] == worker }
+        return [.releasePartitions(held, worker: worker)] + movePartitions(of: worker, to: healthy)
+    }
+
+    /// Moves the partitions of `worker` to `live` (each to the least loaded, ties to the lowest id), abandons the
+    /// stage in flight, and starts a confined recovery or a rollback of every partition.
+    private mutating func movePartitions(of worker: WorkerID, to live: [WorkerID]) -> [BarrierDirective] {
         let lost = owners.indices.filter { owners[$0] == worker }
         var load = Dictionary(grouping: owners.filter { live.contains($0) }, by: { $0 }).mapValues(\.count)
         for w in live where load[w] == nil { load[w] = 0 }

@@ -12,7 +12,7 @@ import Testing
     enum BadMessage: CaseIterable, CustomStringConvertible {
         case lostOutputOfStage99, lostOutputWithNegativeIndex, progressMinusInfinity, progressNaN, progressTwo
         case anotherWorkersAttempt, negativeStatistics, negativePartitionSize, absurdPartitionSize, wrongPartitionCount
-        case overflowingCounter, garbagePayload, undecodableFrame, unknownFrameKind
+        case overflowingCounter, garbagePayload, undecodableFrame, unknownFrameKind, partFileDigestFromAMapTask
 
         var description: String { "\(self)" as String }
 
@@ -42,6 +42,10 @@ import Testing
             case .garbagePayload: return finished(own, Array("GET / HTTP/1.1\r\n\r\n".utf8))
             case .undecodableFrame: return Frame(kind: MessageKind.finished.rawValue, payload: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01])
             case .unknownFrameKind: return Frame(kind: 250, payload: [1, 2, 3])
+            case .partFileDigestFromAMapTask:
+                var statistics = AttemptStatistics()
+                statistics.output = OutputDigest(size: 10, checksum: 1)
+                return finished(own, fine, statistics)
             }
         }
     }

@@ -15,6 +15,9 @@ import Testing
         var released: [Int] = []
         var finished = false
         var liveWorkers: [WorkerID] = [WorkerID(1)]
+        var healthyWorkers: [WorkerID] { liveWorkers }
+        var releasedPartitions: [(partitions: [Int], worker: WorkerID)] = []
+        func releasePartitions(_ partitions: [Int], on worker: WorkerID) { releasedPartitions.append((partitions, worker)) }
 
         func addStage(taskCount: Int, locationBound: Bool, name: String, placement: [WorkerID]?) -> Int {
             stages.append((name, taskCount, placement))
