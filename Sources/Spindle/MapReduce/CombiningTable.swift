@@ -3,103 +3,158 @@ import SpindleCore
 /// The map-side buffer of a job with a combiner: an open-addressing hash table from key bytes to one
 /// combined value, so repeated keys (words) cost a lookup and a combine, not a record.
 ///
-/// Layout, chosen for few cache misses per lookup: each slot is one `UInt64` holding the upper 32 bits of
-/// the key's hash and its entry number, so most probes are settled without touching anything else; an
-/// entry is one `UInt64` (key offset and length in the byte arena) plus its value. Everything is in
-/// manually managed contiguous memory (no per-record objects). When ``byteCount`` passes the budget the
-/// owner spills the contents, sorted by (partition, key), through a ``PartitionedSpillBuffer``.
+/// Layout, chosen so that a lookup touches one cache line: each slot holds the key's hash tag and length,
+/// the key's offset in the byte arena, its first eight bytes and the combined value, side by side (32 bytes
+/// for an `Int` value). A key of up to eight bytes (most words) is matched and combined without leaving the
+/// slot; a longer one compares its remaining bytes in the arena. Everything is in manually managed
+/// contiguous memory (no per-record objects). When ``byteCount`` passes the budget the owner spills the
+/// contents, sorted by (partition, key), through a ``PartitionedSpillBuffer``.
 @usableFromInline
 final class CombiningTable<Value> {
     @usableFromInline let combine: @Sendable (inout Value, Value) -> Void
     /// The partition of each key, computed when the table is spilled.
     let partitioner: PartitionFunction
-    /// 0 = empty; otherwise `hash >> 32 << 32 | (entry + 1)`.
-    @exclusivity(unchecked) @usableFromInline var slots: UnsafeMutablePointer<UInt64>
+    /// `slotCount` slots of `slotStride` bytes. Per slot: the header word (0 = empty; otherwise the upper 32
+    /// bits of the key's hash with bit 32 set, OR the key length), the key's arena offset, the first eight key
+    /// bytes (``CombiningTable/keyHead(_:)``), then the value at `valueOffset`.
+    @exclusivity(unchecked) @usableFromInline var slots: UnsafeMutableRawPointer
     @exclusivity(unchecked) @usableFromInline var slotMask: Int
-    /// Per entry: `keyOffset << 32 | keyLength`.
-    @exclusivity(unchecked) @usableFromInline var keys: UnsafeMutablePointer<UInt64>
-    @exclusivity(unchecked) @usableFromInline var values: UnsafeMutablePointer<Value>
-    @exclusivity(unchecked) @usableFromInline var entryCapacity: Int
     @exclusivity(unchecked) @usableFromInline var count = 0
     @exclusivity(unchecked) @usableFromInline var arena: UnsafeMutableRawPointer
     @exclusivity(unchecked) @usableFromInline var arenaCapacity: Int
     @exclusivity(unchecked) @usableFromInline var arenaCount = 0
+    @usableFromInline let slotStride: Int
+    @usableFromInline let slotAlignment: Int
+
+    /// Byte offset of the value in a slot.
+    @usableFromInline static var valueOffset: Int {
+        let alignment = MemoryLayout<Value>.alignment
+        return (24 + alignment - 1) / alignment * alignment
+    }
 
     init(combine: @escaping @Sendable (inout Value, Value) -> Void, partitioner: PartitionFunction) {
         self.combine = combine
         self.partitioner = partitioner
+        slotAlignment = Swift.max(8, MemoryLayout<Value>.alignment)
+        slotStride = (Self.valueOffset + MemoryLayout<Value>.size + slotAlignment - 1) / slotAlignment * slotAlignment
         let slotCount = 1 << 12
-        slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: 0, count: slotCount)
+        slots = Self.allocateSlots(slotCount, stride: slotStride, alignment: slotAlignment)
         slotMask = slotCount - 1
-        entryCapacity = slotCount / 2
-        keys = .allocate(capacity: entryCapacity)
-        values = .allocate(capacity: entryCapacity)
         arenaCapacity = 1 << 16
         arena = .allocate(byteCount: arenaCapacity, alignment: 8)
     }
 
     deinit {
-        values.deinitialize(count: count)
-        values.deallocate()
+        deinitializeValues()
         slots.deallocate()
-        keys.deallocate()
         arena.deallocate()
     }
 
-    /// Bytes in use, for the memory budget: keys, entries and their share of slots (the load factor is
-    /// at most 1/2, so two slots per entry). Capacity may be up to twice this; it drops at ``removeAll()``.
+    /// Bytes in use, for the memory budget: keys, and two slots per entry (the load factor is at most 1/2).
+    /// Capacity may be up to twice this; it drops at ``removeAll()``.
     @inlinable var byteCount: Int {
-        arenaCount &+ count &* (8 &+ 16 &+ MemoryLayout<Value>.stride)
+        arenaCount &+ count &* 2 &* slotStride
     }
 
-    /// Combines `value` into the entry for `key` (whose ``StableHash`` is `hash`), inserting it if new.
-    @inlinable func add(key: UnsafeRawBufferPointer, hash: UInt64, value: Value) {
-        let tag = hash & 0xFFFF_FFFF_0000_0000
+    /// Combines `value` into the entry for `key`, inserting it if new.
+    @inlinable func add(key: UnsafeRawBufferPointer, value: Value) {
+        let head = Self.keyHead(key)
+        let hash = Self.slotHash(key, head: head)
+        let header = (hash | 0x1_0000_0000) & 0xFFFF_FFFF_0000_0000 | UInt64(truncatingIfNeeded: key.count)
         var slot = Int(truncatingIfNeeded: hash) & slotMask
         while true {
-            let word = slots[slot]
+            let p = slots + slot &* slotStride
+            let word = p.load(as: UInt64.self)
             if word == 0 {
-                insert(key: key, tag: tag, value: value, slot: slot)
+                insert(key: key, header: header, head: head, value: value, at: p)
                 return
             }
-            if word & 0xFFFF_FFFF_0000_0000 == tag {
-                let entry = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) &- 1
-                let info = keys[entry]
-                if Int(truncatingIfNeeded: info & 0xFFFF_FFFF) == key.count
-                    && (key.count == 0 || memoryEqual(arena + Int(truncatingIfNeeded: info >> 32), key.baseAddress!, key.count))
-                {
-                    combine(&values[entry], value)
-                    return
-                }
+            if word == header && p.load(fromByteOffset: 16, as: UInt64.self) == head
+                && (key.count <= 8
+                    || memoryEqual(
+                        arena + (Int(truncatingIfNeeded: p.load(fromByteOffset: 8, as: UInt64.self)) &+ 8), key.baseAddress! + 8, key.count &- 8))
+            {
+                combine(&(p + Self.valueOffset).assumingMemoryBound(to: Value.self).pointee, value)
+                return
             }
             slot = (slot &+ 1) & slotMask
         }
     }
 
-    @inlinable func insert(key: UnsafeRawBufferPointer, tag: UInt64, value: Value, slot: Int) {
+    @inlinable func insert(key: UnsafeRawBufferPointer, header: UInt64, head: UInt64, value: Value, at p: UnsafeMutableRawPointer) {
         if arenaCount &+ key.count > arenaCapacity { growArena(minimum: arenaCount &+ key.count) }
         if key.count > 0 { (arena + arenaCount).copyMemory(from: key.baseAddress!, byteCount: key.count) }
-        keys[count] = UInt64(arenaCount) << 32 | UInt64(key.count)
-        (values + count).initialize(to: value)
-        slots[slot] = tag | UInt64(count &+ 1)
+        p.storeBytes(of: header, as: UInt64.self)
+        p.storeBytes(of: UInt64(arenaCount), toByteOffset: 8, as: UInt64.self)
+        p.storeBytes(of: head, toByteOffset: 16, as: UInt64.self)
+        (p + Self.valueOffset).initializeMemory(as: Value.self, to: value)
         arenaCount &+= key.count
         count &+= 1
-        if count == entryCapacity { growEntries() }
+        if count &* 2 > slotMask { growSlots() }
     }
 
-    /// The key bytes of entry `i`.
-    func key(_ i: Int) -> UnsafeRawBufferPointer {
-        let info = keys[i]
-        return UnsafeRawBufferPointer(start: arena + Int(info >> 32), count: Int(info & 0xFFFF_FFFF))
+    /// Where `key` (whose ``keyHead(_:)`` is `head`) lives in the table: one folded multiply of the head and
+    /// length for a key of up to eight bytes (they are the whole key), ``StableHash`` for a longer one.
+    @inlinable @inline(__always)
+    static func slotHash(_ key: UnsafeRawBufferPointer, head: UInt64) -> UInt64 {
+        guard key.count <= 8 else { return StableHash.hash(key) }
+        let product = (head ^ 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: 0xD6E8_FEB8_6659_FD93 ^ UInt64(truncatingIfNeeded: key.count))
+        return product.high ^ product.low
+    }
+
+    /// The first eight bytes of `key`, zero-padded, little-endian: with the length, the whole of a short key.
+    @inlinable @inline(__always)
+    static func keyHead(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        let n = key.count
+        guard n > 0, let p = key.baseAddress else { return 0 }
+        if n >= 8 { return UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) }
+        if n >= 4 {
+            // Two overlapping 4-byte loads; the overlap carries the same bytes in both.
+            let low = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)))
+            return low | high &<< UInt64(truncatingIfNeeded: (n &- 4) &* 8)
+        }
+        let first = UInt64(p.load(as: UInt8.self))
+        let middle = UInt64(p.load(fromByteOffset: n &>> 1, as: UInt8.self))
+        let last = UInt64(p.load(fromByteOffset: n &- 1, as: UInt8.self))
+        return first | middle &<< UInt64(truncatingIfNeeded: (n &>> 1) &* 8) | last &<< UInt64(truncatingIfNeeded: (n &- 1) &* 8)
+    }
+
+    /// The key bytes of the entry in the occupied slot at `p`.
+    func key(at p: UnsafeRawPointer) -> UnsafeRawBufferPointer {
+        let length = Int(truncatingIfNeeded: p.load(as: UInt64.self) & 0xFFFF_FFFF)
+        return UnsafeRawBufferPointer(start: arena + Int(truncatingIfNeeded: p.load(fromByteOffset: 8, as: UInt64.self)), count: length)
+    }
+
+    /// Calls `body` with each occupied slot, in slot order.
+    func forEachSlot(_ body: (UnsafeMutableRawPointer) throws -> Void) rethrows {
+        for slot in 0...slotMask {
+            let p = slots + slot * slotStride
+            if p.load(as: UInt64.self) != 0 { try body(p) }
+        }
+    }
+
+    /// Calls `body` with the key bytes and value of each entry, in slot order.
+    func forEachEntry(_ body: (UnsafeRawBufferPointer, Value) throws -> Void) rethrows {
+        try forEachSlot { p in try body(key(at: p), (p + Self.valueOffset).assumingMemoryBound(to: Value.self).pointee) }
     }
 
     /// Empties the table, keeping its capacity.
     func removeAll() {
-        values.deinitialize(count: count)
-        slots.update(repeating: 0, count: slotMask + 1)
+        deinitializeValues()
+        slots.initializeMemory(as: UInt8.self, repeating: 0, count: (slotMask + 1) * slotStride)
         count = 0
         arenaCount = 0
+    }
+
+    private func deinitializeValues() {
+        forEachSlot { p in (p + Self.valueOffset).assumingMemoryBound(to: Value.self).deinitialize(count: 1) }
+    }
+
+    private static func allocateSlots(_ slotCount: Int, stride: Int, alignment: Int) -> UnsafeMutableRawPointer {
+        let slots = UnsafeMutableRawPointer.allocate(byteCount: slotCount * stride, alignment: alignment)
+        slots.initializeMemory(as: UInt8.self, repeating: 0, count: slotCount * stride)
+        return slots
     }
 
     @usableFromInline func growArena(minimum: Int) {
@@ -113,30 +168,23 @@ final class CombiningTable<Value> {
         arenaCapacity = capacity
     }
 
-    @usableFromInline func growEntries() {
-        let capacity = entryCapacity * 2
-        let biggerKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
-        biggerKeys.moveInitialize(from: keys, count: count)
-        keys.deallocate()
-        keys = biggerKeys
-        let biggerValues = UnsafeMutablePointer<Value>.allocate(capacity: capacity)
-        biggerValues.moveInitialize(from: values, count: count)
-        values.deallocate()
-        values = biggerValues
-        entryCapacity = capacity
-        // Keep the load factor at most 1/2: rehash the tags into twice as many slots.
+    /// Doubles the slots, keeping the load factor at most 1/2; entries move with their values.
+    @usableFromInline func growSlots() {
         let oldSlots = slots
         let oldCount = slotMask + 1
-        let slotCount = capacity * 2
-        slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: 0, count: slotCount)
+        let slotCount = oldCount * 2
+        slots = Self.allocateSlots(slotCount, stride: slotStride, alignment: slotAlignment)
         slotMask = slotCount - 1
-        for i in 0..<oldCount where oldSlots[i] != 0 {
-            let word = oldSlots[i]
-            let entry = Int(word & 0xFFFF_FFFF) - 1
-            var slot = Int(truncatingIfNeeded: StableHash.hash(key(entry))) & slotMask
-            while slots[slot] != 0 { slot = (slot + 1) & slotMask }
-            slots[slot] = word
+        for old in 0..<oldCount {
+            let source = oldSlots + old * slotStride
+            guard source.load(as: UInt64.self) != 0 else { continue }
+            let key = key(at: source)
+            var slot = Int(truncatingIfNeeded: Self.slotHash(key, head: Self.keyHead(key))) & slotMask
+            while (slots + slot * slotStride).load(as: UInt64.self) != 0 { slot = (slot + 1) & slotMask }
+            let target = slots + slot * slotStride
+            target.copyMemory(from: source, byteCount: Self.valueOffset)
+            (target + Self.valueOffset).moveInitializeMemory(
+                as: Value.self, from: (source + Self.valueOffset).assumingMemoryBound(to: Value.self), count: 1)
         }
         oldSlots.deallocate()
     }
@@ -144,26 +192,28 @@ final class CombiningTable<Value> {
 
 extension CombiningTable: SpillableRecords where Value: WireCodable {
     /// Writes the entries sorted by (partition, key) with the radix sort of ``RecordBuffer``'s entries. Each
-    /// sort entry's `valueLength` field carries the table entry's number instead: keys are distinct, so the
+    /// sort entry's `valueLength` field carries the entry's slot number instead: keys are distinct, so the
     /// sort never compares it.
     func write(to writer: PartitionedFileWriter) throws {
         let order = UnsafeMutablePointer<RecordBuffer.Entry>.allocate(capacity: Swift.max(count, 1))
         defer { order.deallocate() }
-        for entry in 0..<count {
-            let info = keys[entry]
-            let key = UnsafeRawBufferPointer(start: arena + Int(info >> 32), count: Int(info & 0xFFFF_FFFF))
-            let partition = partitioner.partition(key: key, hash: StableHash.hash(key))
-            (order + entry).initialize(
+        var n = 0
+        forEachSlot { p in
+            let key = key(at: p)
+            let partition = partitioner.partition(key: key)
+            (order + n).initialize(
                 to: RecordBuffer.Entry(
-                    prefix: RecordBlock.keyPrefix(key), partition: UInt32(truncatingIfNeeded: partition), offset: UInt32(truncatingIfNeeded: info >> 32),
-                    keyLength: UInt32(truncatingIfNeeded: info & 0xFFFF_FFFF), valueLength: UInt32(truncatingIfNeeded: entry)))
+                    prefix: RecordBlock.keyPrefix(key), partition: UInt32(truncatingIfNeeded: partition),
+                    offset: UInt32(truncatingIfNeeded: key.baseAddress! - UnsafeRawPointer(arena)),
+                    keyLength: UInt32(truncatingIfNeeded: key.count), valueLength: UInt32(truncatingIfNeeded: (p - slots) / slotStride)))
+            n += 1
         }
-        EntrySorter.sort(order, count, arena: arena)
+        EntrySorter.sort(order, n, arena: arena)
         var encoder = WireWriter()
-        for i in 0..<count {
+        for i in 0..<n {
             let e = order[i]
             encoder.removeAll(keepingCapacity: true)
-            values[Int(e.valueLength)].encode(to: &encoder)
+            (slots + Int(e.valueLength) * slotStride + Self.valueOffset).assumingMemoryBound(to: Value.self).pointee.encode(to: &encoder)
             let key = UnsafeRawBufferPointer(start: arena + Int(e.offset), count: Int(e.keyLength))
             try encoder.bytes.withUnsafeBytes { try writer.append(partition: Int(e.partition), key: key, value: $0) }
         }

@@ -35,7 +35,7 @@ public final class MapOutput<Key: ShuffleKey, Value: WireCodable & Sendable> {
         emitted &+= 1
         if let unretainedTable {
             let full = unretainedTable._withUnsafeGuaranteedRef { table in
-                table.add(key: keyBytes, hash: StableHash.hash(keyBytes), value: value)
+                table.add(key: keyBytes, value: value)
                 return table.byteCount > sink.budget
             }
             if full { sink.spill(table!) }

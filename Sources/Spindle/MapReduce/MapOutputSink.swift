@@ -12,14 +12,16 @@ final class MapOutputSink<Value: WireCodable & Sendable> {
     @usableFromInline let isDirect: Bool
     let partitioner: PartitionFunction
     private let counters: Counters
-    private let buffer = RecordBuffer()
+    private let buffer: RecordBuffer
     private let spills: PartitionedSpillBuffer
-    private var valueWriter = WireWriter()
+    // The vars below are touched once per record by the task's one thread: unchecked exclusivity spares
+    // each record the runtime's access bookkeeping.
+    @exclusivity(unchecked) private var valueWriter = WireWriter()
     /// The first I/O error; the task fails with it after the current record.
-    private(set) var failure: (any Error)?
+    @exclusivity(unchecked) private(set) var failure: (any Error)?
     private let direct: DirectOutput?
     /// When set, emitted keys are collected here instead of stored (sampling for the total-order partitioner).
-    var sampledKeys: [[UInt8]]?
+    @exclusivity(unchecked) var sampledKeys: [[UInt8]]?
 
     /// Map-only output: lines written straight to a file.
     struct DirectOutput {
@@ -28,10 +30,14 @@ final class MapOutputSink<Value: WireCodable & Sendable> {
         let formatValue: (Value) -> String
     }
 
+    /// - Parameter expectedBytes: the input bytes the task will read; without a combiner the record buffer
+    ///   starts with room for about that much (within the budget), so it does not grow by copying.
     init(
         budget: Int, partitioner: PartitionFunction, combine: (@Sendable (inout Value, Value) -> Void)?, scratchPrefix: String,
-        counters: Counters, direct: DirectOutput?
+        counters: Counters, direct: DirectOutput?, expectedBytes: Int = 0
     ) {
+        let presized = combine == nil && direct == nil ? Swift.min(budget, expectedBytes + expectedBytes / 8, 1 << 31) : 0
+        buffer = RecordBuffer(arenaCapacity: Swift.max(1 << 16, presized))
         self.budget = budget
         self.partitioner = partitioner
         self.counters = counters
@@ -54,7 +60,7 @@ final class MapOutputSink<Value: WireCodable & Sendable> {
         }
         valueWriter.removeAll(keepingCapacity: true)
         value.encode(to: &valueWriter)
-        let partition = partitioner.partition(key: key, hash: StableHash.hash(key))
+        let partition = partitioner.partition(key: key)
         valueWriter.bytes.withUnsafeBytes { buffer.append(partition: partition, key: key, value: $0) }
         if buffer.byteCount > budget {
             do { try spills.spill(buffer) } catch { failure = error }

@@ -51,7 +51,7 @@ struct MapReduceEngine<Key: ShuffleKey, Value: WireCodable & Sendable>: JobEngin
         }
         let sink = MapOutputSink<Value>(
             budget: settings.mapBufferBytes, partitioner: partitionFunction(settings), combine: definition.combine, scratchPrefix: prefix,
-            counters: counters, direct: direct)
+            counters: counters, direct: direct, expectedBytes: payload.split.byteCount)
         let output = MapOutput<Key, Value>(sink: sink, combine: definition.combine, counters: counters)
         try InputRecordReader.forEachRecord(
             in: payload.split, firstLineNumbers: payload.firstLineNumbers, maxRecord: settings.maxRecord, skipBadRecords: settings.skipBadRecords,

@@ -76,7 +76,7 @@ final class OutputLineWriter {
     /// Writes `text` followed by a newline, unescaped; the caller guarantees it holds no newline.
     func writeRawLine(_ text: UnsafeRawBufferPointer) throws {
         try file.write(text)
-        try file.write([0x0A])
+        try withUnsafeBytes(of: UInt8(0x0A)) { try file.write($0) }
         records += 1
         bytes += text.count + 1
     }

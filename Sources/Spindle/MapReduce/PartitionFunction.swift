@@ -22,12 +22,12 @@ struct PartitionFunction: Sendable {
     let kind: Kind
     let partitions: Int
 
-    /// The partition of a key given its bytes and their ``StableHash``.
+    /// The partition of a key given its bytes (hashed with ``StableHash`` only by the hash kind).
     @inline(__always)
-    func partition(key: UnsafeRawBufferPointer, hash: UInt64) -> Int {
+    func partition(key: UnsafeRawBufferPointer) -> Int {
         switch kind {
         case .hash:
-            return Int(truncatingIfNeeded: (hash >> 1) % UInt64(partitions))
+            return Int(truncatingIfNeeded: (StableHash.hash(key) >> 1) % UInt64(partitions))
         case .ranges(let bounds):
             var low = 0
             var high = bounds.count

@@ -37,7 +37,7 @@ public final class ReduceOutput<Key: ShuffleKey> {
 
     /// Writes a line as it is (no key, no escaping); the bytes must not contain a newline.
     public func writeLine(_ bytes: UnsafeRawBufferPointer) throws {
-        precondition(!bytes.contains(0x0A), "a raw output line must not contain a newline")
+        precondition(bytes.baseAddress.map { memchrNewline($0, bytes.count) == nil } ?? true, "a raw output line must not contain a newline")
         try writer.writeRawLine(bytes)
     }
 
