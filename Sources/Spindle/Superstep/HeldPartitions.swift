@@ -18,14 +18,14 @@ final class HeldPartitions: Sendable {
     /// Drops what is held of `partitions` (they moved to other workers) and stops serving their outputs.
     /// A task of one of them still running (its attempt cancelled) may register an output afterwards; that output
     /// is served until the worker exits, as nobody asks for it.
-    func release(_ partitions: [Int], exchange: ExchangeServer) {
+    func release(_ partitions: [Int], exchange: ExchangeServer, logBudget: MessageLogBudget) {
         let dropped = objects.withLock { held in partitions.compactMap { held.removeValue(forKey: $0) } }
-        for object in dropped { (object as? any ReleasablePartition)?.release(exchange: exchange) }
+        for object in dropped { (object as? any ReleasablePartition)?.release(exchange: exchange, logBudget: logBudget) }
     }
 }
 
 /// A held partition that can give back what the worker serves for it.
 protocol ReleasablePartition: Sendable {
     /// Stops serving the partition's outputs and logs and deletes their scratch files (best effort).
-    func release(exchange: ExchangeServer)
+    func release(exchange: ExchangeServer, logBudget: MessageLogBudget)
 }

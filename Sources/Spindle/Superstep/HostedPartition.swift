@@ -28,12 +28,12 @@ final class HostedPartition<State>: @unchecked Sendable {  // Used by one task a
 }
 
 extension HostedPartition: ReleasablePartition {
-    func release(exchange: ExchangeServer) {
+    func release(exchange: ExchangeServer, logBudget: MessageLogBudget) {
         for output in served {
             exchange.unregister(output.attempt)
             if let file = output.scratchFile { try? FileSystem.unlink(file) }
         }
-        MessageLog.release(logs + (routing.map { [$0] } ?? []), exchange: exchange)
+        MessageLog.release(logs + (routing.map { [$0] } ?? []), exchange: exchange, budget: logBudget)
         served = []
         logs = []
         routing = nil

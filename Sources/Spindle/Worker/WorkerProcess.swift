@@ -344,7 +344,7 @@ final class WorkerProcess: Sendable {
                 return (assignment, context)
             }
             if stopping { return }
-            if !releases.isEmpty { services.partitions.release(releases, exchange: services.exchange) }
+            if !releases.isEmpty { services.partitions.release(releases, exchange: services.exchange, logBudget: services.messageLog) }
             guard let (assignment, context) = next else { continue }
             let message: ControlMessage
             do {
