@@ -17,6 +17,8 @@ package struct LoadTestSettings: Sendable {
     package var directory: String
     /// How long the whole test may take.
     package var timeout: Duration = .seconds(600)
+    /// The coordinator's `--join-timeout` (a debug build's handshakes are slow: tests give it longer).
+    package var joinTimeout: Duration = .seconds(30)
 
     package init(executable: String, workers: Int, tasks: Int, directory: String) {
         self.executable = executable
@@ -67,7 +69,7 @@ package enum LoadTest {
         let arguments = [
             "run", "noop", "--param", "tasks=\(settings.tasks)", "--listen", "127.0.0.1:0", "--workers", "0",
             "--expect-workers", "\(settings.workers)", "--tasks-per-worker", "\(settings.tasksPerWorker)", "--output", dir + "/out",
-            "--event-log", events, "--ui", "off", "--quiet",
+            "--event-log", events, "--ui", "off", "--quiet", "--join-timeout", DurationText.format(settings.joinTimeout),
         ]
         let coordinator = try ChildProcess.spawn(
             executable: settings.executable, arguments: arguments, environment: ["SPINDLE_SECRET": secret],
