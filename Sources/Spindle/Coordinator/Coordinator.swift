@@ -205,8 +205,7 @@ final class Coordinator {
                 acceptPeers()
                 continue
             }
-            // The peer that was registered, not a newer connection reusing its descriptor after an eviction
-            // (reading that one would block the loop).
+            // The peer registered, not a newer one reusing its descriptor (reading that one would block the loop).
             guard let peer = peers[ReadinessLoop.descriptor(of: token)], peer.token == token else { continue }
             do {
                 for frame in try peer.connection.readAvailable() {
@@ -232,9 +231,8 @@ final class Coordinator {
         if tick { showProgress() }
     }
 
-    /// How often the loop looks at timers and the progress line: often enough for deadlines of 200 ms and more.
+    /// How often the loop looks at timers and the progress line (deadlines are 200 ms and more).
     static let tickInterval: Duration = .milliseconds(10)
-
     private func startJob(now: Timestamp) throws {
         started = true
         console.log("\(workers.count) worker(s) joined; running \(options.job.name)")
@@ -279,27 +277,6 @@ final class Coordinator {
             }
             peers[connection.readinessDescriptor] = peer
         }
-    }
-
-    /// Fails at start, naming the limit and what to do, when the open-file limit cannot hold a connection per
-    /// expected worker (the soft limit was raised to the hard one at start, ``ResourceLimits``).
-    private func checkConnectionLimit() throws {
-        guard options.inProcess == nil, options.expectWorkers > connectionLimit else { return }
-        let soft = (try? ResourceLimits.openFiles().soft) ?? 0
-        throw SpindleError(
-            .workersLost,
-            "--expect-workers \(options.expectWorkers) needs a connection per worker, but the open-file limit (RLIMIT_NOFILE \(soft)) leaves room for \(connectionLimit); raise the hard limit (`ulimit -Hn`, LimitNOFILE= in a systemd unit) or expect fewer workers")
-    }
-
-    /// Records the silences the heartbeat monitor saw end (every frame is a sign of life): how close live workers
-    /// came to the heartbeat timeout.
-    private func recordHeartbeatGaps() {
-        let gaps = monitor.gaps
-        guard gaps.count > 0 else { return }
-        events.record(
-            "heartbeat_gaps",
-            [("count", .int(gaps.count)), ("p50", .double(gaps.percentile(0.5).seconds)), ("p99", .double(gaps.percentile(0.99).seconds)),
-             ("max", .double(gaps.maximum.seconds)), ("timeout", .double(options.heartbeatTimeout.seconds))])
     }
 
     /// How many peers may be connected at once, leaving descriptors for files (see ``ResourceLimits``).

@@ -85,9 +85,9 @@ package struct TaskScheduler: Sendable {
     package func isExcluded(_ worker: WorkerID) -> Bool { exclusion.isExcluded(worker) }
     /// The id the next attempt will get: every attempt started so far has a smaller one.
     package var nextAttemptID: AttemptID { AttemptID(nextAttempt) }
-    /// The oldest attempt `worker` holds, if any (with one task per worker: the attempt it runs).
+    /// The oldest attempt `worker` holds (with one task per worker: the attempt it runs), if any.
     package func runningAttempt(on worker: WorkerID) -> AttemptID? { workers[worker]?.first }
-    /// The attempts `worker` holds, oldest first (empty for a worker that is not live).
+    /// The attempts `worker` holds, oldest first (none for a worker that is not live).
     package func runningAttempts(on worker: WorkerID) -> [AttemptID] { workers[worker] ?? [] }
     /// Whether `worker` is live and holds `attempt`.
     package func holds(_ attempt: AttemptID, on worker: WorkerID) -> Bool { workers[worker]?.contains(attempt) ?? false }
@@ -258,7 +258,6 @@ package struct TaskScheduler: Sendable {
     }
 
     // MARK: Internals
-
     private mutating func start(_ task: TaskID, on worker: WorkerID, now: Timestamp, speculative: Bool) -> SchedulerDirective {
         let attempt = AttemptID(nextAttempt)
         nextAttempt += 1
@@ -276,8 +275,7 @@ package struct TaskScheduler: Sendable {
         let excluded = exclusion.isExcluded(worker)
         for s in stages.indices {
             let placement = stages[s].placement
-            // Moved out (no copy) while the predicate reads the scheduler's state.
-            var queue = TaskQueue()
+            var queue = TaskQueue()  // moved out (no copy) while the predicate reads the scheduler's state
             swap(&queue, &stages[s].pending)
             let taken = queue.removeFirst { index in
                 if let placement { return placement[index] == worker }
