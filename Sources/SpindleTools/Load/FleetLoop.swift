@@ -167,6 +167,10 @@ final class FleetLoop {
         if wasJoining {
             joining -= 1
             retry(worker.index, because: reason)
+        } else if report.shutdowns > 0 {
+            // The job ended: the coordinator closed this connection right after its shutdown frame, which a
+            // heartbeat sent at that moment met as a reset before the frame was read.
+            report.closedAtEnd += 1
         } else {
             report.errors.append("worker \(worker.index): \(reason)")
         }
