@@ -123,6 +123,14 @@ enum LibC {
     typealias SchedGetAffinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer?) -> Int32
     static let schedGetAffinity: SchedGetAffinity? = symbol("sched_getaffinity")
 
+    // epoll(7): sys/epoll.h is not part of the Glibc module (``Epoll`` lays out `struct epoll_event` itself).
+    typealias EpollCreate1 = @convention(c) (Int32) -> Int32
+    typealias EpollControl = @convention(c) (Int32, Int32, Int32, UnsafeMutableRawPointer?) -> Int32
+    typealias EpollWait = @convention(c) (Int32, UnsafeMutableRawPointer?, Int32, Int32) -> Int32
+    static let epollCreate1: EpollCreate1? = symbol("epoll_create1")
+    static let epollControl: EpollControl? = symbol("epoll_ctl")
+    static let epollWait: EpollWait? = symbol("epoll_wait")
+
     private static func symbol<F>(_ name: String) -> F? {
         guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, name) else { return nil }
         return unsafeBitCast(sym, to: F.self)

@@ -5,6 +5,7 @@ import Foundation
 import Spindle
 import SpindleCore
 import SpindleJobs
+import SpindleTools
 
 
 /// Word count, with a share of its map and reduce tasks crashing the worker process or stalling.
@@ -506,6 +507,9 @@ struct InjectedFailure: Error, CustomStringConvertible {
 if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "inflate" {
     exit(InflateBench.run(Array(CommandLine.arguments.dropFirst(2))))
 }
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "loadtest" {
+    exit(LoadTestCommand.run(Array(CommandLine.arguments.dropFirst(2))))
+}
 
 Spindle.main(
     jobs: BuiltinJobs.all + [
@@ -513,4 +517,5 @@ Spindle.main(
         inboxTest(name: "combinertest", combine: true).job, inboxTest(name: "nocombinertest", combine: false).job,
         slowBSPComponents.job, bspOrder.job, bspMaster.job, lineLengths.job, pregelBadAggregator.job, bspBadAggregator.job, slowKeyedPageRank.job, sortFails.job,
         slowed(ConnectedComponents.definition, name: "slowcomponents").job, slowed(ShortestPaths.definition, name: "slowsssp").job,
+        NoopEngine.job,
     ])

@@ -28,6 +28,7 @@ enum CommandSpecs {
             .value("join-timeout", placeholder: "DURATION", default: "30s", help: "how long to wait for workers to join (and to rejoin if all are lost)"),
             .value("max-attempts", placeholder: "N", default: "4", help: "failed attempts after which a task fails the job"),
             .value("exclude-after", placeholder: "N", default: "2", help: "exclude a worker once N distinct tasks failed on it and succeeded elsewhere (0: never)"),
+            .value("tasks-per-worker", placeholder: "N", default: "1", help: "tasks a worker holds at once (it runs one, queues the rest: hides the round trip of tiny tasks)"),
             .flag("no-speculation", help: "never launch backup attempts for straggling tasks"),
             .value("speculation-after", placeholder: "DURATION", default: "1s", help: "minimum run time before a straggler gets a backup"),
             .value("memory", placeholder: "SIZE", default: "512MiB", help: "memory budget per worker for shuffle buffers"),

@@ -69,6 +69,7 @@ struct RunCommand {
         var scheduler = SchedulerSettings()
         scheduler.maxAttempts = try a.int("max-attempts", default: RuntimeDefaults.maxAttempts, range: 1...1000)
         scheduler.excludeAfterFailedTasks = try a.int("exclude-after", default: scheduler.excludeAfterFailedTasks, range: 0...1000)
+        scheduler.tasksPerWorker = try a.int("tasks-per-worker", default: 1, range: 1...1024)
         scheduler.speculation = !a.flag("no-speculation")
         scheduler.speculationMinimumAge = try a.duration("speculation-after", default: .seconds(1))
         let heartbeatInterval = try a.duration("heartbeat-interval", default: RuntimeDefaults.heartbeatInterval)

@@ -4,22 +4,22 @@ import SpindlePosix
 extension Coordinator: DriverControl {
     /// Carries out scheduler directives. `result` is the attempt result that produced them, if any.
     func apply(_ directives: [SchedulerDirective], result: AttemptResult? = nil) {
+        // Assignments go out together, one write per worker (several when it holds more than one task).
+        var assignments: [WorkerID: [Frame]] = [:]
+        defer { send(assignments) }
         for directive in directives {
             guard failure == nil else { return }
             switch directive {
             case .assign(let attempt, let task, let worker, let speculative):
-                guard let peer = workers[worker] else { continue }
+                guard workers[worker] != nil else { continue }
                 attemptCount += 1
                 if stageStarted[task.stage] == nil { stageStarted[task.stage] = MonotonicClock.now() }
                 events.record(
                     "attempt_started",
                     [("attempt", .int(Int(attempt.rawValue))), ("task", .string(driver.describe(task))), ("stage", .int(task.stage)),
                      ("index", .int(task.index)), ("worker", .int(Int(worker.rawValue))), ("speculative", .bool(speculative))])
-                do {
-                    try peer.connection.send(.assign(TaskAssignment(attempt: attempt, task: task, payload: driver.payload(for: task))))
-                } catch {
-                    lose(worker, peer: peer, cause: "sending it a task failed: \(error)")
-                }
+                let message = ControlMessage.assign(TaskAssignment(attempt: attempt, task: task, payload: driver.payload(for: task)))
+                assignments[worker, default: []].append(message.frame())
             case .cancel(let attempt, let worker):
                 events.record("attempt_cancelled", [("attempt", .int(Int(attempt.rawValue))), ("worker", .int(Int(worker.rawValue)))])
                 try? workers[worker]?.connection.send(.cancel(attempt))
@@ -60,6 +60,14 @@ extension Coordinator: DriverControl {
             case .noHealthyWorker(_, let cause):
                 fail(.taskFailed, cause)
             }
+        }
+    }
+
+    /// Sends each worker its batch of assignments; a worker the sending fails for is lost.
+    private func send(_ assignments: [WorkerID: [Frame]]) {
+        for (worker, frames) in assignments.sorted(by: { $0.key < $1.key }) {
+            guard let peer = workers[worker] else { continue }
+            do { try peer.connection.send(frames) } catch { lose(worker, peer: peer, cause: "sending it a task failed: \(error)") }
         }
     }
 

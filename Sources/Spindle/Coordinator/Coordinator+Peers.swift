@@ -88,13 +88,13 @@ extension Coordinator {
     private func handle(_ message: ControlMessage, from worker: WorkerID, peer: Peer) throws {
         switch message {
         case .heartbeat(let report):
-            let check = scheduler.checkHeartbeat(report, from: worker, previous: lastReported[worker])
+            let check = scheduler.checkHeartbeat(report, from: worker, recent: lastReported[worker] ?? [])
             guard check == .accepted else { return reject(worker, peer: peer, check) }
             progress[worker] = report.runningAttempt == nil ? nil : report.progress
         case .finished(let result):
             let check = checkResult(result, from: worker)
             guard check == .accepted else { return reject(worker, peer: peer, check) }
-            lastReported[worker] = result.attempt
+            noteReported(result.attempt, by: worker)
             progress[worker] = nil
             workerPeakResident[worker] = max(workerPeakResident[worker] ?? 0, result.statistics.peakResidentBytes)
             apply(scheduler.attemptSucceeded(result.attempt, now: MonotonicClock.now()), result: result)
@@ -104,7 +104,7 @@ extension Coordinator {
                 check = scheduler.checkLostOutputs(failure.lostOutputs, reportedBy: task)
             }
             guard check == .accepted else { return reject(worker, peer: peer, check) }
-            lastReported[worker] = failure.attempt
+            noteReported(failure.attempt, by: worker)
             progress[worker] = nil
             let cause = Self.printable(failure.cause)
             failedAttempts += 1
@@ -116,6 +116,14 @@ extension Coordinator {
         default:
             throw ProtocolError.unexpectedKind(MessageKind(rawValue: message.frame().kind)!)
         }
+    }
+
+    /// Remembers `attempt` among the last reports of `worker` (as many as it may hold attempts, and one more).
+    private func noteReported(_ attempt: AttemptID, by worker: WorkerID) {
+        var recent = lastReported[worker] ?? []
+        if recent.count > options.scheduler.tasksPerWorker { recent.removeFirst() }
+        recent.append(attempt)
+        lastReported[worker] = recent
     }
 
     /// Checks a result: the worker's own current attempt, plausible statistics, and a payload the driver accepts.
@@ -193,8 +201,7 @@ extension Coordinator {
             let loss = ControlMessage.peerLost(PeerLoss(host: exchange.host, port: exchange.port, attemptsBelow: scheduler.nextAttemptID))
             for other in workers.values { try? other.connection.send(loss) }
         }
-        let running = scheduler.runningAttempt(on: worker)
-        if running != nil { failedAttempts += 1 }
+        failedAttempts += scheduler.runningAttempts(on: worker).count
         apply(scheduler.workerLost(worker, cause: "\(worker) was lost: \(cause)"))
         if started && failure == nil {
             do { try driver.workerLost(worker, control: self) } catch { fail(error) }
@@ -219,6 +226,7 @@ extension Coordinator {
 
     func close(_ peer: Peer) {
         peers[peer.connection.readinessDescriptor] = nil
+        readiness.unwatch(peer.connection.readinessDescriptor)
         peer.connection.close()
     }
 }

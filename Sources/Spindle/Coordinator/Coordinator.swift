@@ -5,7 +5,7 @@ import SpindlePosix
 /// monitor (pure state machines) with events, carries out their directives over the sockets, and lets
 /// the engine's driver plan stages and commit output.
 ///
-/// One thread runs the whole loop (poll, read, decide, send), so the state needs no locks.
+/// One thread runs the whole loop (wait with ``ReadinessLoop``, read, decide, send), so the state needs no locks.
 final class Coordinator {
     enum PeerState {
         case handshaking(ServerHandshake, deadline: Timestamp)
@@ -17,6 +17,8 @@ final class Coordinator {
 
     final class Peer {
         let connection: any ControlLink
+        /// The peer's registration in ``Coordinator/readiness`` (its descriptor and a generation).
+        var token: UInt64 = 0
         var state: PeerState
         /// When an unauthenticated peer's handshake times out (the oldest is dropped first); nil otherwise.
         var handshakeDeadline: Timestamp? {
@@ -58,8 +60,12 @@ final class Coordinator {
     var failedAttempts = 0
     var workersLost = 0
     var progress: [WorkerID: Double] = [:]
-    /// The attempt each worker reported last (a heartbeat read before that report may still name it).
-    var lastReported: [WorkerID: AttemptID] = [:]
+    /// The attempts each worker reported last, newest last (a heartbeat read before those reports may still name them).
+    var lastReported: [WorkerID: [AttemptID]] = [:]
+    /// Waits on the listener and every peer's link (epoll).
+    let readiness: ReadinessLoop
+    /// When timers (handshake deadlines, heartbeats, expiry) and the progress line were last looked at.
+    var lastTick: Timestamp
     /// The peak resident memory each worker reported with its latest result.
     var workerPeakResident: [WorkerID: Int] = [:]
     let startTime: Timestamp
@@ -87,6 +93,8 @@ final class Coordinator {
         self.monitor = HeartbeatMonitor(timeout: options.heartbeatTimeout)
         self.startTime = MonotonicClock.now()
         self.lastHeartbeatSent = startTime
+        self.lastTick = startTime
+        self.readiness = try ReadinessLoop()
     }
 
     /// The address workers connect to.
@@ -142,6 +150,7 @@ final class Coordinator {
             } else if options.inProcess == nil {
                 console.log("listening on \(listenDescription); waiting for \(options.expectWorkers) worker(s)")
             }
+            try checkConnectionLimit()
             events.record("coordinator_listening", [("address", .string(listenDescription))])
             while !finishRequested && failure == nil && stopSignal == nil {
                 try step()
@@ -164,6 +173,7 @@ final class Coordinator {
             }
         }
         console.finishLine()
+        recordHeartbeatGaps()
         shutdownWorkers(reason: failure == nil ? "the job finished" : stoppedBy == nil ? "the job failed" : "the job was stopped", jobFailed: failure != nil)
         stopShipping()
         let outcome: JobOutcome
@@ -178,6 +188,7 @@ final class Coordinator {
         journal?.close()
         events.close()
         listener.close()
+        readiness.close()
         return outcome
     }
 
@@ -190,38 +201,43 @@ final class Coordinator {
     /// are not the coordinator's.
     var stopSignal: Int32? { options.inProcess == nil ? TerminationSignals.caught : nil }
 
-    /// One turn of the loop: wait for links (at most 50 ms), handle what arrived, then timers.
+    /// One turn of the loop: wait for links (at most 50 ms), handle what arrived, then timers (at most every
+    /// ``tickInterval``: they visit every peer) and assignments.
     private func step() throws {
-        let listening = listener.readinessDescriptor
-        var fds: [(fd: Int32, events: PollEvents)] = [(listening, .readable)]
-        let order = Array(peers)
-        for (fd, _) in order { fds.append((fd, .readable)) }
-        let ready = try Poller.wait(fds, timeout: .milliseconds(50))
-        if !ready[0].isEmpty && listening >= 0 { acceptPeers() }
-        for (i, (fd, polled)) in order.enumerated() where !ready[i + 1].isEmpty {
-            // The peer that was polled, not a newer connection reusing its descriptor after an eviction
-            // (reading that one would block the loop).
-            guard let peer = peers[fd], peer === polled else { continue }
+        readiness.watchListener(listener.readinessDescriptor)
+        for ready in try readiness.wait(timeout: .milliseconds(50)) {
+            guard let token = ready else {
+                acceptPeers()
+                continue
+            }
+            // The peer registered, not a newer one reusing its descriptor (reading that one would block the loop).
+            guard let peer = peers[ReadinessLoop.descriptor(of: token)], peer.token == token else { continue }
             do {
                 for frame in try peer.connection.readAvailable() {
                     handle(frame, from: peer)
-                    if peers[fd] == nil { break }
+                    if peers[peer.connection.readinessDescriptor] !== peer { break }
                 }
             } catch {
                 drop(peer, reason: error is ConnectionClosed ? "its connection closed" : "\(error)")
             }
         }
         let now = MonotonicClock.now()
-        checkTimers(now: now)
+        let tick = now.duration(since: lastTick) >= Self.tickInterval
+        if tick {
+            lastTick = now
+            checkTimers(now: now)
+        }
         if !started && workers.count >= options.expectWorkers {
             try startJob(now: now)
         }
         if started && failure == nil && !finishRequested {
             apply(scheduler.assignIdleWorkers(now: now))
         }
-        showProgress()
+        if tick { showProgress() }
     }
 
+    /// How often the loop looks at timers and the progress line (deadlines are 200 ms and more).
+    static let tickInterval: Duration = .milliseconds(10)
     private func startJob(now: Timestamp) throws {
         started = true
         console.log("\(workers.count) worker(s) joined; running \(options.job.name)")
@@ -256,7 +272,15 @@ final class Coordinator {
             }
             let machine = ServerHandshake(secret: options.secret, nonce: SecureRandom.bytes(WireProtocol.nonceLength))
             let deadline = MonotonicClock.now() + options.handshakeTimeout
-            peers[connection.readinessDescriptor] = Peer(connection: connection, state: .handshaking(machine, deadline: deadline))
+            let peer = Peer(connection: connection, state: .handshaking(machine, deadline: deadline))
+            do {
+                peer.token = try readiness.watch(connection.readinessDescriptor)
+            } catch {
+                events.record("connection_refused", [("peer", .string(connection.peer)), ("reason", .string("\(error)"))])
+                connection.close()
+                continue
+            }
+            peers[connection.readinessDescriptor] = peer
         }
     }
 

@@ -42,6 +42,17 @@ final class FramedSocket: Sendable {
         try sendLock.withLock { _ in try socket.writeAll(bytes) }
     }
 
+    /// Sends `frames` in order with one write (the whole batch is written or the call throws).
+    func send(_ frames: [Frame]) throws {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(frames.reduce(0) { $0 + $1.payload.count + 5 })
+        for frame in frames {
+            Frame.appendHeader(kind: frame.kind, payloadCount: frame.payload.count, to: &bytes)
+            bytes.append(contentsOf: frame.payload)
+        }
+        try sendLock.withLock { _ in try socket.writeAll(bytes) }
+    }
+
     /// Sends one frame whose payload is `parts` one after another, written from where they lie (no copy
     /// into a frame); the whole frame is written or the call throws.
     func send(kind: UInt8, parts: [UnsafeRawBufferPointer]) throws {

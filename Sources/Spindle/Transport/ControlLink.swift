@@ -30,6 +30,11 @@ protocol ControlLink: AnyObject, Sendable {
 extension ControlLink {
     /// Sends a control message.
     func send(_ message: ControlMessage) throws { try send(message.frame()) }
+
+    /// Sends `frames` in order (one write where the link can: a batch of assignments costs one system call).
+    func send(_ frames: [Frame]) throws {
+        for frame in frames { try send(frame) }
+    }
 }
 
 extension FramedSocket: ControlLink {

@@ -23,7 +23,8 @@ final class TCPControlListener: ControlListener {
     static let sendTimeout: Duration = .seconds(5)
 
     init(host: String, port: UInt16) throws {
-        listener = try TCPListener(host: host, port: port)
+        // A thousand workers starting at once must not overflow the accept queue (a dropped SYN costs a second).
+        listener = try TCPListener(host: host, port: port, backlog: 1024)
     }
 
     var port: UInt16 { listener.port }

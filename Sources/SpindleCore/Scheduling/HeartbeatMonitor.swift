@@ -7,6 +7,8 @@ package struct HeartbeatMonitor<Peer: Hashable & Sendable>: Sendable {
     /// Silence longer than this makes a peer dead.
     package let timeout: Duration
     private var lastHeard: [Peer: Timestamp] = [:]
+    /// Every silence that ended with a sign of life: how close live peers came to the timeout.
+    package private(set) var gaps = DurationHistogram()
 
     package init(timeout: Duration) {
         precondition(timeout > .zero, "heartbeat timeout must be positive")
@@ -19,7 +21,10 @@ package struct HeartbeatMonitor<Peer: Hashable & Sendable>: Sendable {
     /// Records a sign of life from `peer`. Ignored for peers not tracked (already expired or forgotten).
     package mutating func heard(from peer: Peer, now: Timestamp) {
         guard let last = lastHeard[peer] else { return }
-        if now > last { lastHeard[peer] = now }
+        if now > last {
+            gaps.record(now.duration(since: last))
+            lastHeard[peer] = now
+        }
     }
 
     /// Stops watching `peer` (it left or its connection closed).

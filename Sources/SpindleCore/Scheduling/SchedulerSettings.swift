@@ -15,6 +15,9 @@ package struct SchedulerSettings: Sendable, Equatable {
     /// once this many distinct tasks failed on it and then committed on another worker; 0 never excludes.
     /// Default 2.
     package var excludeAfterFailedTasks: Int = 2
+    /// Attempts a worker holds at once: it runs one and queues the others, which hides the round trip to the
+    /// coordinator when tasks take less time than it (`--tasks-per-worker`). Default 1.
+    package var tasksPerWorker: Int = 1
 
     package init() {}
 
@@ -27,6 +30,7 @@ package struct SchedulerSettings: Sendable, Equatable {
         guard excludeAfterFailedTasks >= 0 else {
             throw SettingsError(field: "excludeAfterFailedTasks", message: "must not be negative, got \(excludeAfterFailedTasks)")
         }
+        guard tasksPerWorker >= 1 else { throw SettingsError(field: "tasksPerWorker", message: "must be at least 1, got \(tasksPerWorker)") }
         guard speculationSlowdown >= 0 else {
             throw SettingsError(field: "speculationSlowdown", message: "must not be negative, got \(speculationSlowdown)")
         }

@@ -39,13 +39,14 @@ package enum ReportLimits {
 }
 
 extension TaskScheduler {
-    /// Checks a result or failure report of `attempt` from `worker`: the attempt MUST be the one the scheduler
-    /// gave `worker` and has not yet heard the end of (a cancelled attempt still counts until it reports).
-    /// Another worker's attempt, an attempt never handed out, or a second report of one attempt is rejected.
+    /// Checks a result or failure report of `attempt` from `worker`: the attempt MUST be one the scheduler gave
+    /// `worker` and has not yet heard the end of (a cancelled attempt still counts until it reports). Another
+    /// worker's attempt, an attempt never handed out, or a second report of one attempt is rejected.
     package func checkReport(of attempt: AttemptID, from worker: WorkerID) -> ReportCheck {
-        guard liveWorkers.contains(worker) else { return .rejected(reason: "\(worker) is not a live worker") }
-        guard runningAttempt(on: worker) == attempt else {
-            let running = runningAttempt(on: worker).map { "it runs \($0)" } ?? "it runs no attempt"
+        guard holds(attempt, on: worker) else {
+            guard liveWorkers.contains(worker) else { return .rejected(reason: "\(worker) is not a live worker") }
+            let held = runningAttempts(on: worker)
+            let running = held.isEmpty ? "it runs no attempt" : "it holds \(held.map(\.description).joined(separator: ", "))"
             return .rejected(reason: "it reported \(attempt), which is not its current attempt (\(running))")
         }
         return .accepted
@@ -65,16 +66,21 @@ extension TaskScheduler {
     }
 
     /// Checks a heartbeat from `worker`: progress MUST be a finite number in 0...1, and the running attempt, if
-    /// any, MUST be `worker`'s current attempt or `previous` (its last reported one: a heartbeat read before a
+    /// any, MUST be one `worker` holds or one of `recent` (attempts it reported last: a heartbeat read before a
     /// result was sent may arrive after it).
-    package func checkHeartbeat(_ report: HeartbeatReport, from worker: WorkerID, previous: AttemptID?) -> ReportCheck {
+    package func checkHeartbeat(_ report: HeartbeatReport, from worker: WorkerID, recent: [AttemptID]) -> ReportCheck {
         guard report.progress.isFinite, (0...1).contains(report.progress) else {
             return .rejected(reason: "its heartbeat reported progress \(report.progress), which is not in 0...1")
         }
-        if let attempt = report.runningAttempt, attempt != runningAttempt(on: worker), attempt != previous {
+        if let attempt = report.runningAttempt, !holds(attempt, on: worker), !recent.contains(attempt) {
             return .rejected(reason: "its heartbeat names \(attempt), which is not an attempt it runs")
         }
         return .accepted
+    }
+
+    /// ``checkHeartbeat(_:from:recent:)`` with the one attempt `worker` reported last, if any.
+    package func checkHeartbeat(_ report: HeartbeatReport, from worker: WorkerID, previous: AttemptID?) -> ReportCheck {
+        checkHeartbeat(report, from: worker, recent: previous.map { [$0] } ?? [])
     }
 
     /// Checks an attempt's statistics: every count and size in `0...ReportLimits.maxCount`.

@@ -3,7 +3,9 @@
 ///
 /// A pure state machine: the runtime shell feeds it events (a worker joined or was lost, an attempt
 /// finished or failed) with the current time and carries out the ``SchedulerDirective``s it returns.
-/// Each worker runs one attempt at a time and pulls the next task when idle, so faster workers do more.
+/// Each worker holds up to ``SchedulerSettings/tasksPerWorker`` attempts at once (one by default) and is given
+/// the next task when one ends, so faster workers do more. Events cost O(1) amortized in the number of tasks
+/// (``TaskQueue``, ``WorkerSet``, ``RunningMedian``): one coordinator schedules tens of thousands per second.
 ///
 /// A task fails the job after `maxAttempts` consecutive failed attempts (a commit resets the count). A failed
 /// task runs again on a worker it has not failed on, when a healthy one is live; a worker whose failed tasks
@@ -15,41 +17,12 @@
 package struct TaskScheduler: Sendable {
     package let settings: SchedulerSettings
 
-    private struct TaskState: Sendable {
-        var committed: (attempt: AttemptID, worker: WorkerID)?
-        var live: [AttemptID] = []
-        var failures = 0
-        var lastCause = ""
-        var queued = true
-    }
-
-    private struct StageState: Sendable {
-        var tasks: [TaskState]
-        var locationBound: Bool
-        var released = false
-        var committedCount = 0
-        var completionReported = false
-        var pending: [Int]
-        var finishedDurations: [Duration] = []
-        var speculativeLaunched = 0
-        /// Task i runs only on placement[i] (a BSP partition's owner), when set.
-        var placement: [WorkerID]?
-        /// Abandoned (a BSP rollback): no new attempts, results rejected, never blocks later stages.
-        var abandoned = false
-    }
-
-    private struct AttemptState: Sendable {
-        var task: TaskID
-        var worker: WorkerID
-        var started: Timestamp
-        var speculative: Bool
-        var cancelled = false
-    }
-
     private var stages: [StageState] = []
     private var attempts: [AttemptID: AttemptState] = [:]
-    /// Live workers and the attempt each one runs, if any.
-    private var workers: [WorkerID: AttemptID?] = [:]
+    /// Live workers and the attempts each one holds (oldest first; at most ``SchedulerSettings/tasksPerWorker``).
+    private var workers: [WorkerID: [AttemptID]] = [:]
+    /// Live workers holding fewer than ``SchedulerSettings/tasksPerWorker`` attempts, in ascending order.
+    private var open = WorkerSet()
     private var nextAttempt: UInt64 = 1
     private var failedTask: TaskID?
     private var exclusion: WorkerExclusion
@@ -82,8 +55,12 @@ package struct TaskScheduler: Sendable {
     package var healthyWorkers: [WorkerID] { workers.keys.filter { !exclusion.isExcluded($0) }.sorted() }
     /// The id the next attempt will get: every attempt started so far has a smaller one.
     package var nextAttemptID: AttemptID { AttemptID(nextAttempt) }
-    /// The attempt `worker` runs, if any.
-    package func runningAttempt(on worker: WorkerID) -> AttemptID? { workers[worker] ?? nil }
+    /// The oldest attempt `worker` holds (with one task per worker: the attempt it runs), if any.
+    package func runningAttempt(on worker: WorkerID) -> AttemptID? { workers[worker]?.first }
+    /// The attempts `worker` holds, oldest first (none for a worker that is not live).
+    package func runningAttempts(on worker: WorkerID) -> [AttemptID] { workers[worker] ?? [] }
+    /// Whether `worker` is live and holds `attempt`.
+    package func holds(_ attempt: AttemptID, on worker: WorkerID) -> Bool { workers[worker]?.contains(attempt) ?? false }
     /// Failed attempts of `task` so far.
     package func failures(of task: TaskID) -> Int { stages[task.stage].tasks[task.index].failures }
     /// The task an attempt belongs to, while the attempt is live.
@@ -99,7 +76,7 @@ package struct TaskScheduler: Sendable {
         precondition(placement == nil || placement!.count == taskCount, "one placement per task")
         var state = StageState(
             tasks: Array(repeating: TaskState(), count: taskCount), locationBound: locationBound,
-            pending: Array(0..<taskCount))
+            pending: TaskQueue(Array(0..<taskCount)))
         state.placement = placement
         stages.append(state)
         return stages.count - 1
@@ -131,8 +108,8 @@ package struct TaskScheduler: Sendable {
     package mutating func restoreCommitted(_ task: TaskID, attempt: AttemptID, worker: WorkerID) {
         guard stages[task.stage].tasks[task.index].committed == nil, stages[task.stage].tasks[task.index].live.isEmpty else { return }
         stages[task.stage].tasks[task.index].committed = (attempt, worker)
+        if stages[task.stage].tasks[task.index].queued { stages[task.stage].pending.remove(task.index) }
         stages[task.stage].tasks[task.index].queued = false
-        stages[task.stage].pending.removeAll { $0 == task.index }
         stages[task.stage].committedCount += 1
     }
 
@@ -141,17 +118,21 @@ package struct TaskScheduler: Sendable {
 
     /// A worker registered and is idle.
     package mutating func workerJoined(_ worker: WorkerID) {
-        if workers[worker] == nil { workers[worker] = .some(nil) }
+        guard workers[worker] == nil else { return }
+        workers[worker] = []
+        open.insert(worker)
     }
 
-    /// A worker died (timeout or closed connection). Its attempt fails with `cause` and counts against its
-    /// task; committed outputs it held in unreleased location-bound stages are lost and re-queued.
+    /// A worker died (timeout or closed connection). Its attempts fail with `cause`; the oldest (the one it was
+    /// running) counts against its task, the others were queued behind it and do not. Committed outputs it held
+    /// in unreleased location-bound stages are lost and re-queued.
     package mutating func workerLost(_ worker: WorkerID, cause: String) -> [SchedulerDirective] {
-        guard let running = workers.removeValue(forKey: worker) else { return [] }
+        guard let held = workers.removeValue(forKey: worker) else { return [] }
+        open.remove(worker)
         exclusion.forget(worker)
         var directives: [SchedulerDirective] = []
-        if let attempt = running {
-            directives += finishFailedAttempt(attempt, cause: cause, counts: true)
+        for (i, attempt) in held.enumerated() {
+            directives += finishFailedAttempt(attempt, cause: cause, counts: i == 0)
         }
         for s in stages.indices where stages[s].locationBound && !stages[s].released {
             for i in stages[s].tasks.indices where stages[s].tasks[i].committed?.worker == worker {
@@ -177,13 +158,13 @@ package struct TaskScheduler: Sendable {
         }
         var directives: [SchedulerDirective] = [.commit(attempt: attempt, task: id, worker: state.worker)]
         stages[id.stage].tasks[id.index].committed = (attempt, state.worker)
+        if stages[id.stage].tasks[id.index].queued { stages[id.stage].pending.remove(id.index) }
         stages[id.stage].tasks[id.index].queued = false
         // The task has shown it can succeed: only consecutive failures count towards maxAttempts, so a task
         // whose output is lost again and again (its workers keep dying) is not failed for that.
         stages[id.stage].tasks[id.index].failures = 0
-        stages[id.stage].pending.removeAll { $0 == id.index }
         stages[id.stage].committedCount += 1
-        stages[id.stage].finishedDurations.append(now.duration(since: state.started))
+        stages[id.stage].finishedDurations.insert(now.duration(since: state.started))
         for other in stages[id.stage].tasks[id.index].live {
             if let otherState = attempts[other], !otherState.cancelled {
                 attempts[other]?.cancelled = true
@@ -226,28 +207,36 @@ package struct TaskScheduler: Sendable {
         return directives + failIfNoHealthyWorker()
     }
 
-    /// Hands pending work to idle workers (and backups to stragglers when nothing is pending).
+    /// Hands pending work to workers with a free slot, one task per worker per round in ascending worker order,
+    /// until no pending task fits a free slot; a worker that holds nothing and finds nothing pending gets a backup
+    /// of a straggler. Costs O(workers given a task + workers with a free slot).
     package mutating func assignIdleWorkers(now: Timestamp) -> [SchedulerDirective] {
         guard failedTask == nil else { return [] }
         var directives: [SchedulerDirective] = []
-        for worker in workers.keys.sorted() where workers[worker]! == nil {
-            if let task = takePendingTask(for: worker) {
-                directives.append(start(task, on: worker, now: now, speculative: false))
-            } else if !exclusion.isExcluded(worker), let task = straggler(avoiding: worker, now: now) {
-                stages[task.stage].speculativeLaunched += 1
-                directives.append(start(task, on: worker, now: now, speculative: true))
+        var round = open.elements
+        while !round.isEmpty {
+            var next: [WorkerID] = []
+            for worker in round {
+                if let task = takePendingTask(for: worker) {
+                    directives.append(start(task, on: worker, now: now, speculative: false))
+                    if workers[worker]!.count < settings.tasksPerWorker { next.append(worker) }
+                } else if workers[worker]!.isEmpty, !exclusion.isExcluded(worker), let task = straggler(avoiding: worker, now: now) {
+                    stages[task.stage].speculativeLaunched += 1
+                    directives.append(start(task, on: worker, now: now, speculative: true))
+                }
             }
+            round = next
         }
         return directives
     }
 
     // MARK: Internals
-
     private mutating func start(_ task: TaskID, on worker: WorkerID, now: Timestamp, speculative: Bool) -> SchedulerDirective {
         let attempt = AttemptID(nextAttempt)
         nextAttempt += 1
         attempts[attempt] = AttemptState(task: task, worker: worker, started: now, speculative: speculative)
-        workers[worker] = .some(attempt)
+        workers[worker]!.append(attempt)
+        if workers[worker]!.count >= settings.tasksPerWorker { open.remove(worker) }
         stages[task.stage].tasks[task.index].live.append(attempt)
         return .assign(attempt: attempt, task: task, worker: worker, speculative: speculative)
     }
@@ -258,12 +247,15 @@ package struct TaskScheduler: Sendable {
     private mutating func takePendingTask(for worker: WorkerID) -> TaskID? {
         let excluded = exclusion.isExcluded(worker)
         for s in stages.indices {
-            let position = stages[s].pending.firstIndex { index in
-                if let placement = stages[s].placement { return placement[index] == worker }
+            let placement = stages[s].placement
+            var queue = TaskQueue()  // moved out (no copy) while the predicate reads the scheduler's state
+            swap(&queue, &stages[s].pending)
+            let taken = queue.removeFirst { index in
+                if let placement { return placement[index] == worker }
                 return !excluded && !avoids(TaskID(stage: s, index: index), worker)
             }
-            if let position {
-                let index = stages[s].pending.remove(at: position)
+            swap(&queue, &stages[s].pending)
+            if let index = taken {
                 stages[s].tasks[index].queued = false
                 return TaskID(stage: s, index: index)
             }
@@ -305,10 +297,8 @@ package struct TaskScheduler: Sendable {
         let cap = max(1, Int(settings.speculativeFraction * Double(stage.tasks.count)))
         guard stage.speculativeLaunched < cap else { return nil }
         var threshold = settings.speculationMinimumAge
-        if !stage.finishedDurations.isEmpty {
-            let sorted = stage.finishedDurations.sorted()
-            let median = sorted[sorted.count / 2]
-            threshold = max(threshold, median * settings.speculationSlowdown)
+        if let median = stage.finishedDurations.median {
+            threshold = max(threshold, median.scaled(by: settings.speculationSlowdown))
         }
         var best: (task: TaskID, age: Duration)?
         for (_, state) in attempts where state.task.stage == s && !state.cancelled && state.worker != worker {
@@ -381,7 +371,7 @@ package struct TaskScheduler: Sendable {
         let task = stages[id.stage].tasks[id.index]
         guard !task.queued, task.live.isEmpty, task.committed == nil else { return }
         stages[id.stage].tasks[id.index].queued = true
-        stages[id.stage].pending.insert(id.index, at: atBack ? stages[id.stage].pending.count : 0)
+        if atBack { stages[id.stage].pending.pushBack(id.index) } else { stages[id.stage].pending.pushFront(id.index) }
     }
 
     private mutating func removeLive(_ attempt: AttemptID, of id: TaskID) {
@@ -389,12 +379,9 @@ package struct TaskScheduler: Sendable {
     }
 
     private mutating func freeWorker(_ worker: WorkerID, attempt: AttemptID) {
-        if let running = workers[worker], running == attempt { workers[worker] = .some(nil) }
+        guard let position = workers[worker]?.firstIndex(of: attempt) else { return }
+        workers[worker]!.remove(at: position)
+        if workers[worker]!.count < settings.tasksPerWorker { open.insert(worker) }
     }
-}
 
-extension Duration {
-    fileprivate static func * (d: Duration, factor: Double) -> Duration {
-        .nanoseconds(Int64(Double(d.nanosecondsClamped) * factor))
-    }
 }

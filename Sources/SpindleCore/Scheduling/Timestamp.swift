@@ -32,4 +32,7 @@ extension Duration {
         let (s, atto) = components
         return Double(s) + Double(atto) / 1e18
     }
+
+    /// The duration times `factor` (nanosecond precision).
+    package func scaled(by factor: Double) -> Duration { .nanoseconds(Int64(Double(nanosecondsClamped) * factor)) }
 }
