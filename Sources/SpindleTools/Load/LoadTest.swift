@@ -19,6 +19,9 @@ package struct LoadTestSettings: Sendable {
     package var timeout: Duration = .seconds(600)
     /// The coordinator's `--join-timeout` (a debug build's handshakes are slow: tests give it longer).
     package var joinTimeout: Duration = .seconds(30)
+    /// The coordinator's `--heartbeat-timeout` (nil: its default). The benchmark keeps the default; the test, which
+    /// runs a debug build beside the whole suite on two cores, gives starved processes longer.
+    package var heartbeatTimeout: Duration?
 
     package init(executable: String, workers: Int, tasks: Int, directory: String) {
         self.executable = executable
@@ -70,7 +73,7 @@ package enum LoadTest {
             "run", "noop", "--param", "tasks=\(settings.tasks)", "--listen", "127.0.0.1:0", "--workers", "0",
             "--expect-workers", "\(settings.workers)", "--tasks-per-worker", "\(settings.tasksPerWorker)", "--output", dir + "/out",
             "--event-log", events, "--ui", "off", "--quiet", "--join-timeout", DurationText.format(settings.joinTimeout),
-        ]
+        ] + (settings.heartbeatTimeout.map { ["--heartbeat-timeout", DurationText.format($0)] } ?? [])
         let coordinator = try ChildProcess.spawn(
             executable: settings.executable, arguments: arguments, environment: ["SPINDLE_SECRET": secret],
             stdoutPath: dir + "/coordinator.stdout", stderrPath: dir + "/coordinator.stderr")
