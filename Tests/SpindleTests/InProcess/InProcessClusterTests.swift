@@ -37,7 +37,7 @@ import SpindlePosix
         let dir = try TemporaryDirectory()
         _ = try GraphFixtures.write("# header\n1 2\n2 3\n3 x4\n4 1\n", to: dir.file("g/bad.txt"))
         let outcome = try InProcessCluster.run(
-            registry: InProcessRun.registry, arguments: ["connectedcomponents", "--input", dir.file("g"), "--output", dir.file("out")], workers: 2)
+            registry: InProcessRun.registry, arguments: InProcessRun.adjusted(["connectedcomponents", "--input", dir.file("g"), "--output", dir.file("out")]), workers: 2)
         guard case .failed(let error) = outcome, error.code == .badInput else {
             Issue.record("expected bad input, got \(outcome)")
             return

@@ -14,7 +14,7 @@ import Testing
         try (lines.joined(separator: "\n") + "\n").write(toFile: dir.file("in.txt"), atomically: false, encoding: .utf8)
         let outcome = try InProcessCluster.run(
             registry: JobRegistry(jobs: [job]),
-            arguments: [job.name, "--input", dir.file("in.txt"), "--output", dir.file("out"), "--split-size", splitSize] + extra, workers: 2)
+            arguments: InProcessRun.adjusted([job.name, "--input", dir.file("in.txt"), "--output", dir.file("out"), "--split-size", splitSize] + extra), workers: 2)
         return (outcome, JobOutput(directory: dir.file("out")))
     }
 
