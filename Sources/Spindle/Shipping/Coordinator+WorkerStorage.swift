@@ -21,7 +21,8 @@ extension Coordinator {
         guard driver.awaitsWorkerStorage else { return }
         for (worker, peer) in workers where peer.storage == nil {
             guard let since = peer.registeredAt, now.duration(since: since) > options.handshakeTimeout else { continue }
-            lose(worker, peer: peer, cause: "it did not report what it sees of the job's files within \(DurationText.format(options.handshakeTimeout))")
+            let limit = DurationText.format(options.handshakeTimeout)
+            lose(worker, peer: peer, cause: "it did not report what it sees of the job's files within \(limit)")
         }
     }
 }
