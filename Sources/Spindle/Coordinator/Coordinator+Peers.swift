@@ -80,6 +80,7 @@ extension Coordinator {
              ("peer", .string(peer.connection.peer)), ("exchange", .string(exchangeAddress(of: worker)?.description ?? ""))])
         if started { console.log("\(worker) joined from \(peer.connection.peer)") }
         offerServedOutputs(of: worker, info: info)
+        tellDriverJoined(worker)
     }
 
     /// Acts on a message from a live worker after checking every field of it against what the coordinator

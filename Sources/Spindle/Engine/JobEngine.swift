@@ -100,6 +100,8 @@ package protocol JobDriver: AnyObject {
     func stageCompleted(_ stage: Int, control: any DriverControl) throws
     /// A worker died (after the scheduler re-queued its work). Engines with worker-held state react here.
     func workerLost(_ worker: WorkerID, control: any DriverControl) throws
+    /// A worker joined the running job, or reported its storage (``DriverControl/storage(of:)``).
+    func workerJoined(_ worker: WorkerID, control: any DriverControl) throws
     /// A worker joined a resumed run before its first stage was added, still serving `served` (checked with
     /// ``ServedOutput/problem(with:)``) from the run it resumes; the driver may reuse what its journal committed.
     func workerRejoined(_ worker: WorkerID, serving served: [ServedOutput], control: any DriverControl)
@@ -113,6 +115,7 @@ package protocol JobDriver: AnyObject {
 extension JobDriver {
     package var awaitsWorkerStorage: Bool { false }
     package func workerLost(_ worker: WorkerID, control: any DriverControl) throws {}
+    package func workerJoined(_ worker: WorkerID, control: any DriverControl) throws {}
     package func workerRejoined(_ worker: WorkerID, serving served: [ServedOutput], control: any DriverControl) {}
     package func workerExcluded(_ worker: WorkerID, control: any DriverControl) throws {}
 }

@@ -8,6 +8,13 @@ extension Coordinator {
         events.record(
             "worker_storage",
             [("worker", .int(Int(worker.rawValue))), ("reads_inputs", .bool(storage.readsInputs)), ("sees_output", .bool(storage.seesOutput))])
+        tellDriverJoined(worker)
+    }
+
+    /// Lets a running job's driver use a worker that joined or reported its storage.
+    func tellDriverJoined(_ worker: WorkerID) {
+        guard started, failure == nil, !finishRequested else { return }
+        do { try driver.workerJoined(worker, control: self) } catch { fail(error) }
     }
 
     /// Whether the job may start as far as storage goes: every worker reported it, or the driver does not need it.

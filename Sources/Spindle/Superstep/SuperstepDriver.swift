@@ -25,6 +25,9 @@ final class SuperstepDriver: JobDriver {
     var undecidedStore: CheckpointStoreSetting?
     /// Whether this run journals the store it uses (a resumed run whose journal names one does not).
     let journalsStore: Bool
+    /// Owners lost when no worker was left, in order: their losses reach the barrier when one joins
+    /// (``workerJoined(_:control:)``).
+    var pendingLosses: [WorkerID] = []
 
     /// - Parameters:
     ///   - resolvesMessageTargets: whether partitions resolve message targets into dense slots after preparing
@@ -145,6 +148,7 @@ final class SuperstepDriver: JobDriver {
     }
 
     func workerLost(_ worker: WorkerID, control: any DriverControl) throws {
+        if deferLoss(of: worker, control: control) { return }
         try feed(.workerLost(worker, liveWorkers: try ownerCandidates(control, placing: barrier.owners.contains(worker))), control: control)
     }
 
@@ -179,7 +183,7 @@ final class SuperstepDriver: JobDriver {
     /// deletion, a part file, the end of the job. Stages need no fsync: a resume rolls back to the newest checkpoint
     /// and runs them again, so a journal that lost its last supersteps in a machine crash only resumes from further
     /// back. One fsync per checkpoint, not per superstep.
-    private func feed(_ input: BarrierInput, control: any DriverControl) throws {
+    func feed(_ input: BarrierInput, control: any DriverControl) throws {
         try setup.journal?.append(.barrier(input), sync: false)
         var pending = barrier.handle(input)
         while !pending.isEmpty {

@@ -229,4 +229,27 @@ import Testing
         #expect(run.driver.keepsCheckpointsOnWorkers)
         #expect(try CoordinatorJournal.read(at: run.dir.file("journal")).records.contains(.checkpointStoreChosen(.workers)) == false)
     }
+
+    @Test func losingEveryWorkerWaitsForOneToJoinInsteadOfFailing() throws {
+        let w3 = WorkerID(3)
+        var run = try Run(workers: [Self.w1, Self.w2])
+        try run.prepare()
+        run.control.liveWorkers = [Self.w2]
+        try run.driver.workerLost(Self.w1, control: run.control)
+        let stages = run.control.stages.count
+        // The last worker goes too (its coordinator's link went down, say): nothing to place the partitions on.
+        run.control.liveWorkers = []
+        try run.driver.workerLost(Self.w2, control: run.control)
+        #expect(run.control.stages.count == stages, "no stage is added while no worker is left")
+        #expect(run.events.events(named: "partitions_waiting").first?["lost"] as? Int == 2)
+        // A worker joins (the old one, rejoining as a new member): the job rolls back onto it.
+        run.control.liveWorkers = [w3]
+        try run.driver.workerJoined(w3, control: run.control)
+        #expect(run.control.stages.last?.name == "prepare" && run.control.stages.last?.placement == [w3])
+        #expect(run.events.events(named: "rollback").map { $0["lost"] as? Int } == [1, 2])
+        // Nothing is left pending: another join changes nothing.
+        try run.driver.workerJoined(w3, control: run.control)
+        #expect(run.control.stages.last?.placement == [w3] && run.events.events(named: "rollback").count == 2)
+    }
 }
+
