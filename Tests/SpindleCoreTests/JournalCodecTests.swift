@@ -26,6 +26,7 @@ import Testing
         .barrier(.checkpointCorrupt(superstep: 5, cause: "MANIFEST fails its CRC32C check")),
         .superstepCompleted(superstep: 4, aggregates: [0.25], globals: [Pair("a", 2)]),
         .checkpointCommitted(CheckpointManifest(superstep: 4, totalVertices: 10, partitions: 2, aggregates: [0.25], globals: [])),
+        .checkpointStoreChosen(.workers),
         .jobCommitted,
     ]
 
@@ -84,6 +85,62 @@ import Testing
         let contents = try JournalDecoder.decode(bytes)
         #expect(contents.records == [.epoch(1)])
         #expect(contents.damagedTail?.contains("claims") == true)
+    }
+
+    @Test(arguments: [CheckpointStoreSetting.auto, .output, .workers, nil])
+    func thePlanKeepsTheCheckpointStoreSetting(_ setting: CheckpointStoreSetting?) throws {
+        var plan = Self.plan
+        plan.checkpointStore = setting
+        let contents = try JournalDecoder.decode(Self.journal([.planned(plan), .epoch(0)]))
+        #expect(contents.records == [.planned(plan), .epoch(0)])
+        #expect(contents.damagedTail == nil)
+    }
+
+    /// A plan as journals wrote it before the checkpoint store was recorded: its fields end after the superstep limit.
+    @Test func aPlanOfAnOlderJournalDecodesWithoutAStoreAndResumesWithTheDefault() throws {
+        var w = WireWriter()
+        w.writeByte(1)
+        let plan = Self.plan
+        w.write(plan.job); w.write(plan.parameters); w.write(plan.inputs); w.write(plan.splitSize); w.write(plan.splits)
+        w.write(plan.reducers); w.write(plan.partitions); w.write(plan.checkpointEvery); w.write(plan.maxSupersteps)
+        var framed = WireWriter()
+        framed.writeFixed(UInt32(w.bytes.count))
+        framed.writeFixed(CRC32C.checksum(w.bytes))
+        framed.writeRaw(w.bytes)
+        let bytes = JournalFraming.header + framed.bytes + JournalFraming.frame(.epoch(0))
+        let contents = try JournalDecoder.decode(bytes)
+        #expect(contents.damagedTail == nil)
+        guard case .planned(let decoded)? = contents.records.first else {
+            Issue.record("the old plan did not decode: \(contents)")
+            return
+        }
+        var expected = plan
+        expected.checkpointStore = nil
+        #expect(decoded == expected)
+        let resume = try ResumePlan(records: contents.records)
+        #expect(resume.checkpointStore == nil, "nothing says where the old run kept its checkpoints: the resumed run's default decides")
+    }
+
+    @Test func aPlanNamingAnUnknownStoreIsDamage() throws {
+        var w = WireWriter()
+        w.write(JournalRecord.planned(Self.plan))
+        var payload = w.bytes
+        let auto = Array("auto".utf8)
+        // Rename the trailing "auto" to "nfs!": same length, so only the name is wrong.
+        #expect(Array(payload.suffix(auto.count)) == auto)
+        payload.replaceSubrange((payload.count - auto.count)..., with: Array("nfs!".utf8))
+        #expect(throws: WireError.self) { try WireReader.decode(JournalRecord.self, from: payload) }
+    }
+
+    @Test func theStoreADecidedRunUsedIsWhereAResumeLooks() throws {
+        var plan = Self.plan
+        #expect(try ResumePlan(records: [.planned(plan), .epoch(0)]).checkpointStore == nil, "auto, and the run never started")
+        #expect(try ResumePlan(records: [.planned(plan), .epoch(0), .checkpointStoreChosen(.workers)]).checkpointStore == .workers)
+        plan.checkpointStore = .output
+        #expect(try ResumePlan(records: [.planned(plan), .epoch(0)]).checkpointStore == .output)
+        #expect(throws: JournalReplayError.self) {
+            try ResumePlan(records: [.planned(plan), .checkpointStoreChosen(.output), .epoch(1), .checkpointStoreChosen(.workers)])
+        }
     }
 
     @Test func equalMasterResultsEncodeEquallyWhateverTheOrderOfTheirGlobals() {

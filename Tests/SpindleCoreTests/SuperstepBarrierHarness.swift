@@ -123,6 +123,9 @@ struct BarrierHarness {
                 checkpoint: writes && barrier.settings.checkpointStore == .workers ? Self.copy(index) : nil)
         case .replicate:
             return PartitionReport(checkpoint: mismatchedCopies.contains(index) ? Self.copy(index + 1000) : Self.copy(index))
+        case .recopy:
+            let p = barrier.partition(of: TaskID(stage: barrier.currentStage, index: index))
+            return PartitionReport(checkpoint: mismatchedCopies.contains(p) ? Self.copy(p + 1000) : Self.copy(p))
         }
     }
 

@@ -42,8 +42,9 @@ enum CommandSpecs {
                 "message-log-memory", placeholder: "SIZE", default: "256MiB",
                 help: "memory per local worker for the messages kept for confined recovery; beyond it they go to scratch disk (0: all)"),
             .value(
-                "checkpoint-store", placeholder: "output|workers", default: "output (workers with --ship-output)",
-                help: "keep checkpoints under the output directory, or on the workers that wrote them with a copy on one other worker"),
+                "checkpoint-store", placeholder: "auto|output|workers", default: "auto",
+                help: "keep checkpoints under the output directory, or on the workers that wrote them with a copy on one other worker; "
+                    + "auto: under the output when every worker sees it"),
             .value("max-supersteps", placeholder: "N", default: "10000", help: "stop a Pregel or BSP job after N supersteps"),
             .value("split-size", placeholder: "SIZE", default: "auto", help: "bytes of input per map task"),
             .value("max-record", placeholder: "SIZE", default: "64MiB", help: "longest input line accepted (at least 1 byte)"),

@@ -125,12 +125,14 @@ struct RunCommand {
         }
         options.messageLogMemory = try a.size("message-log-memory", default: MessageLogBudget.defaultLimit)
         if let text = a.value("checkpoint-store") {
-            guard let store = CheckpointStoreMode(rawValue: text) else {
-                throw UsageError("--checkpoint-store takes 'output' or 'workers', not '\(text)'")
+            guard let store = CheckpointStoreSetting(rawValue: text) else {
+                throw UsageError("--checkpoint-store takes 'auto', 'output' or 'workers', not '\(text)'")
+            }
+            if store == .output, a.flag("ship-output") {
+                throw UsageError(
+                    "--checkpoint-store output cannot be used with --ship-output: no worker would see the checkpoints; use auto or workers")
             }
             options.checkpointStore = store
-        } else if a.flag("ship-output") {
-            options.checkpointStore = .workers  // the workers may not see OUTPUT/_temporary/checkpoints
         }
         options.maxSupersteps = try a.int("max-supersteps", default: 10_000, range: 1...100_000_000)
         options.eventLogPath = eventLogPath
@@ -138,7 +140,8 @@ struct RunCommand {
         options.shipping = ShippingOptions(
             shipInput: a.flag("ship-input"), shipOutput: a.flag("ship-output"), port: UInt16(try a.int("ship-port", default: 0, range: 0...65535)))
         if a.flag("resume") {
-            try JournalSetup.loadResume(&options, explicit: Set(["split-size", "reducers", "partitions"].filter { a.value($0) != nil }))
+            try JournalSetup.loadResume(
+                &options, explicit: Set(["split-size", "reducers", "partitions", "checkpoint-store"].filter { a.value($0) != nil }))
         }
         return options
     }

@@ -95,6 +95,8 @@ extension Coordinator: DriverControl {
 
     var healthyWorkers: [WorkerID] { scheduler.healthyWorkers }
 
+    func storage(of worker: WorkerID) -> WorkerStorage? { workers[worker]?.storage }
+
     func releasePartitions(_ partitions: [Int], on worker: WorkerID) {
         // Best effort: a worker that cannot be told is lost soon anyway, and its process exits at the job's end.
         try? workers[worker]?.connection.send(.releasePartitions(partitions))

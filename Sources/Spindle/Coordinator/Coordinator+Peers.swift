@@ -70,6 +70,7 @@ extension Coordinator {
         }
         peer.state = .worker(worker)
         peer.info = info
+        peer.registeredAt = MonotonicClock.now()
         workers[worker] = peer
         scheduler.workerJoined(worker)
         monitor.track(worker, now: MonotonicClock.now())
@@ -79,6 +80,7 @@ extension Coordinator {
              ("peer", .string(peer.connection.peer)), ("exchange", .string(exchangeAddress(of: worker)?.description ?? ""))])
         if started { console.log("\(worker) joined from \(peer.connection.peer)") }
         offerServedOutputs(of: worker, info: info)
+        tellDriverJoined(worker)
     }
 
     /// Acts on a message from a live worker after checking every field of it against what the coordinator
@@ -113,6 +115,8 @@ extension Coordinator {
                 [("attempt", .int(Int(failure.attempt.rawValue))), ("worker", .int(Int(worker.rawValue))),
                  ("cause", .string(cause)), ("blameless", .bool(failure.blameless)), ("fatal", .bool(failure.fatal))])
             apply(scheduler.attemptFailed(failure.attempt, cause: cause, counts: !failure.blameless, lostOutputs: failure.lostOutputs, fatal: failure.fatal))
+        case .storageChecked(let storage):
+            storageChecked(storage, by: worker, peer: peer)
         default:
             throw ProtocolError.unexpectedKind(MessageKind(rawValue: message.frame().kind)!)
         }

@@ -26,6 +26,10 @@ final class Coordinator {
             return nil
         }
         var info: WorkerInfo?
+        /// What the worker reported it shares of the job's files (``ControlMessage/storageChecked(_:)``), and when it
+        /// registered (the report is awaited for at most the handshake timeout after it).
+        var storage: WorkerStorage?
+        var registeredAt: Timestamp?
         init(connection: any ControlLink, state: PeerState) {
             self.connection = connection
             self.state = state
@@ -227,7 +231,7 @@ final class Coordinator {
             lastTick = now
             checkTimers(now: now)
         }
-        if !started && workers.count >= options.expectWorkers {
+        if !started && workers.count >= options.expectWorkers && storageReported {
             try startJob(now: now)
         }
         if started && failure == nil && !finishRequested {
@@ -309,6 +313,7 @@ final class Coordinator {
             guard let peer = workers[worker] else { continue }
             condemn(peer, worker: worker, now: now)
         }
+        loseWorkersWithoutStorageReport(now: now)
         if now.duration(since: lastHeartbeatSent) >= options.heartbeatInterval {
             lastHeartbeatSent = now
             let beat = HeartbeatReport(runningAttempt: nil, progress: 0)
@@ -338,30 +343,6 @@ final class Coordinator {
         if !started, let since = Optional(startTime), now.duration(since: since) > options.registrationTimeout, options.localWorkers > 0 {
             fail(.workersLost, "only \(workers.count) of \(options.expectWorkers) local workers registered within \(DurationText.format(options.registrationTimeout))")
         }
-    }
-
-    /// When every local worker has died (the OOM killer, a user's `kill`) no join can come: starts as many
-    /// replacements as were started before, at most `--max-attempts` times, then fails naming the last cause.
-    private func replaceLocalWorkersIfAllDied() {
-        guard let launcher, options.localWorkers > 0, failure == nil, !finishRequested, stopSignal == nil,
-            launcher.liveCount() == 0
-        else { return }
-        let cause = launcher.describeLastExit() ?? "they exited"
-        guard replacementRounds < options.scheduler.maxAttempts else {
-            fail(
-                .workersLost, "every local worker died, and so did \(replacementRounds) round(s) of replacements (--max-attempts \(options.scheduler.maxAttempts)); the last one: \(cause)")
-            return
-        }
-        replacementRounds += 1
-        let count = options.localWorkers
-        console.log("all local workers died (the last one: \(cause)); starting \(count) replacement(s), round \(replacementRounds) of at most \(options.scheduler.maxAttempts)")
-        events.record("workers_replaced", [("count", .int(count)), ("round", .int(replacementRounds)), ("cause", .string(cause))])
-        do {
-            try launcher.spawn(count)
-        } catch {
-            fail(.workersLost, "every local worker died (the last one: \(cause)), and starting replacements failed: \(error)")
-        }
-        workerlessSince = nil
     }
 
     private func showProgress() {

@@ -29,8 +29,8 @@ struct CoordinatorOptions: Sendable {
     var recovery: RecoveryMode?
     /// `--message-log-memory`: what each local worker's message logs may keep in memory (see ``MessageLogBudget``).
     var messageLogMemory = MessageLogBudget.defaultLimit
-    /// Where a superstep job keeps its checkpoints (`--checkpoint-store`).
-    var checkpointStore = CheckpointStoreMode.output
+    /// Where a superstep job keeps its checkpoints (`--checkpoint-store`; `auto`: decided when the job starts).
+    var checkpointStore = CheckpointStoreSetting.auto
     var maxSupersteps = 10_000
     var eventLogPath: String?
     /// Sees every event as it is recorded (the live UI's model); nil when the UI is off.

@@ -41,8 +41,8 @@ package struct DriverSetup: Sendable {
     package var maxSupersteps: Int
     /// How a superstep job recovers from a lost worker (`--recovery`).
     package var recovery: RecoveryMode = .full
-    /// Where a superstep job keeps its checkpoints (`--checkpoint-store`).
-    package var checkpointStore: CheckpointStoreMode = .output
+    /// Where a superstep job keeps its checkpoints (`--checkpoint-store`; `auto`: decided at its start).
+    package var checkpointStore: CheckpointStoreSetting = .auto
     var events: EventLog
     var console: ConsoleReporter
     /// Where the driver journals its decisions (``CoordinatorJournal``); nil: not journaled.
@@ -61,6 +61,8 @@ package protocol DriverControl: AnyObject {
     var liveWorkers: [WorkerID] { get }
     /// The workers alive now and not excluded (``TaskScheduler/healthyWorkers``), in id order.
     var healthyWorkers: [WorkerID] { get }
+    /// What `worker` reported it shares of the job's files, or nil when it has not reported yet (or is gone).
+    func storage(of worker: WorkerID) -> WorkerStorage?
     /// Tells `worker` to release what it holds of `partitions` (moved away from it; see
     /// ``BarrierDirective/releasePartitions(_:worker:)``).
     func releasePartitions(_ partitions: [Int], on worker: WorkerID)
@@ -79,6 +81,9 @@ package protocol DriverControl: AnyObject {
 package protocol JobDriver: AnyObject {
     /// Engine settings sent to every worker (in ``JobDescriptor/engineSettings``).
     var engineSettings: [UInt8] { get }
+    /// Whether the job may start only once every worker reported its storage (``DriverControl/storage(of:)``), and a
+    /// worker that does not report it within the handshake timeout is lost. False by default.
+    var awaitsWorkerStorage: Bool { get }
     /// Adds the first stages.
     func start(_ control: any DriverControl) throws
     /// The payload of an assignment of `task` (called for every attempt).
@@ -95,6 +100,8 @@ package protocol JobDriver: AnyObject {
     func stageCompleted(_ stage: Int, control: any DriverControl) throws
     /// A worker died (after the scheduler re-queued its work). Engines with worker-held state react here.
     func workerLost(_ worker: WorkerID, control: any DriverControl) throws
+    /// A worker joined the running job, or reported its storage (``DriverControl/storage(of:)``).
+    func workerJoined(_ worker: WorkerID, control: any DriverControl) throws
     /// A worker joined a resumed run before its first stage was added, still serving `served` (checked with
     /// ``ServedOutput/problem(with:)``) from the run it resumes; the driver may reuse what its journal committed.
     func workerRejoined(_ worker: WorkerID, serving served: [ServedOutput], control: any DriverControl)
@@ -106,7 +113,9 @@ package protocol JobDriver: AnyObject {
 }
 
 extension JobDriver {
+    package var awaitsWorkerStorage: Bool { false }
     package func workerLost(_ worker: WorkerID, control: any DriverControl) throws {}
+    package func workerJoined(_ worker: WorkerID, control: any DriverControl) throws {}
     package func workerRejoined(_ worker: WorkerID, serving served: [ServedOutput], control: any DriverControl) {}
     package func workerExcluded(_ worker: WorkerID, control: any DriverControl) throws {}
 }

@@ -9,7 +9,7 @@ extension PartitionHost {
             guard context.services.shipping.storage.seesOutput else {
                 throw TaskFailure(
                     "this worker cannot see the output directory, so it cannot write the checkpoint into \(dir); "
-                        + "run the job with --checkpoint-store workers (implied by --ship-output) when hosts share no file system")
+                        + "run the job with --checkpoint-store auto (the default) or workers when hosts share no file system")
             }
             return dir
         }

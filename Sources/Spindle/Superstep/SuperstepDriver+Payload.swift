@@ -40,6 +40,10 @@ extension SuperstepDriver {
             payload.kind = .replicate
             payload.superstep = s
             payload.workerCheckpoints?.copy = replicationSource(partition: p)
+        case .recopy(let c, _, _):
+            payload.kind = .replicate
+            payload.superstep = c
+            payload.workerCheckpoints?.copy = checkpointHolder(superstep: c, partition: p, preferring: nil)
         case .output:
             payload.kind = .output
         }

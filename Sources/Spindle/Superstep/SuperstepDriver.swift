@@ -15,11 +15,19 @@ final class SuperstepDriver: JobDriver {
     let splits: [InputSplit]
     let checkpointRoot: String
     private(set) var engineSettings: [UInt8] = []
-    private(set) var barrier: SuperstepBarrier
+    var barrier: SuperstepBarrier
     /// Where each worker that committed a task serves its outputs, learnt at commit.
     var exchangeAddresses: [WorkerID: HostPort] = [:]
     /// While a resume declares the old owners lost: the checkpoints verified so far, by superstep.
     private var resumeVerified: [Int: CheckpointManifest]?
+    /// `--checkpoint-store auto` until ``start(_:)`` decides it from the workers' storage; nil once the store is
+    /// known (fixed by the user, or by the journal of the run this one resumes).
+    var undecidedStore: CheckpointStoreSetting?
+    /// Whether this run journals the store it uses (a resumed run whose journal names one does not).
+    let journalsStore: Bool
+    /// Owners lost when no worker was left, in order: their losses reach the barrier when one joins
+    /// (``workerJoined(_:control:)``).
+    var pendingLosses: [WorkerID] = []
 
     /// - Parameters:
     ///   - resolvesMessageTargets: whether partitions resolve message targets into dense slots after preparing
@@ -37,11 +45,17 @@ final class SuperstepDriver: JobDriver {
             setup.inputs, splitSize: setup.splitSize ?? InputSplitter.defaultSplitSize(totalBytes: total, workers: setup.workerCount))
         let partitions = setup.partitions ?? max(1, 4 * setup.workerCount)
         checkpointRoot = setup.output.temporaryDirectory + "/checkpoints"
+        // A resume keeps the interrupted run's store: its barrier replays stages planned for it. A journal that
+        // predates the record had `output` by default. Otherwise `auto` waits for the workers (``start(_:)``).
+        let resumed = setup.resume.flatMap { $0.barrierInputs.isEmpty ? nil : ($0.checkpointStore ?? setup.checkpointStore.fixed ?? .output) }
+        let known = setup.resume?.checkpointStore ?? resumed ?? setup.checkpointStore.fixed
+        undecidedStore = known == nil ? setup.checkpointStore : nil
+        journalsStore = setup.resume?.chosenCheckpointStore == nil
         barrier = SuperstepBarrier(
             settings: BarrierSettings(
                 splits: splits.count, partitions: partitions, checkpointEvery: setup.checkpointEvery, maxSupersteps: setup.maxSupersteps,
                 aggregators: aggregators.map(\.name), resolvesMessageTargets: resolvesMessageTargets, vocabulary: vocabulary,
-                recovery: setup.recovery, checkpointStore: setup.checkpointStore),
+                recovery: setup.recovery, checkpointStore: known ?? .output),
             identities: aggregators.map(\.identity))
         engineSettings = SuperstepSettings(
             partitions: partitions, bufferBytes: max(1 << 20, setup.memoryBudget / 2), maxRecord: setup.maxRecord,
@@ -52,6 +66,7 @@ final class SuperstepDriver: JobDriver {
     var partitions: Int { barrier.settings.partitions }
 
     func start(_ control: any DriverControl) throws {
+        try chooseCheckpointStore(control)
         if !keepsCheckpointsOnWorkers { try FileSystem.createDirectory(checkpointRoot, intermediate: true) }
         if let inputs = setup.resume?.barrierInputs, !inputs.isEmpty {
             try resume(replaying: inputs, control: control)
@@ -94,7 +109,7 @@ final class SuperstepDriver: JobDriver {
         defer { resumeVerified = nil }
         explainResumeWithoutCheckpoints()
         for old in Set(barrier.owners).sorted() {
-            try feed(.workerLost(old, liveWorkers: control.liveWorkers), control: control)
+            try feed(.workerLost(old, liveWorkers: try ownerCandidates(control, placing: true)), control: control)
         }
     }
 
@@ -108,6 +123,7 @@ final class SuperstepDriver: JobDriver {
         case .replay(let s, _)?: return "superstep \(s) of partition \(p) (replay)"
         case .output?: return "output task of partition \(p)"
         case .replicate(let s, _)?: return "checkpoint \(s) copy of partition \(p)"
+        case .recopy(let c, _, _)?: return "checkpoint \(c) re-copy of partition \(p)"
         case nil: return "task \(task)"
         }
     }
@@ -126,16 +142,18 @@ final class SuperstepDriver: JobDriver {
     }
 
     func stageCompleted(_ stage: Int, control: any DriverControl) throws {
-        // Partitions are placed on healthy workers only (the load stage's completion picks the owners).
-        try feed(.stageCompleted(stage, liveWorkers: control.healthyWorkers), control: control)
+        // Partitions are placed on healthy workers that can keep their checkpoints (the load stage's completion
+        // picks the owners).
+        try feed(.stageCompleted(stage, liveWorkers: try ownerCandidates(control, placing: stage == Self.loadStage)), control: control)
     }
 
     func workerLost(_ worker: WorkerID, control: any DriverControl) throws {
-        try feed(.workerLost(worker, liveWorkers: control.healthyWorkers), control: control)
+        if deferLoss(of: worker, control: control) { return }
+        try feed(.workerLost(worker, liveWorkers: try ownerCandidates(control, placing: barrier.owners.contains(worker))), control: control)
     }
 
     func workerExcluded(_ worker: WorkerID, control: any DriverControl) throws {
-        try feed(.workerExcluded(worker, healthyWorkers: control.healthyWorkers), control: control)
+        try feed(.workerExcluded(worker, healthyWorkers: try ownerCandidates(control, placing: barrier.owners.contains(worker))), control: control)
     }
 
     func finalize(summary: JobSummary) throws -> [(String, Int)] {
@@ -165,7 +183,7 @@ final class SuperstepDriver: JobDriver {
     /// deletion, a part file, the end of the job. Stages need no fsync: a resume rolls back to the newest checkpoint
     /// and runs them again, so a journal that lost its last supersteps in a machine crash only resumes from further
     /// back. One fsync per checkpoint, not per superstep.
-    private func feed(_ input: BarrierInput, control: any DriverControl) throws {
+    func feed(_ input: BarrierInput, control: any DriverControl) throws {
         try setup.journal?.append(.barrier(input), sync: false)
         var pending = barrier.handle(input)
         while !pending.isEmpty {
@@ -227,7 +245,8 @@ final class SuperstepDriver: JobDriver {
         case .rollback(let epoch, let to, let lost):
             setup.events.record(
                 "rollback",
-                [("to_superstep", .int(to ?? -1)), ("epoch", .int(epoch)), ("lost", .int(Int(lost.rawValue))), ("mode", .string("full"))])
+                [("to_superstep", .int(to ?? -1)), ("epoch", .int(epoch)), ("lost", .int(Int(lost.rawValue))), ("mode", .string("full"))]
+                    + restoreFields(superstep: to, partitions: Array(0..<partitions)))
             if let to {
                 setup.console.log("\(lost) owned partitions: rolling back to the checkpoint of superstep \(to)")
             } else {
@@ -239,7 +258,7 @@ final class SuperstepDriver: JobDriver {
                 [
                     ("to_superstep", .int(to)), ("epoch", .int(epoch)), ("lost", .int(Int(lost.rawValue))), ("mode", .string("confined")),
                     ("partitions", .array(recovering.map { .int($0) })), ("rejoin", .int(rejoin)),
-                ])
+                ] + restoreFields(superstep: to, partitions: recovering))
             setup.console.log(
                 "\(lost) owned partitions: \(recovering.count) of \(partitions) go back to the checkpoint of superstep \(to) and replay "
                     + "until superstep \(rejoin) from the others' message logs (confined recovery)")
@@ -305,6 +324,18 @@ final class SuperstepDriver: JobDriver {
             setup.events.record(
                 "replayed",
                 [("superstep", .int(s)), ("partitions", .array(recovering.map { .int($0) })), ("computed", .int(recovering.count)), ("epoch", .int(epoch))])
+        case .checkpointRecopied(let s, let recopied, let holders):
+            setup.events.record(
+                "checkpoint_recopied",
+                [
+                    ("superstep", .int(s)), ("partitions", .array(recopied.map { .int($0) })),
+                    ("holders", .array(holders.map { .array($0.map { .int(Int($0.rawValue)) }) })),
+                ])
+            setup.console.log(
+                "copied \(recopied.count) partition(s) of the checkpoint of superstep \(s) again, whose other copy was on a lost worker")
+        case .checkpointNotRecopied(let s, let cause):
+            setup.events.record("checkpoint_recopy_failed", [("superstep", .int(s)), ("cause", .string(cause))])
+            setup.console.log("a partition of the checkpoint of superstep \(s) keeps a single copy (\(cause)); the job goes on")
         case .checkpointCorrupt(let s, let cause):
             setup.events.record("checkpoint_corrupt", [("superstep", .int(s)), ("cause", .string(cause))])
             setup.console.log("the checkpoint of superstep \(s) is damaged (\(cause)); trying the one before it")

@@ -122,6 +122,9 @@ final class WorkerProcess: Sendable {
             let storage = services.shipping.configure(
                 plan: descriptor.storage, coordinatorHost: HostPort.parse(current.peer)?.host ?? options.coordinator.host, secret: options.secret)
             if storage != .shared { SystemInfo.writeStandardError("\(ProgramName.current) worker: \(worker): \(storage) (via the coordinator)\n") }
+            // The coordinator places work by it (where a graph job's checkpoints go). A send that fails means the link is
+            // gone, which `serve` finds out at once.
+            try? current.send(.storageChecked(storage))
             let executor = Thread { [self] in
                 executeTasks(connection: current, worker: worker, descriptor: descriptor, job: job, parameters: parameters, scratch: scratch, services: services)
             }

@@ -1,6 +1,6 @@
 /// What a run decided before its first task: the facts a resume must find unchanged (job, parameters, inputs
-/// with their identity) and the plan it must reuse (split size, split count, partitions, checkpoint cadence).
-/// The first record of every journal.
+/// with their identity) and the plan it must reuse (split size, split count, partitions, checkpoint cadence,
+/// checkpoint store). The first record of every journal.
 package struct JobPlan: Sendable, Equatable, WireCodable {
     /// One input file as it was when the job was planned.
     package struct Input: Sendable, Equatable, WireCodable {
@@ -35,10 +35,14 @@ package struct JobPlan: Sendable, Equatable, WireCodable {
     package var partitions: Int
     package var checkpointEvery: Int
     package var maxSupersteps: Int
+    /// `--checkpoint-store` as given (``CheckpointStoreSetting/auto`` by default); nil in journals written before the
+    /// field existed. With `auto` the store is decided when the job starts and journaled then
+    /// (``JournalRecord/checkpointStoreChosen(_:)``); ``ResumePlan/checkpointStore`` says where checkpoints live.
+    package var checkpointStore: CheckpointStoreSetting?
 
     package init(
         job: String, parameters: [Pair<String, String>], inputs: [Input], splitSize: Int, splits: Int, reducers: Int, partitions: Int,
-        checkpointEvery: Int, maxSupersteps: Int
+        checkpointEvery: Int, maxSupersteps: Int, checkpointStore: CheckpointStoreSetting? = .auto
     ) {
         self.job = job
         self.parameters = parameters.sorted { $0.first < $1.first }
@@ -49,17 +53,32 @@ package struct JobPlan: Sendable, Equatable, WireCodable {
         self.partitions = partitions
         self.checkpointEvery = checkpointEvery
         self.maxSupersteps = maxSupersteps
+        self.checkpointStore = checkpointStore
     }
 
+    /// The checkpoint store goes last, as its name (a plan is the last field of its record): a plan of an older
+    /// journal ends before it and decodes with nil.
     package func encode(to w: inout WireWriter) {
         w.write(job); w.write(parameters); w.write(inputs); w.write(splitSize); w.write(splits); w.write(reducers); w.write(partitions)
         w.write(checkpointEvery); w.write(maxSupersteps)
+        if let checkpointStore { w.write(checkpointStore.rawValue) }
     }
 
+    /// - Throws: ``WireError`` when a field does not decode, or the checkpoint store is not one of
+    ///   ``CheckpointStoreSetting``'s names.
     package init(from r: inout WireReader) throws {
         job = try r.read(String.self); parameters = try r.read([Pair<String, String>].self); inputs = try r.read([Input].self)
         splitSize = try r.read(Int.self); splits = try r.read(Int.self); reducers = try r.read(Int.self); partitions = try r.read(Int.self)
         checkpointEvery = try r.read(Int.self); maxSupersteps = try r.read(Int.self)
+        if r.isAtEnd {
+            checkpointStore = nil
+        } else {
+            let name = try r.read(String.self)
+            guard let setting = CheckpointStoreSetting(rawValue: name) else {
+                throw WireError.invalidValue(type: "job plan", detail: "unknown checkpoint store '\(name.prefix(40))'")
+            }
+            checkpointStore = setting
+        }
     }
 
     /// Why a run planned as `current` may not resume the journaled run planned as `self`, as a clause

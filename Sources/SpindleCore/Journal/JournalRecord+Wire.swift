@@ -10,6 +10,7 @@ extension JournalRecord: WireCodable {
         case .superstepCompleted(let s, let aggregates, let globals): w.writeByte(6); w.write(s); w.write(aggregates); w.write(globals)
         case .checkpointCommitted(let manifest): w.writeByte(7); w.write(manifest)
         case .jobCommitted: w.writeByte(8)
+        case .checkpointStoreChosen(let mode): w.writeByte(9); w.write(mode.rawValue)
         }
     }
 
@@ -24,6 +25,12 @@ extension JournalRecord: WireCodable {
         case 6: self = .superstepCompleted(superstep: try r.read(Int.self), aggregates: try r.read([Double].self), globals: try r.read([Pair<String, Double>].self))
         case 7: self = .checkpointCommitted(try r.read(CheckpointManifest.self))
         case 8: self = .jobCommitted
+        case 9:
+            let name = try r.read(String.self)
+            guard let mode = CheckpointStoreMode(rawValue: name) else {
+                throw WireError.invalidValue(type: "journal record", detail: "unknown checkpoint store '\(name.prefix(40))'")
+            }
+            self = .checkpointStoreChosen(mode)
         case let kind: throw WireError.invalidValue(type: "journal record", detail: "unknown kind \(kind)")
         }
     }

@@ -18,6 +18,9 @@ package enum JournalRecord: Sendable, Equatable {
     case checkpointCommitted(CheckpointManifest)
     /// Every output file is in place and `_SUCCESS` is being written.
     case jobCommitted
+    /// A superstep job decided where it keeps its checkpoints, when it started (before its first stage); a resume
+    /// keeps that store, since its barrier replays stages planned for it.
+    case checkpointStoreChosen(CheckpointStoreMode)
 
     /// The first attempt id a coordinator of `epoch` hands out: epochs never share attempt ids, so a result or
     /// a temporary file of an earlier coordinator's attempt can never pass for a new one.

@@ -23,6 +23,14 @@ package struct ResumePlan: Sendable, Equatable {
     package var masters: [Int: SuperstepLog.Master] = [:]
     /// Whether the job committed its output (only `_temporary` may be left to remove).
     package var jobCommitted = false
+    /// The store the interrupted run decided at its start (``JournalRecord/checkpointStoreChosen(_:)``), if it got
+    /// that far.
+    package var chosenCheckpointStore: CheckpointStoreMode?
+
+    /// Where the interrupted run kept its checkpoints: the store it decided, else the one its plan fixed, else nil
+    /// (it never started, or its journal predates the record: ``CheckpointStoreMode/output``, the default then,
+    /// unless the resumed run says otherwise).
+    package var checkpointStore: CheckpointStoreMode? { chosenCheckpointStore ?? plan.checkpointStore?.fixed }
 
     /// Replays `records`.
     /// - Throws: ``JournalReplayError`` when the first record is not the plan or a later one contradicts it.
@@ -61,6 +69,11 @@ package struct ResumePlan: Sendable, Equatable {
                 newestCheckpoint = manifest
             case .jobCommitted:
                 jobCommitted = true
+            case .checkpointStoreChosen(let mode):
+                guard chosenCheckpointStore == nil || chosenCheckpointStore == mode else {
+                    throw JournalReplayError("record \(position + 1) changes the checkpoint store to \(mode.rawValue) after the job started")
+                }
+                chosenCheckpointStore = mode
             }
         }
         guard maxWorker < Self.maxWorkerID else { throw JournalReplayError("it names worker \(maxWorker), above \(Self.maxWorkerID)") }

@@ -22,6 +22,9 @@ package enum ControlMessage: Equatable, Sendable {
     /// Coordinator → worker: this (excluded) worker's partitions of a superstep job moved to other workers;
     /// release what it holds of them.
     case releasePartitions([Int])
+    /// Worker → coordinator, once per session, right after `registered`: what the worker found it shares of the
+    /// job's files (``StorageCheck``), so that the coordinator places work it can do (where checkpoints are kept).
+    case storageChecked(WorkerStorage)
 
     /// The frame carrying this message.
     package func frame() -> Frame {
@@ -38,6 +41,7 @@ package enum ControlMessage: Equatable, Sendable {
         case .shutdown(let reason, let jobFailed): kind = .shutdown; w.write(reason); w.write(jobFailed)
         case .peerLost(let loss): kind = .peerLost; w.write(loss)
         case .releasePartitions(let partitions): kind = .releasePartitions; w.write(partitions)
+        case .storageChecked(let storage): kind = .storageChecked; w.write(storage)
         }
         return Frame(kind: kind.rawValue, payload: w.bytes)
     }
@@ -59,6 +63,7 @@ package enum ControlMessage: Equatable, Sendable {
             case .shutdown: message = .shutdown(reason: try r.read(String.self), jobFailed: try r.read(Bool.self))
             case .peerLost: message = .peerLost(try r.read(PeerLoss.self))
             case .releasePartitions: message = .releasePartitions(try r.read([Int].self))
+            case .storageChecked: message = .storageChecked(try r.read(WorkerStorage.self))
             default: throw ProtocolError.unexpectedKind(kind)
             }
             try r.expectEnd()

@@ -22,6 +22,8 @@ package enum MessageKind: UInt8, Sendable, CaseIterable {
     case fetchBlock = 21
     case fetchEnd = 22
     case fetchError = 23
+    // Control, continued: worker -> coordinator.
+    case storageChecked = 24
     // Shipping: a worker that does not share the coordinator's files reads inputs from it or sends part files back.
     case shipInputRequest = 30
     case shipBlock = 31
@@ -46,8 +48,8 @@ package enum WireProtocol {
     /// Bumped on any incompatible change to frames or messages (3: attempt statistics carry a spill count; 4: the
     /// job descriptor carries a storage plan, the coordinator tells an excluded worker to release its partitions,
     /// a committed part file's size and CRC32C travel in the attempt's statistics, and a registering worker lists
-    /// the outputs it still serves).
-    package static let version: UInt32 = 4
+    /// the outputs it still serves; 5: a worker reports what it shares of the job's files after registering).
+    package static let version: UInt32 = 5
     /// First bytes of a `hello` payload, so that stray traffic is recognised at once.
     package static let magic: [UInt8] = Array("SPNDL".utf8)
     /// Length of the random nonces exchanged in the handshake.

@@ -55,6 +55,12 @@ package enum BarrierEvent: Sendable, Equatable {
     /// The checkpoint of `superstep` did not commit because of `cause` (workers mode: a copy is missing or does not
     /// match its original); the job goes on without it (event `checkpoint_failed`).
     case checkpointNotCommitted(superstep: Int, cause: String)
+    /// Workers mode: `partitions` of the committed checkpoint of `superstep`, left with a single copy by a loss, were
+    /// copied again; `holders` are their holders now, in the same order (event `checkpoint_recopied`).
+    case checkpointRecopied(superstep: Int, partitions: [Int], holders: [[WorkerID]])
+    /// Workers mode: a partition of the checkpoint of `superstep` could not be copied again for `cause`; it keeps its
+    /// single copy and the job goes on (event `checkpoint_recopy_failed`).
+    case checkpointNotRecopied(superstep: Int, cause: String)
     /// The recovering `partitions` replayed superstep `superstep` under `epoch` (event `replayed`); the other
     /// partitions did not compute it again.
     case replayed(Int, partitions: [Int], epoch: Int)

@@ -20,6 +20,10 @@ package enum StageRole: Sendable, Equatable {
     /// copied to a second worker (``CheckpointStoreMode/workers``): the checkpoint commits when this stage completes
     /// with every copy matching its original.
     case replicate(Int, superstepStage: Int)
+    /// The committed checkpoint of superstep `checkpoint` has partitions with a single copy left (a holder was
+    /// lost): each of them (the stage's members) is copied again, from its surviving holder to another owner, between
+    /// superstep `superstep` (whose tasks are `superstepStage`) and the next, so that a second loss is recoverable too.
+    case recopy(checkpoint: Int, superstep: Int, superstepStage: Int)
     /// Each partition writes its part file.
     case output
 }

@@ -35,6 +35,8 @@ extension SuperstepBarrier {
         } else {
             switch roles[currentStage] {
             case .superstep(let s, _, _)?: rejoin = s
+            // Between superstep s and the next: every partition completed s, so the recovering ones replay up to it.
+            case .replicate(let s, _)?, .recopy(_, let s, _)?: rejoin = s + 1
             case .output? where stop != nil: rejoin = stop!.superstep + 1
             default: return nil
             }
@@ -110,7 +112,7 @@ extension SuperstepBarrier {
         case .replay(let s, _):
             committedTasks[stage - 1] = nil
             return [.record(.replayed(s, partitions: recovery.partitions, epoch: epoch))] + replay(s + 1, recovery)
-        case .load, .superstep, .output, .replicate:
+        case .load, .superstep, .output, .replicate, .recopy:
             return []
         }
     }

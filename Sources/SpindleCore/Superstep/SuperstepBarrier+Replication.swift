@@ -103,7 +103,7 @@ extension SuperstepBarrier {
     }
 
     /// The stage after the checkpoint of `s`: the output when the job stopped there, else superstep `s + 1`.
-    private mutating func continueAfterReplication(_ s: Int, superstepStage: Int) -> [BarrierDirective] {
+    mutating func continueAfterReplication(_ s: Int, superstepStage: Int) -> [BarrierDirective] {
         if let stop, stop.superstep == s { return [addPartitionStage(name: "output", role: .output)] }
         return addSuperstep(s + 1, inbox: .previousStage(superstepStage))
     }
@@ -143,7 +143,7 @@ extension SuperstepBarrier {
     func checkpointCopyProblem(_ report: PartitionReport, role: StageRole?) -> String? {
         let expected: Bool
         switch role {
-        case .replicate?: expected = true
+        case .replicate?, .recopy?: expected = true
         case .superstep(_, _, let writes)?: expected = writes && settings.checkpointStore == .workers
         default: expected = false
         }

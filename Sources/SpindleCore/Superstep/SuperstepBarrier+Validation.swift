@@ -9,7 +9,7 @@ extension SuperstepBarrier {
         switch role {
         case .load?, .superstep?, .replay?: expectedSizes = settings.partitions
         case .prepare?: expectedSizes = settings.resolvesMessageTargets ? settings.partitions : 0
-        case .resolve?, .output?, .replicate?, nil: expectedSizes = 0
+        case .resolve?, .output?, .replicate?, .recopy?, nil: expectedSizes = 0
         }
         guard report.partitionSizes.count == expectedSizes else {
             return .rejected(reason: "it reported \(report.partitionSizes.count) partition sizes for \(description), expected \(expectedSizes)")

@@ -175,7 +175,7 @@ package struct SuperstepBarrier: Sendable {
                 counters.skippedRecords += committed.report.skippedRecords
             }
             loadOutputs[task.index] = committed
-        case .prepare, .resolve, .superstep, .replay, .replicate:
+        case .prepare, .resolve, .superstep, .replay, .replicate, .recopy:
             let members = stageMembers[task.stage]
             guard task.index >= 0, task.index < (members?.count ?? settings.partitions) else { return [] }
             let p = partition(of: task)
@@ -224,6 +224,8 @@ package struct SuperstepBarrier: Sendable {
             return []
         case .replicate(let s, let superstepStage):
             return replicationCompleted(stage, superstep: s, superstepStage: superstepStage)
+        case .recopy(let c, let s, let superstepStage):
+            return recopyCompleted(stage, checkpoint: c, superstep: s, superstepStage: superstepStage)
         case .output:
             isOver = true
             return [.releaseStage(Self.loadStage), .finish]
@@ -268,6 +270,8 @@ package struct SuperstepBarrier: Sendable {
             stop = Stop(reason: reason, superstep: s)
             directives.append(.record(.stopped(reason, superstep: s, active: active, messages: messages)))
             directives.append(addPartitionStage(name: "output", role: .output))
+        } else if let recopy = startRecopy(after: s, superstepStage: stage) {
+            directives.append(recopy)
         } else {
             directives += addSuperstep(s + 1, inbox: .previousStage(stage))
         }
@@ -283,7 +287,7 @@ package struct SuperstepBarrier: Sendable {
 
     private mutating func workerLost(_ worker: WorkerID, live: [WorkerID]) -> [BarrierDirective] {
         dropHolder(worker)
-        guard !owners.isEmpty, owners.contains(worker) else { return [] }
+        guard !owners.isEmpty, owners.contains(worker) else { return recopySourceLost() }
         guard !live.isEmpty else { return fail("every worker was lost; no partition can be placed") }
         return movePartitions(of: worker, to: live)
     }

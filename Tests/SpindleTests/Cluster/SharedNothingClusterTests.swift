@@ -7,7 +7,9 @@ import Testing
 /// tmpfs mounts (w1 finds decoy files of the inputs' names, w3 a decoy `OUTPUT/_temporary`). Every worker must
 /// find out by checking that it shares nothing, read its splits from the coordinator and ship its part files
 /// back: the output equals the sequential reference, `_SUCCESS` is on the coordinator's view, and no worker
-/// wrote a file in its own view of the output directory (the bed's check).
+/// wrote a file in its own view of the output directory (the bed's check). A graph job that checkpoints keeps its
+/// checkpoints on the workers without being told (`--checkpoint-store auto`), and recovers a lost worker's
+/// partitions from the copies the others kept.
 @Suite(.serialized, .enabled(if: NetBed.available, "\(NetBed.unavailableReason ?? "")")) struct SharedNothingClusterTests {
     @Test func wordCountOnHostsThatShareNoFilesIsExact() throws {
         let dir = try TemporaryDirectory()
@@ -37,5 +39,48 @@ import Testing
         let actual = try PregelOutput.numbers(JobOutput(directory: outcome.output).lines())
         #expect(PregelOutput.rankMismatches(expected: PregelOracle.pagerank(try OracleGraph(contentsOf: path)), actual: actual) == [])
         #expect(FileManager.default.fileExists(atPath: outcome.output + "/_SUCCESS"))
+    }
+
+    /// PageRank with checkpoints on hosts that share no files, with no flag about storage: the coordinator finds
+    /// that no worker sees the output and keeps checkpoints on the workers; w1 is cut off once a checkpoint has
+    /// committed, and the partitions it owned are restored from the copies other workers kept of them.
+    @Test func pageRankWithCheckpointsOnHostsThatShareNoFilesRecoversALostWorkerFromTheCopies() throws {
+        let dir = try TemporaryDirectory()
+        let text = GraphFixtures.snapText(GraphFixtures.rmat(scale: 8, edgeFactor: 8, seed: 41), title: "shared nothing, checkpoints")
+        let path = try GraphFixtures.write(text, to: dir.file("g/g.txt"))
+        let outcome = try NetBed.run(
+            in: dir, fault: "partition:w1", trigger: "checkpoint", expectLost: 1, privateFiles: [dir.file("g")],
+            job: [
+                "slowpagerank", "--input", dir.file("g"), "--partitions", "6", "--checkpoint-every", "2", "--param", "delay=150ms",
+                "--param", "iterations=8",
+            ])
+        #expect(outcome.exitCode == 0, "\(outcome.raw)")
+        #expect(outcome.problems == [], "\(outcome.raw)")
+        let actual = try PregelOutput.numbers(JobOutput(directory: outcome.output).lines())
+        #expect(PregelOutput.rankMismatches(expected: PregelOracle.pagerank(try OracleGraph(contentsOf: path), iterations: 8), actual: actual) == [])
+        let events = outcome.events
+        // Decided by checking: no worker saw the coordinator's token, so the checkpoints went to the workers.
+        let store = try #require(events.events(named: "checkpoint_store").first)
+        #expect(store["store"] as? String == "workers" && store["setting"] as? String == "auto", "\(store)")
+        #expect((store["workers_without_output"] as? [Int])?.count == 3, "\(store)")
+        #expect(events.events(named: "worker_storage").allSatisfy { $0["sees_output"] as? Bool == false })
+        // The loss came after a checkpoint kept by two workers per partition.
+        let lost = try #require(events.events(named: "worker_lost").first?["worker"] as? Int)
+        #expect(lost == outcome.worker(on: "w1"))
+        let rollback = try #require(events.events(named: "rollback").first, "\(outcome.raw)")
+        let to = try #require(rollback["to_superstep"] as? Int)
+        #expect(to >= 1 && rollback["store"] as? String == "workers", "\(rollback)")
+        let checkpoint = try #require(events.events(named: "checkpoint").first { $0["superstep"] as? Int == to })
+        let holders = try #require(checkpoint["holders"] as? [[Int]])
+        #expect(checkpoint["store"] as? String == "workers" && holders.allSatisfy { Set($0).count == 2 }, "\(checkpoint)")
+        // Every partition w1 wrote was restored from the copy another worker kept.
+        let restored = rollback["mode"] as? String == "confined" ? (rollback["partitions"] as? [Int] ?? []) : Array(0..<holders.count)
+        let from = try #require(rollback["restore_from"] as? [Int], "\(rollback)")
+        let written = holders.indices.filter { holders[$0].first == lost }
+        #expect(!written.isEmpty && written.allSatisfy(restored.contains), "w1 wrote partitions \(written); restored \(restored)")
+        for (p, holder) in zip(restored, from) where holders[p].first == lost {
+            #expect(holder == holders[p][1] && holder != lost, "partition \(p) was restored from worker \(holder), its copies: \(holders[p])")
+        }
+        #expect(events.events(named: "checkpoint_corrupt").isEmpty)
     }
 }

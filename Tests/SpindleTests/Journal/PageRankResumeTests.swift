@@ -43,4 +43,29 @@ import Testing
         let oldEpoch = killedLog.events(named: "superstep").compactMap { $0["epoch"] as? Int }.max() ?? 0
         #expect(log.events(named: "superstep").allSatisfy { ($0["epoch"] as? Int ?? 0) > oldEpoch })
     }
+
+    /// The killed run's workers all saw the output, so its checkpoints went there (`auto`), and the journal says so:
+    /// a resume asking for another store is refused, and one whose workers cannot see the output fails saying why
+    /// rather than taking `auto`'s other choice, which would not find the checkpoints.
+    @Test func aResumeKeepsTheCheckpointStoreTheKilledRunChose() throws {
+        let dir = try TemporaryDirectory()
+        _ = try GraphFixtures.write(GraphFixtures.snapText(GraphFixtures.rmat(scale: 8, edgeFactor: 8, seed: 37), title: "store"), to: dir.file("g/g.txt"))
+        let killedLog = EventLogReader(path: dir.file("events-1.jsonl"))
+        let coordinator = try TestJobsBinary.start(arguments(dir, eventLog: "events-1.jsonl"), in: dir.path, name: "coordinator-1")
+        #expect(eventually(within: .seconds(90)) { killedLog.events(named: "attempt_started").contains { superstep(of: $0) == 5 } })
+        try? coordinator.process.signal(Signal.kill)
+        _ = try coordinator.finish(timeout: .seconds(20))
+        #expect(killedLog.events(named: "checkpoint_store").first?["store"] as? String == "output")
+
+        let refused = try TestJobsBinary.run(arguments(dir, eventLog: "events-2.jsonl", extra: ["--resume", "--checkpoint-store", "workers"]), in: dir.path)
+        #expect(refused.exitCode == 2, "stderr: \(refused.stderr)")
+        #expect(refused.stderr.contains("it kept its checkpoints with --checkpoint-store output, not workers"), "stderr: \(refused.stderr)")
+
+        let blind = try TestJobsBinary.run(
+            arguments(dir, eventLog: "events-3.jsonl", extra: ["--resume"]), environment: ["SPINDLE_TEST_STORAGE": "no-output"], in: dir.path)
+        #expect(blind.exitCode != 0, "stderr: \(blind.stderr)")
+        #expect(blind.stderr.contains("no live worker can own partitions"), "stderr: \(blind.stderr)")
+        #expect(blind.stderr.contains("as the run it resumes did"), "stderr: \(blind.stderr)")
+        #expect(EventLogReader(path: dir.file("events-3.jsonl")).events(named: "checkpoint_store").first?["store"] as? String == "output")
+    }
 }

@@ -16,6 +16,9 @@ import Testing
         var finished = false
         var liveWorkers: [WorkerID] = [WorkerID(1)]
         var healthyWorkers: [WorkerID] { liveWorkers }
+        /// What each worker reported of its storage (every worker shares everything unless set).
+        var storages: [WorkerID: WorkerStorage?] = [:]
+        func storage(of worker: WorkerID) -> WorkerStorage? { storages[worker] ?? .shared }
         var releasedPartitions: [(partitions: [Int], worker: WorkerID)] = []
         func releasePartitions(_ partitions: [Int], on worker: WorkerID) { releasedPartitions.append((partitions, worker)) }
 
@@ -39,18 +42,29 @@ import Testing
         var nextAttempt: UInt64 = 1
         var checkpointRoot: String { driver.checkpointRoot }
 
-        init(checkpointEvery: Int = 0, maxSupersteps: Int = 3, master: (@Sendable (inout MasterContext) -> Void)? = nil) throws {
+        init(
+            checkpointEvery: Int = 0, maxSupersteps: Int = 3, master: (@Sendable (inout MasterContext) -> Void)? = nil,
+            store: CheckpointStoreSetting = .auto, workers: [WorkerID] = [WorkerID(1)], storages: [WorkerID: WorkerStorage?] = [:],
+            journal: Bool = false, resume: ResumePlan? = nil
+        ) throws {
             dir = try TemporaryDirectory()
             let output = try OutputCommitter(
                 directory: dir.file("out"), overwrite: false,
                 guard: OutputGuard(homeDirectory: nil, currentDirectory: try FileSystem.realPath(dir.path), executableDirectory: nil, inputs: []))
             try output.prepare()
+            let plan = JobPlan(
+                job: "barrier-shell", parameters: [], inputs: [], splitSize: 1, splits: 0, reducers: 1, partitions: 1, checkpointEvery: checkpointEvery,
+                maxSupersteps: maxSupersteps, checkpointStore: store)
             let setup = DriverSetup(
                 job: Job(name: "barrier-shell", summary: "", parameters: [], defaultInput: nil, engine: ChecksumEngine()),
                 parameters: JobParameters(pairs: []), inputs: [], output: output, workerCount: 1, splitSize: nil, memoryBudget: 1 << 20,
                 maxRecord: 1 << 16, skipBadRecords: false, reducers: nil, partitions: 1, checkpointEvery: checkpointEvery,
-                maxSupersteps: maxSupersteps, events: try EventLog(path: dir.file("events.jsonl")), console: ConsoleReporter(quiet: true))
+                maxSupersteps: maxSupersteps, checkpointStore: store, events: try EventLog(path: dir.file("events.jsonl")),
+                console: ConsoleReporter(quiet: true),
+                journal: journal ? try CoordinatorJournal.create(at: dir.file("journal"), plan: plan, epoch: 0) : nil, resume: resume)
             driver = SuperstepDriver(setup: setup, aggregators: [.sum("delta")], master: master, resolvesMessageTargets: false, vocabulary: .pregel)
+            control.liveWorkers = workers
+            control.storages = storages
             try driver.start(control)
         }
 
@@ -146,4 +160,96 @@ import Testing
         let rollback = run.events.events(named: "rollback").first
         #expect(rollback?["to_superstep"] as? Int == -1 && rollback?["epoch"] as? Int == 1 && rollback?["lost"] as? Int == 1)
     }
+
+    // MARK: Where checkpoints are kept
+
+    private static let blind = WorkerStorage(readsInputs: false, seesOutput: false)
+    private static let w1 = WorkerID(1), w2 = WorkerID(2)
+
+    @Test func autoKeepsCheckpointsOnTheWorkersWhenOneCannotSeeTheOutput() throws {
+        let run = try Run(checkpointEvery: 2, workers: [Self.w1, Self.w2], storages: [Self.w2: Self.blind], journal: true)
+        #expect(run.driver.keepsCheckpointsOnWorkers)
+        #expect(!FileSystem.exists(run.checkpointRoot), "nothing is written under the output directory")
+        let event = run.events.events(named: "checkpoint_store").first
+        #expect(event?["store"] as? String == "workers" && event?["setting"] as? String == "auto")
+        #expect(event?["workers_without_output"] as? [Int] == [2])
+        let records = try CoordinatorJournal.read(at: run.dir.file("journal")).records
+        #expect(records.contains(.checkpointStoreChosen(.workers)))
+    }
+
+    @Test func autoKeepsCheckpointsUnderTheOutputWhenEveryWorkerSeesIt() throws {
+        let run = try Run(checkpointEvery: 2, workers: [Self.w1, Self.w2], journal: true)
+        #expect(!run.driver.keepsCheckpointsOnWorkers)
+        #expect(FileSystem.isDirectory(run.checkpointRoot))
+        #expect(run.events.events(named: "checkpoint_store").first?["store"] as? String == "output")
+        #expect(try CoordinatorJournal.read(at: run.dir.file("journal")).records.contains(.checkpointStoreChosen(.output)))
+    }
+
+    @Test func aWorkerThatHasNotReportedItsStorageIsNotTakenToSeeTheOutput() throws {
+        let run = try Run(checkpointEvery: 2, workers: [Self.w1, Self.w2], storages: [Self.w2: WorkerStorage?.none])
+        #expect(run.driver.keepsCheckpointsOnWorkers)
+    }
+
+    @Test func theJobWaitsForStorageReportsOnlyWhenItsCheckpointsNeedThem() throws {
+        // Before the start (the coordinator asks in its loop): the store is open, or under the output directory.
+        for (store, every, waits) in [(CheckpointStoreSetting.auto, 2, true), (.output, 2, true), (.workers, 2, false), (.auto, 0, false)] {
+            let dir = try TemporaryDirectory()
+            let output = try OutputCommitter(
+                directory: dir.file("out"), overwrite: false,
+                guard: OutputGuard(homeDirectory: nil, currentDirectory: try FileSystem.realPath(dir.path), executableDirectory: nil, inputs: []))
+            let setup = DriverSetup(
+                job: Job(name: "barrier-shell", summary: "", parameters: [], defaultInput: nil, engine: ChecksumEngine()),
+                parameters: JobParameters(pairs: []), inputs: [], output: output, workerCount: 1, splitSize: nil, memoryBudget: 1 << 20,
+                maxRecord: 1 << 16, skipBadRecords: false, reducers: nil, partitions: 1, checkpointEvery: every, maxSupersteps: 3,
+                checkpointStore: store, events: try EventLog(path: dir.file("events.jsonl")), console: ConsoleReporter(quiet: true))
+            let driver = SuperstepDriver(setup: setup, aggregators: [], master: nil, resolvesMessageTargets: false, vocabulary: .pregel)
+            #expect(driver.awaitsWorkerStorage == waits, "\(store) with --checkpoint-every \(every)")
+        }
+    }
+
+    @Test func withCheckpointsUnderTheOutputAWorkerThatCannotSeeItOwnsNoPartitions() throws {
+        var run = try Run(checkpointEvery: 2, store: .output, workers: [Self.w1, Self.w2], storages: [Self.w2: Self.blind])
+        #expect(!run.driver.keepsCheckpointsOnWorkers)
+        try run.prepare()
+        #expect(run.control.stages[1].name == "prepare" && run.control.stages[1].placement == [Self.w1])
+        // The owner is lost: only the blind worker is left, and the job says why it cannot go on.
+        run.control.liveWorkers = [Self.w2]
+        let error = #expect(throws: TaskFailure.self) { try run.driver.workerLost(Self.w1, control: run.control) }
+        #expect(error?.description.hasPrefix("no live worker can own partitions: this job keeps its checkpoints under the output directory ") == true)
+        #expect(error?.description.contains("worker 2 cannot see") == true, "\(String(describing: error))")
+    }
+
+    @Test func aResumeKeepsTheStoreItsJournalNames() throws {
+        let plan = JobPlan(
+            job: "barrier-shell", parameters: [], inputs: [], splitSize: 1, splits: 0, reducers: 1, partitions: 1, checkpointEvery: 2,
+            maxSupersteps: 3, checkpointStore: .auto)
+        let resume = try ResumePlan(records: [.planned(plan), .epoch(0), .checkpointStoreChosen(.workers)])
+        // Every worker of the resumed run sees the output, but the interrupted run kept its checkpoints on workers.
+        let run = try Run(checkpointEvery: 2, workers: [Self.w1, Self.w2], journal: true, resume: resume)
+        #expect(run.driver.keepsCheckpointsOnWorkers)
+        #expect(try CoordinatorJournal.read(at: run.dir.file("journal")).records.contains(.checkpointStoreChosen(.workers)) == false)
+    }
+
+    @Test func losingEveryWorkerWaitsForOneToJoinInsteadOfFailing() throws {
+        let w3 = WorkerID(3)
+        var run = try Run(workers: [Self.w1, Self.w2])
+        try run.prepare()
+        run.control.liveWorkers = [Self.w2]
+        try run.driver.workerLost(Self.w1, control: run.control)
+        let stages = run.control.stages.count
+        // The last worker goes too (its coordinator's link went down, say): nothing to place the partitions on.
+        run.control.liveWorkers = []
+        try run.driver.workerLost(Self.w2, control: run.control)
+        #expect(run.control.stages.count == stages, "no stage is added while no worker is left")
+        #expect(run.events.events(named: "partitions_waiting").first?["lost"] as? Int == 2)
+        // A worker joins (the old one, rejoining as a new member): the job rolls back onto it.
+        run.control.liveWorkers = [w3]
+        try run.driver.workerJoined(w3, control: run.control)
+        #expect(run.control.stages.last?.name == "prepare" && run.control.stages.last?.placement == [w3])
+        #expect(run.events.events(named: "rollback").map { $0["lost"] as? Int } == [1, 2])
+        // Nothing is left pending: another join changes nothing.
+        try run.driver.workerJoined(w3, control: run.control)
+        #expect(run.control.stages.last?.placement == [w3] && run.events.events(named: "rollback").count == 2)
+    }
 }
+

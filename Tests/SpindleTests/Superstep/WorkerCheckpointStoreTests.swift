@@ -48,7 +48,7 @@ import Testing
     /// picks (from the newest attempt's worker and the `checkpoint` event of `checked`).
     private func run(
         _ job: String, workers: Int = 3, recovery: String = "full", checked: Int = 3, kill: ((EventLogReader) -> Bool)? = nil,
-        victims: (_ newest: Int, _ holders: [[Int]]) -> [Int] = { newest, _ in [newest] }
+        victims: (_ newest: Int, _ holders: [[Int]]) -> [Int] = { newest, _ in [newest] }, then: ((EventLogReader) throws -> Void)? = nil
     ) throws -> Run {
         let dir = try TemporaryDirectory()
         try Self.graph(dir)
@@ -72,6 +72,7 @@ import Testing
             let event = try #require(log.events(named: "checkpoint").first { $0["superstep"] as? Int == checked })
             let holders = try #require(event["holders"] as? [[Int]])
             for victim in victims(newest, holders) { sendSignal(Signal.kill, to: try #require(log.workerPIDs()[victim])) }
+            try then?(log)
         }
         let result = try coordinator.finish(timeout: .seconds(180))
         #expect(result.exitCode == 0, "stderr: \(result.stderr)")
@@ -126,5 +127,23 @@ import Testing
         #expect(killed.log.events(named: "worker_lost").count == 2)
         #expect(killed.log.events(named: "rollback").last?["to_superstep"] as? Int == -1)
         #expect(killed.result.stderr.contains("were on lost workers"), "stderr: \(killed.result.stderr)")
+    }
+
+    /// After the first loss the partitions left with one copy are copied to another worker, so that killing the
+    /// worker holding that copy, too, still recovers from the checkpoint instead of superstep 0.
+    @Test func aSecondLossAfterTheCopyIsMadeAgainRecoversFromTheCheckpoint() throws {
+        let clean = try run("slowpagerank")
+        let killed = try run("slowpagerank", kill: Self.checkpointed(3, thenStarted: 5), then: { log in
+            #expect(eventually(within: .seconds(60)) { !log.events(named: "checkpoint_recopied").isEmpty }, "\(log.events().suffix(5))")
+            let recopied = try #require(log.events(named: "checkpoint_recopied").first)
+            // The worker that kept the only copy of the first re-copied partition before it was copied again.
+            let survivor = try #require((recopied["holders"] as? [[Int]])?.first?.first)
+            sendSignal(Signal.kill, to: try #require(log.workerPIDs()[survivor]))
+        })
+        #expect(killed.lines == clean.lines && !clean.lines.isEmpty, "the output differs from a failure-free run")
+        #expect(killed.log.events(named: "worker_lost").count == 2)
+        let rollbacks = killed.log.events(named: "rollback").map { $0["to_superstep"] as? Int ?? -2 }
+        #expect(rollbacks.count == 2 && rollbacks.allSatisfy { $0 >= 3 }, "rollbacks to \(rollbacks)")
+        #expect(killed.log.events(named: "checkpoint_corrupt").isEmpty)
     }
 }

@@ -12,7 +12,9 @@ enum TestJobsBinary {
         return SpindleProcess(process: process, stdoutPath: out, stderrPath: err)
     }
 
-    static func run(_ arguments: [String], in directory: String, timeout: Duration = .seconds(120)) throws -> ProcessResult {
-        try start(arguments, in: directory, name: "testjobs").finish(timeout: timeout)
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], in directory: String, timeout: Duration = .seconds(120)
+    ) throws -> ProcessResult {
+        try start(arguments, environment: environment, in: directory, name: "testjobs").finish(timeout: timeout)
     }
 }

@@ -14,7 +14,9 @@ public func fuzzControlMessage(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     let frame = Frame(kind: input.byte(), payload: input.remainder())
     guard let message = try? ControlMessage(frame: frame) else { return 0 }
 
-    let controlKinds: [MessageKind] = [.register, .registered, .heartbeat, .assign, .finished, .failed, .cancel, .shutdown]
+    let controlKinds: [MessageKind] = [
+        .register, .registered, .heartbeat, .assign, .finished, .failed, .cancel, .shutdown, .peerLost, .releasePartitions, .storageChecked,
+    ]
     require(controlKinds.map(\.rawValue).contains(frame.kind), "kind \(frame.kind) decoded as a control message")
     let encoded = message.frame()
     require(encoded.kind == frame.kind, "a kind \(frame.kind) message re-encodes as kind \(encoded.kind)")
