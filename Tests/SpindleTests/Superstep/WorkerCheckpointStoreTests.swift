@@ -58,7 +58,7 @@ import Testing
         let coordinator = try TestJobsBinary.start(
             [
                 "run", job, "--input", dir.file("g"), "--output", dir.file("out"), "--workers", "\(workers)", "--partitions", "6",
-                "--checkpoint-every", "4", "--checkpoint-store", "workers", "--recovery", recovery, "--heartbeat-timeout", "1s",
+                "--checkpoint-every", "4", "--checkpoint-store", "workers", "--recovery", recovery, "--heartbeat-timeout", "3s",
                 "--event-log", dir.file("events.jsonl"), "--param", "delay=150ms",
             ],
             environment: ["TMPDIR": scratch], in: dir.path, name: "coordinator")
