@@ -8,7 +8,9 @@ import Testing
     @Test(arguments: [1, 15, 16, 17, 5000])
     func numberingMatchesInsertionOneByOneAndTalliesOccurrences(ids count: Int) {
         var rng = SplitMix64(seed: 0x5EED &+ UInt64(count))
-        let ids = (0..<count).map { k in k % 7 == 3 ? extremeVertexIds[k % extremeVertexIds.count] : randomVertexId(&rng, range: UInt64(count / 3 + 2)) }
+        let ids = (0..<count).map { k in
+            k % 7 == 3 ? extremeVertexIds[k % extremeVertexIds.count] : randomVertexId(&rng, range: UInt64(count / 3 + 2))
+        }
         let oneByOne = VertexIndexMap()
         let expected = ids.map { oneByOne.insertIfAbsent($0, Int32(oneByOne.count)).index }
         let map = VertexIndexMap()
