@@ -206,6 +206,21 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
             let edges = Int(start[s])..<Int(start[s + 1])
             var accumulated = typed[s]
             var any = false
+            if everySourceSends && edges.count >= 8 {
+                // Two independent chains of folds (the latency of each add, not the loads, bounds one chain).
+                var other = sent[Int(sources[edges.lowerBound])]
+                var k = edges.lowerBound &+ 1
+                while k &+ 1 < edges.upperBound {
+                    accumulated = Fold.fold(accumulated, sent[Int(sources[k])])
+                    other = Fold.fold(other, sent[Int(sources[k &+ 1])])
+                    k &+= 2
+                }
+                if k < edges.upperBound { accumulated = Fold.fold(accumulated, sent[Int(sources[k])]) }
+                typed[s] = Fold.fold(accumulated, other)
+                present[s] = true
+                reached &+= 1
+                continue
+            }
             for k in edges {
                 let v = Int(sources[k])
                 accumulated = Fold.fold(accumulated, sent[v])
@@ -376,18 +391,4 @@ extension CombinedSlots {
         }
         return true
     }
-}
-
-/// A built-in combiner's arithmetic, as a type, so a loop specialised for it has no switch inside.
-@usableFromInline protocol ArithmeticFold {
-    static func fold<T: Comparable & AdditiveArithmetic>(_ a: T, _ b: T) -> T
-}
-@usableFromInline enum SumFold: ArithmeticFold {
-    @inline(__always) @usableFromInline static func fold<T: Comparable & AdditiveArithmetic>(_ a: T, _ b: T) -> T { a + b }
-}
-@usableFromInline enum MinFold: ArithmeticFold {
-    @inline(__always) @usableFromInline static func fold<T: Comparable & AdditiveArithmetic>(_ a: T, _ b: T) -> T { Swift.min(a, b) }
-}
-@usableFromInline enum MaxFold: ArithmeticFold {
-    @inline(__always) @usableFromInline static func fold<T: Comparable & AdditiveArithmetic>(_ a: T, _ b: T) -> T { Swift.max(a, b) }
 }

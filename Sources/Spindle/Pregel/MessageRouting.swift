@@ -25,7 +25,7 @@ struct MessageRouting: Sendable {
     /// target instead measured a third slower on this project's machine.)
     init<E>(graph: GraphPartition<E>, partitioner: VertexPartitioner, edgesPerTable: Int = 1 << 16) {
         let partitions = partitioner.partitions
-        let edges = graph.targets.count
+        let edges = graph.edgeCount
         // (So edge, vertex and slot numbers fit the 32-bit conversions below; the assembler refuses larger partitions.)
         precondition(edges < Int(Int32.max), "MessageRouting: a partition of \(edges) edges")
         let groups = Self.targetGroups(edges: edges, partitions: partitions, edgesPerTable: edgesPerTable)
@@ -44,7 +44,8 @@ struct MessageRouting: Sendable {
         var appearance: [Int64] = []
         var perSlot: [Int32] = []
         var rank: [Int32] = []
-        graph.targets.withUnsafeBufferPointer { graphTargets in
+        let edgeTargets = graph.targets
+        edgeTargets.withUnsafeBufferPointer { graphTargets in
             graph.offsets.withUnsafeBufferPointer { offsets in
                 slotOf.withUnsafeMutableBufferPointer { slotOf in
                     // Bucket of each edge (kept in `slotOf` until the slots replace it), and the bucket sizes.

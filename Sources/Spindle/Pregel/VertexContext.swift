@@ -156,7 +156,7 @@ public final class VertexContext<VertexValue, EdgeValue, Message: WireCodable & 
 
     @usableFromInline var edgeRange: (Int, Int) { (edgeStart, edgeStart + storedOutDegree) }
 
-    @usableFromInline func sendSlow(toEdge e: Int, _ message: Message) { outbox.send(to: partition.targets[e], message) }
+    @usableFromInline func sendSlow(toEdge e: Int, _ message: Message) { outbox.send(to: partition.target(ofEdge: e), message) }
 
     /// Deactivates the vertex; an incoming message reactivates it.
     @inlinable public func voteToHalt() { halted = true }

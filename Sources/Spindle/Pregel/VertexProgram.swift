@@ -18,14 +18,20 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
     /// its values from a checkpoint, or leaves them for superstep 0 to initialise. Jobs with a combiner also
     /// resolve their message targets and serve every partition the slot ids it will receive.
     func prepare(_ task: PartitionTask, previous: State?, context: TaskContext) throws -> PreparedPartition<State> {
-        let graph = try previous?.graph ?? assembleGraph(task, context: context)
+        var graph = try previous?.graph ?? assembleGraph(task, context: context)
+        var routing: MessageRouting?
+        if definition.combiner != nil {
+            let resolved = previous?.routing ?? MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
+            // The slots know every edge's target: the graph's own target array is released.
+            graph = graph.readingTargets(through: resolved)
+            routing = resolved
+        }
         var state = State(graph: graph, values: [], halted: [])
         if let path = task.restoreStatePath {
             (state.values, state.halted) = try CheckpointStore.readState(path, expectedCount: graph.vertexCount, as: VertexValue.self)
         }
         var output: PartitionedOutput?
-        if definition.combiner != nil {
-            let routing = previous?.routing ?? MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
+        if let routing {
             state.routing = routing
             output = try writeRouting(routing, context: context)
         }

@@ -1,13 +1,22 @@
 /// One partition's vertices and their out-edges in compressed sparse row form. Local vertex `i` has id
 /// `ids[i]` (ascending, unique) and out-edges `offsets[i]..<offsets[i + 1]` of `targets` and `edgeValues`.
-/// Immutable once built (see `GraphPartitionBuilder`).
+/// Immutable once built (see `GraphPartitionBuilder`). Once a job with a combiner has resolved its message slots,
+/// ``readingTargets(through:)`` gives the same graph without its own target array: an edge's target is then read
+/// as its slot's target (8 bytes per edge less).
 final class GraphPartition<EdgeValue> {
     /// The vertex ids, sorted ascending, unique.
     let ids: [Int64]
     /// `ids.count + 1` ascending edge offsets, from 0 to `targets.count`.
     let offsets: [Int]
-    /// The target id of every edge, grouped by source in local order.
-    let targets: [Int64]
+    /// The target id of every edge, grouped by source in local order; empty when targets are read through slots.
+    private let storedTargets: [Int64]
+    /// When targets are read through message slots: the slot of every edge, and the target id of every slot.
+    private let edgeSlots: [Int32]
+    private let slotTargets: [Int64]
+    /// Whether edge targets are read through message slots.
+    let targetsThroughSlots: Bool
+    /// Number of edges.
+    let edgeCount: Int
     /// The value of every edge, parallel to `targets`.
     let edgeValues: [EdgeValue]
     /// The local index of every id.
@@ -21,7 +30,11 @@ final class GraphPartition<EdgeValue> {
         precondition(targets.count == edgeValues.count, "targets and edgeValues differ in length")
         self.ids = ids
         self.offsets = offsets
-        self.targets = targets
+        storedTargets = targets
+        edgeSlots = []
+        slotTargets = []
+        targetsThroughSlots = false
+        edgeCount = targets.count
         self.edgeValues = edgeValues
         if let index {
             self.index = index
@@ -31,6 +44,40 @@ final class GraphPartition<EdgeValue> {
         }
     }
 
+    /// The same vertices and edges, sharing `graph`'s arrays, with edge `e`'s target read as
+    /// `slotTargets[edgeSlots[e]]`; `edgeSlots` holds one slot per edge (checked).
+    private init(_ graph: GraphPartition, edgeSlots: [Int32], slotTargets: [Int64]) {
+        precondition(edgeSlots.count == graph.edgeCount, "one slot per edge is needed")
+        ids = graph.ids
+        offsets = graph.offsets
+        storedTargets = []
+        self.edgeSlots = edgeSlots
+        self.slotTargets = slotTargets
+        targetsThroughSlots = true
+        edgeCount = graph.edgeCount
+        edgeValues = graph.edgeValues
+        index = graph.index
+    }
+
+    /// This graph reading its edge targets through `routing`'s slots, which must have been resolved from it,
+    /// without an array of its own (self when it does so already).
+    func readingTargets(through routing: MessageRouting) -> GraphPartition {
+        if targetsThroughSlots { return self }
+        return GraphPartition(self, edgeSlots: routing.edgeSlots, slotTargets: routing.slotTargets)
+    }
+
+    /// The target id of every edge, grouped by source in local order. Built (O(edges)) when targets are read
+    /// through slots; per-edge code uses ``target(ofEdge:)``.
+    var targets: [Int64] {
+        targetsThroughSlots ? edgeSlots.map { slotTargets[Int($0)] } : storedTargets
+    }
+
+    /// The target id of edge `e` (an index into the partition's edges).
+    @inline(__always)
+    func target(ofEdge e: Int) -> Int64 {
+        targetsThroughSlots ? slotTargets[Int(edgeSlots[e])] : storedTargets[e]
+    }
+
     /// An empty partition.
     convenience init() {
         self.init(ids: [], offsets: [0], targets: [], edgeValues: [])
@@ -38,9 +85,6 @@ final class GraphPartition<EdgeValue> {
 
     /// Number of vertices.
     var vertexCount: Int { ids.count }
-
-    /// Number of edges.
-    var edgeCount: Int { targets.count }
 
     /// Number of out-edges of local vertex `i`.
     @inline(__always)
@@ -54,7 +98,7 @@ final class GraphPartition<EdgeValue> {
     @inline(__always)
     func edgeTarget(_ i: Int, _ k: Int) -> Int64 {
         precondition(k >= 0 && k < outDegree(i), "edge index out of range")
-        return targets[offsets[i] + k]
+        return target(ofEdge: offsets[i] + k)
     }
 
     /// The value of out-edge `k` (0..<outDegree(i)) of local vertex `i`.

@@ -40,63 +40,81 @@ enum GraphPartitionAssembler {
         var payload = [Int64](unsafeUninitializedCapacity: edgeCount) { $1 = edgeCount }
         var edgeTargets = [Int64](unsafeUninitializedCapacity: valued ? edgeCount : 0) { $1 = valued ? edgeCount : 0 }
         var edgeWeights = [Int64](unsafeUninitializedCapacity: valued ? edgeCount : 0) { $1 = valued ? edgeCount : 0 }
-        // Sized for an average degree of 16 or so; it grows when there are more vertices.
+        // Sized for an average degree of 16 or so; it grows when there are more vertices. Numbers are given in
+        // order of first appearance, so `idsByNumber` lists the ids by number; each id's out-degree is tallied
+        // in its entry.
         let index = VertexIndexMap(expectedCount: (edgeCount + markerCount) / 32)
         var idsByNumber: [Int64] = []
-        var degrees: [Int32] = []
         let absent = Int64(bitPattern: Double.nan.bitPattern)
+        // One chunk's first ids (sources, or markers) decoded before they are numbered as a batch.
+        var firstIds = [Int64](repeating: 0, count: EdgeChunk.maxItems)
+        var markerNumbers = [Int32](repeating: 0, count: EdgeChunk.maxItems)
         var e = 0
         for (kind, bytes, source) in chunks {
             var reader = EdgeChunk.Reader(bytes, source: source)
-            for _ in 0..<reader.items {
-                let id = try reader.nextId()
-                let (number, inserted) = index.insertIfAbsent(id, Int32(truncatingIfNeeded: idsByNumber.count))
-                if inserted {
-                    idsByNumber.append(id)
-                    degrees.append(0)
+            let items = reader.items
+            if items > firstIds.count {
+                firstIds = [Int64](repeating: 0, count: items)
+                markerNumbers = [Int32](repeating: 0, count: items)
+            }
+            try firstIds.withUnsafeMutableBufferPointer { firstIds in
+                for k in 0..<items {
+                    firstIds[k] = try reader.nextId()
+                    if kind == .vertices { continue }
+                    let target = try reader.nextId()
+                    if valued {
+                        payload[e + k] = Int64(e + k)
+                        edgeTargets[e + k] = target
+                        edgeWeights[e + k] = kind == .weightedEdges ? try reader.nextWeightBits() : absent
+                    } else {
+                        payload[e + k] = target
+                    }
                 }
-                if kind == .vertices { continue }
-                degrees[Int(number)] &+= 1
-                sourceNumbers[e] = number
-                let target = try reader.nextId()
-                if valued {
-                    payload[e] = Int64(e)
-                    edgeTargets[e] = target
-                    edgeWeights[e] = kind == .weightedEdges ? try reader.nextWeightBits() : absent
-                } else {
-                    payload[e] = target
-                }
-                e += 1
             }
             try reader.finish()
+            firstIds.withUnsafeBufferPointer { firstIds in
+                let decoded = UnsafeBufferPointer(rebasing: firstIds[0..<items])
+                if kind == .vertices {
+                    markerNumbers.withUnsafeMutableBufferPointer { numbers in
+                        index.number(decoded, into: numbers.baseAddress!, tally: false) { idsByNumber.append($0) }
+                    }
+                } else {
+                    sourceNumbers.withUnsafeMutableBufferPointer { numbers in
+                        index.number(decoded, into: numbers.baseAddress! + e, tally: true) { idsByNumber.append($0) }
+                    }
+                }
+            }
+            if kind != .vertices { e += items }
         }
+        let degrees = index.tallies()
         // The distinct ids in order, each number's rank among them, and the vertices' edge offsets.
         let vertexCount = idsByNumber.count
         var ids = idsByNumber.map(PairRadixSort.key)
         var numbers = (0..<vertexCount).map { Int32(truncatingIfNeeded: $0) }
         PairRadixSort.sort(keys: &ids, values: &numbers)
         var rank = [Int32](unsafeUninitializedCapacity: vertexCount) { $1 = vertexCount }
+        // Where each number's next edge goes, by number, not by rank (one lookup fewer per edge; 32-bit, so the
+        // array stays small in the cache).
+        var next = [Int32](unsafeUninitializedCapacity: vertexCount) { $1 = vertexCount }
         var offsets = [Int](unsafeUninitializedCapacity: vertexCount + 1) { $1 = vertexCount + 1 }
         offsets[0] = 0
         for r in 0..<vertexCount {
             let number = Int(numbers[r])
             rank[number] = Int32(truncatingIfNeeded: r)
+            next[number] = Int32(truncatingIfNeeded: offsets[r])
             offsets[r + 1] = offsets[r] + Int(degrees[number])
         }
         index.updateValues { rank[Int($0)] }
         // Pass 2: every edge into its source's run, in arrival order.
         var sorted = [Int64](unsafeUninitializedCapacity: edgeCount) { $1 = edgeCount }
-        var next = Array(offsets.dropLast())
         sourceNumbers.withUnsafeBufferPointer { sourceNumbers in
             payload.withUnsafeBufferPointer { payload in
-                rank.withUnsafeBufferPointer { rank in
-                    next.withUnsafeMutableBufferPointer { next in
-                        sorted.withUnsafeMutableBufferPointer { sorted in
-                            for e in 0..<edgeCount {
-                                let r = Int(rank[Int(sourceNumbers[e])])
-                                sorted[next[r]] = payload[e]
-                                next[r] &+= 1
-                            }
+                next.withUnsafeMutableBufferPointer { next in
+                    sorted.withUnsafeMutableBufferPointer { sorted in
+                        for e in 0..<edgeCount {
+                            let n = Int(sourceNumbers[e])
+                            sorted[Int(next[n])] = payload[e]
+                            next[n] &+= 1
                         }
                     }
                 }

@@ -6,6 +6,8 @@ final class VertexIndexMap: @unchecked Sendable {  // Filled by one task; only r
         var key: Int64
         /// -1: the entry is free.
         var value: Int32
+        /// Occurrences counted by ``number(_:into:tally:inserted:)`` (in what would be the entry's padding).
+        var tally: Int32 = 0
     }
     private var entries: UnsafeMutablePointer<Entry>
     private var mask: Int
@@ -53,6 +55,48 @@ final class VertexIndexMap: @unchecked Sendable {  // Filled by one task; only r
     /// Stores `value` for `id` unless it has an index already; returns the index `id` has afterwards and
     /// whether it was inserted now.
     @inline(__always) func insertIfAbsent(_ id: Int64, _ value: Int32) -> (index: Int32, inserted: Bool) {
+        let (slot, inserted) = insertSlot(id, value)
+        return (entries[slot].value, inserted)
+    }
+
+    /// Numbers `ids` in order as `insertIfAbsent(id, count)` would, one by one (an id not in the map gets the
+    /// map's size before its insertion): writes each id's index to `numbers` and calls `inserted` with each new id;
+    /// with `tally`, also counts every id's occurrences (see ``tallies()``). Meant for a map whose values
+    /// are all given this way. Reads a batch of ids' home slots before resolving them, so that their cache
+    /// misses overlap instead of following one another.
+    func number(_ ids: UnsafeBufferPointer<Int64>, into numbers: UnsafeMutablePointer<Int32>, tally: Bool, inserted: (Int64) -> Void) {
+        let batch = 16
+        withUnsafeTemporaryAllocation(of: (entry: Entry, slot: Int).self, capacity: batch) { peek in
+            var start = 0
+            while start < ids.count {
+                let end = min(ids.count, start &+ batch)
+                // Each id's home entry, loaded now: independent loads, so the CPU overlaps their misses.
+                let peekMask = mask
+                for k in start..<end {
+                    let slot = Int(truncatingIfNeeded: Self.mix(ids[k])) & peekMask
+                    peek[k &- start] = (entries[slot], slot)
+                }
+                for k in start..<end {
+                    let id = ids[k]
+                    let (entry, slot) = peek[k &- start]
+                    // A present entry at the home slot stays (nothing is removed); a grown table moved it.
+                    if entry.value >= 0 && entry.key == id && mask == peekMask {
+                        if tally { entries[slot].tally &+= 1 }
+                        numbers[k] = entry.value
+                        continue
+                    }
+                    let (found, isNew) = insertSlot(id, Int32(truncatingIfNeeded: count))
+                    if tally { entries[found].tally &+= 1 }
+                    numbers[k] = entries[found].value
+                    if isNew { inserted(id) }
+                }
+                start = end
+            }
+        }
+    }
+
+    /// The slot holding `id`, inserted with `value` if absent, and whether it was inserted now.
+    @inline(__always) private func insertSlot(_ id: Int64, _ value: Int32) -> (slot: Int, inserted: Bool) {
         precondition(value >= 0, "VertexIndexMap indices are non-negative")
         if 2 * (count + 1) > mask + 1 { grow() }
         var slot = Int(truncatingIfNeeded: Self.mix(id)) & mask
@@ -61,11 +105,23 @@ final class VertexIndexMap: @unchecked Sendable {  // Filled by one task; only r
             if entry.value < 0 {
                 entries[slot] = Entry(key: id, value: value)
                 count += 1
-                return (value, true)
+                return (slot, true)
             }
-            if entry.key == id { return (entry.value, false) }
+            if entry.key == id { return (slot, false) }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// The tallies counted by ``number(_:into:tally:inserted:)``, indexed by value; the map's values must be
+    /// `0..<count` (as that method gives them).
+    func tallies() -> [Int32] {
+        var result = [Int32](repeating: 0, count: count)
+        for slot in 0...mask where entries[slot].value >= 0 {
+            let value = Int(entries[slot].value)
+            precondition(value < count, "VertexIndexMap.tallies needs the values 0..<count")
+            result[value] = entries[slot].tally
+        }
+        return result
     }
 
     /// Replaces every stored index `i` with `transform(i)`, which must be non-negative.
