@@ -53,6 +53,7 @@ final class SuperstepDriver: JobDriver {
 
     func start(_ control: any DriverControl) throws {
         if !keepsCheckpointsOnWorkers { try FileSystem.createDirectory(checkpointRoot, intermediate: true) }
+        if keepsGraphImages { try FileSystem.createDirectory(GraphImage.directory(root: checkpointRoot), intermediate: true) }
         if let inputs = setup.resume?.barrierInputs, !inputs.isEmpty {
             try resume(replaying: inputs, control: control)
         } else {
@@ -305,6 +306,16 @@ final class SuperstepDriver: JobDriver {
             setup.events.record(
                 "replayed",
                 [("superstep", .int(s)), ("partitions", .array(recovering.map { .int($0) })), ("computed", .int(recovering.count)), ("epoch", .int(epoch))])
+        case .partitionsPrepared(let epoch, let fromImage, let fromLoad, let held):
+            setup.events.record(
+                "prepared",
+                [
+                    ("epoch", .int(epoch)), ("from_image", .array(fromImage.map { .int($0) })), ("from_load", .array(fromLoad.map { .int($0) })),
+                    ("held", .array(held.map { .int($0) })),
+                ])
+        case .graphImageCorrupt(let p, let cause):
+            setup.events.record("graph_image_corrupt", [("partition", .int(p)), ("cause", .string(cause))])
+            setup.console.log("the graph image of partition \(p) is damaged (\(cause)); it was rebuilt from the input and written again")
         case .checkpointCorrupt(let s, let cause):
             setup.events.record("checkpoint_corrupt", [("superstep", .int(s)), ("cause", .string(cause))])
             setup.console.log("the checkpoint of superstep \(s) is damaged (\(cause)); trying the one before it")
