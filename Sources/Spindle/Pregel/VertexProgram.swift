@@ -18,14 +18,14 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
     /// it already), and sets its values from a checkpoint, or leaves them for superstep 0 to initialise. Jobs with
     /// a combiner also resolve their message targets and serve every partition the slot ids it will receive.
     func prepare(_ task: PartitionTask, previous: State?, context: TaskContext) throws -> PreparedPartition<State> {
-        let (graph, image) = try graph(task, previous: previous, context: context)
+        let (graph, imaged, image) = try graph(task, previous: previous, context: context)
         var state = State(graph: graph, values: [], halted: [])
         if let path = task.restoreStatePath {
             (state.values, state.halted) = try CheckpointStore.readState(path, expectedCount: graph.vertexCount, as: VertexValue.self)
         }
         var output: PartitionedOutput?
         if definition.combiner != nil {
-            let routing = previous?.routing ?? MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
+            let routing = previous?.routing ?? imaged ?? MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
             state.routing = routing
             output = try writeRouting(routing, context: context)
         }
@@ -33,26 +33,32 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
     }
 
     /// The partition's graph: the one this worker holds, its image when told to read it, or else one assembled from
-    /// the load outputs, whose image is then written when the job keeps images (a damaged image is reported).
+    /// the load outputs, whose image is then written when the job keeps images (a damaged image is reported). The
+    /// image holds the message routing too (jobs with a combiner), returned when it was read or made here.
     private func graph(
         _ task: PartitionTask, previous: State?, context: TaskContext
-    ) throws -> (GraphPartition<EdgeValue>, GraphImageReport?) {
+    ) throws -> (GraphPartition<EdgeValue>, MessageRouting?, GraphImageReport?) {
         let path = GraphPartition<EdgeValue>.imageable ? task.graphImagePath : nil
-        if let graph = previous?.graph { return (graph, path.map { _ in GraphImageReport(source: .held, intact: task.readsGraphImage) }) }
+        if let graph = previous?.graph {
+            return (graph, nil, path.map { _ in GraphImageReport(source: .held, intact: task.readsGraphImage) })
+        }
         var problem: String?
         if let path, task.readsGraphImage {
             do {
-                let graph = try GraphPartition<EdgeValue>.readImage(path, partition: task.partition) { definition.edgeValue(nil) }
-                return (graph, GraphImageReport(source: .image, intact: true))
+                let (graph, routing) = try GraphPartition<EdgeValue>.readImage(path, partition: task.partition, partitions: settings.partitions) {
+                    definition.edgeValue(nil)
+                }
+                return (graph, routing, GraphImageReport(source: .image, intact: true))
             } catch {
                 problem = String("\(error)".prefix(1024))
             }
         }
         let graph = try assembleGraph(task, context: context)
-        guard let path else { return (graph, nil) }
+        guard let path else { return (graph, nil, nil) }
+        let routing = definition.combiner == nil ? nil : MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
         // The image only saves work later: a partition whose image cannot be written is rebuilt from the input.
-        let written = (try? graph.writeImage(path, partition: task.partition)) != nil
-        return (graph, GraphImageReport(source: .loadOutputs, intact: written, problem: problem))
+        let written = (try? graph.writeImage(path, partition: task.partition, routing: routing)) != nil
+        return (graph, routing, GraphImageReport(source: .loadOutputs, intact: written, problem: problem))
     }
 
     private func assembleGraph(_ task: PartitionTask, context: TaskContext) throws -> GraphPartition<EdgeValue> {
