@@ -38,7 +38,8 @@ struct BSPProgram<Value: WireCodable & Sendable, Message: WireCodable & Sendable
         if let path = task.graphImagePath {
             var encoded = WireWriter()
             prepared.state.value.encode(to: &encoded)
-            let written = (try? GraphImage.write(path, partition: task.partition, reservingCapacity: encoded.bytes.count) { $0 += encoded.bytes }) != nil
+            let written =
+                (try? GraphImage.write(path, partition: task.partition, reservingCapacity: encoded.bytes.count) { $0 += encoded.bytes }) != nil
             prepared.graphImage = GraphImageReport(source: .loadOutputs, intact: written, problem: problem)
         }
         return prepared

@@ -174,7 +174,8 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
         var wanted = Array(repeating: false, count: settings.partitions)
         for q in targets {
             guard wanted.indices.contains(q) else {
-                throw TaskFailure("superstep \(task.superstep) of partition \(task.partition) names message target partition \(q) of \(settings.partitions)")
+                throw TaskFailure(
+                    "superstep \(task.superstep) of partition \(task.partition) names message target partition \(q) of \(settings.partitions)")
             }
             wanted[q] = true
         }

@@ -305,7 +305,10 @@ final class SuperstepDriver: JobDriver {
         case .replayed(let s, let recovering, let epoch):
             setup.events.record(
                 "replayed",
-                [("superstep", .int(s)), ("partitions", .array(recovering.map { .int($0) })), ("computed", .int(recovering.count)), ("epoch", .int(epoch))])
+                [
+                    ("superstep", .int(s)), ("partitions", .array(recovering.map { .int($0) })), ("computed", .int(recovering.count)),
+                    ("epoch", .int(epoch)),
+                ])
         case .partitionsPrepared(let epoch, let fromImage, let fromLoad, let held):
             setup.events.record(
                 "prepared",
