@@ -23,6 +23,12 @@ struct BarrierHarness {
     var membersPerPartition = 5
     /// Workers mode: partitions whose copy reports other sizes than the original.
     var mismatchedCopies: Set<Int> = []
+    /// Prepare tasks report graph images (read back once every partition's image is intact, else written).
+    var keepsImages = false
+    /// Partitions whose image cannot be written (they report it not intact).
+    var unwritableImages: Set<Int> = []
+    /// Partitions whose image turns out damaged when read (they report the problem and rebuild).
+    var damagedImages: Set<Int> = []
     var finished = false
     var failure: String?
     private var nextAttempt: UInt64 = 1
@@ -112,7 +118,8 @@ struct BarrierHarness {
         case .load: return PartitionReport(partitionSizes: sizes, records: 10, skippedRecords: 1)
         case .prepare:
             return PartitionReport(
-                partitionSizes: barrier.settings.resolvesMessageTargets ? sizes : [], members: membersPerPartition, records: 7)
+                partitionSizes: barrier.settings.resolvesMessageTargets ? sizes : [], members: membersPerPartition, records: 7,
+                graphImage: keepsImages ? imageReport(partition: barrier.partition(of: TaskID(stage: barrier.currentStage, index: index))) : nil)
         case .resolve, .output: return PartitionReport()
         case .superstep(let s, _, _), .replay(let s, _):
             var writes = false
@@ -127,6 +134,16 @@ struct BarrierHarness {
             let p = barrier.partition(of: TaskID(stage: barrier.currentStage, index: index))
             return PartitionReport(checkpoint: mismatchedCopies.contains(p) ? Self.copy(p + 1000) : Self.copy(p))
         }
+    }
+
+    /// What the prepare task of partition `p` reports of its image: read back once every image is intact (kept when
+    /// its owner held it before), else written.
+    func imageReport(partition p: Int) -> GraphImageReport {
+        if barrier.graphImages && damagedImages.contains(p) {
+            return GraphImageReport(source: .loadOutputs, intact: true, problem: "graph image checksum mismatch")
+        }
+        if barrier.graphImages { return GraphImageReport(source: .image, intact: true) }
+        return GraphImageReport(source: .loadOutputs, intact: !unwritableImages.contains(p))
     }
 
     /// The sizes and checksums of partition `p`'s checkpoint files in workers mode.

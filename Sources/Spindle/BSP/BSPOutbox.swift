@@ -16,15 +16,19 @@ final class BSPOutbox<Message: WireCodable> {
     private(set) var sent = 0
     /// The first error (a bad partition, a failed spill); the task fails with it.
     private(set) var failure: (any Error)?
+    /// The partitions whose messages are kept (nil: every one): a narrowed replay drops the others unencoded.
+    let targets: [Bool]?
 
-    init(partitionCount: Int, budget: Int, scratchPrefix: String) {
+    init(partitionCount: Int, budget: Int, scratchPrefix: String, targets: [Bool]? = nil) {
         self.partitionCount = partitionCount
+        self.targets = targets
         spills = PartitionedSpillBuffer(partitionCount: partitionCount, budget: budget, scratchPrefix: "\(scratchPrefix)-outbox")
     }
 
     /// Encodes and buffers `message` for `partition`.
     @inline(__always)
     func send(toPartition partition: Int, _ message: Message) {
+        if let targets, targets.indices.contains(partition), !targets[partition] { return }
         encoder.removeAll(keepingCapacity: true)
         message.encode(to: &encoder)
         encoder.bytes.withUnsafeBytes { append(partition: partition, encoded: $0) }

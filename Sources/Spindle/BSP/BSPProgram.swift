@@ -10,12 +10,43 @@ struct BSPProgram<Value: WireCodable & Sendable, Message: WireCodable & Sendable
     var aggregators: [Aggregator] { definition.aggregators }
     var keepsInboxInMemory: Bool { false }
 
-    /// Makes the state from what the loaders sent the partition, or restores it from a checkpoint.
+    /// Makes the state from what the loaders sent the partition (or reads it back from its graph image), or
+    /// restores it from a checkpoint. When the job keeps graph images, a state made from the load outputs is
+    /// written as the partition's image.
     func prepare(_ task: PartitionTask, previous: State?, context: TaskContext) throws -> PreparedPartition<State> {
         if let path = task.restoreStatePath {
             let (halted, value) = try CheckpointStore.readBlob(path) { r in (try r.read(Bool.self), try Value(from: &r)) }
             return PreparedPartition(state: BSPPartition(value: value, halted: halted), members: 1)
         }
+        var problem: String?
+        if let path = task.graphImagePath, task.readsGraphImage {
+            do {
+                let value = try GraphImage.read(path, partition: task.partition) { r in
+                    let body = r.rest()
+                    var reader = WireReader(body)
+                    let value = try Value(from: &reader)
+                    try reader.expectEnd()
+                    return value
+                }
+                return PreparedPartition(
+                    state: BSPPartition(value: value, halted: false), members: 1, graphImage: GraphImageReport(source: .image, intact: true))
+            } catch {
+                problem = String("\(error)".prefix(1024))
+            }
+        }
+        var prepared = try build(task, context: context)
+        if let path = task.graphImagePath {
+            var encoded = WireWriter()
+            prepared.state.value.encode(to: &encoded)
+            let written =
+                (try? GraphImage.write(path, partition: task.partition, reservingCapacity: encoded.bytes.count) { $0 += encoded.bytes }) != nil
+            prepared.graphImage = GraphImageReport(source: .loadOutputs, intact: written, problem: problem)
+        }
+        return prepared
+    }
+
+    /// Makes the state from what the loaders sent the partition.
+    private func build(_ task: PartitionTask, context: TaskContext) throws -> PreparedPartition<State> {
         // Lost load outputs fail this task blamelessly, naming the load tasks to run again.
         let fetcher = SegmentFetcher(
             secret: context.services.secret, server: context.services.exchange, scratchPrefix: context.scratchPrefix,
@@ -37,7 +68,8 @@ struct BSPProgram<Value: WireCodable & Sendable, Message: WireCodable & Sendable
     func superstep(_ state: inout State, _ input: SuperstepInput, context: TaskContext) throws -> SuperstepResult {
         let messages = BSPMessages<Message>(input.inbox.cursors(), isEmpty: input.inbox.isEmpty)
         let outbox = BSPOutbox<Message>(
-            partitionCount: settings.partitions, budget: settings.bufferBytes, scratchPrefix: context.scratchPrefix)
+            partitionCount: settings.partitions, budget: settings.bufferBytes, scratchPrefix: context.scratchPrefix,
+            targets: input.task.messageTargets.map { targets in (0..<settings.partitions).map { targets.contains($0) } })
         let bsp = BSPContext<Message>(
             superstep: input.task.superstep, partition: input.task.partition, partitionCount: settings.partitions, outbox: outbox,
             aggregators: definition.aggregators, previous: input.aggregates, globals: input.globals)

@@ -151,16 +151,18 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
     /// slot per local vertex) along the edges into `s` (`sources[start[s]..<start[s+1]]`): one sequential pass
     /// over the slots with reads from the (small) broadcast array. Does not count toward ``added``.
     /// `everySourceSends` says that every source in `sources` broadcast: then every slot with an edge gets a
-    /// message, and presence is not looked up per edge.
-    func gather(_ broadcasts: CombinedSlots<Message>, start: [Int32], sources: [Int32], everySourceSends: Bool = false) {
+    /// message, and presence is not looked up per edge. Only the slots of `slots` are filled (every slot when
+    /// nil): a narrowed replay leaves those of partitions it does not send to empty.
+    func gather(_ broadcasts: CombinedSlots<Message>, start: [Int32], sources: [Int32], everySourceSends: Bool = false, slots: Range<Int>? = nil) {
+        let slots = slots ?? 0..<count
         start.withUnsafeBufferPointer { start in
             sources.withUnsafeBufferPointer { sources in
                 if arithmetic && Message.self == Double.self {
-                    gather(Double.self, broadcasts, start, sources, everySourceSends: everySourceSends)
+                    gather(Double.self, broadcasts, start, sources, everySourceSends: everySourceSends, slots: slots)
                 } else if arithmetic && Message.self == Int64.self {
-                    gather(Int64.self, broadcasts, start, sources, everySourceSends: everySourceSends)
+                    gather(Int64.self, broadcasts, start, sources, everySourceSends: everySourceSends, slots: slots)
                 } else {
-                    for s in 0..<count {
+                    for s in slots {
                         for k in Int(start[s])..<Int(start[s + 1]) {
                             let v = Int(sources[k])
                             guard broadcasts.present[v] else { continue }
@@ -176,16 +178,16 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
     @inline(__always)
     private func gather<T: Comparable & AdditiveArithmetic>(
         _ type: T.Type, _ broadcasts: CombinedSlots<Message>, _ start: UnsafeBufferPointer<Int32>, _ sources: UnsafeBufferPointer<Int32>,
-        everySourceSends: Bool
+        everySourceSends: Bool, slots: Range<Int>
     ) {
         // Constant arguments, so that each inlined loop is specialised for them.
         switch (kind, everySourceSends) {
-        case (.sum, false): gather(T.self, SumFold.self, broadcasts, start, sources, everySourceSends: false)
-        case (.sum, true): gather(T.self, SumFold.self, broadcasts, start, sources, everySourceSends: true)
-        case (.min, false): gather(T.self, MinFold.self, broadcasts, start, sources, everySourceSends: false)
-        case (.min, true): gather(T.self, MinFold.self, broadcasts, start, sources, everySourceSends: true)
-        case (.max, false): gather(T.self, MaxFold.self, broadcasts, start, sources, everySourceSends: false)
-        case (.max, true): gather(T.self, MaxFold.self, broadcasts, start, sources, everySourceSends: true)
+        case (.sum, false): gather(T.self, SumFold.self, broadcasts, start, sources, everySourceSends: false, slots: slots)
+        case (.sum, true): gather(T.self, SumFold.self, broadcasts, start, sources, everySourceSends: true, slots: slots)
+        case (.min, false): gather(T.self, MinFold.self, broadcasts, start, sources, everySourceSends: false, slots: slots)
+        case (.min, true): gather(T.self, MinFold.self, broadcasts, start, sources, everySourceSends: true, slots: slots)
+        case (.max, false): gather(T.self, MaxFold.self, broadcasts, start, sources, everySourceSends: false, slots: slots)
+        case (.max, true): gather(T.self, MaxFold.self, broadcasts, start, sources, everySourceSends: true, slots: slots)
         case (.custom, _): preconditionFailure("custom combiners are not arithmetic")
         }
     }
@@ -195,14 +197,14 @@ final class CombinedSlots<Message: WireCodable & Sendable> {
     @inline(__always)
     private func gather<T: Comparable & AdditiveArithmetic, Fold: ArithmeticFold>(
         _ type: T.Type, _ fold: Fold.Type, _ broadcasts: CombinedSlots<Message>, _ start: UnsafeBufferPointer<Int32>,
-        _ sources: UnsafeBufferPointer<Int32>, everySourceSends: Bool
+        _ sources: UnsafeBufferPointer<Int32>, everySourceSends: Bool, slots: Range<Int>
     ) {
         let typed = UnsafeMutableRawPointer(values).assumingMemoryBound(to: T.self)
         let sent = UnsafeRawPointer(broadcasts.values).assumingMemoryBound(to: T.self)
         let sending = broadcasts.present
         var reached = 0
         // Broadcast values of silent vertices are the identity, so only presence needs a branch.
-        for s in 0..<count {
+        for s in slots {
             let edges = Int(start[s])..<Int(start[s + 1])
             var accumulated = typed[s]
             var any = false

@@ -24,12 +24,23 @@ final class SuperstepSlots<Message: WireCodable & Sendable> {
     /// Delivers what the vertices broadcast (``broadcasts``) along their edges into the outgoing slots: by slot
     /// when at least a quarter of the edges carry one (sequential writes, reads from the small broadcast array),
     /// by vertex when few do. `broadcastEdges` counts edges once per broadcast, `broadcastingEdges` once per
-    /// broadcasting vertex.
-    func deliverBroadcasts<E>(graph: GraphPartition<E>, routing: MessageRouting, broadcastEdges: Int, broadcastingEdges: Int) {
+    /// broadcasting vertex. With `targets` (a narrowed replay), the slots of other partitions are left empty where
+    /// that saves work (by slot).
+    func deliverBroadcasts<E>(
+        graph: GraphPartition<E>, routing: MessageRouting, broadcastEdges: Int, broadcastingEdges: Int, targets: [Int]? = nil
+    ) {
         guard broadcastEdges > 0 else { return }
         if broadcastEdges * 4 >= graph.edgeCount {
-            outbox.gather(
-                broadcasts, start: routing.slotEdgeStart, sources: routing.slotSources, everySourceSends: broadcastingEdges == graph.edgeCount)
+            let every = broadcastingEdges == graph.edgeCount
+            guard let targets else {
+                outbox.gather(broadcasts, start: routing.slotEdgeStart, sources: routing.slotSources, everySourceSends: every)
+                return
+            }
+            for q in targets {
+                outbox.gather(
+                    broadcasts, start: routing.slotEdgeStart, sources: routing.slotSources, everySourceSends: every,
+                    slots: routing.slotBase[q]..<routing.slotBase[q + 1])
+            }
             return
         }
         routing.edgeSlots.withUnsafeBufferPointer { edgeSlots in

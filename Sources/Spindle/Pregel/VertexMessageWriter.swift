@@ -10,6 +10,9 @@ struct VertexMessageWriter<Message: WireCodable & Sendable> {
     let superstep: Int
     let partitionCount: Int
     let scratchPrefix: String
+    /// The destination partitions whose dense slots are written (nil: every one); the others get nothing (a
+    /// narrowed replay, whose keyed sends to them were dropped already).
+    var targets: [Bool]? = nil
 
     /// Writes what was sent through `dense` (slots resolved by `routing`, jobs with a combiner) and through
     /// `keyed` (buffered by `sink`). The output is kept in memory unless `checkpointing` or the job has no
@@ -35,7 +38,7 @@ struct VertexMessageWriter<Message: WireCodable & Sendable> {
         let builder = DirectBlockFileBuilder(
             name: name, partitionCount: partitionCount,
             expectedBytes: routing.slotTargets.count * (MemoryLayout<Message>.size + 1) + 64 * partitionCount)
-        for q in 0..<partitionCount {
+        for q in 0..<partitionCount where targets?[q] ?? true {
             try dense.appendBlock(routing.slotBase[q]..<routing.slotBase[q + 1], partition: q, to: builder)
         }
         let (file, sizes) = try builder.finish()
@@ -58,7 +61,7 @@ struct VertexMessageWriter<Message: WireCodable & Sendable> {
             try path.map { try PartitionedFileWriter(path: $0, partitionCount: partitionCount) }
             ?? PartitionedFileWriter(
                 memoryNamed: name, partitionCount: partitionCount, expectedBytes: routing.slotTargets.count * (MemoryLayout<Message>.size + 1))
-        for q in 0..<partitionCount {
+        for q in 0..<partitionCount where targets?[q] ?? true {
             try dense.withBlock(routing.slotBase[q]..<routing.slotBase[q + 1]) { block in
                 try writer.append(partition: q, key: UnsafeRawBufferPointer(start: nil, count: 0), value: block)
             }

@@ -14,14 +14,15 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
     var aggregators: [Aggregator] { definition.aggregators }
     var keepsInboxInMemory: Bool { true }
 
-    /// Builds the partition's graph from the loaders' outputs (unless this worker holds it already) and sets
-    /// its values from a checkpoint, or leaves them for superstep 0 to initialise. Jobs with a combiner also
-    /// resolve their message targets and serve every partition the slot ids it will receive.
+    /// Builds the partition's graph from the loaders' outputs, or reads it from its image (unless this worker holds
+    /// it already), and sets its values from a checkpoint, or leaves them for superstep 0 to initialise. Jobs with
+    /// a combiner also resolve their message targets and serve every partition the slot ids it will receive.
     func prepare(_ task: PartitionTask, previous: State?, context: TaskContext) throws -> PreparedPartition<State> {
-        var graph = try previous?.graph ?? assembleGraph(task, context: context)
+        let (assembled, imaged, image) = try graph(task, previous: previous, context: context)
+        var graph = assembled
         var routing: MessageRouting?
         if definition.combiner != nil {
-            let resolved = previous?.routing ?? MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
+            let resolved = previous?.routing ?? imaged ?? MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
             // The slots know every edge's target: the graph's own target array is released.
             graph = graph.readingTargets(through: resolved)
             routing = resolved
@@ -35,7 +36,36 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
             state.routing = routing
             output = try writeRouting(routing, context: context)
         }
-        return PreparedPartition(state: state, members: graph.vertexCount, records: graph.edgeCount, output: output)
+        return PreparedPartition(state: state, members: graph.vertexCount, records: graph.edgeCount, output: output, graphImage: image)
+    }
+
+    /// The partition's graph: the one this worker holds, its image when told to read it, or else one assembled from
+    /// the load outputs, whose image is then written when the job keeps images (a damaged image is reported). The
+    /// image holds the message routing too (jobs with a combiner), returned when it was read or made here.
+    private func graph(
+        _ task: PartitionTask, previous: State?, context: TaskContext
+    ) throws -> (GraphPartition<EdgeValue>, MessageRouting?, GraphImageReport?) {
+        let path = GraphPartition<EdgeValue>.imageable ? task.graphImagePath : nil
+        if let graph = previous?.graph {
+            return (graph, nil, path.map { _ in GraphImageReport(source: .held, intact: task.readsGraphImage) })
+        }
+        var problem: String?
+        if let path, task.readsGraphImage {
+            do {
+                let (graph, routing) = try GraphPartition<EdgeValue>.readImage(path, partition: task.partition, partitions: settings.partitions) {
+                    definition.edgeValue(nil)
+                }
+                return (graph, routing, GraphImageReport(source: .image, intact: true))
+            } catch {
+                problem = String("\(error)".prefix(1024))
+            }
+        }
+        let graph = try assembleGraph(task, context: context)
+        guard let path else { return (graph, nil, nil) }
+        let routing = definition.combiner == nil ? nil : MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
+        // The image only saves work later: a partition whose image cannot be written is rebuilt from the input.
+        let written = (try? graph.writeImage(path, partition: task.partition, routing: routing)) != nil
+        return (graph, routing, GraphImageReport(source: .loadOutputs, intact: written, problem: problem))
     }
 
     private func assembleGraph(_ task: PartitionTask, context: TaskContext) throws -> GraphPartition<EdgeValue> {
@@ -106,7 +136,11 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
         let sink = MapOutputSink<Message>(
             budget: settings.bufferBytes, partitioner: partitioner, combine: definition.combine, scratchPrefix: context.scratchPrefix,
             counters: counters, direct: nil)
-        let outbox = MessageOutbox<Message>(output: MapOutput<Int64, Message>(sink: sink, combine: definition.combine, counters: counters))
+        let targets = try messageTargets(task)
+        let vertices = VertexPartitioner(partitions: settings.partitions)
+        let outbox = MessageOutbox<Message>(
+            output: MapOutput<Int64, Message>(sink: sink, combine: definition.combine, counters: counters),
+            keeps: targets.map { wanted in { wanted[vertices.partition(of: $0)] } })
         var active = 0
         var received = scattered
         var aggregates = AggregatorValues(definition.aggregators)
@@ -122,7 +156,8 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
             alongEdges = (slots?.outbox.added ?? 0) + vertex.broadcastEdges
             if let slots, let routing = state.routing {
                 slots.deliverBroadcasts(
-                    graph: graph, routing: routing, broadcastEdges: vertex.broadcastEdges, broadcastingEdges: vertex.broadcastingEdges)
+                    graph: graph, routing: routing, broadcastEdges: vertex.broadcastEdges, broadcastingEdges: vertex.broadcastingEdges,
+                    targets: task.messageTargets)
             }
             aggregates = vertex.aggregates
         } else if try keyed.next() {
@@ -130,12 +165,28 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
                 "a message was sent to vertex \(Int64(shuffleBytes: keyed.key)), which does not exist (superstep \(task.superstep - 1))")
         }
         let writer = VertexMessageWriter<Message>(
-            partition: task.partition, superstep: task.superstep, partitionCount: settings.partitions, scratchPrefix: context.scratchPrefix)
+            partition: task.partition, superstep: task.superstep, partitionCount: settings.partitions, scratchPrefix: context.scratchPrefix,
+            targets: targets)
         let messages = try writer.write(
             dense: slots?.outbox, routing: state.routing, keyed: outbox, sink: sink, path: input.messagesPath, checkpointing: input.checkpointing)
         return SuperstepResult(
             messages: messages, members: graph.vertexCount, activeMembers: active, messagesSent: outbox.output.emitted + alongEdges,
             messagesReceived: received, aggregates: aggregates, spills: sink.spillCount)
+    }
+
+    /// Which partitions the task sends messages to, by partition (nil: every one).
+    /// - Throws: a ``TaskFailure`` when the task names a partition the job does not have.
+    private func messageTargets(_ task: PartitionTask) throws -> [Bool]? {
+        guard let targets = task.messageTargets else { return nil }
+        var wanted = Array(repeating: false, count: settings.partitions)
+        for q in targets {
+            guard wanted.indices.contains(q) else {
+                throw TaskFailure(
+                    "superstep \(task.superstep) of partition \(task.partition) names message target partition \(q) of \(settings.partitions)")
+            }
+            wanted[q] = true
+        }
+        return wanted
     }
 
     /// The shuffle partitioner of keyed messages: a message keyed by vertex `v` goes to `v`'s partition.

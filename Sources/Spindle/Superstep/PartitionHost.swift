@@ -65,7 +65,8 @@ struct PartitionHost<Program: PartitionProgram> {
             serve(output, superstep: held.superstep - 1, scratchFile: output.path, in: held)
         }
         context.services.partitions.set(task.partition, held)
-        let report = PartitionReport(partitionSizes: prepared.output?.sizes ?? [], members: prepared.members, records: prepared.records)
+        let report = PartitionReport(
+            partitionSizes: prepared.output?.sizes ?? [], members: prepared.members, records: prepared.records, graphImage: prepared.graphImage)
         return TaskOutcome(payload: report.wireEncoded(), statistics: AttemptStatistics())
     }
 

@@ -28,11 +28,18 @@ struct PartitionTask: WireCodable, Sendable {
     var replay: Bool
     /// Checkpoints kept by workers (`--checkpoint-store workers`); nil: under the output directory.
     var workerCheckpoints: WorkerCheckpointPlan?
+    /// Where the partition's graph image is kept (prepare); nil: the job keeps none.
+    var graphImagePath: String?
+    /// Read the partition from `graphImagePath` rather than from the load outputs (prepare): every partition's
+    /// image was written. A missing or damaged one falls back to the load outputs, and is written again.
+    var readsGraphImage: Bool
+    /// Send messages only to these partitions (a narrowed replay); nil: to every partition.
+    var messageTargets: [Int]?
 
     init(kind: PartitionTaskKind, partition: Int, epoch: Int) {
         self.kind = kind; self.partition = partition; self.epoch = epoch; superstep = 0; totalVertices = 0; loadSources = []
         restoreStatePath = nil; inbox = .none; initialize = false; aggregates = []; globals = []; checkpointDirectory = nil
-        ahead = nil; logFloor = nil; replay = false; workerCheckpoints = nil
+        ahead = nil; logFloor = nil; replay = false; workerCheckpoints = nil; graphImagePath = nil; readsGraphImage = false; messageTargets = nil
     }
 
     func encode(to w: inout WireWriter) {
@@ -44,7 +51,7 @@ struct PartitionTask: WireCodable, Sendable {
         case .checkpoint(let paths): w.writeByte(2); w.write(paths)
         }
         w.write(initialize); w.write(aggregates); w.write(globals); w.write(checkpointDirectory); w.write(ahead)
-        w.write(logFloor); w.write(replay); w.write(workerCheckpoints)
+        w.write(logFloor); w.write(replay); w.write(workerCheckpoints); w.write(graphImagePath); w.write(readsGraphImage); w.write(messageTargets)
     }
 
     init(from r: inout WireReader) throws {
@@ -65,5 +72,6 @@ struct PartitionTask: WireCodable, Sendable {
         ahead = try r.read(FetchAhead?.self)
         logFloor = try r.read(Int?.self); replay = try r.read(Bool.self)
         workerCheckpoints = try r.read(WorkerCheckpointPlan?.self)
+        graphImagePath = try r.read(String?.self); readsGraphImage = try r.read(Bool.self); messageTargets = try r.read([Int]?.self)
     }
 }

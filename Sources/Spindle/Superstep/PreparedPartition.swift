@@ -1,3 +1,5 @@
+import SpindleCore
+
 /// What a ``PartitionProgram`` made of a partition in a prepare task.
 struct PreparedPartition<State> {
     var state: State
@@ -7,11 +9,14 @@ struct PreparedPartition<State> {
     var records: Int
     /// An output every partition fetches in the next stage (Pregel's message routing), if any.
     var output: PartitionedOutput?
+    /// What the program did with the partition's graph image (nil: the job keeps none, or the task needed none).
+    var graphImage: GraphImageReport?
 
-    init(state: State, members: Int, records: Int = 0, output: PartitionedOutput? = nil) {
+    init(state: State, members: Int, records: Int = 0, output: PartitionedOutput? = nil, graphImage: GraphImageReport? = nil) {
         self.state = state
         self.members = members
         self.records = records
         self.output = output
+        self.graphImage = graphImage
     }
 }

@@ -15,6 +15,8 @@ extension SuperstepDriver {
             return splits[task.index].wireEncoded()
         case .prepare(let restore):
             payload.loadSources = loadSources(for: p)
+            payload.graphImagePath = graphImagePath(partition: p)
+            payload.readsGraphImage = payload.graphImagePath != nil && barrier.graphImages
             payload.ahead = next.map { FetchAhead(partition: $0, sources: loadSources(for: $0)) }
             if let restore, keepsCheckpointsOnWorkers {
                 payload.workerCheckpoints?.restore = checkpointHolder(
@@ -36,6 +38,7 @@ extension SuperstepDriver {
         case .replay(let s, let inbox):
             superstep(s, inbox: inbox, of: task, partition: p, next: next, into: &payload)
             payload.replay = true
+            payload.messageTargets = barrier.messageTargets(of: task.stage)
         case .replicate(let s, _):
             payload.kind = .replicate
             payload.superstep = s
@@ -79,6 +82,16 @@ extension SuperstepDriver {
         payload.inbox = .exchange(sources(senders, for: p))
         payload.ahead = next.map { FetchAhead(partition: $0, sources: sources(senders, for: $0)) }
     }
+
+    /// Where partition `partition`'s graph image is kept: in the checkpoint directory under the output, for a job
+    /// that checkpoints there (nil otherwise: with checkpoints kept by workers, a recovering partition is rebuilt
+    /// from the load outputs).
+    func graphImagePath(partition: Int) -> String? {
+        keepsGraphImages ? GraphImage.path(root: checkpointRoot, partition: partition) : nil
+    }
+
+    /// Whether prepare tasks keep an image of their partition (see ``GraphImage``).
+    var keepsGraphImages: Bool { setup.checkpointEvery > 0 && !keepsCheckpointsOnWorkers }
 
     /// Where the load outputs hold partition `partition`'s records.
     private func loadSources(for partition: Int) -> [SegmentSource] {

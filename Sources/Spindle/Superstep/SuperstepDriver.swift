@@ -68,6 +68,7 @@ final class SuperstepDriver: JobDriver {
     func start(_ control: any DriverControl) throws {
         try chooseCheckpointStore(control)
         if !keepsCheckpointsOnWorkers { try FileSystem.createDirectory(checkpointRoot, intermediate: true) }
+        if keepsGraphImages { try FileSystem.createDirectory(GraphImage.directory(root: checkpointRoot), intermediate: true) }
         if let inputs = setup.resume?.barrierInputs, !inputs.isEmpty {
             try resume(replaying: inputs, control: control)
         } else {
@@ -323,7 +324,20 @@ final class SuperstepDriver: JobDriver {
         case .replayed(let s, let recovering, let epoch):
             setup.events.record(
                 "replayed",
-                [("superstep", .int(s)), ("partitions", .array(recovering.map { .int($0) })), ("computed", .int(recovering.count)), ("epoch", .int(epoch))])
+                [
+                    ("superstep", .int(s)), ("partitions", .array(recovering.map { .int($0) })), ("computed", .int(recovering.count)),
+                    ("epoch", .int(epoch)),
+                ])
+        case .partitionsPrepared(let epoch, let fromImage, let fromLoad, let held):
+            setup.events.record(
+                "prepared",
+                [
+                    ("epoch", .int(epoch)), ("from_image", .array(fromImage.map { .int($0) })), ("from_load", .array(fromLoad.map { .int($0) })),
+                    ("held", .array(held.map { .int($0) })),
+                ])
+        case .graphImageCorrupt(let p, let cause):
+            setup.events.record("graph_image_corrupt", [("partition", .int(p)), ("cause", .string(cause))])
+            setup.console.log("the graph image of partition \(p) is damaged (\(cause)); it was rebuilt from the input and written again")
         case .checkpointRecopied(let s, let recopied, let holders):
             setup.events.record(
                 "checkpoint_recopied",

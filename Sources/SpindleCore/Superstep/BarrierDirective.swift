@@ -64,6 +64,12 @@ package enum BarrierEvent: Sendable, Equatable {
     /// The recovering `partitions` replayed superstep `superstep` under `epoch` (event `replayed`); the other
     /// partitions did not compute it again.
     case replayed(Int, partitions: [Int], epoch: Int)
+    /// A prepare stage completed under `epoch` for the job that keeps graph images (event `prepared`): the
+    /// partitions whose graph was read back from its image, built from the load outputs, or kept from before.
+    case partitionsPrepared(epoch: Int, fromImage: [Int], fromLoad: [Int], held: [Int])
+    /// The graph image of `partition` was missing or damaged; the partition was rebuilt from the load outputs and
+    /// its image written again (event `graph_image_corrupt`).
+    case graphImageCorrupt(partition: Int, cause: String)
     /// The job stops after `superstep` for `reason`, with `active` members active and `messages` in flight
     /// (event `stopped`).
     case stopped(StopReason, superstep: Int, active: Int, messages: Int)

@@ -12,11 +12,12 @@ extension SuperstepBarrier {
     // checkpoint, every partition rolls back instead.
 
     /// Records what confined recovery needs of a committed partition task.
-    mutating func logCommitted(_ role: StageRole, partition: Int, _ committed: CommittedTask) {
+    mutating func logCommitted(_ role: StageRole, stage: Int, partition: Int, _ committed: CommittedTask) {
         guard settings.logsMessages else { return }
         switch role {
         case .superstep(let s, _, _), .replay(let s, _):
-            log.recordMessages(superstep: s, partition: partition, partitions: settings.partitions, committed)
+            log.recordMessages(
+                superstep: s, partition: partition, partitions: settings.partitions, committed, partial: narrowedReplays[stage] != nil)
         case .prepare where settings.resolvesMessageTargets:
             log.recordRouting(partition: partition, committed)
         default:
@@ -42,7 +43,9 @@ extension SuperstepBarrier {
             }
         }
         guard rejoin > c else { return nil }
-        let recovering = Set(lost).union(recovery?.partitions ?? [])
+        // A partition whose logged messages of a superstep reach only the partitions of an earlier recovery (see
+        // ``messageTargets(of:)``) cannot serve the others: it computes again too.
+        let recovering = Set(lost).union(recovery?.partitions ?? []).union(log.partial.values.joined())
         let survivors = Set(live)
         for p in 0..<settings.partitions where !recovering.contains(p) {
             for s in (c + 1)..<rejoin {
@@ -99,13 +102,14 @@ extension SuperstepBarrier {
     mutating func recoveryStageCompleted(_ stage: Int, role: StageRole, _ recovery: ConfinedRecovery) -> [BarrierDirective] {
         switch role {
         case .prepare(let restore):
+            let images = preparedGraphs(stage)
             if settings.resolvesMessageTargets {
-                return [
+                return images + [
                     addPartitionStage(
                         name: "resolve", role: .resolve(restore: restore, prepareStage: stage), members: recovery.partitions)
                 ]
             }
-            return replay(recovery.checkpoint + 1, recovery)
+            return images + replay(recovery.checkpoint + 1, recovery)
         case .resolve(_, let prepareStage):
             committedTasks[prepareStage] = nil
             return replay(recovery.checkpoint + 1, recovery)
@@ -121,7 +125,10 @@ extension SuperstepBarrier {
     private mutating func replay(_ s: Int, _ recovery: ConfinedRecovery) -> [BarrierDirective] {
         let inbox = Self.inbox(of: s, checkpoint: recovery.checkpoint)
         if s < recovery.rejoin {
-            return [addPartitionStage(name: "superstep \(s) (replay)", role: .replay(s, inbox: inbox), members: recovery.partitions)]
+            let added = addPartitionStage(name: "superstep \(s) (replay)", role: .replay(s, inbox: inbox), members: recovery.partitions)
+            // Every partition reads the messages of rejoin - 1 at the rejoin; before that, only the recovering ones.
+            if s < recovery.rejoin - 1 { narrowedReplays[currentStage] = recovery.partitions }
+            return [added]
         }
         self.recovery = nil
         stageMembers.removeAll()
@@ -135,6 +142,11 @@ extension SuperstepBarrier {
     }
 
     // MARK: Queries for payloads
+
+    /// The partitions the tasks of `stage` send messages to, when not every partition: a replay before the
+    /// superstep ahead of the rejoin sends only to the recovering partitions, the only ones that read it (the
+    /// others read their own logs, and at the rejoin, the messages of the superstep before it from everyone).
+    package func messageTargets(of stage: Int) -> [Int]? { narrowedReplays[stage] }
 
     /// The partition the owner of `partition` runs after it in `stage`: the next one it owns among the stage's
     /// partitions (a worker is given its tasks of a stage in index order), so that it may fetch that one's input

@@ -39,6 +39,12 @@ extension SuperstepBarrier {
         } else if !report.aggregates.isEmpty {
             return .rejected(reason: "it reported aggregator values for \(description), which has none")
         }
+        if let image = report.graphImage {
+            guard case .prepare? = role else { return .rejected(reason: "it reported a graph image for \(description), which keeps none") }
+            if let problem = image.problem, problem.utf8.count > GraphImageReport.maxProblemBytes {
+                return .rejected(reason: "it reported a graph image problem of \(problem.utf8.count) bytes for \(description)")
+            }
+        }
         if let problem = checkpointCopyProblem(report, role: role) { return .rejected(reason: "\(problem) for \(description)") }
         return .accepted
     }

@@ -70,6 +70,11 @@ package struct SuperstepBarrier: Sendable {
     package internal(set) var log = SuperstepLog()
     /// The confined recovery in progress, if any.
     package internal(set) var recovery: ConfinedRecovery?
+    /// Whether every partition's graph image is in the store (see `SuperstepBarrier+GraphImages.swift`): the load
+    /// stage's outputs are released, and a partition prepared again reads its image.
+    package internal(set) var graphImages = false
+    /// Replay stages whose tasks send messages only to these partitions (the recovering ones), by stage.
+    var narrowedReplays: [Int: [Int]] = [:]
     /// ``CheckpointStoreMode/workers``: the committed checkpoints (those in `checkpoints`) with their holders.
     package internal(set) var replicated: [Int: ReplicatedCheckpoint] = [:]
     /// ``CheckpointStoreMode/workers``: the checkpoint being copied to second workers, before it commits.
@@ -180,7 +185,10 @@ package struct SuperstepBarrier: Sendable {
             guard task.index >= 0, task.index < (members?.count ?? settings.partitions) else { return [] }
             let p = partition(of: task)
             committedTasks[task.stage, default: Array(repeating: nil, count: settings.partitions)][p] = committed
-            logCommitted(role, partition: p, committed)
+            logCommitted(role, stage: task.stage, partition: p, committed)
+            if case .prepare = role, let problem = committed.report.graphImage?.problem {
+                return [.record(.graphImageCorrupt(partition: p, cause: problem))]
+            }
         case .output:
             return [.commitOutput(partition: task.index, attempt: committed.attempt)]
         }
@@ -200,10 +208,11 @@ package struct SuperstepBarrier: Sendable {
                 return fail("the job has \(members) \(settings.vocabulary.members) after recovery but had \(known) before")
             }
             totalMembers = members
+            let images = preparedGraphs(stage)
             if settings.resolvesMessageTargets {
-                return [addPartitionStage(name: "resolve", role: .resolve(restore: restore, prepareStage: stage))]
+                return images + [addPartitionStage(name: "resolve", role: .resolve(restore: restore, prepareStage: stage))]
             }
-            return startSupersteps(after: restore)
+            return images + startSupersteps(after: restore)
         case .resolve(let restore, let prepareStage):
             committedTasks[prepareStage] = nil
             return startSupersteps(after: restore)
@@ -323,48 +332,6 @@ package struct SuperstepBarrier: Sendable {
         epoch += 1
         if let plan = confinedPlan(lost: lost, live: live) { return [.abandonStage(currentStage)] + startConfined(plan, lost: worker) }
         return [.abandonStage(currentStage)] + rollBackEveryPartition(lost: worker)
-    }
-
-    /// Starts a full rollback of every partition (a confined recovery in progress is given up).
-    mutating func rollBackEveryPartition(lost: WorkerID) -> [BarrierDirective] {
-        recovery = nil
-        stageMembers.removeAll()
-        log = SuperstepLog()
-        partitionEpochs = Array(repeating: epoch, count: settings.partitions)
-        return verifyNewest(lost: lost)
-    }
-
-    /// Asks for the newest committed checkpoint to be verified, or rolls back to superstep 0 when none is left.
-    mutating func verifyNewest(lost: WorkerID) -> [BarrierDirective] {
-        guard let s = checkpoints.last else {
-            awaiting = .nothing
-            aggregates = identities
-            globals = [:]
-            return [.rollback(epoch: epoch, to: nil, lost: lost), addPrepare(restore: nil)]
-        }
-        awaiting = .verification(superstep: s, lost: lost)
-        if settings.checkpointStore == .workers { return verifyReplicated(s) }
-        return [.verifyCheckpoint(superstep: s)]
-    }
-
-    mutating func checkpointVerified(_ manifest: CheckpointManifest) -> [BarrierDirective] {
-        guard case .verification(let s, let lost) = awaiting, manifest.superstep == s else { return [] }
-        guard manifest.partitions == settings.partitions, manifest.aggregates.count == settings.aggregators.count else {
-            return checkpointCorrupt(
-                s, cause: "its manifest does not fit the job (\(manifest.partitions) partitions, \(manifest.aggregates.count) aggregates)")
-        }
-        awaiting = .nothing
-        aggregates = manifest.aggregates
-        globals = Dictionary(manifest.globals.map { ($0.first, $0.second) }, uniquingKeysWith: { _, last in last })
-        return [.rollback(epoch: epoch, to: s, lost: lost), addPrepare(restore: manifest)]
-    }
-
-    /// A damaged checkpoint does not count: it is dropped (the replay writes it again) and the one before it is tried.
-    mutating func checkpointCorrupt(_ superstep: Int, cause: String) -> [BarrierDirective] {
-        guard case .verification(let s, let lost) = awaiting, superstep == s else { return [] }
-        checkpoints.removeLast()
-        replicated[s] = nil
-        return [.record(.checkpointCorrupt(superstep: s, cause: cause)), .discardCheckpoint(superstep: s)] + verifyNewest(lost: lost)
     }
 
     // MARK: Planning

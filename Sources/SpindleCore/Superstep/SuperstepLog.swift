@@ -20,14 +20,26 @@ package struct SuperstepLog: Sendable, Equatable {
     package private(set) var messages: [Int: [SuperstepBarrier.CommittedTask?]] = [:]
     /// Partition → its newest committed prepare task, whose output holds its message routing.
     package private(set) var routing: [Int: SuperstepBarrier.CommittedTask] = [:]
+    /// Superstep → the partitions whose recorded task of it sent messages only to some partitions (a narrowed
+    /// replay, see ``SuperstepBarrier/messageTargets(of:)``): their outputs cannot serve every partition.
+    package private(set) var partial: [Int: Set<Int>] = [:]
     /// Superstep → the aggregates and globals after it.
     package private(set) var masters: [Int: Master] = [:]
 
     package init() {}
 
-    /// Records that `task` of superstep `superstep` committed for `partition` (replacing an older commit).
-    package mutating func recordMessages(superstep: Int, partition: Int, partitions: Int, _ task: SuperstepBarrier.CommittedTask) {
+    /// Records that `task` of superstep `superstep` committed for `partition` (replacing an older commit); `partial`
+    /// when it sent messages only to some partitions.
+    package mutating func recordMessages(
+        superstep: Int, partition: Int, partitions: Int, _ task: SuperstepBarrier.CommittedTask, partial: Bool = false
+    ) {
         messages[superstep, default: Array(repeating: nil, count: partitions)][partition] = task
+        if partial {
+            self.partial[superstep, default: []].insert(partition)
+        } else {
+            self.partial[superstep]?.remove(partition)
+            if self.partial[superstep]?.isEmpty == true { self.partial[superstep] = nil }
+        }
     }
 
     /// Records that `task` prepared `partition` (its routing output is served from now on).
@@ -44,6 +56,7 @@ package struct SuperstepLog: Sendable, Equatable {
     /// needed), and so are the master values before it.
     package mutating func prune(upTo superstep: Int) {
         messages = messages.filter { $0.key > superstep }
+        partial = partial.filter { $0.key > superstep }
         masters = masters.filter { $0.key >= superstep }
     }
 

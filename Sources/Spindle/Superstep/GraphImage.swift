@@ -1,0 +1,117 @@
+import SpindleCore
+import SpindlePosix
+
+/// A partition's graph image: the prepared partition before any superstep (Pregel: its vertex ids and edges in
+/// CSR form; BSP: the state its loader made), written once by the prepare task that built it from the load
+/// outputs, under `OUTPUT/_temporary/checkpoints/graph/partition-P`, so that a partition prepared again after a
+/// loss reads it back instead of loading the input again (see `SuperstepBarrier+GraphImages.swift`).
+///
+/// Layout: `SPGI`, the partition (8 bytes, little-endian), the body, and a CRC32C of everything before it. Written
+/// atomically (fsync, rename, fsync of the directory). A reader checks the checksum, the magic and the partition
+/// before it trusts a byte of the body; the body's own reader checks every count against the bytes left.
+enum GraphImage {
+    static let magic: [UInt8] = Array("SPGI".utf8)
+
+    static func directory(root: String) -> String { "\(root)/graph" }
+    static func path(root: String, partition: Int) -> String { "\(directory(root: root))/partition-\(partition)" }
+
+    /// Writes the image of `partition` at `path`: `body` fills the bytes after the header.
+    static func write(_ path: String, partition: Int, reservingCapacity: Int, body: (inout [UInt8]) -> Void) throws {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(reservingCapacity + 16)
+        bytes.append(contentsOf: magic)
+        appendInteger(UInt64(partition), to: &bytes)
+        body(&bytes)
+        let crc = bytes.withUnsafeBytes { CRC32C.checksum($0) }
+        withUnsafeBytes(of: crc.littleEndian) { bytes.append(contentsOf: $0) }
+        try FileSystem.writeFileAtomically(path, bytes)
+    }
+
+    /// Reads and checks the image of `partition` at `path`, then hands its body to `decode`.
+    /// - Throws: ``CorruptDataError`` when the file is missing, truncated, fails its checksum, or is another
+    ///   partition's; what `decode` throws.
+    static func read<T>(_ path: String, partition: Int, _ decode: (inout Reader) throws -> T) throws -> T {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.readFile(path)
+        } catch {
+            throw CorruptDataError(source: path, offset: 0, detail: "graph image unreadable (\(error))")
+        }
+        let header = magic.count + 8
+        guard bytes.count >= header + 4 else { throw CorruptDataError(source: path, offset: 0, detail: "truncated graph image") }
+        let body = bytes.count - 4
+        let stored = bytes[body...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }.littleEndian
+        guard stored == bytes[..<body].withUnsafeBytes({ CRC32C.checksum($0) }) else {
+            throw CorruptDataError(source: path, offset: 0, detail: "graph image checksum mismatch")
+        }
+        guard Array(bytes[..<magic.count]) == magic else { throw CorruptDataError(source: path, offset: 0, detail: "not a graph image") }
+        return try bytes[..<body].withUnsafeBytes { buffer in
+            var reader = Reader(bytes: buffer, at: magic.count, path: path)
+            let stored = try reader.integer()
+            guard stored == partition else {
+                throw CorruptDataError(source: path, offset: magic.count, detail: "graph image of partition \(stored), not \(partition)")
+            }
+            let value = try decode(&reader)
+            guard reader.offset == buffer.count else {
+                throw CorruptDataError(source: path, offset: reader.offset, detail: "\(buffer.count - reader.offset) bytes after the graph image")
+            }
+            return value
+        }
+    }
+
+    static func appendInteger(_ value: UInt64, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends the raw bytes of `array` (a plain-data element type).
+    static func appendRaw<T>(_ array: [T], to bytes: inout [UInt8]) {
+        array.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+
+    /// A bounds-checked reader of an image's body.
+    struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var offset: Int
+        let path: String
+
+        init(bytes: UnsafeRawBufferPointer, at offset: Int, path: String) {
+            self.bytes = bytes
+            self.offset = offset
+            self.path = path
+        }
+
+        var remaining: Int { bytes.count - offset }
+
+        /// A little-endian 64-bit count, at most 2^50.
+        mutating func integer() throws -> Int {
+            guard remaining >= 8 else { throw CorruptDataError(source: path, offset: offset, detail: "truncated graph image") }
+            let value = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            guard value <= UInt64(ReportLimits.maxCount) else {
+                throw CorruptDataError(source: path, offset: offset, detail: "graph image count \(value) out of range")
+            }
+            offset += 8
+            return Int(value)
+        }
+
+        /// `count` elements of a plain-data type of `stride` bytes each, copied out.
+        mutating func raw<T>(_ type: T.Type, count: Int) throws -> [T] {
+            let stride = MemoryLayout<T>.stride
+            guard count >= 0, count <= remaining / max(stride, 1) else {
+                throw CorruptDataError(source: path, offset: offset, detail: "graph image holds fewer bytes than its counts say")
+            }
+            let start = offset
+            offset += count * stride
+            return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                if count > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: bytes.baseAddress! + start, byteCount: count * stride) }
+                initialized = count
+            }
+        }
+
+        /// The rest of the body.
+        mutating func rest() -> UnsafeRawBufferPointer {
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+            offset = bytes.count
+            return slice
+        }
+    }
+}
