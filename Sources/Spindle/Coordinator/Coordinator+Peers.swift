@@ -197,15 +197,26 @@ extension Coordinator {
             "worker_lost", [("worker", .int(Int(worker.rawValue))), ("peer", .string(peer.connection.peer)), ("cause", .string(cause))])
         console.log("lost \(worker) at \(peer.connection.peer): \(cause)")
         if let exchange {
-            // Survivors abort their fetches from it now instead of waiting for the fetch timeout.
-            let loss = ControlMessage.peerLost(PeerLoss(host: exchange.host, port: exchange.port, attemptsBelow: scheduler.nextAttemptID))
-            for other in workers.values { try? other.connection.send(loss) }
+            // Survivors abort their fetches from it at the end of this turn instead of waiting for the fetch timeout.
+            pendingPeerLosses.append(PeerLoss(host: exchange.host, port: exchange.port, attemptsBelow: scheduler.nextAttemptID))
         }
         failedAttempts += scheduler.runningAttempts(on: worker).count
         apply(scheduler.workerLost(worker, cause: "\(worker) was lost: \(cause)"))
         if started && failure == nil {
             do { try driver.workerLost(worker, control: self) } catch { fail(error) }
         }
+    }
+
+    /// Tells every live worker about the workers lost in this turn of the loop: one frame per survivor listing
+    /// them all (at most ``ControlMessage/maxPeerLosses`` each), so losing many workers at once costs a frame
+    /// per survivor, not one per survivor and lost worker. A failed send is left to the next heartbeat to find.
+    func flushPeerLosses() {
+        guard !pendingPeerLosses.isEmpty else { return }
+        defer { pendingPeerLosses.removeAll() }
+        let frames = stride(from: 0, to: pendingPeerLosses.count, by: ControlMessage.maxPeerLosses).map {
+            ControlMessage.peersLost(Array(pendingPeerLosses[$0..<min($0 + ControlMessage.maxPeerLosses, pendingPeerLosses.count)])).frame()
+        }
+        for other in workers.values { try? other.connection.send(frames) }
     }
 
     /// Drops a peer after a read error or end of stream.

@@ -78,6 +78,8 @@ final class Coordinator {
     var replacementRounds = 0
     /// Serves inputs to, and takes part files from, workers that do not share this machine's files.
     var shipServer: ShipServer?
+    /// Workers lost in this turn of the loop, told to the survivors in one frame each at its end (``flushPeerLosses()``).
+    var pendingPeerLosses: [PeerLoss] = []
 
     init(options: CoordinatorOptions) throws {
         self.options = options
@@ -205,7 +207,7 @@ final class Coordinator {
     /// ``tickInterval``: they visit every peer) and assignments.
     private func step() throws {
         readiness.watchListener(listener.readinessDescriptor)
-        for ready in try readiness.wait(timeout: .milliseconds(50)) {
+        for ready in try readiness.wait(timeout: waitBound) {
             guard let token = ready else {
                 acceptPeers()
                 continue
@@ -233,7 +235,15 @@ final class Coordinator {
         if started && failure == nil && !finishRequested {
             apply(scheduler.assignIdleWorkers(now: now))
         }
+        flushPeerLosses()
         if tick { showProgress() }
+    }
+
+    /// How long a turn may wait for links: 50 ms at most, and not past the next heartbeat's time (give or take
+    /// ``tickInterval``), so that the coordinator's heartbeats keep their interval when no link speaks.
+    private var waitBound: Duration {
+        let due = (lastHeartbeatSent + options.heartbeatInterval).duration(since: MonotonicClock.now())
+        return min(.milliseconds(50), max(due, Self.tickInterval))
     }
 
     /// How often the loop looks at timers and the progress line (deadlines are 200 ms and more).
@@ -293,77 +303,6 @@ final class Coordinator {
         close(peer)
     }
 
-    private func checkTimers(now: Timestamp) {
-        for peer in Array(peers.values) {
-            switch peer.state {
-            case .handshaking(_, let deadline) where now > deadline:
-                refuse(peer, reason: "the handshake did not complete within \(DurationText.format(options.handshakeTimeout))")
-            case .awaitingRegistration(let deadline) where now > deadline:
-                refuse(peer, reason: "it did not register within \(DurationText.format(options.handshakeTimeout))")
-            case .condemned(_, let until) where now > until:
-                close(peer)
-            default: break
-            }
-        }
-        for worker in monitor.expire(now: now) {
-            guard let peer = workers[worker] else { continue }
-            condemn(peer, worker: worker, now: now)
-        }
-        if now.duration(since: lastHeartbeatSent) >= options.heartbeatInterval {
-            lastHeartbeatSent = now
-            let beat = HeartbeatReport(runningAttempt: nil, progress: 0)
-            for peer in Array(peers.values) {
-                switch peer.state {
-                case .worker(let worker):
-                    do { try peer.connection.send(.heartbeat(beat)) } catch { lose(worker, peer: peer, cause: "sending to it failed: \(error)") }
-                case .condemned:
-                    // Keeps a resumed worker from giving up on us before its late result arrives.
-                    do { try peer.connection.send(.heartbeat(beat)) } catch { close(peer) }
-                default: break
-                }
-            }
-            options.heartbeatObserver?(monitor.silences(now: now).map { (Int($0.peer.rawValue), $0.silence.seconds) })
-        }
-        if workers.isEmpty {
-            replaceLocalWorkersIfAllDied()
-            let since = workerlessSince ?? now
-            workerlessSince = since
-            if now.duration(since: since) > options.registrationTimeout {
-                let what = started ? "no live worker was left" : "only \(workers.count) of \(options.expectWorkers) workers joined"
-                fail(.workersLost, "\(what) for \(DurationText.format(options.registrationTimeout)); the job cannot make progress")
-            }
-        } else {
-            workerlessSince = nil
-        }
-        if !started, let since = Optional(startTime), now.duration(since: since) > options.registrationTimeout, options.localWorkers > 0 {
-            fail(.workersLost, "only \(workers.count) of \(options.expectWorkers) local workers registered within \(DurationText.format(options.registrationTimeout))")
-        }
-    }
-
-    /// When every local worker has died (the OOM killer, a user's `kill`) no join can come: starts as many
-    /// replacements as were started before, at most `--max-attempts` times, then fails naming the last cause.
-    private func replaceLocalWorkersIfAllDied() {
-        guard let launcher, options.localWorkers > 0, failure == nil, !finishRequested, stopSignal == nil,
-            launcher.liveCount() == 0
-        else { return }
-        let cause = launcher.describeLastExit() ?? "they exited"
-        guard replacementRounds < options.scheduler.maxAttempts else {
-            fail(
-                .workersLost, "every local worker died, and so did \(replacementRounds) round(s) of replacements (--max-attempts \(options.scheduler.maxAttempts)); the last one: \(cause)")
-            return
-        }
-        replacementRounds += 1
-        let count = options.localWorkers
-        console.log("all local workers died (the last one: \(cause)); starting \(count) replacement(s), round \(replacementRounds) of at most \(options.scheduler.maxAttempts)")
-        events.record("workers_replaced", [("count", .int(count)), ("round", .int(replacementRounds)), ("cause", .string(cause))])
-        do {
-            try launcher.spawn(count)
-        } catch {
-            fail(.workersLost, "every local worker died (the last one: \(cause)), and starting replacements failed: \(error)")
-        }
-        workerlessSince = nil
-    }
-
     private func showProgress() {
         guard started, scheduler.stageCount > 0 else { return }
         let stage = (0..<scheduler.stageCount).first { !scheduler.isComplete(stage: $0) } ?? (scheduler.stageCount - 1)
@@ -391,15 +330,5 @@ final class Coordinator {
             elapsedSeconds: MonotonicClock.now().duration(since: startTime).seconds, stageSeconds: stageSeconds,
             workerPeakResidentBytes: workerPeakResident.sorted { $0.key < $1.key }.map(\.value),
             coordinatorPeakResidentBytes: SystemInfo.peakResidentBytes())
-    }
-
-    private func shutdownWorkers(reason: String, jobFailed: Bool) {
-        for peer in peers.values {
-            if case .handshaking = peer.state {} else { try? peer.connection.send(.shutdown(reason: reason, jobFailed: jobFailed)) }
-            peer.connection.close()
-        }
-        peers.removeAll()
-        workers.removeAll()
-        launcher?.stopAll(grace: .seconds(3))
     }
 }
