@@ -41,6 +41,8 @@ extension Coordinator {
             }
         case .condemned(let worker, _):
             handleLateMessage(frame, from: worker, peer: peer)
+        case .closing:
+            break
         }
     }
 
@@ -164,9 +166,16 @@ extension Coordinator {
         }
     }
 
+    /// Sends a condemned worker its shutdown frame and half-closes its connection (closed when it closes its end,
+    /// or after ``shutdownDrain``).
     private func tellToExit(_ peer: Peer, worker: WorkerID) {
-        try? peer.connection.send(.shutdown(reason: "\(worker) was declared dead; its results are no longer accepted"))
-        close(peer)
+        do {
+            try peer.connection.send(.shutdown(reason: "\(worker) was declared dead; its results are no longer accepted"))
+            try peer.connection.closeWrite()
+            peer.state = .closing(until: MonotonicClock.now() + Self.shutdownDrain)
+        } catch {
+            close(peer)
+        }
     }
 
     /// Declares a silent worker dead; its connection stays open for a while so late results are seen and rejected.
@@ -223,7 +232,7 @@ extension Coordinator {
     func drop(_ peer: Peer, reason: String) {
         switch peer.state {
         case .worker(let worker): lose(worker, peer: peer, cause: reason)
-        case .condemned: close(peer)
+        case .condemned, .closing: close(peer)
         default: refuse(peer, reason: reason)
         }
     }

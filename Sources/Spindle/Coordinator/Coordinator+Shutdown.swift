@@ -13,7 +13,11 @@ extension Coordinator {
     /// its shutdown frame.
     func shutdownWorkers(reason: String, jobFailed: Bool) {
         for peer in Array(peers.values) {
-            if case .handshaking = peer.state { close(peer); continue }
+            switch peer.state {
+            case .handshaking: close(peer); continue
+            case .closing: continue  // told already; drained with the others
+            default: break
+            }
             do {
                 try peer.connection.send(.shutdown(reason: reason, jobFailed: jobFailed))
                 try peer.connection.closeWrite()

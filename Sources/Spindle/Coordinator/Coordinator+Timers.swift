@@ -14,6 +14,8 @@ extension Coordinator {
                 refuse(peer, reason: "it did not register within \(DurationText.format(options.handshakeTimeout))")
             case .condemned(_, let until) where now > until:
                 close(peer)
+            case .closing(let until) where now > until:
+                close(peer)
             default: break
             }
         }

@@ -13,6 +13,9 @@ final class Coordinator {
         case worker(WorkerID)
         /// Declared dead by heartbeat timeout; late results are logged as rejected, then it is closed.
         case condemned(WorkerID, until: Timestamp)
+        /// Told to exit and half-closed: what it still sends is read and dropped until it closes its end, or until
+        /// the deadline, then it is closed (closing with its bytes unread would answer them with a reset).
+        case closing(until: Timestamp)
     }
 
     final class Peer {
