@@ -23,8 +23,11 @@ extension Coordinator {
             guard let peer = workers[worker] else { continue }
             condemn(peer, worker: worker, now: now)
         }
-        if now.duration(since: lastHeartbeatSent) >= options.heartbeatInterval {
-            lastHeartbeatSent = now
+        let sinceBeat = now.duration(since: lastHeartbeatSent)
+        if sinceBeat >= options.heartbeatInterval {
+            // On schedule (one interval after the last one was due, so a tick's lateness does not add up from beat to
+            // beat), unless the loop fell a whole interval behind.
+            lastHeartbeatSent = sinceBeat >= options.heartbeatInterval * 2 ? now : lastHeartbeatSent + options.heartbeatInterval
             let beat = HeartbeatReport(runningAttempt: nil, progress: 0)
             for peer in Array(peers.values) {
                 switch peer.state {

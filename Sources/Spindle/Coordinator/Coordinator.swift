@@ -72,6 +72,7 @@ final class Coordinator {
     /// The peak resident memory each worker reported with its latest result.
     var workerPeakResident: [WorkerID: Int] = [:]
     let startTime: Timestamp
+    /// When the coordinator's last heartbeat was due (``CoordinatorOptions/heartbeatInterval`` apart).
     var lastHeartbeatSent: Timestamp
     /// Since when the job has had no live worker (bounded by the registration timeout).
     var workerlessSince: Timestamp?
