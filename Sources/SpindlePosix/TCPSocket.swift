@@ -180,6 +180,19 @@ package final class TCPSocket: @unchecked Sendable {
         }
     }
 
+    /// Half-closes the connection: sends FIN after the bytes already written, so the peer reads them and then the
+    /// end of the stream, while this side can still read what the peer sends. Reading those bytes before ``close()``
+    /// matters: closing a socket with unread received bytes makes the kernel send a reset instead of FIN, and a
+    /// peer may meet the reset (ECONNRESET or EPIPE on its next call) before it has read the last frame.
+    /// A closed socket is left alone.
+    /// - Throws: ``SystemError`` from shutdown(2) (ENOTCONN when the connection is already gone).
+    package func shutdownWrite() throws {
+        try closed.withLock { isClosed in
+            guard !isClosed else { return }
+            _ = try SystemError.check("shutdown(SHUT_WR)", "on \(peerDescription)") { Glibc.shutdown(fd, Int32(SHUT_WR)) }
+        }
+    }
+
     /// Closes the fd; later calls do nothing.
     package func close() {
         closed.withLock { isClosed in

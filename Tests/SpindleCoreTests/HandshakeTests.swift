@@ -218,7 +218,10 @@ import Testing
         .failed(AttemptFailure(attempt: AttemptID(7), cause: "boom", blameless: true, lostOutputs: [TaskID(stage: 0, index: 2)])),
         .cancel(AttemptID(12)),
         .shutdown(reason: "done"),
-        .peerLost(PeerLoss(host: "10.251.0.11", port: 7100, attemptsBelow: AttemptID(40))),
+        .peersLost([PeerLoss(host: "10.251.0.11", port: 7100, attemptsBelow: AttemptID(40))]),
+        .peersLost([
+            PeerLoss(host: "10.251.0.11", port: 7100, attemptsBelow: AttemptID(40)), PeerLoss(host: "::1", port: 7101, attemptsBelow: AttemptID(41)),
+        ]),
         .releasePartitions([1, 4, 7]),
         .finished(AttemptResult(attempt: AttemptID(8), payload: [], statistics: {
             var statistics = AttemptStatistics()
@@ -233,6 +236,13 @@ import Testing
         for cut in 0..<frame.payload.count {
             #expect(throws: (any Error).self) { try ControlMessage(frame: Frame(kind: frame.kind, payload: Array(frame.payload[..<cut]))) }
         }
+    }
+
+    @Test func aPeersLostFrameListingMoreThanTheMostIsRejected() throws {
+        let most = Array(repeating: PeerLoss(host: "10.0.0.1", port: 7100, attemptsBelow: AttemptID(3)), count: ControlMessage.maxPeerLosses)
+        #expect(try ControlMessage(frame: ControlMessage.peersLost(most).frame()) == .peersLost(most))
+        let tooMany = ControlMessage.peersLost(most + [most[0]]).frame()
+        #expect(throws: WireError.self) { try ControlMessage(frame: tooMany) }
     }
 
     @Test func unknownKindIsAProtocolError() {

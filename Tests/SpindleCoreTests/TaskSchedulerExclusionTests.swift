@@ -16,13 +16,6 @@ import Testing
         return s
     }
 
-    private func assignments(_ directives: [SchedulerDirective]) -> [(attempt: AttemptID, task: TaskID, worker: WorkerID)] {
-        directives.compactMap {
-            if case .assign(let a, let t, let w, _) = $0 { return (a, t, w) }
-            return nil
-        }
-    }
-
     private func excluded(_ directives: [SchedulerDirective]) -> [WorkerID] {
         directives.compactMap {
             if case .workerExcluded(let w, _) = $0 { return w }

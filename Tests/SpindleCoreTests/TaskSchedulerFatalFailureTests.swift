@@ -14,13 +14,6 @@ import Testing
         return TaskScheduler(settings: settings)
     }
 
-    private func assignments(_ directives: [SchedulerDirective]) -> [(attempt: AttemptID, task: TaskID, worker: WorkerID)] {
-        directives.compactMap {
-            if case .assign(let a, let t, let w, _) = $0 { return (a, t, w) }
-            return nil
-        }
-    }
-
     @Test func aFatalFailureFailsTheJobAtTheFirstAttempt() {
         var s = scheduler(maxAttempts: 4)
         _ = s.addStage(taskCount: 2, locationBound: false)

@@ -15,13 +15,6 @@ import Testing
         return TaskScheduler(settings: settings)
     }
 
-    private func assignments(_ directives: [SchedulerDirective]) -> [(attempt: AttemptID, task: TaskID, worker: WorkerID)] {
-        directives.compactMap {
-            if case .assign(let a, let t, let w, _) = $0 { return (a, t, w) }
-            return nil
-        }
-    }
-
     @Test func workersFillTheirSlotsOneTaskPerWorkerPerRound() {
         var s = scheduler(tasksPerWorker: 3)
         _ = s.addStage(taskCount: 5, locationBound: false)

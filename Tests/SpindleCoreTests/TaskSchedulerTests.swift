@@ -13,13 +13,6 @@ import Testing
         return s
     }
 
-    private func assignments(_ directives: [SchedulerDirective]) -> [(AttemptID, TaskID, WorkerID)] {
-        directives.compactMap {
-            if case .assign(let a, let t, let w, _) = $0 { return (a, t, w) }
-            return nil
-        }
-    }
-
     @Test func idleWorkersPullTasksInOrderAndStageCompletesOnce() {
         var s = TaskScheduler(settings: settings())
         _ = s.addStage(taskCount: 3, locationBound: false)

@@ -130,6 +130,39 @@ import Testing
         _server.close()
     }
 
+    /// Closing with received bytes unread resets the connection; half-closing, reading them, then closing ends it
+    /// cleanly (what the coordinator does at the end of a job).
+    @Test func halfCloseLetsThePeerFinishAndEndsWithoutAReset() throws {
+        let (client, server) = try loopbackPair()
+        try client.writeAll([1, 2, 3])
+        try server.writeAll([9])
+        try server.shutdownWrite()
+        var buffer = [UInt8](repeating: 0, count: 16)
+        #expect(try buffer.withUnsafeMutableBytes { try client.read(into: $0) } == 1)
+        #expect(try buffer.withUnsafeMutableBytes { try client.read(into: $0) } == 0)
+        // The client still sends after the server's FIN, and the server reads it all before it closes.
+        try client.writeAll([4, 5])
+        var got: [UInt8] = []
+        while got.count < 5 {
+            let n = try buffer.withUnsafeMutableBytes { try server.read(into: $0) }
+            #expect(n > 0)
+            if n == 0 { break }
+            got += buffer[0..<n]
+        }
+        #expect(got == [1, 2, 3, 4, 5])
+        client.close()
+        #expect(try buffer.withUnsafeMutableBytes { try server.read(into: $0) } == 0)
+        server.close()
+        #expect(throws: Never.self) { try server.shutdownWrite() }
+
+        let (other, unread) = try loopbackPair()
+        try other.writeAll([7])
+        MonotonicClock.sleep(.milliseconds(50))
+        unread.close()
+        let error = #expect(throws: SystemError.self) { _ = try buffer.withUnsafeMutableBytes { try other.read(into: $0) } }
+        #expect(error?.errno == Errno.connectionReset)
+    }
+
     @Test func closeAndShutdownAreIdempotent() throws {
         let (client, server) = try loopbackPair()
         client.shutdown()

@@ -73,7 +73,7 @@ enum LoadTestCommand {
         lines.append(
             "lateness of the simulated workers' own heartbeats: p50 \(ms(f.heartbeatLateness.percentile(0.5))), p99 \(ms(f.heartbeatLateness.percentile(0.99))), max \(ms(f.heartbeatLateness.maximum))")
         lines.append(
-            "worker_lost: \(r.workersLost); shutdowns: \(f.shutdowns) (+\(f.closedAtEnd) closed at the end); errors: \(f.errors.count)" + (f.errors.isEmpty ? "" : " (first: \(f.errors[0]))"))
+            "worker_lost: \(r.workersLost); shutdowns: \(f.shutdowns); errors: \(f.errors.count)" + (f.errors.isEmpty ? "" : " (first: \(f.errors[0]))"))
         lines.append(
             "output: " + (r.outputProblems.isEmpty ? "every task committed exactly once" : r.outputProblems.joined(separator: "; ")))
         lines.append(

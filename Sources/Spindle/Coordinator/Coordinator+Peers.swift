@@ -41,6 +41,8 @@ extension Coordinator {
             }
         case .condemned(let worker, _):
             handleLateMessage(frame, from: worker, peer: peer)
+        case .closing:
+            break
         }
     }
 
@@ -168,9 +170,16 @@ extension Coordinator {
         }
     }
 
+    /// Sends a condemned worker its shutdown frame and half-closes its connection (closed when it closes its end,
+    /// or after ``shutdownDrain``).
     private func tellToExit(_ peer: Peer, worker: WorkerID) {
-        try? peer.connection.send(.shutdown(reason: "\(worker) was declared dead; its results are no longer accepted"))
-        close(peer)
+        do {
+            try peer.connection.send(.shutdown(reason: "\(worker) was declared dead; its results are no longer accepted"))
+            try peer.connection.closeWrite()
+            peer.state = .closing(until: MonotonicClock.now() + Self.shutdownDrain)
+        } catch {
+            close(peer)
+        }
     }
 
     /// Declares a silent worker dead; its connection stays open for a while so late results are seen and rejected.
@@ -201,9 +210,8 @@ extension Coordinator {
             "worker_lost", [("worker", .int(Int(worker.rawValue))), ("peer", .string(peer.connection.peer)), ("cause", .string(cause))])
         console.log("lost \(worker) at \(peer.connection.peer): \(cause)")
         if let exchange {
-            // Survivors abort their fetches from it now instead of waiting for the fetch timeout.
-            let loss = ControlMessage.peerLost(PeerLoss(host: exchange.host, port: exchange.port, attemptsBelow: scheduler.nextAttemptID))
-            for other in workers.values { try? other.connection.send(loss) }
+            // Survivors abort their fetches from it at the end of this turn instead of waiting for the fetch timeout.
+            pendingPeerLosses.append(PeerLoss(host: exchange.host, port: exchange.port, attemptsBelow: scheduler.nextAttemptID))
         }
         failedAttempts += scheduler.runningAttempts(on: worker).count
         apply(scheduler.workerLost(worker, cause: "\(worker) was lost: \(cause)"))
@@ -212,11 +220,23 @@ extension Coordinator {
         }
     }
 
+    /// Tells every live worker about the workers lost in this turn of the loop: one frame per survivor listing
+    /// them all (at most ``ControlMessage/maxPeerLosses`` each), so losing many workers at once costs a frame
+    /// per survivor, not one per survivor and lost worker. A failed send is left to the next heartbeat to find.
+    func flushPeerLosses() {
+        guard !pendingPeerLosses.isEmpty else { return }
+        defer { pendingPeerLosses.removeAll() }
+        let frames = stride(from: 0, to: pendingPeerLosses.count, by: ControlMessage.maxPeerLosses).map {
+            ControlMessage.peersLost(Array(pendingPeerLosses[$0..<min($0 + ControlMessage.maxPeerLosses, pendingPeerLosses.count)])).frame()
+        }
+        for other in workers.values { try? other.connection.send(frames) }
+    }
+
     /// Drops a peer after a read error or end of stream.
     func drop(_ peer: Peer, reason: String) {
         switch peer.state {
         case .worker(let worker): lose(worker, peer: peer, cause: reason)
-        case .condemned: close(peer)
+        case .condemned, .closing: close(peer)
         default: refuse(peer, reason: reason)
         }
     }

@@ -13,6 +13,9 @@ final class Coordinator {
         case worker(WorkerID)
         /// Declared dead by heartbeat timeout; late results are logged as rejected, then it is closed.
         case condemned(WorkerID, until: Timestamp)
+        /// Told to exit and half-closed: what it still sends is read and dropped until it closes its end, or until
+        /// the deadline, then it is closed (closing with its bytes unread would answer them with a reset).
+        case closing(until: Timestamp)
     }
 
     final class Peer {
@@ -73,6 +76,7 @@ final class Coordinator {
     /// The peak resident memory each worker reported with its latest result.
     var workerPeakResident: [WorkerID: Int] = [:]
     let startTime: Timestamp
+    /// When the coordinator's last heartbeat was due (``CoordinatorOptions/heartbeatInterval`` apart).
     var lastHeartbeatSent: Timestamp
     /// Since when the job has had no live worker (bounded by the registration timeout).
     var workerlessSince: Timestamp?
@@ -82,6 +86,8 @@ final class Coordinator {
     var replacementRounds = 0
     /// Serves inputs to, and takes part files from, workers that do not share this machine's files.
     var shipServer: ShipServer?
+    /// Workers lost in this turn of the loop, told to the survivors in one frame each at its end (``flushPeerLosses()``).
+    var pendingPeerLosses: [PeerLoss] = []
 
     init(options: CoordinatorOptions) throws {
         self.options = options
@@ -209,7 +215,7 @@ final class Coordinator {
     /// ``tickInterval``: they visit every peer) and assignments.
     private func step() throws {
         readiness.watchListener(listener.readinessDescriptor)
-        for ready in try readiness.wait(timeout: .milliseconds(50)) {
+        for ready in try readiness.wait(timeout: waitBound) {
             guard let token = ready else {
                 acceptPeers()
                 continue
@@ -237,7 +243,15 @@ final class Coordinator {
         if started && failure == nil && !finishRequested {
             apply(scheduler.assignIdleWorkers(now: now))
         }
+        flushPeerLosses()
         if tick { showProgress() }
+    }
+
+    /// How long a turn may wait for links: 50 ms at most, and not past the next heartbeat's time (give or take
+    /// ``tickInterval``), so that the coordinator's heartbeats keep their interval when no link speaks.
+    private var waitBound: Duration {
+        let due = (lastHeartbeatSent + options.heartbeatInterval).duration(since: MonotonicClock.now())
+        return min(.milliseconds(50), max(due, Self.tickInterval))
     }
 
     /// How often the loop looks at timers and the progress line (deadlines are 200 ms and more).
@@ -297,54 +311,6 @@ final class Coordinator {
         close(peer)
     }
 
-    private func checkTimers(now: Timestamp) {
-        for peer in Array(peers.values) {
-            switch peer.state {
-            case .handshaking(_, let deadline) where now > deadline:
-                refuse(peer, reason: "the handshake did not complete within \(DurationText.format(options.handshakeTimeout))")
-            case .awaitingRegistration(let deadline) where now > deadline:
-                refuse(peer, reason: "it did not register within \(DurationText.format(options.handshakeTimeout))")
-            case .condemned(_, let until) where now > until:
-                close(peer)
-            default: break
-            }
-        }
-        for worker in monitor.expire(now: now) {
-            guard let peer = workers[worker] else { continue }
-            condemn(peer, worker: worker, now: now)
-        }
-        loseWorkersWithoutStorageReport(now: now)
-        if now.duration(since: lastHeartbeatSent) >= options.heartbeatInterval {
-            lastHeartbeatSent = now
-            let beat = HeartbeatReport(runningAttempt: nil, progress: 0)
-            for peer in Array(peers.values) {
-                switch peer.state {
-                case .worker(let worker):
-                    do { try peer.connection.send(.heartbeat(beat)) } catch { lose(worker, peer: peer, cause: "sending to it failed: \(error)") }
-                case .condemned:
-                    // Keeps a resumed worker from giving up on us before its late result arrives.
-                    do { try peer.connection.send(.heartbeat(beat)) } catch { close(peer) }
-                default: break
-                }
-            }
-            options.heartbeatObserver?(monitor.silences(now: now).map { (Int($0.peer.rawValue), $0.silence.seconds) })
-        }
-        if workers.isEmpty {
-            replaceLocalWorkersIfAllDied()
-            let since = workerlessSince ?? now
-            workerlessSince = since
-            if now.duration(since: since) > options.registrationTimeout {
-                let what = started ? "no live worker was left" : "only \(workers.count) of \(options.expectWorkers) workers joined"
-                fail(.workersLost, "\(what) for \(DurationText.format(options.registrationTimeout)); the job cannot make progress")
-            }
-        } else {
-            workerlessSince = nil
-        }
-        if !started, let since = Optional(startTime), now.duration(since: since) > options.registrationTimeout, options.localWorkers > 0 {
-            fail(.workersLost, "only \(workers.count) of \(options.expectWorkers) local workers registered within \(DurationText.format(options.registrationTimeout))")
-        }
-    }
-
     private func showProgress() {
         guard started, scheduler.stageCount > 0 else { return }
         let stage = (0..<scheduler.stageCount).first { !scheduler.isComplete(stage: $0) } ?? (scheduler.stageCount - 1)
@@ -372,15 +338,5 @@ final class Coordinator {
             elapsedSeconds: MonotonicClock.now().duration(since: startTime).seconds, stageSeconds: stageSeconds,
             workerPeakResidentBytes: workerPeakResident.sorted { $0.key < $1.key }.map(\.value),
             coordinatorPeakResidentBytes: SystemInfo.peakResidentBytes())
-    }
-
-    private func shutdownWorkers(reason: String, jobFailed: Bool) {
-        for peer in peers.values {
-            if case .handshaking = peer.state {} else { try? peer.connection.send(.shutdown(reason: reason, jobFailed: jobFailed)) }
-            peer.connection.close()
-        }
-        peers.removeAll()
-        workers.removeAll()
-        launcher?.stopAll(grace: .seconds(3))
     }
 }

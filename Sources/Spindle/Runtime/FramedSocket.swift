@@ -98,6 +98,9 @@ final class FramedSocket: Sendable {
         if count == 0 { throw ConnectionClosed(peer: peer) }
     }
 
+    /// Half-closes the socket (see ``TCPSocket/shutdownWrite()``): the peer reads what was sent, then the end.
+    func closeWrite() throws { try socket.shutdownWrite() }
+
     func close() { socket.close() }
 }
 

@@ -23,6 +23,10 @@ protocol ControlLink: AnyObject, Sendable {
     /// Returns the frames that have arrived, without waiting (for poll loops, once the descriptor polled readable).
     /// - Throws: ``ConnectionClosed`` at the end of the link.
     func readAvailable() throws -> [Frame]
+    /// Ends this side's sending: the peer reads every frame sent so far, then ``ConnectionClosed``; frames the peer
+    /// still sends can be read here until it closes its end. Call ``close()`` afterwards.
+    /// - Throws: the transport's error when the link is already broken.
+    func closeWrite() throws
     /// Closes the link; the peer sees ``ConnectionClosed``.
     func close()
 }

@@ -62,9 +62,10 @@ final class InMemoryLink: ControlLink {
 
     func authenticated() { limit.store(maxFrameSize, ordering: .relaxed) }
 
+    /// Delivers `frame` unless this end stopped sending or the peer closed (as on a socket, a peer that only
+    /// stopped sending, ``closeWrite()``, still receives).
     func send(_ frame: Frame) throws {
-        let closed = inbox.state.withLock { $0.closed }
-        guard !closed, outbox.deliver(frame) else { throw ConnectionClosed(peer: peer) }
+        guard outbox.deliver(frame) else { throw ConnectionClosed(peer: peer) }
     }
 
     func receive(timeout: Duration) throws -> Frame? {
@@ -88,20 +89,27 @@ final class InMemoryLink: ControlLink {
     /// - Throws: ``ConnectionClosed`` when nothing is waiting and the link is closed.
     private func take(all: Bool) throws -> [Frame] {
         let maximum = limit.load(ordering: .relaxed)
-        let frames: [Frame] = try inbox.state.withLock { s in
+        let (frames, endWaits): ([Frame], Bool) = try inbox.state.withLock { s in
             if s.frames.isEmpty {
                 if s.closed { throw ConnectionClosed(peer: peer) }
-                return []
+                return ([], false)
             }
             let count = all ? s.frames.count : 1
             defer { s.frames.removeFirst(count) }
-            return Array(s.frames.prefix(count))
+            return (Array(s.frames.prefix(count)), s.closed)
         }
+        // The end arrived behind these frames, and its wake-up may have been drained already: wake again, so a poll
+        // loop comes back for it.
+        if endWaits { inbox.wakeup.wake() }
         for frame in frames where frame.payload.count + 1 > maximum {
             throw FrameError.oversized(length: UInt32(clamping: frame.payload.count + 1), maximum: maximum)
         }
         return frames
     }
+
+    /// Stops sending: the peer's receives end with ``ConnectionClosed`` once it has read what was sent, and what it
+    /// sends still arrives here.
+    func closeWrite() { outbox.close() }
 
     /// Closes both directions: the peer's receives end with ``ConnectionClosed`` once it has read what was sent.
     func close() {

@@ -284,9 +284,9 @@ final class WorkerProcess: Sendable {
                     case .shutdown(let reason, let jobFailed):
                         if reason != "the job finished" { SystemInfo.writeStandardError("\(ProgramName.current) worker: exiting: \(reason)\n") }
                         return SessionEnd(code: jobFailed ? 1 : 0)
-                    case .peerLost(let loss):
-                        // Fetches from the lost worker end now, not at their timeout; their tasks fail blamelessly.
-                        exchange.connections.abort(loss)
+                    case .peersLost(let losses):
+                        // Fetches from the lost workers end now, not at their timeout; their tasks fail blamelessly.
+                        for loss in losses { exchange.connections.abort(loss) }
                     case .releasePartitions(let moved):
                         // On the task thread, between tasks: a partition is used by one task at a time.
                         state.withLock { $0.releases += moved }

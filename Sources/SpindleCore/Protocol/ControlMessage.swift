@@ -17,14 +17,19 @@ package enum ControlMessage: Equatable, Sendable {
     /// Coordinator → worker: the job is over (or the worker was declared dead); exit. `jobFailed` says
     /// whether the job failed (or was stopped), so the worker exits non-zero.
     case shutdown(reason: String, jobFailed: Bool = false)
-    /// Coordinator → worker: a worker was declared lost; abort every fetch of the outputs it holds.
-    case peerLost(PeerLoss)
+    /// Coordinator → worker: these workers were declared lost (all those lost in one turn of the coordinator's loop,
+    /// at most ``maxPeerLosses``); abort every fetch of the outputs they hold.
+    case peersLost([PeerLoss])
     /// Coordinator → worker: this (excluded) worker's partitions of a superstep job moved to other workers;
     /// release what it holds of them.
     case releasePartitions([Int])
     /// Worker → coordinator, once per session, right after `registered`: what the worker found it shares of the
     /// job's files (``StorageCheck``), so that the coordinator places work it can do (where checkpoints are kept).
     case storageChecked(WorkerStorage)
+
+    /// The most lost workers one ``peersLost(_:)`` frame lists (a coordinator that loses more in one turn sends
+    /// several frames); a frame with more is malformed.
+    package static let maxPeerLosses = 1024
 
     /// The frame carrying this message.
     package func frame() -> Frame {
@@ -39,7 +44,7 @@ package enum ControlMessage: Equatable, Sendable {
         case .failed(let failure): kind = .failed; w.write(failure)
         case .cancel(let attempt): kind = .cancel; w.write(attempt)
         case .shutdown(let reason, let jobFailed): kind = .shutdown; w.write(reason); w.write(jobFailed)
-        case .peerLost(let loss): kind = .peerLost; w.write(loss)
+        case .peersLost(let losses): kind = .peersLost; w.write(losses)
         case .releasePartitions(let partitions): kind = .releasePartitions; w.write(partitions)
         case .storageChecked(let storage): kind = .storageChecked; w.write(storage)
         }
@@ -61,7 +66,12 @@ package enum ControlMessage: Equatable, Sendable {
             case .failed: message = .failed(try r.read(AttemptFailure.self))
             case .cancel: message = .cancel(try r.read(AttemptID.self))
             case .shutdown: message = .shutdown(reason: try r.read(String.self), jobFailed: try r.read(Bool.self))
-            case .peerLost: message = .peerLost(try r.read(PeerLoss.self))
+            case .peersLost:
+                let losses = try r.read([PeerLoss].self)
+                guard losses.count <= Self.maxPeerLosses else {
+                    throw WireError.invalidValue(type: "peersLost", detail: "\(losses.count) lost workers in one frame, more than \(Self.maxPeerLosses)")
+                }
+                message = .peersLost(losses)
             case .releasePartitions: message = .releasePartitions(try r.read([Int].self))
             case .storageChecked: message = .storageChecked(try r.read(WorkerStorage.self))
             default: throw ProtocolError.unexpectedKind(kind)

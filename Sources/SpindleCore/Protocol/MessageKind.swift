@@ -15,7 +15,8 @@ package enum MessageKind: UInt8, Sendable, CaseIterable {
     case failed = 15
     case cancel = 16
     case shutdown = 17
-    case peerLost = 18
+    /// Since protocol version 5 it lists every worker lost in one turn of the coordinator's loop.
+    case peersLost = 18
     case releasePartitions = 19
     // Data: a reducer fetching a partition from a worker's exchange server.
     case fetchRequest = 20
@@ -48,8 +49,10 @@ package enum WireProtocol {
     /// Bumped on any incompatible change to frames or messages (3: attempt statistics carry a spill count; 4: the
     /// job descriptor carries a storage plan, the coordinator tells an excluded worker to release its partitions,
     /// a committed part file's size and CRC32C travel in the attempt's statistics, and a registering worker lists
-    /// the outputs it still serves; 5: a worker reports what it shares of the job's files after registering).
-    package static let version: UInt32 = 5
+    /// the outputs it still serves; 5: a worker reports what it shares of the job's files after registering; 6: one
+    /// `peersLost` frame lists every worker lost in a turn of the coordinator's loop, instead of one `peerLost`
+    /// frame per lost worker).
+    package static let version: UInt32 = 6
     /// First bytes of a `hello` payload, so that stray traffic is recognised at once.
     package static let magic: [UInt8] = Array("SPNDL".utf8)
     /// Length of the random nonces exchanged in the handshake.

@@ -97,7 +97,7 @@ final class FleetLoop {
                 if worker.isFinished { break }
             }
         } catch {
-            return end(worker, "reading failed: \(error)", reset: Self.isReset(error))
+            return end(worker, "reading failed: \(error)")
         }
         if case .finished(let error) = worker.phase {
             flush(worker)
@@ -150,14 +150,15 @@ final class FleetLoop {
             try worker.socket.writeAll(worker.outgoing)
             worker.outgoing.removeAll(keepingCapacity: true)
         } catch {
-            end(worker, "sending failed: \(error)", reset: Self.isReset(error))
+            end(worker, "sending failed: \(error)")
         }
     }
 
     /// Ends a worker whose connection failed: before it registered it is tried again (the coordinator may have
-    /// dropped it as one unauthenticated connection too many), after that it is an error.
-    /// - Parameter reset: the coordinator's end of the connection was closed under unsent or unread data (a reset).
-    private func end(_ worker: SimulatedWorker, _ reason: String, reset: Bool = false) {
+    /// dropped it as one unauthenticated connection too many), after that it is an error. (The coordinator ends a
+    /// registered worker's connection only after its shutdown frame, read before the end of the stream since it
+    /// half-closes and drains, or when it declares the worker lost, which the load test counts as `worker_lost`.)
+    private func end(_ worker: SimulatedWorker, _ reason: String) {
         let wasJoining: Bool
         switch worker.phase {
         case .handshaking, .registering: wasJoining = true
@@ -168,21 +169,9 @@ final class FleetLoop {
         if wasJoining {
             joining -= 1
             retry(worker.index, because: reason)
-        } else if report.shutdowns > 0 || reset {
-            // The job ended: the coordinator closed this connection right after its shutdown frame, which a
-            // heartbeat sent at that moment met as a reset before the frame was read (possibly before any other
-            // worker of this loop read its own). The coordinator closes a registered worker's connection only at
-            // the end or when it declares the worker lost, which the load test counts separately (`worker_lost`).
-            report.closedAtEnd += 1
         } else {
             report.errors.append("worker \(worker.index): \(reason)")
         }
-    }
-
-    /// Whether `error` is a connection reset or a write to a connection the peer closed.
-    private static func isReset(_ error: any Error) -> Bool {
-        guard let error = error as? SystemError else { return false }
-        return error.errno == Errno.connectionReset || error.errno == Errno.brokenPipe
     }
 
     private func close(_ worker: SimulatedWorker) {

@@ -8,8 +8,6 @@ package struct FleetReport: Sendable {
     package var retries = 0
     /// Workers the coordinator shut down at the end of the job.
     package var shutdowns = 0
-    /// Workers whose connection ended in an error after other workers had been shut down (the job had ended).
-    package var closedAtEnd = 0
     /// Tasks finished (each assignment is finished as it arrives).
     package var tasks = 0
     /// Tasks each worker finished, one entry per worker that ended.
@@ -39,7 +37,6 @@ package struct FleetReport: Sendable {
         m.joined += other.joined
         m.retries += other.retries
         m.shutdowns += other.shutdowns
-        m.closedAtEnd += other.closedAtEnd
         m.tasks += other.tasks
         m.tasksPerWorker += other.tasksPerWorker
         m.errors += other.errors

@@ -98,7 +98,7 @@ final class SimulatedWorker {
                 jobFailed = failed
                 phase = .finished(error: failed ? "the job failed: \(reason)" : nil)
                 return .finished
-            case .cancel, .peerLost:
+            case .cancel, .peersLost:
                 return .none  // its tasks are finished the moment they arrive; nothing to cancel
             default:
                 return finish("an unexpected message from the coordinator (frame kind \(frame.kind))")

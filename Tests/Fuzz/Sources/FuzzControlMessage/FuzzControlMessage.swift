@@ -15,7 +15,7 @@ public func fuzzControlMessage(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     guard let message = try? ControlMessage(frame: frame) else { return 0 }
 
     let controlKinds: [MessageKind] = [
-        .register, .registered, .heartbeat, .assign, .finished, .failed, .cancel, .shutdown, .peerLost, .releasePartitions, .storageChecked,
+        .register, .registered, .heartbeat, .assign, .finished, .failed, .cancel, .shutdown, .peersLost, .releasePartitions, .storageChecked,
     ]
     require(controlKinds.map(\.rawValue).contains(frame.kind), "kind \(frame.kind) decoded as a control message")
     let encoded = message.frame()
