@@ -70,6 +70,10 @@ package enum SystemInfo {
 
     /// Asks the kernel to send `sig` to this process when its parent thread dies
     /// (prctl PR_SET_PDEATHSIG). Best effort: failures are ignored.
+    ///
+    /// The kernel sends `sig` again each time the orphan is handed on: when a multithreaded parent dies (by
+    /// SIGKILL too) its threads exit one by one and the child passes through each survivor, one signal per step
+    /// (two or more are common). Its handler MUST take every repeat as the same request.
     package static func setParentDeathSignal(_ sig: Int32) {
         let prSetPdeathsig: Int32 = 1
         _ = LibC.prctl?(prSetPdeathsig, UInt(sig), 0, 0, 0)

@@ -7,8 +7,10 @@ import Synchronization
 /// The handler does only async-signal-safe work: it records the first signal in an atomic and writes one
 /// byte to a non-blocking self-pipe (``wakeFD`` becomes readable, so a `poll` wakes at once). It is
 /// installed with `SA_RESETHAND`: a second signal of the same kind takes its default action and ends the
-/// process at once, the escape hatch when a clean stop hangs. A signal that was ignored when the process
-/// started (`nohup`, a background job of a non-interactive shell) stays ignored.
+/// process at once, the escape hatch when a clean stop hangs. A signal whose repeats carry no new request
+/// (a parent-death signal, which the kernel may send several times for one death) can be installed to keep
+/// its handler instead. A signal that was ignored when the process started (`nohup`, a background job of a
+/// non-interactive shell) stays ignored.
 package enum TerminationSignals {
     /// The first signal caught, 0 for none. Read by the handler, so it is initialized before installation.
     private static let caughtSignal = Atomic<Int32>(0)
@@ -18,8 +20,10 @@ package enum TerminationSignals {
     private static let installed = Mutex<(pipe: WakeupPipe?, signals: Set<Int32>)>((nil, []))
 
     /// Installs the handler for `signals` (default SIGINT and SIGTERM). Signals already handled are skipped.
+    /// - Parameter repeatable: those of `signals` whose handler stays after the first one is caught, so that a
+    ///   repeat is one more no-op instead of ending the process before it cleans up (no escape hatch for them).
     /// - Throws: ``SystemError`` when the pipe or `sigaction` fails.
-    package static func install(_ signals: [Int32] = [SIGINT, SIGTERM]) throws {
+    package static func install(_ signals: [Int32] = [SIGINT, SIGTERM], repeatable: Set<Int32> = []) throws {
         try installed.withLock { state in
             if state.pipe == nil {
                 let made = try WakeupPipe()
@@ -36,7 +40,7 @@ package enum TerminationSignals {
                 var action = sigaction()
                 action.__sigaction_handler.sa_handler = terminationHandler
                 sigemptyset(&action.sa_mask)
-                action.sa_flags = SA_RESTART | Int32(bitPattern: UInt32(SA_RESETHAND))
+                action.sa_flags = SA_RESTART | (repeatable.contains(signo) ? 0 : Int32(bitPattern: UInt32(SA_RESETHAND)))
                 try SystemError.check("sigaction", "signal \(signo)") { sigaction(signo, &action, nil) }
             }
         }

@@ -27,8 +27,10 @@ enum WorkerCommand {
         options.messageLogMemory = try arguments.size("message-log-memory", default: MessageLogBudget.defaultLimit)
         options.fetchPort = UInt16(try arguments.int("fetch-port", default: 0, range: 0...65535))
         if SystemInfo.environment("SPINDLE_LOCAL_WORKER") == "1" {
-            // SIGTERM, not SIGKILL: a worker whose coordinator died (even by SIGKILL) still removes its scratch.
+            // SIGTERM, not SIGKILL: a worker whose coordinator died (even by SIGKILL) still removes its scratch. It
+            // comes once per coordinator thread the orphan is handed through, so its repeats are absorbed.
             SystemInfo.setParentDeathSignal(Signal.terminate)
+            options.parentDeathSignal = Signal.terminate
             options.coordinatorGrace = .zero
         } else {
             // A remote worker's host has no coordinator to sweep it: remove what killed workers left here.

@@ -25,6 +25,10 @@ struct WorkerOptions: Sendable {
     /// (or a resumed one); zero exits at once. Local and in-process workers never wait: they die with their
     /// coordinator.
     var coordinatorGrace: Duration = .zero
+    /// The signal the kernel sends when the coordinator dies (a local worker's SIGTERM), nil for none. It may
+    /// come several times for one death, so its handler is kept: a repeat must not end the worker before it
+    /// removes its scratch directory.
+    var parentDeathSignal: Int32?
     /// `--message-log-memory SIZE`: the bytes of message outputs this worker's message logs may keep in memory
     /// before they go to scratch (see ``MessageLogBudget``).
     var messageLogMemory = MessageLogBudget.defaultLimit
@@ -85,7 +89,7 @@ final class WorkerProcess: Sendable {
         do {
             // From here on SIGINT and SIGTERM only set a flag that `serve` checks, so the scratch directory
             // is removed before the process exits.
-            if inProcess == nil { try TerminationSignals.install() }
+            if inProcess == nil { try TerminationSignals.install(repeatable: options.parentDeathSignal.map { [$0] } ?? []) }
             scratch = try ScratchDirectory.create(prefix: ScratchDirectory.workerPrefix)
             madeScratch = scratch
             if let inProcess {

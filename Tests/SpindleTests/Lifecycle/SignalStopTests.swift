@@ -49,6 +49,27 @@ import Testing
         #expect(ScratchRoot.spindleEntries(job.tmp) == [])
     }
 
+    /// The kernel sends a local worker its parent-death SIGTERM once per thread of the dying coordinator it is
+    /// handed through: a repeat must not end it (SIGTERM's default action) before it removes its scratch.
+    @Test func repeatedSigtermsToALocalWorkerAreOneStopThatRemovesItsScratch() throws {
+        let job = try SlowJob.start(delay: "2s")
+        let workers = job.waitUntilRunning(workers: 2)
+        try #require(workers.count == 2, "the workers did not start")
+        let stamp = try #require(ProcessLiveness.stamp(of: workers[0]))
+        // Every millisecond until it has exited (the stamp guards against a reused pid), at most 10 s.
+        let deadline = MonotonicClock.nanoseconds() + 10_000_000_000
+        while MonotonicClock.nanoseconds() < deadline && ProcessLiveness.isRunning(stamp) && !processIsGone(workers[0]) {
+            sendSignal(Signal.terminate, to: workers[0])
+            MonotonicClock.sleep(.milliseconds(1))
+        }
+        #expect(processIsGone(workers[0]), "the worker outlived 10 s of SIGTERMs")
+        #expect(!ScratchRoot.workerPIDs(job.tmp).contains(workers[0]), "the worker's scratch was left behind")
+        let result = try job.process.finish()
+        #expect(result.exitCode == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("exited with code 143"), "stderr: \(result.stderr)")
+        #expect(ScratchRoot.spindleEntries(job.tmp) == [])
+    }
+
     @Test func staleScratchOfGoneProcessesIsRemovedAtStartAndEverythingElseIsKept() throws {
         let dir = try TemporaryDirectory()
         let tmp = dir.file("tmp")
