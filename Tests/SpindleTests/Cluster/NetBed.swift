@@ -106,3 +106,29 @@ struct NetBed {
 struct NetBedError: Error, CustomStringConvertible {
     var description: String
 }
+
+extension NetBed {
+    /// Runs `slowpagerank` (8 iterations, 6 partitions, a checkpoint every 2 supersteps, 150 ms per superstep)
+    /// over an R-MAT scale 8 graph made from `seed` in the test bed, under `fault`, and expects exit 0, no
+    /// problem from the bed's checks, and ranks equal to the sequential reference's. With `privateFiles` the
+    /// graph's directory is visible to the coordinator's host only.
+    static func runPageRank(
+        in dir: TemporaryDirectory, seed: UInt64, title: String, fault: String, trigger: String, healAfter: Double? = nil,
+        expectLost: Int, privateFiles: Bool = false
+    ) throws -> Outcome {
+        let text = GraphFixtures.snapText(GraphFixtures.rmat(scale: 8, edgeFactor: 8, seed: seed), title: title)
+        let path = try GraphFixtures.write(text, to: dir.file("g/g.txt"))
+        let outcome = try run(
+            in: dir, fault: fault, trigger: trigger, healAfter: healAfter, expectLost: expectLost,
+            privateFiles: privateFiles ? [dir.file("g")] : nil,
+            job: [
+                "slowpagerank", "--input", dir.file("g"), "--partitions", "6", "--checkpoint-every", "2", "--param", "delay=150ms",
+                "--param", "iterations=8",
+            ])
+        #expect(outcome.exitCode == 0, "\(outcome.raw)")
+        #expect(outcome.problems == [], "\(outcome.raw)")
+        let actual = try PregelOutput.numbers(JobOutput(directory: outcome.output).lines())
+        #expect(PregelOutput.rankMismatches(expected: PregelOracle.pagerank(try OracleGraph(contentsOf: path), iterations: 8), actual: actual) == [])
+        return outcome
+    }
+}

@@ -56,18 +56,7 @@ import Testing
 
     @Test func partitionOfAWorkerDuringAPageRankSuperstep() throws {
         let dir = try TemporaryDirectory()
-        let text = GraphFixtures.snapText(GraphFixtures.rmat(scale: 8, edgeFactor: 8, seed: 77), title: "netbed")
-        let path = try GraphFixtures.write(text, to: dir.file("g/g.txt"))
-        let outcome = try NetBed.run(
-            in: dir, fault: "partition:w1", trigger: "attempt_started:task=superstep 3", expectLost: 1,
-            job: [
-                "slowpagerank", "--input", dir.file("g"), "--partitions", "6", "--checkpoint-every", "2", "--param", "delay=150ms",
-                "--param", "iterations=8",
-            ])
-        #expect(outcome.exitCode == 0, "\(outcome.raw)")
-        #expect(outcome.problems == [], "\(outcome.raw)")
-        let actual = try PregelOutput.numbers(JobOutput(directory: outcome.output).lines())
-        #expect(PregelOutput.rankMismatches(expected: PregelOracle.pagerank(try OracleGraph(contentsOf: path), iterations: 8), actual: actual) == [])
+        let outcome = try NetBed.runPageRank(in: dir, seed: 77, title: "netbed", fault: "partition:w1", trigger: "attempt_started:task=superstep 3", expectLost: 1)
         #expect(!outcome.events.events(named: "rollback").isEmpty)
     }
 
@@ -134,18 +123,7 @@ import Testing
     /// recovers from its checkpoint on them.
     @Test func fiveSecondOutageOfTheCoordinatorsLinkIsSurvivedByAPageRankJob() throws {
         let dir = try TemporaryDirectory()
-        let text = GraphFixtures.snapText(GraphFixtures.rmat(scale: 8, edgeFactor: 8, seed: 83), title: "outage")
-        let path = try GraphFixtures.write(text, to: dir.file("g/g.txt"))
-        let outcome = try NetBed.run(
-            in: dir, fault: "partition:coord", trigger: "attempt_started:task=superstep 3", healAfter: 5, expectLost: 3,
-            job: [
-                "slowpagerank", "--input", dir.file("g"), "--partitions", "6", "--checkpoint-every", "2", "--param", "delay=150ms",
-                "--param", "iterations=8",
-            ])
-        #expect(outcome.exitCode == 0, "\(outcome.raw)")
-        #expect(outcome.problems == [], "\(outcome.raw)")
-        let actual = try PregelOutput.numbers(JobOutput(directory: outcome.output).lines())
-        #expect(PregelOutput.rankMismatches(expected: PregelOracle.pagerank(try OracleGraph(contentsOf: path), iterations: 8), actual: actual) == [])
+        let outcome = try NetBed.runPageRank(in: dir, seed: 83, title: "outage", fault: "partition:coord", trigger: "attempt_started:task=superstep 3", healAfter: 5, expectLost: 3)
         #expect(!outcome.events.events(named: "partitions_waiting").isEmpty, "\(outcome.raw)")
         #expect(outcome.events.events(named: "worker_joined").count == 6, "the three workers rejoined as new members")
     }
