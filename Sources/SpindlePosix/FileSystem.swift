@@ -33,7 +33,10 @@ package enum FileSystem {
     /// Replaces `path` with `bytes` so readers see either the old or the new content: writes
     /// `.<name>.tmp-<pid>-<random>` in the same directory, fsyncs it, renames it over `path`,
     /// then fsyncs the directory. The temp file is removed if anything fails before the rename.
-    package static func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {
+    /// With `durable: false` neither fsync is done: readers still see the old or the whole new content, but
+    /// after a machine crash the file may be empty or torn; only for files whose readers verify a checksum
+    /// and can do without them (a cache).
+    package static func writeFileAtomically(_ path: String, _ bytes: [UInt8], durable: Bool = true) throws {
         let (directory, name) = split(path)
         let suffix = SecureRandom.bytes(6).map { String($0, radix: 16) }.joined()
         let temp = "\(directory)/.\(name).tmp-\(getpid())-\(suffix)"
@@ -42,7 +45,7 @@ package enum FileSystem {
         }
         do {
             try bytes.withUnsafeBytes { try LibC.writeFully(fd, $0, temp) }
-            try SystemError.check("fsync", temp) { fsync(fd) }
+            if durable { try SystemError.check("fsync", temp) { fsync(fd) } }
             let closing = fd
             try LibC.closeFD(closing, temp)
         } catch {
@@ -56,7 +59,7 @@ package enum FileSystem {
             _ = Glibc.unlink(temp)
             throw error
         }
-        try syncDirectory(directory)
+        if durable { try syncDirectory(directory) }
     }
 
     /// Creates a directory (mode 0755 before umask); with `intermediate`, also its missing

@@ -7,8 +7,9 @@ import SpindlePosix
 /// loss reads it back instead of loading the input again (see `SuperstepBarrier+GraphImages.swift`).
 ///
 /// Layout: `SPGI`, the partition (8 bytes, little-endian), the body, and a CRC32C of everything before it. Written
-/// atomically (fsync, rename, fsync of the directory). A reader checks the checksum, the magic and the partition
-/// before it trusts a byte of the body; the body's own reader checks every count against the bytes left.
+/// atomically (a temporary file renamed over the image) but not fsynced: an image is a cache whose reader checks
+/// the checksum, the magic and the partition before it trusts a byte of the body (the body's own reader checks
+/// every count against the bytes left), and one torn by a machine crash is rebuilt from the input.
 enum GraphImage {
     static let magic: [UInt8] = Array("SPGI".utf8)
 
@@ -24,7 +25,7 @@ enum GraphImage {
         body(&bytes)
         let crc = bytes.withUnsafeBytes { CRC32C.checksum($0) }
         withUnsafeBytes(of: crc.littleEndian) { bytes.append(contentsOf: $0) }
-        try FileSystem.writeFileAtomically(path, bytes)
+        try FileSystem.writeFileAtomically(path, bytes, durable: false)
     }
 
     /// Reads and checks the image of `partition` at `path`, then hands its body to `decode`.
