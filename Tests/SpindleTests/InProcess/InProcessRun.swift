@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 import SpindleJobs
 @testable import Spindle
@@ -15,7 +14,7 @@ enum InProcessRun {
 
     /// `arguments` with a long heartbeat timeout under ThreadSanitizer (see ``sanitizerHeartbeatTimeout``).
     static func adjusted(_ arguments: [String]) -> [String] {
-        guard ProcessInfo.processInfo.environment["TSAN_OPTIONS"] != nil, !arguments.contains("--heartbeat-timeout") else {
+        guard SanitizerRun.active, !arguments.contains("--heartbeat-timeout") else {
             return arguments
         }
         return arguments + ["--heartbeat-timeout", sanitizerHeartbeatTimeout]

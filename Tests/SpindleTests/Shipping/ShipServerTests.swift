@@ -33,7 +33,8 @@ import Testing
         try output.prepare()
         let server = try ShipServer(host: "127.0.0.1", port: 0, secret: Self.secret, inputs: [.init(path: input, identity: identity)], output: output)
         server.start()
-        let client = ShipClient(host: "127.0.0.1", port: server.port, secret: clientSecret, timeout: .seconds(10))
+        let client = ShipClient(
+            host: "127.0.0.1", port: server.port, secret: clientSecret, timeout: SanitizerRun.timeout(.seconds(10), underTSan: .seconds(120)))
         return Bed(dir: dir, output: output, server: server, client: client, input: input, identity: identity, bytes: bytes)
     }
 
