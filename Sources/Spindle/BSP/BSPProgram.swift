@@ -39,7 +39,7 @@ struct BSPProgram<Value: WireCodable & Sendable, Message: WireCodable & Sendable
             var encoded = WireWriter()
             prepared.state.value.encode(to: &encoded)
             let written =
-                (try? GraphImage.write(path, partition: task.partition, reservingCapacity: encoded.bytes.count) { $0 += encoded.bytes }) != nil
+                (try? GraphImage.write(path, partition: task.partition) { try $0.appendRaw(encoded.bytes) }) != nil
             prepared.graphImage = GraphImageReport(source: .loadOutputs, intact: written, problem: problem)
         }
         return prepared

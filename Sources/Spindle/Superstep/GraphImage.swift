@@ -6,8 +6,8 @@ import SpindlePosix
 /// outputs, under `OUTPUT/_temporary/checkpoints/graph/partition-P`, so that a partition prepared again after a
 /// loss reads it back instead of loading the input again (see `SuperstepBarrier+GraphImages.swift`).
 ///
-/// Layout: `SPGI`, the partition (8 bytes, little-endian), the body, and a CRC32C of everything before it. Written
-/// atomically (a temporary file renamed over the image) but not fsynced: an image is a cache whose reader checks
+/// Layout: `SPGI`, the partition (8 bytes, little-endian), the body, and a CRC32C of everything before it. Streamed
+/// to a temporary file renamed over the image, not fsynced: an image is a cache whose reader checks
 /// the checksum, the magic and the partition before it trusts a byte of the body (the body's own reader checks
 /// every count against the bytes left), and one torn by a machine crash is rebuilt from the input.
 enum GraphImage {
@@ -16,16 +16,39 @@ enum GraphImage {
     static func directory(root: String) -> String { "\(root)/graph" }
     static func path(root: String, partition: Int) -> String { "\(directory(root: root))/partition-\(partition)" }
 
-    /// Writes the image of `partition` at `path`: `body` fills the bytes after the header.
-    static func write(_ path: String, partition: Int, reservingCapacity: Int, body: (inout [UInt8]) -> Void) throws {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(reservingCapacity + 16)
-        bytes.append(contentsOf: magic)
-        appendInteger(UInt64(partition), to: &bytes)
-        body(&bytes)
-        let crc = bytes.withUnsafeBytes { CRC32C.checksum($0) }
-        withUnsafeBytes(of: crc.littleEndian) { bytes.append(contentsOf: $0) }
-        try FileSystem.writeFileAtomically(path, bytes, durable: false)
+    /// Writes the image of `partition` at `path`, streamed through a checksumming ``FileWriter`` into a temporary
+    /// file renamed over `path` (no copy of the image in memory): `body` writes the bytes after the header.
+    static func write(_ path: String, partition: Int, body: (Sink) throws -> Void) throws {
+        let temp = "\(path).tmp-\(SystemInfo.processID)"
+        do {
+            let writer = try FileWriter(path: temp, mode: .createTruncate, checksummed: true)
+            let sink = Sink(writer: writer)
+            try writer.write(magic)
+            try sink.appendInteger(UInt64(partition))
+            try body(sink)
+            try writer.flush()
+            guard let crc = writer.checksum else { preconditionFailure("a checksummed writer has a checksum") }
+            try withUnsafeBytes(of: crc.littleEndian) { try writer.write($0) }
+            try writer.close()
+            try FileSystem.rename(temp, to: path)
+        } catch {
+            try? FileSystem.unlink(temp)
+            throw error
+        }
+    }
+
+    /// Where a body writes: integers and raw arrays, in the layout ``read(_:partition:_:)`` expects.
+    struct Sink {
+        let writer: FileWriter
+
+        func appendInteger(_ value: UInt64) throws {
+            try withUnsafeBytes(of: value.littleEndian) { try writer.write($0) }
+        }
+
+        /// Appends the raw bytes of `array` (a plain-data element type).
+        func appendRaw<T>(_ array: [T]) throws {
+            try array.withUnsafeBytes { try writer.write($0) }
+        }
     }
 
     /// Reads and checks the image of `partition` at `path`, then hands its body to `decode`.
@@ -58,15 +81,6 @@ enum GraphImage {
             }
             return value
         }
-    }
-
-    static func appendInteger(_ value: UInt64, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    /// Appends the raw bytes of `array` (a plain-data element type).
-    static func appendRaw<T>(_ array: [T], to bytes: inout [UInt8]) {
-        array.withUnsafeBytes { bytes.append(contentsOf: $0) }
     }
 
     /// A bounds-checked reader of an image's body.

@@ -11,27 +11,25 @@ extension GraphPartition {
     func writeImage(_ path: String, partition: Int, routing: MessageRouting?) throws {
         precondition(Self.imageable, "edge values of this type are not plain data")
         let stride = MemoryLayout<EdgeValue>.size == 0 ? 0 : MemoryLayout<EdgeValue>.stride
-        let routed = routing.map { 12 * $0.slotTargets.count + 8 * $0.edgeSlots.count + 8 * $0.slotBase.count + 48 } ?? 8
-        let size = 24 + 8 * (ids.count + offsets.count + targets.count) + stride * edgeValues.count + routed
-        try GraphImage.write(path, partition: partition, reservingCapacity: size) { bytes in
-            GraphImage.appendInteger(UInt64(ids.count), to: &bytes)
-            GraphImage.appendInteger(UInt64(targets.count), to: &bytes)
-            GraphImage.appendInteger(UInt64(stride), to: &bytes)
-            GraphImage.appendRaw(ids, to: &bytes)
-            GraphImage.appendRaw(offsets, to: &bytes)
-            GraphImage.appendRaw(targets, to: &bytes)
-            if stride > 0 { GraphImage.appendRaw(edgeValues, to: &bytes) }
+        try GraphImage.write(path, partition: partition) { sink in
+            try sink.appendInteger(UInt64(ids.count))
+            try sink.appendInteger(UInt64(targets.count))
+            try sink.appendInteger(UInt64(stride))
+            try sink.appendRaw(ids)
+            try sink.appendRaw(offsets)
+            try sink.appendRaw(targets)
+            if stride > 0 { try sink.appendRaw(edgeValues) }
             guard let routing else {
-                GraphImage.appendInteger(0, to: &bytes)
+                try sink.appendInteger(0)
                 return
             }
-            GraphImage.appendInteger(1, to: &bytes)
-            GraphImage.appendInteger(UInt64(routing.slotTargets.count), to: &bytes)
-            GraphImage.appendRaw(routing.edgeSlots, to: &bytes)
-            GraphImage.appendRaw(routing.slotBase, to: &bytes)
-            GraphImage.appendRaw(routing.slotTargets, to: &bytes)
-            GraphImage.appendRaw(routing.slotEdgeStart, to: &bytes)
-            GraphImage.appendRaw(routing.slotSources, to: &bytes)
+            try sink.appendInteger(1)
+            try sink.appendInteger(UInt64(routing.slotTargets.count))
+            try sink.appendRaw(routing.edgeSlots)
+            try sink.appendRaw(routing.slotBase)
+            try sink.appendRaw(routing.slotTargets)
+            try sink.appendRaw(routing.slotEdgeStart)
+            try sink.appendRaw(routing.slotSources)
         }
     }
 
