@@ -19,7 +19,8 @@ enum GraphImage {
     /// Writes the image of `partition` at `path`, streamed through a checksumming ``FileWriter`` into a temporary
     /// file renamed over `path` (no copy of the image in memory): `body` writes the bytes after the header.
     static func write(_ path: String, partition: Int, body: (Sink) throws -> Void) throws {
-        let temp = "\(path).tmp-\(SystemInfo.processID)"
+        // Another host may run a process with the same pid on the same shared output directory.
+        let temp = "\(path).tmp-\(SystemInfo.processID)-\(SecureRandom.bytes(6).map { String($0, radix: 16) }.joined())"
         do {
             let writer = try FileWriter(path: temp, mode: .createTruncate, checksummed: true)
             let sink = Sink(writer: writer)
