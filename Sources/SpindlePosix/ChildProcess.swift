@@ -124,7 +124,7 @@ package struct ChildProcess: Sendable, Hashable {
     }
 
     /// The current environment as "NAME=value" strings with `overrides` applied.
-    private static func mergedEnvironment(_ overrides: [String: String]) -> [String] {
+    static func mergedEnvironment(_ overrides: [String: String]) -> [String] {
         var result: [String] = []
         var index = 0
         while let entry = environ[index] {
@@ -171,7 +171,7 @@ package struct ChildProcess: Sendable, Hashable {
 }
 
 /// A NULL-terminated array of C strings (argv/envp) that owns its strdup'ed storage.
-private final class CStringArray {
+final class CStringArray {
     private var pointers: [UnsafeMutablePointer<CChar>?]
 
     init(_ strings: [String]) {

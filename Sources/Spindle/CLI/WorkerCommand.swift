@@ -8,6 +8,8 @@ import SpindlePosix
 /// coordinator was lost or refused it, 130 / 143 stopped by SIGINT / SIGTERM (its scratch removed).
 enum WorkerCommand {
     static func execute(_ arguments: ParsedArguments, registry: JobRegistry) throws -> Int32 {
+        // A worker started by hand asks for huge pages by starting again with glibc's tunable (see HugePages).
+        HugePages.reexecuteIfNeeded(arguments: CommandLine.arguments)
         guard let coordinator = try arguments.hostPort("coordinator") else {
             throw UsageError("missing required option '--coordinator' for '\(ProgramName.current) worker'")
         }

@@ -43,7 +43,8 @@ final class LocalLauncher: Sendable {
                     "worker", "--coordinator", coordinator.description, "--connect-timeout", DurationText.format(connectTimeout),
                     "--message-log-memory", String(messageLogMemory),
                 ],
-                environment: [RuntimeDefaults.secretEnvironment: String(decoding: secret, as: UTF8.self), "SPINDLE_LOCAL_WORKER": "1"],
+                environment: HugePages.childEnvironment().merging(
+                    [RuntimeDefaults.secretEnvironment: String(decoding: secret, as: UTF8.self), "SPINDLE_LOCAL_WORKER": "1"]) { $1 },
                 stderrPath: stderrPath)
             children.withLock { $0.append(Child(process: process, stderrPath: stderrPath)) }
         }
