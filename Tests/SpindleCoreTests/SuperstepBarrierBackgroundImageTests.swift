@@ -87,3 +87,21 @@ import Testing
         #expect(h.failure == nil && h.finished)
     }
 }
+
+@Suite struct SuperstepBarrierBackgroundImageCheckTests {
+    @Test func aWrittenImageIsAcceptedFromASuperstepButNotAPendingOneOrFromTheOutput() {
+        var h = BarrierHarness(partitions: 2, checkpointEvery: 4, maxSupersteps: 3)
+        h.run(until: 1)
+        let task = TaskID(stage: h.barrier.currentStage, index: 0)
+        var report = h.report(h.currentRole!, index: 0)
+        report.graphImage = GraphImageReport(source: .loadOutputs, intact: true)
+        #expect(h.barrier.check(report, of: task, describedAs: "superstep 1 of partition 0") == .accepted)
+        report.graphImage = GraphImageReport(source: .loadOutputs, intact: false, pending: true)
+        #expect(h.barrier.check(report, of: task, describedAs: "superstep 1 of partition 0") != .accepted)
+        h.runToEnd()
+        let output = TaskID(stage: h.barrier.currentStage, index: 0)
+        #expect(
+            h.barrier.check(PartitionReport(graphImage: GraphImageReport(source: .loadOutputs, intact: true)), of: output, describedAs: "output")
+                != .accepted)
+    }
+}
