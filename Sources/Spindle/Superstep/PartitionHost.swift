@@ -6,6 +6,10 @@ import SpindlePosix
 ///
 /// - prepare: asks the program for the partition's state, releases what this worker served for the partition
 ///   in an older epoch, holds the new state (after superstep -1, or after the restored checkpoint's superstep).
+///   A graph image the program made is handed to the worker's ``GraphImageWriter`` and reported pending; every
+///   later task of the partition here (resolve, superstep) reports the write's outcome once it ended (a write of
+///   an older epoch's partition whose graph is kept goes on being reported), and the output task waits (bounded)
+///   for it, since the image lives in the job's temporary directory.
 ///   When the job logs messages, the routing output (Pregel with a combiner) stays served while the partition is
 ///   held, for partitions that recover elsewhere.
 /// - superstep `s`: finds the held partition (failing the task unless it is of the task's epoch and holds the
