@@ -29,6 +29,9 @@ struct BarrierHarness {
     var unwritableImages: Set<Int> = []
     /// Partitions whose image turns out damaged when read (they report the problem and rebuild).
     var damagedImages: Set<Int> = []
+    /// Images written in the background: prepare tasks report them pending, and partition `p`'s superstep (and
+    /// replay) reports from superstep `imagesWritten[p]` on say whether it is intact (nil: written by the prepare).
+    var imagesWritten: [Int: Int]?
     var finished = false
     var failure: String?
     private var nextAttempt: UInt64 = 1
@@ -125,9 +128,14 @@ struct BarrierHarness {
             var writes = false
             if case .superstep(_, _, true) = role { writes = true }
             let (active, messages) = activity(s)
+            let p = barrier.partition(of: TaskID(stage: barrier.currentStage, index: index))
+            var image: GraphImageReport?
+            if keepsImages, let written = imagesWritten?[p], s >= written {
+                image = GraphImageReport(source: .loadOutputs, intact: !unwritableImages.contains(p))
+            }
             return PartitionReport(
                 partitionSizes: sizes, members: membersPerPartition, activeMembers: active, messagesSent: messages, aggregates: [1],
-                checkpoint: writes && barrier.settings.checkpointStore == .workers ? Self.copy(index) : nil)
+                checkpoint: writes && barrier.settings.checkpointStore == .workers ? Self.copy(index) : nil, graphImage: image)
         case .replicate:
             return PartitionReport(checkpoint: mismatchedCopies.contains(index) ? Self.copy(index + 1000) : Self.copy(index))
         case .recopy:
@@ -143,6 +151,7 @@ struct BarrierHarness {
             return GraphImageReport(source: .loadOutputs, intact: true, problem: "graph image checksum mismatch")
         }
         if barrier.graphImages { return GraphImageReport(source: .image, intact: true) }
+        if imagesWritten != nil { return GraphImageReport(source: .loadOutputs, intact: false, pending: true) }
         return GraphImageReport(source: .loadOutputs, intact: !unwritableImages.contains(p))
     }
 

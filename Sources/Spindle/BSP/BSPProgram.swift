@@ -12,7 +12,7 @@ struct BSPProgram<Value: WireCodable & Sendable, Message: WireCodable & Sendable
 
     /// Makes the state from what the loaders sent the partition (or reads it back from its graph image), or
     /// restores it from a checkpoint. When the job keeps graph images, a state made from the load outputs is
-    /// written as the partition's image.
+    /// encoded at once and handed to the worker's background writer as the partition's image.
     func prepare(_ task: PartitionTask, previous: State?, context: TaskContext) throws -> PreparedPartition<State> {
         if let path = task.restoreStatePath {
             let (halted, value) = try CheckpointStore.readBlob(path) { r in (try r.read(Bool.self), try Value(from: &r)) }
@@ -36,11 +36,15 @@ struct BSPProgram<Value: WireCodable & Sendable, Message: WireCodable & Sendable
         }
         var prepared = try build(task, context: context)
         if let path = task.graphImagePath {
+            // Encoded now: the state changes with every superstep, the bytes are written in the background.
             var encoded = WireWriter()
             prepared.state.value.encode(to: &encoded)
-            let written =
-                (try? GraphImage.write(path, partition: task.partition) { try $0.appendRaw(encoded.bytes) }) != nil
-            prepared.graphImage = GraphImageReport(source: .loadOutputs, intact: written, problem: problem)
+            let bytes = encoded.bytes
+            let partition = task.partition
+            prepared.imageWrite = GraphImageWriter.Write { stop in
+                try GraphImage.write(path, partition: partition, stop: stop) { try $0.appendRaw(bytes) }
+            }
+            prepared.graphImage = GraphImageReport(source: .loadOutputs, intact: false, problem: problem)
         }
         return prepared
     }

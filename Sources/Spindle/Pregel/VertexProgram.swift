@@ -18,7 +18,7 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
     /// it already), and sets its values from a checkpoint, or leaves them for superstep 0 to initialise. Jobs with
     /// a combiner also resolve their message targets and serve every partition the slot ids it will receive.
     func prepare(_ task: PartitionTask, previous: State?, context: TaskContext) throws -> PreparedPartition<State> {
-        let (assembled, imaged, image) = try graph(task, previous: previous, context: context)
+        let (assembled, imaged, image, write) = try graph(task, previous: previous, context: context)
         var graph = assembled
         var routing: MessageRouting?
         if definition.combiner != nil {
@@ -36,18 +36,21 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
             state.routing = routing
             output = try writeRouting(routing, context: context)
         }
-        return PreparedPartition(state: state, members: graph.vertexCount, records: graph.edgeCount, output: output, graphImage: image)
+        var prepared = PreparedPartition(state: state, members: graph.vertexCount, records: graph.edgeCount, output: output, graphImage: image)
+        prepared.imageWrite = write
+        return prepared
     }
 
     /// The partition's graph: the one this worker holds, its image when told to read it, or else one assembled from
-    /// the load outputs, whose image is then written when the job keeps images (a damaged image is reported). The
-    /// image holds the message routing too (jobs with a combiner), returned when it was read or made here.
+    /// the load outputs, whose image is then to be written in the background when the job keeps images (a damaged
+    /// image is reported). The image holds the message routing too (jobs with a combiner), returned when it was read
+    /// or made here.
     private func graph(
         _ task: PartitionTask, previous: State?, context: TaskContext
-    ) throws -> (GraphPartition<EdgeValue>, MessageRouting?, GraphImageReport?) {
+    ) throws -> (GraphPartition<EdgeValue>, MessageRouting?, GraphImageReport?, GraphImageWriter.Write?) {
         let path = GraphPartition<EdgeValue>.imageable ? task.graphImagePath : nil
         if let graph = previous?.graph {
-            return (graph, nil, path.map { _ in GraphImageReport(source: .held, intact: task.readsGraphImage) })
+            return (graph, nil, path.map { _ in GraphImageReport(source: .held, intact: task.readsGraphImage) }, nil)
         }
         var problem: String?
         if let path, task.readsGraphImage {
@@ -55,17 +58,18 @@ struct VertexProgram<VertexValue: WireCodable & Sendable, EdgeValue: Sendable, M
                 let (graph, routing) = try GraphPartition<EdgeValue>.readImage(path, partition: task.partition, partitions: settings.partitions) {
                     definition.edgeValue(nil)
                 }
-                return (graph, routing, GraphImageReport(source: .image, intact: true))
+                return (graph, routing, GraphImageReport(source: .image, intact: true), nil)
             } catch {
                 problem = String("\(error)".prefix(1024))
             }
         }
         let graph = try assembleGraph(task, context: context)
-        guard let path else { return (graph, nil, nil) }
+        guard let path else { return (graph, nil, nil, nil) }
         let routing = definition.combiner == nil ? nil : MessageRouting(graph: graph, partitioner: VertexPartitioner(partitions: settings.partitions))
         // The image only saves work later: a partition whose image cannot be written is rebuilt from the input.
-        let written = (try? graph.writeImage(path, partition: task.partition, routing: routing)) != nil
-        return (graph, routing, GraphImageReport(source: .loadOutputs, intact: written, problem: problem))
+        let partition = task.partition
+        let write = GraphImageWriter.Write { stop in try graph.writeImage(path, partition: partition, routing: routing, stop: stop) }
+        return (graph, routing, GraphImageReport(source: .loadOutputs, intact: false, problem: problem), write)
     }
 
     private func assembleGraph(_ task: PartitionTask, context: TaskContext) throws -> GraphPartition<EdgeValue> {

@@ -2,29 +2,38 @@ import SpindleCore
 import SpindlePosix
 
 /// A partition's graph image: the prepared partition before any superstep (Pregel: its vertex ids and edges in
-/// CSR form; BSP: the state its loader made), written once by the prepare task that built it from the load
-/// outputs, under `OUTPUT/_temporary/checkpoints/graph/partition-P`, so that a partition prepared again after a
-/// loss reads it back instead of loading the input again (see `SuperstepBarrier+GraphImages.swift`).
+/// CSR form, or its message routing in their stead; BSP: the state its loader made), written once by the worker
+/// that built it from the load outputs (in the background, see ``GraphImageWriter``), under
+/// `OUTPUT/_temporary/checkpoints/graph/partition-P`, so that a partition prepared again after a loss reads it back
+/// instead of loading the input again (see `SuperstepBarrier+GraphImages.swift`).
 ///
-/// Layout: `SPGI`, the partition (8 bytes, little-endian), the body, and a CRC32C of everything before it. Streamed
-/// to a temporary file renamed over the image, not fsynced: an image is a cache whose reader checks
-/// the checksum, the magic and the partition before it trusts a byte of the body (the body's own reader checks
-/// every count against the bytes left), and one torn by a machine crash is rebuilt from the input.
+/// Layout: `SPGI`, the layout byte (``layout``), the partition (8 bytes, little-endian), the body, and a CRC32C of
+/// everything before it. Streamed to a temporary file renamed over the image only once complete (a write stopped
+/// or failed midway deletes its temporary file), not fsynced: an image is a cache whose reader checks the
+/// checksum, the magic, the layout and the partition before it trusts a byte of the body (the body's own reader
+/// checks every count against the bytes left), and one torn by a machine crash is rebuilt from the input. An image
+/// of another layout (an older build's) is refused like a damaged one.
 enum GraphImage {
     static let magic: [UInt8] = Array("SPGI".utf8)
+    /// The layout of the header and bodies this build writes and reads (2: Pregel images with a routing hold no
+    /// target array).
+    static let layout: UInt8 = 2
+    private static var header: Int { magic.count + 1 + 8 }
 
     static func directory(root: String) -> String { "\(root)/graph" }
     static func path(root: String, partition: Int) -> String { "\(directory(root: root))/partition-\(partition)" }
 
     /// Writes the image of `partition` at `path`, streamed through a checksumming ``FileWriter`` into a temporary
     /// file renamed over `path` (no copy of the image in memory): `body` writes the bytes after the header.
-    static func write(_ path: String, partition: Int, body: (Sink) throws -> Void) throws {
+    /// - Parameter stop: asked before every array the body appends; true abandons the write (``Sink/Stopped``).
+    /// - Throws: what writing throws, or ``Sink/Stopped``; the temporary file is deleted and `path` left as it was.
+    static func write(_ path: String, partition: Int, stop: @escaping () -> Bool = { false }, body: (Sink) throws -> Void) throws {
         // Another host may run a process with the same pid on the same shared output directory.
         let temp = "\(path).tmp-\(SystemInfo.processID)-\(SecureRandom.bytes(6).map { String($0, radix: 16) }.joined())"
         do {
             let writer = try FileWriter(path: temp, mode: .createTruncate, checksummed: true)
-            let sink = Sink(writer: writer)
-            try writer.write(magic)
+            let sink = Sink(writer: writer, stop: stop)
+            try writer.write(magic + [layout])
             try sink.appendInteger(UInt64(partition))
             try body(sink)
             try writer.flush()
@@ -41,6 +50,10 @@ enum GraphImage {
     /// Where a body writes: integers and raw arrays, in the layout ``read(_:partition:_:)`` expects.
     struct Sink {
         let writer: FileWriter
+        let stop: () -> Bool
+
+        /// Thrown when the write was stopped (its worker is exiting).
+        struct Stopped: Error {}
 
         func appendInteger(_ value: UInt64) throws {
             try withUnsafeBytes(of: value.littleEndian) { try writer.write($0) }
@@ -48,13 +61,14 @@ enum GraphImage {
 
         /// Appends the raw bytes of `array` (a plain-data element type).
         func appendRaw<T>(_ array: [T]) throws {
+            if stop() { throw Stopped() }
             try array.withUnsafeBytes { try writer.write($0) }
         }
     }
 
     /// Reads and checks the image of `partition` at `path`, then hands its body to `decode`.
-    /// - Throws: ``CorruptDataError`` when the file is missing, truncated, fails its checksum, or is another
-    ///   partition's; what `decode` throws.
+    /// - Throws: ``CorruptDataError`` naming `path` when the file is missing, truncated, fails its checksum, is of
+    ///   another layout, or is another partition's; what `decode` throws.
     static func read<T>(_ path: String, partition: Int, _ decode: (inout Reader) throws -> T) throws -> T {
         let bytes: [UInt8]
         do {
@@ -62,7 +76,6 @@ enum GraphImage {
         } catch {
             throw CorruptDataError(source: path, offset: 0, detail: "graph image unreadable (\(error))")
         }
-        let header = magic.count + 8
         guard bytes.count >= header + 4 else { throw CorruptDataError(source: path, offset: 0, detail: "truncated graph image") }
         let body = bytes.count - 4
         let stored = bytes[body...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }.littleEndian
@@ -70,11 +83,14 @@ enum GraphImage {
             throw CorruptDataError(source: path, offset: 0, detail: "graph image checksum mismatch")
         }
         guard Array(bytes[..<magic.count]) == magic else { throw CorruptDataError(source: path, offset: 0, detail: "not a graph image") }
+        guard bytes[magic.count] == layout else {
+            throw CorruptDataError(source: path, offset: magic.count, detail: "graph image of layout \(bytes[magic.count]), not \(layout)")
+        }
         return try bytes[..<body].withUnsafeBytes { buffer in
-            var reader = Reader(bytes: buffer, at: magic.count, path: path)
+            var reader = Reader(bytes: buffer, at: magic.count + 1, path: path)
             let stored = try reader.integer()
             guard stored == partition else {
-                throw CorruptDataError(source: path, offset: magic.count, detail: "graph image of partition \(stored), not \(partition)")
+                throw CorruptDataError(source: path, offset: magic.count + 1, detail: "graph image of partition \(stored), not \(partition)")
             }
             let value = try decode(&reader)
             guard reader.offset == buffer.count else {

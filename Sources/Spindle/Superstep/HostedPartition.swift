@@ -19,6 +19,9 @@ final class HostedPartition<State>: @unchecked Sendable {  // Used by one task a
     var routing: MessageLog.Entry?
     /// The report of the superstep `state` is the result of, answered again when a confined recovery reruns it.
     var kept: (superstep: Int, payload: [UInt8], statistics: AttemptStatistics)?
+    /// The background write of the partition's graph image this worker started (kept from the partition held in an
+    /// older epoch when the graph was), reported by every later task of the partition once it ended.
+    var image: GraphImageWriter.Pending?
 
     init(state: State, epoch: Int, superstep: Int) {
         self.state = state

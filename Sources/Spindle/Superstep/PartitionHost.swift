@@ -6,6 +6,10 @@ import SpindlePosix
 ///
 /// - prepare: asks the program for the partition's state, releases what this worker served for the partition
 ///   in an older epoch, holds the new state (after superstep -1, or after the restored checkpoint's superstep).
+///   A graph image the program made is handed to the worker's ``GraphImageWriter`` and reported pending; every
+///   later task of the partition here (resolve, superstep) reports the write's outcome once it ended (a write of
+///   an older epoch's partition whose graph is kept goes on being reported), and the output task waits (bounded)
+///   for it, since the image lives in the job's temporary directory.
 ///   When the job logs messages, the routing output (Pregel with a combiner) stays served while the partition is
 ///   held, for partitions that recover elsewhere.
 /// - superstep `s`: finds the held partition (failing the task unless it is of the task's epoch and holds the
@@ -64,9 +68,17 @@ struct PartitionHost<Program: PartitionProgram> {
             // tagged so that superstep releases it.
             serve(output, superstep: held.superstep - 1, scratchFile: output.path, in: held)
         }
+        // The image's write goes on in the background; a write of an older epoch goes on being reported.
+        held.image = prepared.imageWrite.map { context.services.graphImages.start($0) } ?? previous?.image
+        var image = prepared.graphImage
+        if let pending = held.image, var report = image, !report.intact {
+            report.intact = pending.intact == true
+            report.pending = pending.intact == nil
+            image = report
+        }
         context.services.partitions.set(task.partition, held)
         let report = PartitionReport(
-            partitionSizes: prepared.output?.sizes ?? [], members: prepared.members, records: prepared.records, graphImage: prepared.graphImage)
+            partitionSizes: prepared.output?.sizes ?? [], members: prepared.members, records: prepared.records, graphImage: image)
         return TaskOutcome(payload: report.wireEncoded(), statistics: AttemptStatistics())
     }
 
@@ -75,7 +87,14 @@ struct PartitionHost<Program: PartitionProgram> {
         var state = held.state
         let members = try program.resolve(&state, task, context: context)
         held.state = state
-        return TaskOutcome(payload: PartitionReport(members: members).wireEncoded(), statistics: AttemptStatistics())
+        return TaskOutcome(payload: PartitionReport(members: members, graphImage: writtenImage(held)).wireEncoded(), statistics: AttemptStatistics())
+    }
+
+    /// What the partition's background image write came to, once it ended: the image written from the load outputs,
+    /// intact or not (nil while it is in progress, or when this worker started none).
+    private func writtenImage(_ held: HostedPartition<State>) -> GraphImageReport? {
+        guard let intact = held.image?.intact else { return nil }
+        return GraphImageReport(source: .loadOutputs, intact: intact)
     }
 
     private func superstep(_ task: PartitionTask) throws -> TaskOutcome {
@@ -129,7 +148,7 @@ struct PartitionHost<Program: PartitionProgram> {
         withExtendedLifetime(inbox) {}
         let report = PartitionReport(
             partitionSizes: result.messages.sizes, members: result.members, activeMembers: result.activeMembers,
-            messagesSent: result.messagesSent, aggregates: result.aggregates.values, checkpoint: checkpointCopy)
+            messagesSent: result.messagesSent, aggregates: result.aggregates.values, checkpoint: checkpointCopy, graphImage: writtenImage(held))
         let payload = report.wireEncoded()
         if task.logFloor != nil { held.kept = (task.superstep, payload, statistics) }
         return TaskOutcome(payload: payload, statistics: statistics)
@@ -154,6 +173,8 @@ struct PartitionHost<Program: PartitionProgram> {
 
     private func output(_ task: PartitionTask) throws -> TaskOutcome {
         let held = try heldPartition(task)
+        // The job's temporary directory, which holds the image, is removed once the output commits.
+        _ = held.image?.wait(timeout: .seconds(60))
         let target = PartFileTarget(outputDirectory: settings.outputDirectory, name: OutputCommitter.partName(task.partition), context: context)
         let writer = try OutputLineWriter(path: target.path)
         let members = try program.output(held.state, partition: task.partition, to: writer, context: context)

@@ -11,6 +11,9 @@ struct PreparedPartition<State> {
     var output: PartitionedOutput?
     /// What the program did with the partition's graph image (nil: the job keeps none, or the task needed none).
     var graphImage: GraphImageReport?
+    /// The partition's image to write in the background (``GraphImageWriter``): `graphImage` then says where the
+    /// graph came from, and the host reports the image pending.
+    var imageWrite: GraphImageWriter.Write?
 
     init(state: State, members: Int, records: Int = 0, output: PartitionedOutput? = nil, graphImage: GraphImageReport? = nil) {
         self.state = state

@@ -89,6 +89,8 @@ package final class WorkerServices: Sendable {
     let partitions = HeldPartitions()
     /// The memory the message logs of those partitions may keep (`--message-log-memory`).
     let messageLog: MessageLogBudget
+    /// Writes the graph images of the partitions this worker prepares, in the background.
+    let graphImages = GraphImageWriter()
 
     /// What this worker shares of the coordinator's files in the current session, and how it ships the rest.
     let shipping = WorkerShipping()

@@ -164,6 +164,8 @@ final class WorkerProcess: Sendable {
         if inProcess == nil, let signal = TerminationSignals.caught { code = TerminationSignals.exitCode(for: signal) }
         exchange.stop()
         services.shipping.close()
+        // A graph image still being written stops and deletes its temporary file (never renamed into place).
+        services.graphImages.stop(within: .seconds(10))
         do {
             try ScratchDirectory.remove(scratch)
         } catch {

@@ -112,10 +112,11 @@ extension SuperstepBarrier {
             return images + replay(recovery.checkpoint + 1, recovery)
         case .resolve(_, let prepareStage):
             committedTasks[prepareStage] = nil
-            return replay(recovery.checkpoint + 1, recovery)
+            return releaseLoadStageOnceImagesAreIntact() + replay(recovery.checkpoint + 1, recovery)
         case .replay(let s, _):
             committedTasks[stage - 1] = nil
-            return [.record(.replayed(s, partitions: recovery.partitions, epoch: epoch))] + replay(s + 1, recovery)
+            return [.record(.replayed(s, partitions: recovery.partitions, epoch: epoch))] + releaseLoadStageOnceImagesAreIntact()
+                + replay(s + 1, recovery)
         case .load, .superstep, .output, .replicate, .recopy:
             return []
         }

@@ -1,6 +1,7 @@
 extension SuperstepBarrier {
     /// Checks a report of `task` from a worker before the scheduler sees it: sizes for the right number of
-    /// partitions, every count in range, aggregates only from supersteps (one per aggregator, none NaN). A
+    /// partitions, every count in range, aggregates only from supersteps (one per aggregator, none NaN), graph images
+    /// only from prepare tasks and, as the outcome of a background write, from later partition tasks. A
     /// rejected report costs its worker its membership; an accepted one never traps the barrier later.
     /// - Parameter description: names the task in the reason, e.g. "superstep 3 of partition 2".
     package func check(_ report: PartitionReport, of task: TaskID, describedAs description: String) -> ReportCheck {
@@ -40,7 +41,15 @@ extension SuperstepBarrier {
             return .rejected(reason: "it reported aggregator values for \(description), which has none")
         }
         if let image = report.graphImage {
-            guard case .prepare? = role else { return .rejected(reason: "it reported a graph image for \(description), which keeps none") }
+            switch role {
+            case .prepare?: break
+            case .resolve?, .superstep?, .replay?:
+                // What the background write of the image its prepare task made came to.
+                guard image.source == .loadOutputs, !image.pending, image.problem == nil else {
+                    return .rejected(reason: "it reported a graph image read or pending for \(description)")
+                }
+            default: return .rejected(reason: "it reported a graph image for \(description), which keeps none")
+            }
             if let problem = image.problem, problem.utf8.count > GraphImageReport.maxProblemBytes {
                 return .rejected(reason: "it reported a graph image problem of \(problem.utf8.count) bytes for \(description)")
             }

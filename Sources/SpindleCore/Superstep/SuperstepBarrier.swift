@@ -73,6 +73,8 @@ package struct SuperstepBarrier: Sendable {
     /// Whether every partition's graph image is in the store (see `SuperstepBarrier+GraphImages.swift`): the load
     /// stage's outputs are released, and a partition prepared again reads its image.
     package internal(set) var graphImages = false
+    /// The partitions whose image a committed task reported intact, until ``graphImages``.
+    package internal(set) var intactGraphImages: Set<Int> = []
     /// Replay stages whose tasks send messages only to these partitions (the recovering ones), by stage.
     var narrowedReplays: [Int: [Int]] = [:]
     /// ``CheckpointStoreMode/workers``: the committed checkpoints (those in `checkpoints`) with their holders.
@@ -148,6 +150,7 @@ package struct SuperstepBarrier: Sendable {
             let p = partition(of: task)
             committedTasks[task.stage, default: Array(repeating: nil, count: settings.partitions)][p] = committed
             logCommitted(role, stage: task.stage, partition: p, committed)
+            noteGraphImage(committed.report.graphImage, partition: p)
             if case .prepare = role, let problem = committed.report.graphImage?.problem {
                 return [.record(.graphImageCorrupt(partition: p, cause: problem))]
             }
@@ -177,7 +180,7 @@ package struct SuperstepBarrier: Sendable {
             return images + startSupersteps(after: restore)
         case .resolve(let restore, let prepareStage):
             committedTasks[prepareStage] = nil
-            return startSupersteps(after: restore)
+            return releaseLoadStageOnceImagesAreIntact() + startSupersteps(after: restore)
         case .superstep(let s, _, let writesCheckpoint):
             let reports = committedTasks(of: stage).compactMap { $0?.report }
             let active = reports.reduce(0) { $0 + $1.activeMembers }
@@ -185,7 +188,7 @@ package struct SuperstepBarrier: Sendable {
             counters.supersteps += 1
             counters.messages += messages
             awaiting = .master(stage: stage, superstep: s, writesCheckpoint: writesCheckpoint, active: active, messages: messages)
-            return [
+            return releaseLoadStageOnceImagesAreIntact() + [
                 .runMaster(
                     MasterRequest(
                         superstep: s, totalMembers: totalMembers ?? 0, activeMembers: active, messagesSent: messages,

@@ -59,6 +59,25 @@ final class GraphPartition<EdgeValue> {
         index = graph.index
     }
 
+    /// A graph of these vertices and edges that reads edge `e`'s target as `routing.slotTargets[routing.edgeSlots[e]]`
+    /// from the start (a graph image's, which keeps no target array): `offsets` must run ascending from 0 to
+    /// `routing.edgeSlots.count`, with one edge value per edge, and `ids` be ascending (checked by the caller; the
+    /// counts are checked here).
+    init(ids: [Int64], offsets: [Int], edgeValues: [EdgeValue], targetsThrough routing: MessageRouting) {
+        precondition(offsets.count == ids.count + 1 && offsets.first == 0 && offsets.last == routing.edgeSlots.count, "offsets do not fit")
+        precondition(edgeValues.count == routing.edgeSlots.count, "one edge value per edge is needed")
+        self.ids = ids
+        self.offsets = offsets
+        storedTargets = []
+        edgeSlots = routing.edgeSlots
+        slotTargets = routing.slotTargets
+        targetsThroughSlots = true
+        edgeCount = routing.edgeSlots.count
+        self.edgeValues = edgeValues
+        index = VertexIndexMap(expectedCount: ids.count)
+        for (i, id) in ids.enumerated() { _ = index.insertIfAbsent(id, Int32(i)) }
+    }
+
     /// This graph reading its edge targets through `routing`'s slots, which must have been resolved from it,
     /// without an array of its own (self when it does so already).
     func readingTargets(through routing: MessageRouting) -> GraphPartition {
