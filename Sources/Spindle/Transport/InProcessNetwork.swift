@@ -21,6 +21,11 @@ final class InProcessNetwork: ControlListener, Sendable {
     }
     private let state = Mutex(State())
     private let wakeup: WakeupPipe
+    /// Links made so far: added to with release ordering once a link is made (before it is queued), loaded with
+    /// acquire ordering once one is taken. The `Mutex` already orders the two threads, but ThreadSanitizer cannot
+    /// see this toolchain's `Mutex`, and would take the accepting thread's first reads of a link another thread
+    /// made for a race.
+    private let handedOver = Atomic<Int>(0)
 
     init() throws { wakeup = try WakeupPipe() }
 
@@ -33,6 +38,7 @@ final class InProcessNetwork: ControlListener, Sendable {
     /// - Throws: ``ConnectionClosed`` when the coordinator no longer accepts links.
     func connect(worker name: String) throws -> InMemoryLink {
         let (worker, coordinator) = try InMemoryLink.pair(names: ("coordinator (in-process)", name))
+        handedOver.add(1, ordering: .releasing)
         let accepted = state.withLock { s in
             guard !s.closed else { return false }
             s.waiting.append(coordinator)
@@ -46,6 +52,7 @@ final class InProcessNetwork: ControlListener, Sendable {
     func accept() throws -> (any ControlLink)? {
         wakeup.drain()
         return state.withLock { s in s.waiting.isEmpty ? nil : s.waiting.removeFirst() }.map { link in
+            _ = handedOver.load(ordering: .acquiring)
             // More may wait: keep the descriptor readable for the next turn.
             if state.withLock({ !$0.waiting.isEmpty }) { wakeup.wake() }
             return link
