@@ -33,10 +33,7 @@ package enum FileSystem {
     /// Replaces `path` with `bytes` so readers see either the old or the new content: writes
     /// `.<name>.tmp-<pid>-<random>` in the same directory, fsyncs it, renames it over `path`,
     /// then fsyncs the directory. The temp file is removed if anything fails before the rename.
-    /// With `durable: false` neither fsync is done: readers still see the old or the whole new content, but
-    /// after a machine crash the file may be empty or torn; only for files whose readers verify a checksum
-    /// and can do without them (a cache).
-    package static func writeFileAtomically(_ path: String, _ bytes: [UInt8], durable: Bool = true) throws {
+    package static func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {
         let (directory, name) = split(path)
         let suffix = SecureRandom.bytes(6).map { String($0, radix: 16) }.joined()
         let temp = "\(directory)/.\(name).tmp-\(getpid())-\(suffix)"
@@ -45,7 +42,7 @@ package enum FileSystem {
         }
         do {
             try bytes.withUnsafeBytes { try LibC.writeFully(fd, $0, temp) }
-            if durable { try SystemError.check("fsync", temp) { fsync(fd) } }
+            try SystemError.check("fsync", temp) { fsync(fd) }
             let closing = fd
             try LibC.closeFD(closing, temp)
         } catch {
@@ -59,7 +56,7 @@ package enum FileSystem {
             _ = Glibc.unlink(temp)
             throw error
         }
-        if durable { try syncDirectory(directory) }
+        try syncDirectory(directory)
     }
 
     /// Creates a directory (mode 0755 before umask); with `intermediate`, also its missing

@@ -5,11 +5,11 @@ import Glibc
 /// them when the tunable `glibc.malloc.hugetlb=1` is set, which glibc reads once, at process start. A worker's
 /// graph arrays, id maps and message buffers are hundreds of megabytes walked in random order; with 4 KiB pages
 /// nearly every access there also misses the TLB. R-MAT scale 22 PageRank, 2 workers, on this project's machine:
-/// supersteps 0.34 s → 0.16 s, prepare 9.5–11.2 s → 4.5–7.8 s.
+/// supersteps 0.24–0.34 s → 0.15–0.23 s, prepare 7.0–11.2 s → 4.5–7.8 s.
 ///
 /// Local workers get the tunable in their environment from the coordinator (``childEnvironment()``); a worker
 /// started by hand re-executes itself once with it (``reexecuteIfNeeded(arguments:)``). `SPINDLE_HUGE_PAGES=0`
-/// turns both off; a `GLIBC_TUNABLES` that already sets `glibc.malloc.hugetlb` is left as it is.
+/// (or `off`, `false`, `no`) turns both off; a `GLIBC_TUNABLES` that already sets `glibc.malloc.hugetlb` is left as it is.
 package enum HugePages {
     static let tunable = "glibc.malloc.hugetlb"
     static let tunablesVariable = "GLIBC_TUNABLES"
@@ -25,7 +25,7 @@ package enum HugePages {
         return "\(current):\(tunable)=1"
     }
 
-    /// Whether Spindle asks for huge pages: unless `SPINDLE_HUGE_PAGES` is `0`, `off` or `false`.
+    /// Whether Spindle asks for huge pages: unless `SPINDLE_HUGE_PAGES` is `0`, `off`, `false` or `no` (any case).
     package static func wanted(_ setting: String?) -> Bool {
         guard let setting else { return true }
         return !["0", "off", "false", "no"].contains(setting.lowercased())

@@ -1,8 +1,8 @@
 import SpindlePosix
 
 /// Writes a file that appears whole or not at all, for files too large to build in memory (generated
-/// data): the bytes go to a temporary name in the target's directory, then fsync, then rename over the
-/// target, then fsync of the directory.
+/// data, graph images): the bytes go to a temporary name in the target's directory, then fsync, then rename
+/// over the target, then fsync of the directory.
 package enum FileReplacement {
     /// Runs `body` with a writer on `.NAME.tmp-PID-RANDOM` next to `path`, then makes that file `path`
     /// (replacing an existing file). On any failure, of `body` or of the I/O, the temporary file is
@@ -10,14 +10,20 @@ package enum FileReplacement {
     /// - Parameters:
     ///   - path: the file to create or replace; its directory must exist.
     ///   - bufferSize: the writer's buffer.
+    ///   - checksummed: the writer keeps a CRC32C of what it wrote (``FileWriter/checksum``).
+    ///   - durable: false skips both fsyncs: readers still see the old or the whole new file, but after a machine
+    ///     crash it may be empty or torn; only for files whose readers verify a checksum and can do without them
+    ///     (a cache).
     ///   - body: writes the content; it MUST NOT close the writer.
-    package static func write(_ path: String, bufferSize: Int = 1 << 16, _ body: (FileWriter) throws -> Void) throws {
+    package static func write(
+        _ path: String, bufferSize: Int = 1 << 16, checksummed: Bool = false, durable: Bool = true, _ body: (FileWriter) throws -> Void
+    ) throws {
         let temporary = temporaryPath(for: path)
         do {
-            let writer = try FileWriter(path: temporary, mode: .createTruncate, bufferSize: bufferSize)
+            let writer = try FileWriter(path: temporary, mode: .createTruncate, bufferSize: bufferSize, checksummed: checksummed)
             do {
                 try body(writer)
-                try writer.sync()
+                if durable { try writer.sync() }
                 try writer.close()
             } catch {
                 try? writer.close()
@@ -28,7 +34,7 @@ package enum FileReplacement {
             try? FileSystem.unlink(temporary)
             throw error
         }
-        try FileSystem.syncDirectory(directory(of: path))
+        if durable { try FileSystem.syncDirectory(directory(of: path)) }
     }
 
     /// `.NAME.tmp-PID-RANDOM` in the directory of `path`: hidden, and never a name a user picked.

@@ -24,14 +24,12 @@ enum GraphImage {
     static func path(root: String, partition: Int) -> String { "\(directory(root: root))/partition-\(partition)" }
 
     /// Writes the image of `partition` at `path`, streamed through a checksumming ``FileWriter`` into a temporary
-    /// file renamed over `path` (no copy of the image in memory): `body` writes the bytes after the header.
+    /// file renamed over `path` (``FileReplacement``, without its fsyncs; no copy of the image in memory): `body`
+    /// writes the bytes after the header.
     /// - Parameter stop: asked before every array the body appends; true abandons the write (``Sink/Stopped``).
     /// - Throws: what writing throws, or ``Sink/Stopped``; the temporary file is deleted and `path` left as it was.
     static func write(_ path: String, partition: Int, stop: @escaping () -> Bool = { false }, body: (Sink) throws -> Void) throws {
-        // Another host may run a process with the same pid on the same shared output directory.
-        let temp = "\(path).tmp-\(SystemInfo.processID)-\(SecureRandom.bytes(6).map { String($0, radix: 16) }.joined())"
-        do {
-            let writer = try FileWriter(path: temp, mode: .createTruncate, checksummed: true)
+        try FileReplacement.write(path, bufferSize: 1 << 20, checksummed: true, durable: false) { writer in
             let sink = Sink(writer: writer, stop: stop)
             try writer.write(magic + [layout])
             try sink.appendInteger(UInt64(partition))
@@ -39,11 +37,6 @@ enum GraphImage {
             try writer.flush()
             guard let crc = writer.checksum else { preconditionFailure("a checksummed writer has a checksum") }
             try withUnsafeBytes(of: crc.littleEndian) { try writer.write($0) }
-            try writer.close()
-            try FileSystem.rename(temp, to: path)
-        } catch {
-            try? FileSystem.unlink(temp)
-            throw error
         }
     }
 

@@ -31,7 +31,8 @@ struct PartitionTask: WireCodable, Sendable {
     /// Where the partition's graph image is kept (prepare); nil: the job keeps none.
     var graphImagePath: String?
     /// Read the partition from `graphImagePath` rather than from the load outputs (prepare): every partition's
-    /// image was reported intact (its background write ended). A missing or damaged one falls back to the load outputs, and is written again.
+    /// image was reported intact (its background write ended). A missing or damaged one falls back to the load
+    /// outputs, and is written again.
     var readsGraphImage: Bool
     /// Send messages only to these partitions (a narrowed replay); nil: to every partition.
     var messageTargets: [Int]?

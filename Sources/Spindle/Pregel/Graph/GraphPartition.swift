@@ -24,17 +24,38 @@ final class GraphPartition<EdgeValue> {
 
     /// Wraps CSR arrays; they must satisfy the invariants documented on the properties (checked). `index`, when
     /// given, must map `ids[i]` to `i`; otherwise it is built.
-    init(ids: [Int64], offsets: [Int], targets: [Int64], edgeValues: [EdgeValue], index: VertexIndexMap? = nil) {
+    convenience init(ids: [Int64], offsets: [Int], targets: [Int64], edgeValues: [EdgeValue], index: VertexIndexMap? = nil) {
+        self.init(
+            ids: ids, offsets: offsets, edgeCount: targets.count, storedTargets: targets, edgeSlots: [], slotTargets: [],
+            targetsThroughSlots: false, edgeValues: edgeValues, index: index)
+    }
+
+    /// A graph of these vertices and edges that reads edge `e`'s target as `routing.slotTargets[routing.edgeSlots[e]]`
+    /// from the start (a graph image's, which keeps no target array): `offsets` must run ascending from 0 to
+    /// `routing.edgeSlots.count`, with one edge value per edge, and `ids` be ascending (checked by the caller; the
+    /// counts are checked here).
+    convenience init(ids: [Int64], offsets: [Int], edgeValues: [EdgeValue], targetsThrough routing: MessageRouting) {
+        self.init(
+            ids: ids, offsets: offsets, edgeCount: routing.edgeSlots.count, storedTargets: [], edgeSlots: routing.edgeSlots,
+            slotTargets: routing.slotTargets, targetsThroughSlots: true, edgeValues: edgeValues, index: nil)
+    }
+
+    /// Every stored property; checks the counts, and builds the index unless given.
+    private init(
+        ids: [Int64], offsets: [Int], edgeCount: Int, storedTargets: [Int64], edgeSlots: [Int32], slotTargets: [Int64],
+        targetsThroughSlots: Bool, edgeValues: [EdgeValue], index: VertexIndexMap?
+    ) {
         precondition(offsets.count == ids.count + 1, "offsets needs ids.count + 1 entries")
-        precondition(offsets.first == 0 && offsets.last == targets.count, "offsets must run from 0 to targets.count")
-        precondition(targets.count == edgeValues.count, "targets and edgeValues differ in length")
+        precondition(offsets.first == 0 && offsets.last == edgeCount, "offsets must run from 0 to the edge count")
+        precondition(edgeValues.count == edgeCount, "one edge value per edge is needed")
+        precondition((targetsThroughSlots ? edgeSlots.count : storedTargets.count) == edgeCount, "one target or slot per edge is needed")
         self.ids = ids
         self.offsets = offsets
-        storedTargets = targets
-        edgeSlots = []
-        slotTargets = []
-        targetsThroughSlots = false
-        edgeCount = targets.count
+        self.storedTargets = storedTargets
+        self.edgeSlots = edgeSlots
+        self.slotTargets = slotTargets
+        self.targetsThroughSlots = targetsThroughSlots
+        self.edgeCount = edgeCount
         self.edgeValues = edgeValues
         if let index {
             self.index = index
@@ -44,45 +65,13 @@ final class GraphPartition<EdgeValue> {
         }
     }
 
-    /// The same vertices and edges, sharing `graph`'s arrays, with edge `e`'s target read as
-    /// `slotTargets[edgeSlots[e]]`; `edgeSlots` holds one slot per edge (checked).
-    private init(_ graph: GraphPartition, edgeSlots: [Int32], slotTargets: [Int64]) {
-        precondition(edgeSlots.count == graph.edgeCount, "one slot per edge is needed")
-        ids = graph.ids
-        offsets = graph.offsets
-        storedTargets = []
-        self.edgeSlots = edgeSlots
-        self.slotTargets = slotTargets
-        targetsThroughSlots = true
-        edgeCount = graph.edgeCount
-        edgeValues = graph.edgeValues
-        index = graph.index
-    }
-
-    /// A graph of these vertices and edges that reads edge `e`'s target as `routing.slotTargets[routing.edgeSlots[e]]`
-    /// from the start (a graph image's, which keeps no target array): `offsets` must run ascending from 0 to
-    /// `routing.edgeSlots.count`, with one edge value per edge, and `ids` be ascending (checked by the caller; the
-    /// counts are checked here).
-    init(ids: [Int64], offsets: [Int], edgeValues: [EdgeValue], targetsThrough routing: MessageRouting) {
-        precondition(offsets.count == ids.count + 1 && offsets.first == 0 && offsets.last == routing.edgeSlots.count, "offsets do not fit")
-        precondition(edgeValues.count == routing.edgeSlots.count, "one edge value per edge is needed")
-        self.ids = ids
-        self.offsets = offsets
-        storedTargets = []
-        edgeSlots = routing.edgeSlots
-        slotTargets = routing.slotTargets
-        targetsThroughSlots = true
-        edgeCount = routing.edgeSlots.count
-        self.edgeValues = edgeValues
-        index = VertexIndexMap(expectedCount: ids.count)
-        for (i, id) in ids.enumerated() { _ = index.insertIfAbsent(id, Int32(i)) }
-    }
-
     /// This graph reading its edge targets through `routing`'s slots, which must have been resolved from it,
     /// without an array of its own (self when it does so already).
     func readingTargets(through routing: MessageRouting) -> GraphPartition {
         if targetsThroughSlots { return self }
-        return GraphPartition(self, edgeSlots: routing.edgeSlots, slotTargets: routing.slotTargets)
+        return GraphPartition(
+            ids: ids, offsets: offsets, edgeCount: edgeCount, storedTargets: [], edgeSlots: routing.edgeSlots, slotTargets: routing.slotTargets,
+            targetsThroughSlots: true, edgeValues: edgeValues, index: index)
     }
 
     /// The target id of every edge, grouped by source in local order. Built (O(edges)) when targets are read
