@@ -106,11 +106,15 @@ package final class OutputCommitter: Sendable {
         try FileSystem.writeFileAtomically("\(directory)/\(name)", bytes)
     }
 
-    /// Writes `_SUCCESS`, then removes the temporary area (with the journal): a coordinator killed in between
-    /// leaves a journal that says the job committed, and `--resume` finishes the cleanup.
+    /// Writes `_SUCCESS`, then removes the temporary area, the journal last: a coordinator killed before the
+    /// journal goes leaves a journal that says the job committed, and `--resume` finishes the cleanup.
     package func succeed(_ success: JSONValue) throws {
         record("_SUCCESS")
         try FileSystem.writeFileAtomically("\(directory)/_SUCCESS", Array((success.serialized() + "\n").utf8))
+        let journal = "journal"
+        for name in try FileSystem.listDirectory(temporaryDirectory) where name != journal {
+            try FileSystem.removeTree("\(temporaryDirectory)/\(name)")
+        }
         try FileSystem.removeTree(temporaryDirectory)
     }
 

@@ -44,7 +44,9 @@ import Testing
             try FileManager.default.contentsOfDirectory(atPath: scratchRoot).map { "\(scratchRoot)/\($0)" }.first {
                 ScratchDirectory.owner(of: $0)?.pid == pid
             }, "no scratch directory of worker \(victim) (pid \(pid)) in \(scratchRoot)")
-        try FileManager.default.removeItem(atPath: scratch)
+        // Renamed away, not removed: the worker may be creating files in it meanwhile, which a recursive removal
+        // races with (its last rmdir fails).
+        try FileSystem.rename(scratch, to: scratch + ".failed")
         #expect(FileManager.default.createFile(atPath: scratch, contents: Data("a failed disk".utf8)))
         let result = try coordinator.finish(timeout: .seconds(120))
         return Run(dir: dir, log: log, result: result, victim: victim)
