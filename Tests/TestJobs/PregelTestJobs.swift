@@ -7,34 +7,15 @@ import SpindleJobs
 import SpindleTools
 
 /// PageRank whose every superstep task first waits `delay`, so tests can kill workers at a chosen superstep.
-let slowPageRank: PregelJob<Double, Unweighted, Double> = {
-    var job = PageRank.definition
-    job.name = "slowpagerank"
-    job.summary = "Test only: PageRank with a pause in every superstep task"
-    job.parameters.append(JobParameter("delay", .duration, default: "300ms", help: "pause per superstep task"))
-    let inner = job.makeCompute
-    job.makeCompute = { parameters in
-        let compute = try inner(parameters)
-        let delay = parameters.duration("delay")
-        var paused = false
-        return { vertex, messages in
-            if !paused {
-                paused = true
-                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
-            }
-            compute(vertex, messages)
-        }
-    }
-    return job
-}()
+let slowPageRank = slowed(PageRank.definition, name: "slowpagerank", delay: "300ms")
 
 /// `job` renamed `name`, whose every superstep task first waits `delay`, so tests can kill workers at a chosen
 /// superstep (confined recovery tests of the built-in graph jobs).
-func slowed<V, E, M>(_ definition: PregelJob<V, E, M>, name: String) -> PregelJob<V, E, M> {
+func slowed<V, E, M>(_ definition: PregelJob<V, E, M>, name: String, delay: String = "150ms") -> PregelJob<V, E, M> {
     var job = definition
     job.name = name
     job.summary = "Test only: \(definition.name) with a pause in every superstep task"
-    job.parameters.append(JobParameter("delay", .duration, default: "150ms", help: "pause per superstep task"))
+    job.parameters.append(JobParameter("delay", .duration, default: delay, help: "pause per superstep task"))
     let inner = job.makeCompute
     job.makeCompute = { parameters in
         let compute = try inner(parameters)
