@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(name: "spindle", dependencies: ["Spindle", "SpindleJobs", "SpindleTools"]),
         // Test-only jobs (fault injection, invocation counting), built like a user's own executable.
         .executableTarget(
-            name: "spindle-testjobs", dependencies: ["Spindle", "SpindleJobs", "SpindleTools", "SpindleCore"], path: "Tests/TestJobs"),
+            name: "spindle-testjobs", dependencies: ["Spindle", "SpindleJobs", "SpindleTools", "SpindleCore", "SpindlePosix"], path: "Tests/TestJobs"),
         .testTarget(name: "SpindleCoreTests", dependencies: ["SpindleCore"]),
         .testTarget(name: "SpindlePosixTests", dependencies: ["SpindlePosix"]),
         .testTarget(name: "SpindleTests", dependencies: [

@@ -1,8 +1,8 @@
 // BSP jobs of the multi-process tests: a slowed job, delivery order, master compute and aggregators.
-import Foundation
 import Spindle
 import SpindleCore
 import SpindleJobs
+import SpindlePosix
 import SpindleTools
 
 /// `bsp-components` whose every superstep task first waits `delay`, so tests can kill workers at a chosen superstep.
@@ -16,7 +16,7 @@ let slowBSPComponents: BSPJob<ComponentsPartition, Pair<Int64, Int64>> = {
         let compute = try inner(parameters)
         let delay = parameters.duration("delay")
         return { state, messages, context in
-            Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            MonotonicClock.sleep(delay)
             try compute(&state, messages, context)
         }
     }
@@ -132,7 +132,7 @@ let bspMaster = BSPJob<MasterState, Int64>(
     makeCompute: { parameters in
         let delay = parameters.duration("delay")
         return { state, _, context in
-            Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            MonotonicClock.sleep(delay)
             let s = context.superstep
             let partitions = Double(context.partitionCount)
             let expected = s == 0 ? (0.0, Double.infinity, -Double.infinity) : (partitions, 0, partitions - 1)

@@ -4,6 +4,7 @@ import Foundation
 import Spindle
 import SpindleCore
 import SpindleJobs
+import SpindlePosix
 import SpindleTools
 
 /// Word count, with a share of its map and reduce tasks crashing the worker process or stalling.
@@ -29,7 +30,7 @@ let crashTest = MapReduceJob<ByteString, Int>(
     makeReduce: { parameters in
         let fault = Fault(parameters)
         let delay = parameters.duration("reduce-delay")
-        Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+        MonotonicClock.sleep(delay)
         return { word, counts, output in
             fault.step()
             var total = 0
@@ -58,7 +59,7 @@ final class Fault: @unchecked Sendable {  // Used by one task thread only.
 
     func step() {
         if calls == crashAt && mayCrash() { exit(1) }  // The worker dies mid-task.
-        if calls == stallAt { Thread.sleep(forTimeInterval: Double(stall.components.seconds) + Double(stall.components.attoseconds) / 1e18) }
+        if calls == stallAt { MonotonicClock.sleep(stall) }
         calls += 1
     }
 

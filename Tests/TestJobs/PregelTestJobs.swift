@@ -1,9 +1,9 @@
 // Pregel jobs of the multi-process tests: slowed jobs to kill workers at a chosen superstep, master compute,
 // inbox delivery, and an undeclared aggregator.
-import Foundation
 import Spindle
 import SpindleCore
 import SpindleJobs
+import SpindlePosix
 import SpindleTools
 
 /// PageRank whose every superstep task first waits `delay`, so tests can kill workers at a chosen superstep.
@@ -24,7 +24,7 @@ func slowed<V, E, M>(_ definition: PregelJob<V, E, M>, name: String, delay: Stri
         return { vertex, messages in
             if !paused {
                 paused = true
-                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                MonotonicClock.sleep(delay)
             }
             compute(vertex, messages)
         }
@@ -45,7 +45,7 @@ let masterTest = PregelJob<Double, Unweighted, Double>(
         return { vertex, _ in
             if !paused {
                 paused = true
-                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                MonotonicClock.sleep(delay)
             }
             vertex.value = vertex.global("acc") ?? 0
             vertex.aggregate("one", 1)

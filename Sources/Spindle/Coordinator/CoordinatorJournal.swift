@@ -8,7 +8,7 @@ import Synchronization
 /// follows each `append(_:sync: true)` and each ``syncIfNeeded()``.
 package final class CoordinatorJournal: Sendable {
     /// The journal of the run whose output is `output`.
-    package static func path(in output: OutputCommitter) -> String { output.temporaryDirectory + "/journal" }
+    package static func path(in output: OutputCommitter) -> String { output.temporaryDirectory + "/" + OutputCommitter.journalName }
 
     package let path: String
     private let writer: FileWriter

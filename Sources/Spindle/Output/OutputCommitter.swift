@@ -12,6 +12,8 @@ package final class OutputCommitter: Sendable {
     /// ``directory`` with symbolic links resolved: what ``prepare()`` replaces, and what was checked.
     package let resolvedDirectory: String
     package var temporaryDirectory: String { directory + "/_temporary" }
+    /// The name of the coordinator's journal in ``temporaryDirectory`` (``CoordinatorJournal``).
+    package static let journalName = "journal"
     /// Where the run keeps its event log (`_logs/events.jsonl`); input listing skips `_` names, and a
     /// failed run leaves it (with nothing else) so that the failure can be reported.
     package var logDirectory: String { directory + "/_logs" }
@@ -38,7 +40,7 @@ package final class OutputCommitter: Sendable {
         let path = FileSystem.absolutePath(directory)
         let resolved = try OutputGuard.resolve(path, what: "--output '\(directory)'")
         try outputGuard.checkOutput(resolved, shown: directory)
-        let journal = "\(path)/_temporary/journal"
+        let journal = "\(path)/_temporary/\(Self.journalName)"
         if resume {
             guard !overwrite else { throw UsageError("--resume continues the run in '\(directory)' and --overwrite deletes it; pass only one") }
             guard FileSystem.isDirectory(path), FileSystem.exists(journal) else {
@@ -111,8 +113,7 @@ package final class OutputCommitter: Sendable {
     package func succeed(_ success: JSONValue) throws {
         record("_SUCCESS")
         try FileSystem.writeFileAtomically("\(directory)/_SUCCESS", Array((success.serialized() + "\n").utf8))
-        let journal = "journal"
-        for name in try FileSystem.listDirectory(temporaryDirectory) where name != journal {
+        for name in try FileSystem.listDirectory(temporaryDirectory) where name != Self.journalName {
             try FileSystem.removeTree("\(temporaryDirectory)/\(name)")
         }
         try FileSystem.removeTree(temporaryDirectory)
